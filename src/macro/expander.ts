@@ -1,0 +1,272 @@
+/**
+ * The Kconfig macro language (Documentation/kbuild/kconfig-macro-language.rst):
+ * variables (`:=`, `=`, `+=`), `$(VAR)`, user functions with `$(1)`..., the
+ * builtins, and the environment.
+ *
+ * Toolchain probes (`$(shell,...)`) and unset environment variables are not
+ * knowable without running the host: unless the caller opts in, each becomes an
+ * *unknown*, a placeholder token that later stages turn into a free input, so
+ * an answer holds for every toolchain.
+ */
+import { execSync } from 'node:child_process';
+import { KconfsatError, type SourceLocation } from '../errors.js';
+
+const UNKNOWN_OPEN = '\uE000';
+const UNKNOWN_CLOSE = '\uE001';
+const MAX_EXPANSION_DEPTH = 1000;
+const MAX_FUNCTION_ARGS = 16;
+
+export interface Unknown {
+  id: number;
+  /** What produced it, e.g. `$(shell,gcc --version)` or `$(CC_VERSION_TEXT)`. */
+  origin: string;
+}
+
+export interface MacroOptions {
+  /** Environment seen by `$(VAR)` lookups that are not Kconfig variables. */
+  env?: Record<string, string | undefined>;
+  /** Run `$(shell,...)` on the host. Off by default: results become unknowns. */
+  runShell?: boolean;
+  /** Directory `$(shell,...)` runs in (the tree root). */
+  shellCwd?: string;
+  /** Unset environment variables expand to "" instead of an unknown. */
+  emptyUnsetEnv?: boolean;
+}
+
+export interface MacroDiagnostic {
+  kind: 'info' | 'warning';
+  message: string;
+  location: SourceLocation;
+}
+
+interface Variable {
+  flavor: 'simple' | 'recursive';
+  value: string;
+  expanding: number;
+}
+
+export class MacroExpander {
+  readonly unknowns: Unknown[] = [];
+  readonly diagnostics: MacroDiagnostic[] = [];
+  /** Environment variables actually looked up, with the value used. */
+  readonly envUsed = new Map<string, string | undefined>();
+  private readonly variables = new Map<string, Variable>();
+  private readonly unknownByOrigin = new Map<string, string>();
+  private readonly shellCache = new Map<string, string>();
+  private location: SourceLocation = { file: '<none>', line: 0, column: 0 };
+
+  constructor(private readonly options: MacroOptions = {}) {}
+
+  /** Where the text being expanded comes from; `$(filename)`/`$(lineno)` and errors use it. */
+  setLocation(location: SourceLocation): void {
+    this.location = location;
+  }
+
+  assign(name: string, op: '=' | ':=' | '+=', rawValue: string): void {
+    const existing = this.variables.get(name);
+    if (op === '+=' && existing) {
+      const more = existing.flavor === 'simple' ? this.expand(rawValue) : rawValue;
+      existing.value = `${existing.value} ${more}`;
+      return;
+    }
+    const flavor = op === ':=' ? 'simple' : 'recursive';
+    const value = flavor === 'simple' ? this.expand(rawValue) : rawValue;
+    this.variables.set(name, { flavor, value, expanding: 0 });
+  }
+
+  /** Expands every `$(...)` in `text`. */
+  expand(text: string): string {
+    return this.expandWithArgs(text, [], 0);
+  }
+
+  describeUnknown(id: number): string {
+    return this.unknowns[id]?.origin ?? `unknown#${id}`;
+  }
+
+  private expandWithArgs(text: string, args: string[], depth: number): string {
+    if (text.indexOf('$') < 0) return text;
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const dollar = text.indexOf('$', i);
+      if (dollar < 0) {
+        out += text.slice(i);
+        break;
+      }
+      out += text.slice(i, dollar);
+      if (text[dollar + 1] !== '(') {
+        out += '$';
+        i = dollar + 1;
+        continue;
+      }
+      const close = findClosingParen(text, dollar + 2);
+      if (close < 0) {
+        throw this.error(`unterminated reference to '${text.slice(dollar + 2)}': missing ')'`);
+      }
+      out += this.evalClause(text.slice(dollar + 2, close), args, depth + 1);
+      i = close + 1;
+    }
+    return out;
+  }
+
+  private evalClause(clause: string, args: string[], depth: number): string {
+    if (depth > MAX_EXPANSION_DEPTH) throw this.error('too deep recursive expansion');
+    if (/^[0-9]+$/.test(clause)) {
+      const n = Number(clause);
+      if (n > 0 && n <= args.length) return args[n - 1]!;
+    }
+    const parts = splitTopLevelCommas(clause);
+    if (parts.length > MAX_FUNCTION_ARGS + 1) throw this.error('too many function arguments');
+    const name = this.expandWithArgs(parts[0]!, args, depth);
+    const callArgs = parts.slice(1).map((p) => this.expandWithArgs(p, args, depth));
+
+    const variable = this.variables.get(name);
+    if (variable) return this.expandVariable(name, variable, callArgs, depth);
+    const builtin = this.callBuiltin(name, callArgs);
+    if (builtin !== undefined) return builtin;
+    if (callArgs.length === 0) return this.lookupEnv(name);
+    return '';
+  }
+
+  private expandVariable(name: string, v: Variable, args: string[], depth: number): string {
+    if (args.length === 0 && v.expanding > 0) {
+      throw this.error(`Recursive variable '${name}' references itself (eventually)`);
+    }
+    if (v.flavor === 'simple') return v.value;
+    v.expanding++;
+    try {
+      return this.expandWithArgs(v.value, args, depth);
+    } finally {
+      v.expanding--;
+    }
+  }
+
+  private callBuiltin(name: string, args: string[]): string | undefined {
+    const arity = (min: number, max: number): void => {
+      if (args.length < min) throw this.error(`too few function arguments passed to '${name}'`);
+      if (args.length > max) throw this.error(`too many function arguments passed to '${name}'`);
+    };
+    switch (name) {
+      case 'shell':
+        arity(1, 1);
+        return this.shell(args[0]!);
+      case 'info':
+        arity(1, 1);
+        this.diagnostics.push({ kind: 'info', message: args[0]!, location: this.location });
+        return '';
+      case 'warning-if':
+        arity(2, 2);
+        if (args[0] === 'y') {
+          this.diagnostics.push({ kind: 'warning', message: args[1]!, location: this.location });
+        }
+        return '';
+      case 'error-if':
+        arity(2, 2);
+        if (args[0] === 'y') throw this.error(args[1]!);
+        return '';
+      case 'filename':
+        arity(0, 0);
+        return this.location.file;
+      case 'lineno':
+        arity(0, 0);
+        return String(this.location.line);
+      default:
+        return undefined;
+    }
+  }
+
+  private shell(command: string): string {
+    if (!this.options.runShell || containsUnknown(command)) {
+      return this.unknown(`$(shell,${this.render(command)})`);
+    }
+    const cached = this.shellCache.get(command);
+    if (cached !== undefined) return cached;
+    let output: string;
+    try {
+      output = execSync(command, {
+        cwd: this.options.shellCwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        shell: '/bin/sh',
+        env: { ...process.env, ...definedOnly(this.options.env ?? {}) },
+      });
+    } catch (e) {
+      // A failing command still yields what it printed, as popen() does.
+      output = String((e as { stdout?: string }).stdout ?? '');
+    }
+    const result = output.replace(/\n+$/, '').replace(/\n/g, ' ');
+    this.shellCache.set(command, result);
+    return result;
+  }
+
+  private lookupEnv(name: string): string {
+    const value = this.options.env?.[name];
+    this.envUsed.set(name, value);
+    if (value !== undefined) return value;
+    return this.options.emptyUnsetEnv ? '' : this.unknown(`$(${name})`);
+  }
+
+  private unknown(origin: string): string {
+    const existing = this.unknownByOrigin.get(origin);
+    if (existing !== undefined) return existing;
+    const id = this.unknowns.length;
+    this.unknowns.push({ id, origin });
+    const token = `${UNKNOWN_OPEN}${id}${UNKNOWN_CLOSE}`;
+    this.unknownByOrigin.set(origin, token);
+    return token;
+  }
+
+  /** Text with unknown placeholders written back as their origin. */
+  render(text: string): string {
+    return containsUnknown(text)
+      ? text.replace(UNKNOWN_PATTERN, (_m, id: string) => this.describeUnknown(Number(id)))
+      : text;
+  }
+
+  private error(message: string): KconfsatError {
+    return new KconfsatError('macro', message, this.location);
+  }
+}
+
+const UNKNOWN_PATTERN = new RegExp(`${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');
+
+export function containsUnknown(text: string): boolean {
+  return text.indexOf(UNKNOWN_OPEN) >= 0;
+}
+
+/** Index of the `)` closing a reference whose body starts at `from`, or -1. */
+export function findClosingParen(text: string, from: number): number {
+  let nest = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */) nest++;
+    else if (c === 41 /* ) */) {
+      if (nest === 0) return i;
+      nest--;
+    }
+  }
+  return -1;
+}
+
+function splitTopLevelCommas(clause: string): string[] {
+  const parts: string[] = [];
+  let nest = 0;
+  let start = 0;
+  for (let i = 0; i < clause.length; i++) {
+    const c = clause[i];
+    if (c === '(') nest++;
+    else if (c === ')') nest--;
+    else if (c === ',' && nest === 0) {
+      parts.push(clause.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(clause.slice(start));
+  return parts;
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

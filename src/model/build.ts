@@ -1,0 +1,390 @@
+/**
+ * Parse tree → resolved symbol model, following conf's menu_finalize: each
+ * entry's dependencies are its own `depends on` (with `m` read as
+ * `m && MODULES`) and all enclosing menus, ifs and choices; each property's
+ * condition carries its entry's dependencies; selects and implies become
+ * reverse dependencies of their targets; choice members get the choice as a
+ * dependency.
+ */
+import type { Expr, Node, ParsedTree, Property, SymbolRef } from '../parse/ast.js';
+import { and, andAll, FALSE, leafExpr, MOD, not, or, symbolExpr, TRUE } from './expr.js';
+import type {
+  Choice,
+  Definition,
+  Input,
+  KconfigModel,
+  KSymbol,
+  Leaf,
+  Loc,
+  ModelExpr,
+  ReverseDependency,
+} from './types.js';
+
+const TRISTATE_CONSTANTS = new Set(['y', 'm', 'n']);
+
+interface Context {
+  /** Dependencies inherited from enclosing blocks. */
+  parentDep: ModelExpr;
+  /** `visible if` of enclosing menus, applied to prompts. */
+  menuVisibility: ModelExpr;
+  choice?: Choice;
+}
+
+/** A definition inside a choice, waiting for the membership decision. */
+interface ChoiceCandidate {
+  symbol: KSymbol;
+  definition: Definition;
+  /** Properties made from this definition, to patch when the choice adds `choice = y`. */
+  conditions: { condition: ModelExpr }[];
+  prompts: { visibility: ModelExpr }[];
+  visibilityOrDep: ModelExpr;
+}
+
+export interface BuildOptions {
+  /** Renders a macro placeholder back into readable text. */
+  describeInput?: (text: string) => string;
+  env?: Record<string, string | undefined>;
+}
+
+export function buildModel(tree: ParsedTree, options: BuildOptions = {}): KconfigModel {
+  return new ModelBuilder(tree, options).build();
+}
+
+class ModelBuilder {
+  private readonly symbols: KSymbol[] = [];
+  private readonly byName = new Map<string, KSymbol>();
+  private readonly choices: Choice[] = [];
+  private readonly inputs: Input[] = [];
+  private readonly inputByText = new Map<string, Input>();
+  private readonly choiceOfNode = new Map<Node, Choice>();
+  private modules: KSymbol | undefined;
+  private modulesExpr: ModelExpr = FALSE;
+  private anonymousChoices = 0;
+
+  constructor(
+    private readonly tree: ParsedTree,
+    private readonly options: BuildOptions,
+  ) {}
+
+  build(): KconfigModel {
+    this.declare(this.tree.nodes);
+    if (this.modules) this.modulesExpr = symbolExpr(this.modules);
+    this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, []);
+    for (const choice of this.choices) this.settleChoiceTypes(choice);
+    const model: KconfigModel = {
+      symbols: this.symbols,
+      byName: this.byName,
+      choices: this.choices,
+      inputs: this.inputs,
+      files: this.tree.files,
+      env: this.options.env ?? {},
+    };
+    if (this.modules) model.modules = this.modules;
+    if (this.tree.mainmenu) model.mainmenu = this.tree.mainmenu.prompt;
+    return model;
+  }
+
+  private symbol(name: string): KSymbol {
+    let sym = this.byName.get(name);
+    if (!sym) {
+      sym = {
+        id: this.symbols.length,
+        name,
+        type: 'unknown',
+        definitions: [],
+        prompts: [],
+        defaults: [],
+        ranges: [],
+        selects: [],
+        implies: [],
+        selectedBy: [],
+        impliedBy: [],
+      };
+      this.symbols.push(sym);
+      this.byName.set(name, sym);
+    }
+    return sym;
+  }
+
+  /** First pass: symbol types (the first one written wins, as in conf) and MODULES. */
+  private declare(nodes: Node[]): void {
+    for (const node of nodes) {
+      switch (node.kind) {
+        case 'config':
+        case 'menuconfig': {
+          const sym = this.symbol(node.name);
+          this.declareProps(sym, node.props);
+          break;
+        }
+        case 'choice': {
+          const choice = this.choiceFor(node);
+          this.declareProps(choice.symbol, node.props);
+          this.declare(node.children);
+          break;
+        }
+        case 'menu':
+        case 'if':
+          this.declare(node.children);
+          break;
+        case 'comment':
+          break;
+      }
+    }
+  }
+
+  private declareProps(sym: KSymbol, props: Property[]): void {
+    for (const p of props) {
+      if (p.kind === 'type' && sym.type === 'unknown') sym.type = p.type;
+      if (p.kind === 'modules') this.modules = sym;
+      if (p.kind === 'optional' && sym.choiceInfo) sym.choiceInfo.optional = true;
+      if (p.kind === 'help') sym.help = p.text;
+      if (p.kind === 'option' && p.name === 'env' && p.value !== undefined) sym.envVariable = p.value;
+    }
+  }
+
+  private choiceFor(node: Node & { kind: 'choice' }): Choice {
+    const existing = this.choiceOfNode.get(node);
+    if (existing) return existing;
+    const name = node.name ?? `<choice ${++this.anonymousChoices}>`;
+    const sym = this.symbol(name);
+    let choice = sym.choiceInfo;
+    if (!choice) {
+      choice = { symbol: sym, members: [], optional: false };
+      sym.choiceInfo = choice;
+      this.choices.push(choice);
+    }
+    this.choiceOfNode.set(node, choice);
+    return choice;
+  }
+
+  /** Second pass: dependencies and properties, in source order. */
+  private walk(nodes: Node[], ctx: Context, candidates: ChoiceCandidate[]): void {
+    for (const node of nodes) {
+      switch (node.kind) {
+        case 'config':
+        case 'menuconfig': {
+          const candidate = this.defineSymbol(this.symbol(node.name), node.kind, node.loc, node.props, ctx);
+          if (ctx.choice) candidates.push(candidate);
+          break;
+        }
+        case 'choice': {
+          const choice = this.choiceFor(node);
+          this.defineSymbol(choice.symbol, 'choice', node.loc, node.props, ctx);
+          const inner: ChoiceCandidate[] = [];
+          this.walk(node.children, { ...ctx, parentDep: symbolExpr(choice.symbol), choice }, inner);
+          this.settleMembers(choice, inner);
+          break;
+        }
+        case 'menu': {
+          const dep = and(ctx.parentDep, this.ownDepends(node.props));
+          let visibility = ctx.menuVisibility;
+          for (const p of node.props) {
+            if (p.kind === 'visible' && p.condition) visibility = and(visibility, this.dep(p.condition));
+          }
+          this.walk(node.children, { ...ctx, parentDep: dep, menuVisibility: visibility }, candidates);
+          break;
+        }
+        case 'if':
+          this.walk(node.children, { ...ctx, parentDep: and(ctx.parentDep, this.dep(node.condition)) }, candidates);
+          break;
+        case 'comment':
+          break;
+      }
+    }
+  }
+
+  private ownDepends(props: Property[]): ModelExpr {
+    return andAll(props.flatMap((p) => (p.kind === 'depends' ? [this.dep(p.expr)] : [])));
+  }
+
+  private defineSymbol(
+    sym: KSymbol,
+    kind: Definition['kind'],
+    loc: Loc,
+    props: Property[],
+    ctx: Context,
+  ): ChoiceCandidate {
+    const ownDepends = props.flatMap((p) => (p.kind === 'depends' ? [{ expr: this.dep(p.expr), loc: p.loc }] : []));
+    const dependency = and(ctx.parentDep, andAll(ownDepends.map((d) => d.expr)));
+    const definition: Definition = { loc, kind, dependency, ownDepends };
+    sym.definitions.push(definition);
+    const conditions: { condition: ModelExpr }[] = [];
+    const prompts: { visibility: ModelExpr }[] = [];
+    let firstPromptVisibility: ModelExpr | undefined;
+    const condition = (c: Expr | undefined): ModelExpr => (c ? and(dependency, this.dep(c)) : dependency);
+
+    for (const p of props) {
+      switch (p.kind) {
+        case 'prompt': {
+          const prompt = {
+            text: p.text,
+            visibility: and(condition(p.condition), ctx.menuVisibility),
+            loc: p.loc,
+          };
+          sym.prompts.push(prompt);
+          prompts.push(prompt);
+          firstPromptVisibility ??= prompt.visibility;
+          break;
+        }
+        case 'default': {
+          const def = { value: this.value(p.value), condition: condition(p.condition), loc: p.loc };
+          sym.defaults.push(def);
+          conditions.push(def);
+          break;
+        }
+        case 'select':
+        case 'imply': {
+          const target = this.symbol(p.target);
+          const rev: ReverseDependency = {
+            kind: p.kind,
+            selector: sym,
+            target,
+            condition: condition(p.condition),
+            loc: p.loc,
+          };
+          if (p.condition) rev.writtenCondition = this.dep(p.condition);
+          (p.kind === 'select' ? sym.selects : sym.implies).push(rev);
+          (p.kind === 'select' ? target.selectedBy : target.impliedBy).push(rev);
+          conditions.push(rev);
+          break;
+        }
+        case 'range': {
+          const range = { low: this.leaf(p.low), high: this.leaf(p.high), condition: condition(p.condition), loc: p.loc };
+          sym.ranges.push(range);
+          conditions.push(range);
+          break;
+        }
+        case 'option':
+          if (p.name === 'env' && p.value !== undefined) {
+            const envValue = this.options.env?.[p.value];
+            const leaf: Leaf =
+              envValue === undefined ? { kind: 'input', input: this.input(`$(${p.value})`) } : { kind: 'const', text: envValue };
+            const def = { value: leafExpr(leaf), condition: dependency, loc: p.loc };
+            sym.defaults.push(def);
+            conditions.push(def);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return { symbol: sym, definition, conditions, prompts, visibilityOrDep: firstPromptVisibility ?? dependency };
+  }
+
+  /**
+   * Which definitions inside a choice are its members. As in conf, an entry
+   * that depends on the member before it is nested under that member (an
+   * implicit submenu) and is not itself a member.
+   */
+  private settleMembers(choice: Choice, candidates: ChoiceCandidate[]): void {
+    const absorbFrom = (i: number): number => {
+      let k = i + 1;
+      while (k < candidates.length && dependsOnSymbol(candidates[k]!.visibilityOrDep, candidates[i]!.symbol)) {
+        k = absorbFrom(k);
+      }
+      return k;
+    };
+    for (let i = 0; i < candidates.length; i = absorbFrom(i)) {
+      const candidate = candidates[i]!;
+      const member = candidate.symbol;
+      if (member.choice) continue;
+      member.choice = choice;
+      choice.members.push(member);
+      if (member.type === 'unknown') member.type = choice.symbol.type;
+      // A non-tristate member of a tristate choice needs the choice at y.
+      if (choice.symbol.type === 'tristate' && member.type !== 'tristate') {
+        const atY: ModelExpr = {
+          kind: 'compare',
+          op: '=',
+          left: { kind: 'symbol', symbol: choice.symbol },
+          right: { kind: 'const', text: 'y' },
+        };
+        candidate.definition.dependency = and(atY, candidate.definition.dependency);
+        for (const c of candidate.conditions) c.condition = and(atY, c.condition);
+        for (const p of candidate.prompts) p.visibility = and(atY, p.visibility);
+      }
+    }
+  }
+
+  /** A choice without a type takes its first typed member's; untyped members take the choice's. */
+  private settleChoiceTypes(choice: Choice): void {
+    if (choice.symbol.type === 'unknown') {
+      const typed = choice.members.find((m) => m.type !== 'unknown');
+      if (typed) choice.symbol.type = typed.type;
+    }
+    for (const m of choice.members) if (m.type === 'unknown') m.type = choice.symbol.type;
+  }
+
+  private input(text: string): Input {
+    let input = this.inputByText.get(text);
+    if (!input) {
+      input = { id: this.inputs.length, origin: this.options.describeInput?.(text) ?? text };
+      this.inputs.push(input);
+      this.inputByText.set(text, input);
+    }
+    return input;
+  }
+
+  private leaf(ref: SymbolRef): Leaf {
+    switch (ref.kind) {
+      case 'symbol':
+        return TRISTATE_CONSTANTS.has(ref.name) ? { kind: 'const', text: ref.name } : { kind: 'symbol', symbol: this.symbol(ref.name) };
+      case 'const':
+        return { kind: 'const', text: ref.value };
+      case 'unknown':
+        return { kind: 'input', input: this.input(ref.text) };
+    }
+  }
+
+  /** A value expression (default, def_bool): taken as written. */
+  private value(e: Expr): ModelExpr {
+    switch (e.kind) {
+      case 'ref':
+        return leafExpr(this.leaf(e.ref));
+      case 'not':
+        return not(this.value(e.operand));
+      case 'and':
+        return { kind: 'and', left: this.value(e.left), right: this.value(e.right) };
+      case 'or':
+        return { kind: 'or', left: this.value(e.left), right: this.value(e.right) };
+      case 'compare':
+        return { kind: 'compare', op: e.op, left: this.leaf(e.left), right: this.leaf(e.right) };
+    }
+  }
+
+  /** A dependency or condition: a bare `m` means `m && MODULES` (conf's rewrite_m). */
+  private dep(e: Expr): ModelExpr {
+    switch (e.kind) {
+      case 'ref': {
+        const leaf = this.leaf(e.ref);
+        if (leaf.kind === 'const' && leaf.text === 'm') return and(MOD, this.modulesExpr);
+        return leafExpr(leaf);
+      }
+      case 'not':
+        return not(this.dep(e.operand));
+      case 'and':
+        return and(this.dep(e.left), this.dep(e.right));
+      case 'or':
+        return or(this.dep(e.left), this.dep(e.right));
+      case 'compare':
+        return this.value(e);
+    }
+  }
+}
+
+/** conf's expr_depends_symbol: `dep` is `sym`, `sym=y`, `sym=m` or `sym!=n`, possibly inside a conjunction. */
+function dependsOnSymbol(dep: ModelExpr, sym: KSymbol): boolean {
+  switch (dep.kind) {
+    case 'and':
+      return dependsOnSymbol(dep.left, sym) || dependsOnSymbol(dep.right, sym);
+    case 'leaf':
+      return dep.leaf.kind === 'symbol' && dep.leaf.symbol === sym;
+    case 'compare': {
+      if (dep.left.kind !== 'symbol' || dep.left.symbol !== sym || dep.right.kind !== 'const') return false;
+      const t = dep.right.text;
+      return dep.op === '=' ? t === 'y' || t === 'm' : dep.op === '!=' && t === 'n';
+    }
+    default:
+      return false;
+  }
+}

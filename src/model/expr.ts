@@ -1,0 +1,109 @@
+/**
+ * Small constructors and walkers for model expressions. The constructors fold
+ * constants (y ∧ e = e, n ∨ e = e) so inherited dependencies stay readable.
+ */
+import type { KSymbol, Leaf, ModelExpr } from './types.js';
+
+export const TRUE: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } };
+export const FALSE: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'n' } };
+export const MOD: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'm' } };
+
+export function leafExpr(leaf: Leaf): ModelExpr {
+  return { kind: 'leaf', leaf };
+}
+
+export function symbolExpr(symbol: KSymbol): ModelExpr {
+  return { kind: 'leaf', leaf: { kind: 'symbol', symbol } };
+}
+
+export function isConst(e: ModelExpr, text: string): boolean {
+  return e.kind === 'leaf' && e.leaf.kind === 'const' && e.leaf.text === text;
+}
+
+export function and(left: ModelExpr, right: ModelExpr): ModelExpr {
+  if (isConst(left, 'y')) return right;
+  if (isConst(right, 'y')) return left;
+  if (isConst(left, 'n') || isConst(right, 'n')) return FALSE;
+  return { kind: 'and', left, right };
+}
+
+export function or(left: ModelExpr, right: ModelExpr): ModelExpr {
+  if (isConst(left, 'n')) return right;
+  if (isConst(right, 'n')) return left;
+  if (isConst(left, 'y') || isConst(right, 'y')) return TRUE;
+  return { kind: 'or', left, right };
+}
+
+export function not(operand: ModelExpr): ModelExpr {
+  return { kind: 'not', operand };
+}
+
+export function andAll(exprs: ModelExpr[]): ModelExpr {
+  return exprs.reduce(and, TRUE);
+}
+
+export function orAll(exprs: ModelExpr[]): ModelExpr {
+  return exprs.reduce(or, FALSE);
+}
+
+/** Calls `visit` on every leaf, comparison operands included. */
+export function forEachLeaf(e: ModelExpr, visit: (leaf: Leaf) => void): void {
+  switch (e.kind) {
+    case 'leaf':
+      visit(e.leaf);
+      return;
+    case 'not':
+      forEachLeaf(e.operand, visit);
+      return;
+    case 'and':
+    case 'or':
+      forEachLeaf(e.left, visit);
+      forEachLeaf(e.right, visit);
+      return;
+    case 'compare':
+      visit(e.left);
+      visit(e.right);
+      return;
+  }
+}
+
+export function symbolsOf(e: ModelExpr): Set<KSymbol> {
+  const out = new Set<KSymbol>();
+  forEachLeaf(e, (leaf) => {
+    if (leaf.kind === 'symbol') out.add(leaf.symbol);
+  });
+  return out;
+}
+
+export function leafToString(leaf: Leaf): string {
+  switch (leaf.kind) {
+    case 'symbol':
+      return leaf.symbol.name;
+    case 'const':
+      return leaf.text === 'y' || leaf.text === 'm' || leaf.text === 'n' ? leaf.text : JSON.stringify(leaf.text);
+    case 'input':
+      return leaf.input.origin;
+  }
+}
+
+const PRECEDENCE = { or: 1, and: 2, not: 3, compare: 4, leaf: 5 } as const;
+
+/** Kconfig syntax for an expression, parenthesised only where needed. */
+export function exprToString(e: ModelExpr): string {
+  const wrap = (inner: ModelExpr, min: number): string => {
+    const s = exprToString(inner);
+    return PRECEDENCE[inner.kind] < min ? `(${s})` : s;
+  };
+  switch (e.kind) {
+    case 'leaf':
+      return leafToString(e.leaf);
+    case 'not':
+      return `!${wrap(e.operand, PRECEDENCE.not)}`;
+    case 'and':
+      return `${wrap(e.left, PRECEDENCE.and)} && ${wrap(e.right, PRECEDENCE.and)}`;
+    case 'or':
+      return `${wrap(e.left, PRECEDENCE.or)} || ${wrap(e.right, PRECEDENCE.or)}`;
+    case 'compare':
+      return `${leafToString(e.left)} ${e.op} ${leafToString(e.right)}`;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The front end in one call: files → macro expansion → parse tree → model,
+ * for one tree and one architecture.
+ */
+import * as fs from 'node:fs';
+import { KconfsatError } from '../errors.js';
+import { MacroExpander, type MacroDiagnostic } from '../macro/expander.js';
+import type { ParsedTree } from '../parse/ast.js';
+import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
+import { parseKconfig } from '../parse/parser.js';
+import { archEnvironment, archExists, hasArchDirectories, listArchitectures } from './arch.js';
+import { buildModel } from './build.js';
+import type { KconfigModel } from './types.js';
+
+export interface LoadOptions {
+  /** Tree root directory, or in-memory files. */
+  tree: string | SourceFiles;
+  /** Top-level Kconfig file, relative to the root. Default `Kconfig`. */
+  rootFile?: string;
+  /** ARCH value (i386, x86_64, arm64, um, ...) for trees with arch/ directories. */
+  arch?: string;
+  /** Extra environment for macros; wins over the arch defaults. */
+  env?: Record<string, string>;
+  /** Run `$(shell,...)` on the host. Unset variables then expand to "" as in a real build. */
+  runShell?: boolean;
+  /** Let `source` read files outside the tree root. */
+  allowOutsideRoot?: boolean;
+}
+
+export interface LoadedTree {
+  model: KconfigModel;
+  parsed: ParsedTree;
+  files: SourceFiles;
+  arch?: string;
+  diagnostics: MacroDiagnostic[];
+  timings: { parseMs: number; buildMs: number };
+}
+
+export function openTree(tree: string | SourceFiles, allowOutsideRoot = false): SourceFiles {
+  if (typeof tree !== 'string') return tree;
+  if (!fs.existsSync(tree) || !fs.statSync(tree).isDirectory()) {
+    throw new KconfsatError('io', `tree not found: ${tree}`);
+  }
+  return new DiskSourceFiles(tree, allowOutsideRoot);
+}
+
+export function loadKconfig(options: LoadOptions): LoadedTree {
+  const files = openTree(options.tree, options.allowOutsideRoot);
+  const rootFile = options.rootFile ?? 'Kconfig';
+  let env: Record<string, string> = {};
+  if (options.arch !== undefined) {
+    if (!hasArchDirectories(files) || !archExists(files, options.arch)) {
+      const known = listArchitectures(files);
+      throw new KconfsatError(
+        'arch',
+        `unknown architecture '${options.arch}'${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      );
+    }
+    env = archEnvironment(files, options.arch);
+  }
+  env = { ...env, ...options.env };
+  const macros = new MacroExpander({
+    env,
+    runShell: options.runShell ?? false,
+    emptyUnsetEnv: options.runShell ?? false,
+    shellCwd: typeof options.tree === 'string' ? options.tree : undefined,
+  });
+  const t0 = performance.now();
+  const parsed = parseKconfig(files, rootFile, macros);
+  const t1 = performance.now();
+  const model = buildModel(parsed, { env, describeInput: (text) => macros.render(text) });
+  const t2 = performance.now();
+  const loaded: LoadedTree = {
+    model,
+    parsed,
+    files,
+    diagnostics: macros.diagnostics,
+    timings: { parseMs: t1 - t0, buildMs: t2 - t1 },
+  };
+  if (options.arch !== undefined) loaded.arch = options.arch;
+  return loaded;
+}

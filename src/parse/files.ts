@@ -1,0 +1,130 @@
+/**
+ * Where Kconfig text comes from: a directory on disk (confined to the tree
+ * root, symlinks included) or an in-memory map for tests and generated trees.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface SourceFiles {
+  /** Shown in messages; file names are relative to it. */
+  readonly root: string;
+  /** The text of a file, or undefined when it does not exist. */
+  read(name: string): string | undefined;
+  /** Names matching a pattern with `*`, `?` and `[...]`, sorted. */
+  glob(pattern: string): string[];
+  /** Whether `name` is outside the root (a `source` that escapes the tree). */
+  escapesRoot(name: string): boolean;
+}
+
+export function hasGlobChars(name: string): boolean {
+  return /[*?[]/.test(name);
+}
+
+function globSegmentToRegExp(segment: string): RegExp {
+  let re = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = segment.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export class DiskSourceFiles implements SourceFiles {
+  readonly root: string;
+  private readonly realRoot: string;
+
+  constructor(
+    root: string,
+    private readonly allowOutsideRoot = false,
+  ) {
+    this.root = path.resolve(root);
+    this.realRoot = fs.realpathSync(this.root);
+  }
+
+  read(name: string): string | undefined {
+    try {
+      return fs.readFileSync(path.resolve(this.root, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  escapesRoot(name: string): boolean {
+    if (this.allowOutsideRoot) return false;
+    const full = path.resolve(this.root, name);
+    if (!isInside(this.root, full)) return true;
+    let real: string;
+    try {
+      real = fs.realpathSync(full);
+    } catch {
+      return false; // missing files are reported as missing, not as escapes
+    }
+    return !isInside(this.realRoot, real);
+  }
+
+  glob(pattern: string): string[] {
+    const absolute = path.isAbsolute(pattern);
+    let candidates = [absolute ? '/' : ''];
+    for (const segment of pattern.split('/').filter((s) => s !== '')) {
+      const next: string[] = [];
+      for (const dir of candidates) {
+        if (!hasGlobChars(segment)) {
+          next.push(path.join(dir, segment));
+          continue;
+        }
+        const re = globSegmentToRegExp(segment);
+        let entries: string[];
+        try {
+          entries = fs.readdirSync(path.resolve(this.root, dir || '.'));
+        } catch {
+          continue;
+        }
+        for (const e of entries) if (re.test(e)) next.push(path.join(dir, e));
+      }
+      candidates = next;
+    }
+    return candidates.filter((c) => fs.existsSync(path.resolve(this.root, c))).sort();
+  }
+}
+
+function isInside(root: string, full: string): boolean {
+  const rel = path.relative(root, full);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Files held in memory, keyed by name relative to a virtual root. */
+export class MemorySourceFiles implements SourceFiles {
+  readonly root = '.';
+  private readonly files: Map<string, string>;
+
+  constructor(files: Record<string, string>) {
+    this.files = new Map(Object.entries(files).map(([k, v]) => [path.posix.normalize(k), v]));
+  }
+
+  read(name: string): string | undefined {
+    return this.files.get(path.posix.normalize(name));
+  }
+
+  escapesRoot(name: string): boolean {
+    return path.posix.normalize(name).startsWith('..') || name.startsWith('/');
+  }
+
+  glob(pattern: string): string[] {
+    const segments = pattern.split('/').map(globSegmentToRegExp);
+    return [...this.files.keys()]
+      .filter((name) => {
+        const parts = name.split('/');
+        return parts.length === segments.length && parts.every((p, i) => segments[i]!.test(p));
+      })
+      .sort();
+  }
+}

@@ -1,0 +1,556 @@
+/**
+ * Kconfig parser: reads the root file and everything it sources into a parse
+ * tree, line by line as conf's grammar is line-oriented. Anything conf would
+ * not accept is a KconfsatError with file:line:column; nothing is skipped.
+ */
+import * as path from 'node:path';
+import { KconfsatError, type SourceLocation } from '../errors.js';
+import { containsUnknown, MacroExpander } from '../macro/expander.js';
+import type {
+  ChoiceNode,
+  CommentNode,
+  CompareOp,
+  ConfigNode,
+  Expr,
+  IfNode,
+  MenuNode,
+  Node,
+  ParsedTree,
+  Property,
+  SymbolKind,
+  SymbolRef,
+} from './ast.js';
+import { hasGlobChars, type SourceFiles } from './files.js';
+import { LineLexer, type Token } from './lexer.js';
+
+const KEYWORDS = new Set([
+  'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
+  'depends', 'endchoice', 'endif', 'endmenu', 'help', '---help---', 'hex', 'if', 'imply', 'int',
+  'mainmenu', 'menu', 'menuconfig', 'modules', 'on', 'optional', 'option', 'prompt', 'range',
+  'select', 'source', 'rsource', 'osource', 'orsource', 'string', 'tristate', 'visible',
+]);
+
+const TYPE_KEYWORDS: Record<string, SymbolKind> = {
+  bool: 'bool',
+  boolean: 'bool',
+  tristate: 'tristate',
+  int: 'int',
+  hex: 'hex',
+  string: 'string',
+};
+
+const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
+
+/** Options each kind of entry accepts, as conf's grammar allows them. */
+const ENTRY_OPTIONS: Record<string, Set<string>> = {
+  config: new Set([
+    'type', 'def_bool', 'def_tristate', 'prompt', 'default', 'depends', 'select', 'imply',
+    'range', 'modules', 'option', 'help',
+  ]),
+  choice: new Set(['type', 'prompt', 'default', 'depends', 'help', 'optional', 'option']),
+  menu: new Set(['depends', 'visible']),
+  comment: new Set(['depends']),
+};
+
+type Entry = ConfigNode | ChoiceNode | MenuNode | CommentNode;
+
+interface Block {
+  node: ChoiceNode | MenuNode | IfNode | undefined;
+  children: Node[];
+}
+
+const END_KEYWORD = { choice: 'endchoice', menu: 'endmenu', if: 'endif' } as const;
+
+export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander): ParsedTree {
+  return new Parser(files, macros).parse(rootFile);
+}
+
+class Parser {
+  private readonly tree: ParsedTree = { nodes: [], files: [] };
+  private readonly blocks: Block[] = [{ node: undefined, children: this.tree.nodes }];
+  private readonly includeStack: { file: string; line: number }[] = [];
+  private current: Entry | undefined;
+  private file = '';
+  private line = 0;
+
+  constructor(
+    private readonly files: SourceFiles,
+    private readonly macros: MacroExpander,
+  ) {}
+
+  parse(rootFile: string): ParsedTree {
+    const text = this.files.read(rootFile);
+    if (text === undefined) {
+      throw new KconfsatError('source', `can't find file ${rootFile}`, { file: rootFile, line: 0, column: 0 });
+    }
+    this.includeStack.push({ file: path.posix.normalize(rootFile), line: 0 });
+    this.parseFile(rootFile, text);
+    const open = this.blocks[this.blocks.length - 1]!.node;
+    if (open) {
+      throw new KconfsatError('syntax', `'${open.kind}' without matching '${END_KEYWORD[open.kind]}'`, {
+        ...open.loc,
+        column: open.loc.column || 1,
+      });
+    }
+    return this.tree;
+  }
+
+  private parseFile(name: string, text: string): void {
+    const savedFile = this.file;
+    const savedLine = this.line;
+    this.file = name;
+    this.tree.files.push(name);
+    const lines = text.split('\n');
+    let i = 0;
+    while (i < lines.length) {
+      this.line = i + 1;
+      let logical = lines[i]!;
+      i++;
+      // A backslash at the end of a line continues the statement.
+      while (endsWithBackslash(logical) && i < lines.length) {
+        logical = logical.replace(/\\\r?$/, '') + lines[i];
+        i++;
+      }
+      const helpEntry = this.parseLine(logical);
+      if (helpEntry) i = this.readHelp(helpEntry, lines, i);
+    }
+    this.file = savedFile;
+    this.line = savedLine;
+  }
+
+  private loc(column = 0): SourceLocation {
+    return { file: this.file, line: this.line, column };
+  }
+
+  private error(message: string, column = 1): KconfsatError {
+    return new KconfsatError('syntax', message, this.loc(column));
+  }
+
+  /** Parses one statement; returns the entry when it opened a help text. */
+  private parseLine(text: string): Entry | undefined {
+    const lexer = new LineLexer(text, { file: this.file, line: this.line, macros: this.macros });
+    const first = lexer.next();
+    if (!first) return undefined;
+    if (first.kind === 'word' && !isKeyword(first)) {
+      const op = lexer.peekAssignOp();
+      if (!op) throw this.error(`unknown statement "${first.value}"`, first.column);
+      lexer.consumeAssignOp(op);
+      this.macros.setLocation(this.loc(first.column));
+      this.macros.assign(first.value, op, lexer.rest());
+      return undefined;
+    }
+    if (first.kind !== 'word') throw this.error(`invalid statement`, first.column);
+    const tokens = new TokenStream(lexer.all(), this, first);
+    return this.statement(first, tokens);
+  }
+
+  private statement(keyword: Token, t: TokenStream): Entry | undefined {
+    const loc = this.loc(keyword.column);
+    switch (keyword.value) {
+      case 'config':
+      case 'menuconfig': {
+        const name = t.symbolName();
+        t.end();
+        const node: ConfigNode = { kind: keyword.value, name, loc, props: [] };
+        this.addNode(node);
+        this.current = node;
+        return undefined;
+      }
+      case 'choice': {
+        const name = t.atEnd() ? undefined : t.symbolName();
+        t.end();
+        const node: ChoiceNode = { kind: 'choice', loc, props: [], children: [] };
+        if (name !== undefined) node.name = name;
+        this.addNode(node);
+        this.blocks.push({ node, children: node.children });
+        this.current = node;
+        return undefined;
+      }
+      case 'menu': {
+        const prompt = t.string();
+        t.end();
+        const node: MenuNode = { kind: 'menu', prompt, loc, props: [], children: [] };
+        this.addNode(node);
+        this.blocks.push({ node, children: node.children });
+        this.current = node;
+        return undefined;
+      }
+      case 'comment': {
+        const prompt = t.string();
+        t.end();
+        const node: CommentNode = { kind: 'comment', prompt, loc, props: [] };
+        this.addNode(node);
+        this.current = node;
+        return undefined;
+      }
+      case 'if': {
+        const condition = t.expr();
+        t.end();
+        const node: IfNode = { kind: 'if', condition, loc, children: [] };
+        this.addNode(node);
+        this.blocks.push({ node, children: node.children });
+        this.current = undefined;
+        return undefined;
+      }
+      case 'endmenu':
+      case 'endchoice':
+      case 'endif': {
+        t.end();
+        this.closeBlock(keyword);
+        return undefined;
+      }
+      case 'mainmenu': {
+        const prompt = t.string();
+        t.end();
+        this.tree.mainmenu = { prompt, loc };
+        this.current = undefined;
+        return undefined;
+      }
+      case 'source':
+      case 'rsource':
+      case 'osource':
+      case 'orsource': {
+        const target = t.pathArgument();
+        t.end();
+        this.current = undefined;
+        this.source(keyword.value, target, keyword.column);
+        return undefined;
+      }
+      default:
+        return this.option(keyword, t, loc);
+    }
+  }
+
+  private option(keyword: Token, t: TokenStream, loc: SourceLocation): Entry | undefined {
+    const entry = this.current;
+    const word = keyword.value;
+    const optionKind =
+      word in TYPE_KEYWORDS ? 'type' : word === '---help---' ? 'help' : word;
+    if (!entry) throw this.error(`'${word}' outside of an entry`, keyword.column);
+    const allowed = ENTRY_OPTIONS[entry.kind === 'menuconfig' ? 'config' : entry.kind]!;
+    if (!allowed.has(optionKind)) {
+      throw this.error(`'${word}' is not allowed in a ${entry.kind} entry`, keyword.column);
+    }
+    const props = entry.props;
+    switch (optionKind) {
+      case 'type': {
+        const type = TYPE_KEYWORDS[word]!;
+        if (entry.kind === 'choice' && type !== 'bool' && type !== 'tristate') {
+          throw this.error(`a choice can only be bool or tristate`, keyword.column);
+        }
+        props.push({ kind: 'type', type, loc });
+        if (!t.atEnd()) this.promptWithCondition(t, props, loc);
+        break;
+      }
+      case 'def_bool':
+      case 'def_tristate': {
+        props.push({ kind: 'type', type: word === 'def_bool' ? 'bool' : 'tristate', loc });
+        props.push(withCondition({ kind: 'default', value: t.expr(), loc }, t));
+        break;
+      }
+      case 'prompt':
+        this.promptWithCondition(t, props, loc);
+        break;
+      case 'default':
+        if (entry.kind === 'choice') {
+          const name = t.symbolName();
+          props.push(withCondition({ kind: 'default', value: { kind: 'ref', ref: { kind: 'symbol', name } }, loc }, t));
+        } else {
+          props.push(withCondition({ kind: 'default', value: t.expr(), loc }, t));
+        }
+        break;
+      case 'depends':
+        t.keyword('on');
+        props.push({ kind: 'depends', expr: t.expr(), loc });
+        break;
+      case 'select':
+      case 'imply':
+        props.push(withCondition({ kind: optionKind, target: t.symbolName(), loc }, t));
+        break;
+      case 'range': {
+        const low = t.symbolRef();
+        const high = t.symbolRef();
+        props.push(withCondition({ kind: 'range', low, high, loc }, t));
+        break;
+      }
+      case 'visible':
+        props.push(withCondition({ kind: 'visible', loc }, t));
+        break;
+      case 'modules':
+      case 'optional':
+        props.push({ kind: optionKind, loc });
+        break;
+      case 'option':
+        props.push(this.legacyOption(t, loc));
+        break;
+      case 'help':
+        t.end();
+        return entry;
+    }
+    t.end();
+    return undefined;
+  }
+
+  private promptWithCondition(t: TokenStream, props: Property[], loc: SourceLocation): void {
+    const text = t.string().replace(/^\s+/, '');
+    props.push(withCondition({ kind: 'prompt', text, loc }, t));
+  }
+
+  /** `option modules|env=NAME|defconfig_list|allnoconfig_y` of pre-4.19 trees. */
+  private legacyOption(t: TokenStream, loc: SourceLocation): Property {
+    const name = t.symbolName();
+    if (name === 'modules') return { kind: 'modules', loc };
+    if (t.atOp('=')) {
+      t.take();
+      return { kind: 'option', name, value: t.string(), loc };
+    }
+    return { kind: 'option', name, loc };
+  }
+
+  private addNode(node: Node): void {
+    this.blocks[this.blocks.length - 1]!.children.push(node);
+  }
+
+  private closeBlock(keyword: Token): void {
+    const block = this.blocks[this.blocks.length - 1]!;
+    const open = block.node;
+    const wanted = keyword.value.slice(3);
+    if (!open) throw this.error(`'${keyword.value}' without matching '${wanted}'`, keyword.column);
+    if (open.kind !== wanted) {
+      throw this.error(`unexpected '${keyword.value}' within ${open.kind} block`, keyword.column);
+    }
+    this.blocks.pop();
+    this.current = undefined;
+  }
+
+  private source(kind: string, target: string, column: number): void {
+    const optional = kind.startsWith('o');
+    const relative = kind.endsWith('rsource');
+    if (containsUnknown(target)) {
+      throw this.error(`cannot source "${this.macros.render(target)}": its name depends on the toolchain or an unset variable`, column);
+    }
+    const base = relative ? path.posix.join(path.posix.dirname(this.file), target) : target;
+    const names = hasGlobChars(base) ? this.files.glob(base) : [base];
+    if (names.length === 0 && !optional) throw this.sourceError(`no file matches "${base}"`, column);
+    for (const name of names) {
+      if (this.files.escapesRoot(name)) {
+        throw this.sourceError(`"${name}" is outside the tree root`, column);
+      }
+      const text = this.files.read(name);
+      if (text === undefined) {
+        if (optional) continue;
+        throw this.sourceError(`can't open file "${name}"`, column);
+      }
+      const normalized = path.posix.normalize(name);
+      this.includeStack[this.includeStack.length - 1]!.line = this.line;
+      if (this.includeStack.some((f) => f.file === normalized)) {
+        const chain = this.includeStack.map((f) => `${f.file}:${f.line}`).join(' -> ');
+        throw this.sourceError(`recursive inclusion of "${normalized}" (${chain})`, column);
+      }
+      this.includeStack.push({ file: normalized, line: 0 });
+      this.parseFile(normalized, text);
+      this.includeStack.pop();
+    }
+  }
+
+  private sourceError(message: string, column: number): KconfsatError {
+    return new KconfsatError('source', message, this.loc(column));
+  }
+
+  /** Reads the help text that follows `help`; returns the index of the first line after it. */
+  private readHelp(entry: Entry, lines: string[], start: number): number {
+    let firstIndent = 0;
+    const text: string[] = [];
+    let i = start;
+    for (; i < lines.length; i++) {
+      const line = lines[i]!.replace(/\r$/, '');
+      if (/^[ \t]*$/.test(line)) {
+        // A blank line followed by an unindented one ends the help text.
+        const next = lines[i + 1];
+        if (next !== undefined && /^[^ \t\r\n]/.test(next)) {
+          i++;
+          break;
+        }
+        text.push('');
+        continue;
+      }
+      const indent = indentWidth(line);
+      if (firstIndent === 0) {
+        firstIndent = indent;
+        if (indent === 0) {
+          // conf swallows an unindented first line as the whole help text.
+          text.push(line);
+          i++;
+          break;
+        }
+      } else if (indent < firstIndent) {
+        break;
+      }
+      text.push(' '.repeat(indent - firstIndent) + line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, ''));
+    }
+    const loc = this.loc(0);
+    entry.props.push({ kind: 'help', text: text.join('\n').replace(/\n+$/, '') + '\n', loc });
+    return i;
+  }
+
+  /** Used by TokenStream for its errors. */
+  syntaxError(message: string, column: number): KconfsatError {
+    return this.error(message, column);
+  }
+}
+
+function endsWithBackslash(line: string): boolean {
+  return line.endsWith('\\') || line.endsWith('\\\r');
+}
+
+function indentWidth(line: string): number {
+  let width = 0;
+  for (const c of line) {
+    if (c === ' ') width++;
+    else if (c === '\t') width = (width & ~7) + 8;
+    else break;
+  }
+  return width;
+}
+
+function isKeyword(t: Token): boolean {
+  return t.kind === 'word' && !t.expanded && KEYWORDS.has(t.value);
+}
+
+function withCondition<P extends Property & { condition?: Expr }>(prop: P, t: TokenStream): P {
+  if (t.atKeyword('if')) {
+    t.take();
+    prop.condition = t.expr();
+  }
+  return prop;
+}
+
+/** The tokens of one statement after its keyword. */
+class TokenStream {
+  private index = 0;
+
+  constructor(
+    private readonly tokens: Token[],
+    private readonly parser: Parser,
+    private readonly keywordToken: Token,
+  ) {}
+
+  atEnd(): boolean {
+    return this.index >= this.tokens.length;
+  }
+
+  private peek(): Token | undefined {
+    return this.tokens[this.index];
+  }
+
+  take(): Token {
+    const t = this.tokens[this.index];
+    if (!t) throw this.unexpected();
+    this.index++;
+    return t;
+  }
+
+  atKeyword(word: string): boolean {
+    const t = this.peek();
+    return t !== undefined && isKeyword(t) && t.value === word;
+  }
+
+  atOp(op: string): boolean {
+    const t = this.peek();
+    return t !== undefined && t.kind === 'op' && t.value === op;
+  }
+
+  keyword(word: string): void {
+    if (!this.atKeyword(word)) throw this.unexpected(`expected '${word}'`);
+    this.index++;
+  }
+
+  end(): void {
+    if (!this.atEnd()) throw this.unexpected();
+  }
+
+  string(): string {
+    const t = this.peek();
+    if (!t || t.kind !== 'string') throw this.unexpected('expected a quoted string');
+    this.index++;
+    return t.value;
+  }
+
+  /** A `source` argument: quoted, or a bare path in older trees. */
+  pathArgument(): string {
+    const t = this.peek();
+    if (t && t.kind === 'word' && !isKeyword(t)) {
+      this.index++;
+      return t.value;
+    }
+    return this.string();
+  }
+
+  symbolName(): string {
+    const t = this.peek();
+    if (!t || t.kind !== 'word' || isKeyword(t)) throw this.unexpected('expected a symbol name');
+    if (containsUnknown(t.value)) throw this.unexpected('a symbol name cannot depend on the toolchain');
+    this.index++;
+    return t.value;
+  }
+
+  symbolRef(): SymbolRef {
+    const t = this.peek();
+    if (!t || (t.kind !== 'word' && t.kind !== 'string') || isKeyword(t)) {
+      throw this.unexpected('expected a symbol or constant');
+    }
+    this.index++;
+    if (containsUnknown(t.value)) return { kind: 'unknown', text: t.value };
+    return t.kind === 'string' ? { kind: 'const', value: t.value } : { kind: 'symbol', name: t.value };
+  }
+
+  expr(): Expr {
+    return this.orExpr();
+  }
+
+  private orExpr(): Expr {
+    let left = this.andExpr();
+    while (this.atOp('||')) {
+      this.index++;
+      left = { kind: 'or', left, right: this.andExpr() };
+    }
+    return left;
+  }
+
+  private andExpr(): Expr {
+    let left = this.unary();
+    while (this.atOp('&&')) {
+      this.index++;
+      left = { kind: 'and', left, right: this.unary() };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    if (this.atOp('!')) {
+      this.index++;
+      return { kind: 'not', operand: this.unary() };
+    }
+    if (this.atOp('(')) {
+      this.index++;
+      const inner = this.orExpr();
+      if (!this.atOp(')')) throw this.unexpected("expected ')'");
+      this.index++;
+      return inner;
+    }
+    const left = this.symbolRef();
+    const t = this.peek();
+    if (t && t.kind === 'op' && COMPARE_OPS.has(t.value)) {
+      this.index++;
+      return { kind: 'compare', op: t.value as CompareOp, left, right: this.symbolRef() };
+    }
+    return { kind: 'ref', ref: left };
+  }
+
+  private unexpected(what?: string): KconfsatError {
+    const t = this.peek();
+    const column = t ? t.column : (this.tokens[this.tokens.length - 1] ?? this.keywordToken).column;
+    const found = t ? `unexpected '${t.value}'` : 'unexpected end of line';
+    return this.parser.syntaxError(what ? `${found}, ${what}` : found, column);
+  }
+}
