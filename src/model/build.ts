@@ -99,6 +99,11 @@ class ModelBuilder {
         implies: [],
         selectedBy: [],
         impliedBy: [],
+        // Every field present from the start keeps one object shape for all symbols.
+        choice: undefined,
+        choiceInfo: undefined,
+        help: undefined,
+        envVariable: undefined,
       };
       this.symbols.push(sym);
       this.byName.set(name, sym);

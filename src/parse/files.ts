@@ -47,7 +47,7 @@ export class DiskSourceFiles implements SourceFiles {
     private readonly allowOutsideRoot = false,
   ) {
     this.root = path.resolve(root);
-    this.realRoot = fs.realpathSync(this.root);
+    this.realRoot = fs.realpathSync.native(this.root);
   }
 
   read(name: string): string | undefined {
@@ -62,13 +62,13 @@ export class DiskSourceFiles implements SourceFiles {
     if (this.allowOutsideRoot) return false;
     const full = path.resolve(this.root, name);
     if (!isInside(this.root, full)) return true;
-    let real: string;
     try {
-      real = fs.realpathSync(full);
+      // Symlinks may point anywhere: judge the resolved path.
+      const real = fs.realpathSync.native(full);
+      return !isInside(this.realRoot, real);
     } catch {
       return false; // missing files are reported as missing, not as escapes
     }
-    return !isInside(this.realRoot, real);
   }
 
   glob(pattern: string): string[] {

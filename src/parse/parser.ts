@@ -363,33 +363,33 @@ class Parser {
     const text: string[] = [];
     let i = start;
     for (; i < lines.length; i++) {
-      const line = lines[i]!.replace(/\r$/, '');
-      if (/^[ \t]*$/.test(line)) {
+      const line = lines[i]!;
+      const { width, end } = measureIndent(line);
+      if (end === line.length || line.charCodeAt(end) === 13) {
         // A blank line followed by an unindented one ends the help text.
         const next = lines[i + 1];
-        if (next !== undefined && /^[^ \t\r\n]/.test(next)) {
+        if (next !== undefined && next.length > 0 && !isIndentOrLineEnd(next.charCodeAt(0))) {
           i++;
           break;
         }
         text.push('');
         continue;
       }
-      const indent = indentWidth(line);
       if (firstIndent === 0) {
-        firstIndent = indent;
-        if (indent === 0) {
+        firstIndent = width;
+        if (width === 0) {
           // conf swallows an unindented first line as the whole help text.
-          text.push(line);
+          text.push(line.trimEnd());
           i++;
           break;
         }
-      } else if (indent < firstIndent) {
+      } else if (width < firstIndent) {
         break;
       }
-      text.push(' '.repeat(indent - firstIndent) + line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, ''));
+      text.push(' '.repeat(width - firstIndent) + line.slice(end).trimEnd());
     }
-    const loc = this.loc(0);
-    entry.props.push({ kind: 'help', text: text.join('\n').replace(/\n+$/, '') + '\n', loc });
+    while (text.length > 0 && text[text.length - 1] === '') text.pop();
+    entry.props.push({ kind: 'help', text: text.join('\n') + '\n', loc: this.loc(0) });
     return i;
   }
 
@@ -403,14 +403,21 @@ function endsWithBackslash(line: string): boolean {
   return line.endsWith('\\') || line.endsWith('\\\r');
 }
 
-function indentWidth(line: string): number {
+/** Indentation width with tabs to multiples of 8, and where the text starts. */
+function measureIndent(line: string): { width: number; end: number } {
   let width = 0;
-  for (const c of line) {
-    if (c === ' ') width++;
-    else if (c === '\t') width = (width & ~7) + 8;
+  let end = 0;
+  for (; end < line.length; end++) {
+    const c = line.charCodeAt(end);
+    if (c === 32) width++;
+    else if (c === 9) width = (width & ~7) + 8;
     else break;
   }
-  return width;
+  return { width, end };
+}
+
+function isIndentOrLineEnd(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
 function isKeyword(t: Token): boolean {

@@ -1,0 +1,391 @@
+/**
+ * Model → CNF. The formula's models are exactly the fixpoints of conf's value
+ * computation (sym_calc_value): for each symbol, the value it holds equals the
+ * value conf computes from the others, with the .config's value as the user
+ * value of every visible symbol. See ../shared/design/semantics.md.
+ */
+import type { Choice, CompareOp, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
+import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';
+import { Domains, isValueSymbol, type ValueNode } from './domains.js';
+import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
+import { compareValues, constantType, isValidValue, rangeNumber, type OperandType } from './values.js';
+
+export interface EncodeOptions {
+  /**
+   * Guard each symbol's constraints with a selector literal (clause ∨ ¬s), so
+   * explanations can switch whole symbols off under assumptions.
+   */
+  groupSelectors?: boolean;
+}
+
+/** Value of a leaf as a one-hot map: candidate string → literal. */
+type ValueLits = Map<string, Lit>;
+
+/** A symbol replaced by a fixed pair while encoding (the choice at y). */
+interface Substitution {
+  symbol: KSymbol;
+  pair: Pair;
+}
+
+export class Encoding {
+  readonly cnf = new Cnf();
+  readonly logic = new TristateLogic(this.cnf);
+  readonly domains: Domains;
+  /** Literal for "MODULES = y"; FALSE when the tree has no modules symbol. */
+  readonly modulesOn: Lit;
+  /** Per-symbol group selectors (with `groupSelectors`). */
+  readonly selectors = new Map<KSymbol, Lit>();
+  private readonly pairs = new Map<KSymbol, Pair>();
+  private readonly values = new Map<ValueNode, ValueLits>();
+  private readonly exprCache = new Map<ModelExpr, Pair>();
+  private currentGroup: Lit[] = [];
+
+  constructor(
+    readonly model: KconfigModel,
+    readonly options: EncodeOptions = {},
+  ) {
+    this.domains = new Domains(model);
+    for (const sym of model.symbols) this.declare(sym);
+    for (const input of model.inputs) this.declareValues(input, `$input${input.id}`);
+    const modules = model.modules;
+    this.modulesOn = modules && this.pairs.has(modules) ? this.pairs.get(modules)!.y : FALSE;
+    for (const sym of model.symbols) {
+      const pair = this.pairs.get(sym);
+      // A tristate can only be m while MODULES is y.
+      if (pair && pair.m !== pair.y) this.cnf.clause([-pair.m, pair.y, this.modulesOn]);
+    }
+    for (const sym of model.symbols) this.constrain(sym);
+  }
+
+  /** The (≥m, =y) pair of a bool, tristate or choice symbol; undefined for other symbols. */
+  pairOf(sym: KSymbol): Pair | undefined {
+    return this.pairs.get(sym);
+  }
+
+  /** One-hot value literals of an int/hex/string symbol or an input. */
+  valuesOf(node: ValueNode): ValueLits | undefined {
+    return this.values.get(node);
+  }
+
+  /** The tristate value of an expression as a pair of literals. */
+  expr(e: ModelExpr, subst?: Substitution): Pair {
+    if (!subst) {
+      const cached = this.exprCache.get(e);
+      if (cached) return cached;
+    }
+    let result: Pair;
+    switch (e.kind) {
+      case 'leaf':
+        result = this.leafPair(e.leaf, subst);
+        break;
+      case 'not':
+        result = this.logic.not(this.expr(e.operand, subst));
+        break;
+      case 'and':
+        result = this.logic.min(this.expr(e.left, subst), this.expr(e.right, subst));
+        break;
+      case 'or':
+        result = this.logic.max(this.expr(e.left, subst), this.expr(e.right, subst));
+        break;
+      case 'compare':
+        result = this.logic.fromBool(this.compare(e.op, e.left, e.right, subst));
+        break;
+    }
+    if (!subst) this.exprCache.set(e, result);
+    return result;
+  }
+
+  private declare(sym: KSymbol): void {
+    if (sym.definitions.length === 0) return;
+    if (sym.type === 'bool') {
+      const v = this.cnf.newVar(`${sym.name}=y`);
+      this.pairs.set(sym, { m: v, y: v });
+    } else if (sym.type === 'tristate') {
+      const m = this.cnf.newVar(`${sym.name}>=m`);
+      const y = this.cnf.newVar(`${sym.name}=y`);
+      this.cnf.implies(y, m);
+      this.pairs.set(sym, { m, y });
+    } else if (isValueSymbol(sym)) {
+      this.declareValues(sym, sym.name);
+    }
+  }
+
+  private declareValues(node: ValueNode, name: string): void {
+    const lits: ValueLits = new Map();
+    for (const value of this.domains.get(node).values) {
+      lits.set(value, this.cnf.newVar(`${name}=${JSON.stringify(value)}`));
+    }
+    this.cnf.exactlyOne([...lits.values()]);
+    this.values.set(node, lits);
+  }
+
+  private leafPair(leaf: Leaf, subst?: Substitution): Pair {
+    switch (leaf.kind) {
+      case 'const':
+        return pairConst(leaf.text);
+      case 'symbol':
+        if (subst && leaf.symbol === subst.symbol) return subst.pair;
+        return this.pairs.get(leaf.symbol) ?? PAIR_N;
+      case 'input': {
+        // A macro result used as a symbol: the constants y and m, anything else n.
+        const lits = this.values.get(leaf.input)!;
+        const y = lits.get('y')!;
+        return { m: this.cnf.or2(y, lits.get('m')!), y };
+      }
+    }
+  }
+
+  /** What string value a leaf holds, one-hot, as conf's sym_get_string_value gives it. */
+  private leafValues(leaf: Leaf, subst?: Substitution): ValueLits {
+    if (leaf.kind === 'const') return new Map([[leaf.text, TRUE]]);
+    if (leaf.kind === 'input') return this.values.get(leaf.input)!;
+    const sym = leaf.symbol;
+    const lits = this.values.get(sym);
+    if (lits) return lits;
+    const pair = subst && subst.symbol === sym ? subst.pair : this.pairs.get(sym);
+    if (!pair) return new Map([[sym.name, TRUE]]);
+    return new Map([
+      ['n', -pair.m],
+      ['m', this.cnf.and2(pair.m, -pair.y)],
+      ['y', pair.y],
+    ]);
+  }
+
+  private leafType(leaf: Leaf): OperandType {
+    if (leaf.kind === 'const') return constantType(leaf.text);
+    if (leaf.kind === 'input') return 'unknown';
+    return leaf.symbol.definitions.length > 0 ? leaf.symbol.type : 'unknown';
+  }
+
+  private compare(op: CompareOp, left: Leaf, right: Leaf, subst?: Substitution): Lit {
+    const lv = this.leafValues(left, subst);
+    const rv = this.leafValues(right, subst);
+    const lt = this.leafType(left);
+    const rt = this.leafType(right);
+    const cases: Lit[] = [];
+    for (const [a, la] of lv) {
+      for (const [b, lb] of rv) {
+        if (compareValues(op, a, lt, b, rt)) cases.push(this.cnf.and2(la, lb));
+      }
+    }
+    return this.cnf.or(cases);
+  }
+
+  // ---- per-symbol constraints ----
+
+  private constrain(sym: KSymbol): void {
+    if (sym.definitions.length === 0) return;
+    this.currentGroup = [];
+    if (this.options.groupSelectors) {
+      const s = this.cnf.newVar(`group:${sym.name}`);
+      this.selectors.set(sym, s);
+      this.currentGroup = [-s];
+    }
+    if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
+    else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
+    else if (isValueSymbol(sym)) this.constrainValue(sym);
+  }
+
+  private guarded(lits: Lit[]): void {
+    this.cnf.clause([...lits, ...this.currentGroup]);
+  }
+
+  /** m counts as y: for bool symbols always, for tristates while MODULES is n. */
+  private boolLike(sym: KSymbol): Lit {
+    return sym.type === 'bool' ? TRUE : -this.modulesOn;
+  }
+
+  /** Prompt visibility as conf's sym_calc_visibility computes it, before promotion. */
+  private rawVisibility(sym: KSymbol, subst?: Substitution): Pair {
+    const choice = sym.choice;
+    const prompts = sym.prompts.map((p) => {
+      const vis = this.expr(p.visibility, subst);
+      if (!choice || sym.type !== 'tristate') return vis;
+      // A tristate member visible only as m is hidden while its choice is y.
+      const choiceY = subst && subst.symbol === choice.symbol ? subst.pair.y : this.pairs.get(choice.symbol)!.y;
+      return { m: this.cnf.and2(vis.m, this.cnf.or2(-choiceY, vis.y)), y: vis.y };
+    });
+    return prompts.length ? this.logic.maxAll(prompts) : PAIR_N;
+  }
+
+  private visibility(sym: KSymbol, subst?: Substitution): Pair {
+    return this.logic.promote(this.rawVisibility(sym, subst), this.boolLike(sym));
+  }
+
+  private reverse(sym: KSymbol, kind: 'selectedBy' | 'impliedBy'): Pair {
+    const terms = sym[kind].map((r) => {
+      const selector = this.pairs.get(r.selector) ?? PAIR_N;
+      return this.logic.min(selector, this.expr(r.condition));
+    });
+    return this.logic.promote(terms.length ? this.logic.maxAll(terms) : PAIR_N, this.boolLike(sym));
+  }
+
+  /** The first default whose condition is not n, as min(value, condition); n if none. */
+  private defaultValue(sym: KSymbol): Pair {
+    let earlier: Lit = FALSE;
+    const m: Lit[] = [];
+    const y: Lit[] = [];
+    for (const d of sym.defaults) {
+      const cond = this.expr(d.condition);
+      const value = this.expr(d.value);
+      const first = this.cnf.and2(-earlier, cond.m);
+      m.push(this.cnf.and2(first, value.m));
+      y.push(this.cnf.and([first, value.y, cond.y]));
+      earlier = this.cnf.or2(earlier, cond.m);
+    }
+    return { m: this.cnf.or(m), y: this.cnf.or(y) };
+  }
+
+  private constrainTristate(sym: KSymbol): void {
+    const v = this.pairs.get(sym)!;
+    const member = sym.choice !== undefined;
+    const boolLike = this.boolLike(sym);
+    const vis = this.visibility(sym);
+    // conf never computes reverse dependencies of choice members: selects and implies do not reach them.
+    const rev = member ? PAIR_N : this.reverse(sym, 'selectedBy');
+    const visibleValue = this.logic.promote(this.logic.max(this.logic.min(v, vis), rev), boolLike);
+    let dflt = this.defaultValue(sym);
+    if (!member && sym.impliedBy.length > 0) {
+      const imp = this.reverse(sym, 'impliedBy');
+      const dir = this.logic.promote(this.logic.maxAll(sym.definitions.map((d) => this.expr(d.dependency))), boolLike);
+      dflt = this.logic.select(imp.m, this.logic.min(this.logic.max(dflt, imp), dir), dflt);
+    }
+    const hiddenValue = this.logic.promote(this.logic.max(dflt, rev), boolLike);
+    if (member) {
+      // Members visible as y take the choice's selection (see constrainChoice); they are y or n.
+      this.guarded([-vis.y, -v.m, v.y]);
+      this.logic.equalUnder([-vis.y, vis.m], v, visibleValue, this.currentGroup);
+    } else {
+      this.logic.equalUnder([vis.m], v, visibleValue, this.currentGroup);
+    }
+    this.logic.equalUnder([-vis.m], v, hiddenValue, this.currentGroup);
+  }
+
+  private constrainChoice(choice: Choice): void {
+    const sym = choice.symbol;
+    const v = this.pairs.get(sym);
+    if (!v) return;
+    const boolLike = this.boolLike(sym);
+    const raw = sym.prompts.map((p) => this.expr(p.visibility));
+    const vis = this.logic.promote(raw.length ? this.logic.maxAll(raw) : PAIR_N, boolLike);
+    // A non-optional choice is at least m wherever its prompt is visible.
+    const revTerms = choice.optional ? [] : raw.map((p) => ({ m: p.m, y: FALSE }));
+    const rev = this.logic.promote(revTerms.length ? this.logic.maxAll(revTerms) : PAIR_N, boolLike);
+    // The choice's own value as read from a .config is the highest of its members'.
+    const memberPairs = choice.members.map((m) => this.pairs.get(m)).filter((p): p is Pair => p !== undefined);
+    const user = memberPairs.length ? this.logic.maxAll(memberPairs) : PAIR_N;
+    const computed = this.logic.select(
+      vis.m,
+      this.logic.promote(this.logic.max(this.logic.min(user, vis), rev), boolLike),
+      rev,
+    );
+    // At y, a choice with no member visible falls back to n (sym_calc_choice).
+    const anyVisibleAtY = this.cnf.or(
+      choice.members.map((m) => this.visibility(m, { symbol: sym, pair: PAIR_Y }).m),
+    );
+    const result: Pair = {
+      m: this.cnf.and2(computed.m, this.cnf.or2(-computed.y, anyVisibleAtY)),
+      y: this.cnf.and2(computed.y, anyVisibleAtY),
+    };
+    this.logic.equalUnder([], v, result, this.currentGroup);
+    // At y exactly one member visible as y is selected.
+    const selected = choice.members
+      .filter((m) => this.pairs.has(m))
+      .map((m) => this.cnf.and2(this.visibility(m).y, this.pairs.get(m)!.y));
+    this.guarded([-v.y, ...selected]);
+    for (let i = 0; i < selected.length; i++) {
+      for (let j = i + 1; j < selected.length; j++) this.guarded([-selected[i]!, -selected[j]!]);
+    }
+  }
+
+  private constrainValue(sym: KSymbol): void {
+    const x = this.values.get(sym)!;
+    const vis = this.visibility(sym);
+    const hidden = this.hiddenValue(sym);
+    for (const [value, lit] of x) {
+      // Visible: a value of the right type is kept if within range; any other is replaced by the default.
+      const userOk = isValidValue(sym.type, value) ? this.inRange(sym, value) : hidden.get(value) ?? FALSE;
+      this.guarded([-vis.m, -lit, userOk]);
+      this.guarded([vis.m, -lit, hidden.get(value) ?? FALSE]);
+    }
+  }
+
+  /** Value of an int/hex/string symbol without a user value: its first default, clamped to its range. */
+  private hiddenValue(sym: KSymbol): ValueLits {
+    const domain = this.domains.get(sym).values;
+    const raw = new Map<string, Lit[]>(domain.map((d) => [d, []]));
+    let earlier: Lit = FALSE;
+    for (const d of sym.defaults) {
+      const cond = this.expr(d.condition).m;
+      const first = this.cnf.and2(-earlier, cond);
+      earlier = this.cnf.or2(earlier, cond);
+      for (const [value, lit] of this.defaultSource(d.value)) raw.get(value)?.push(this.cnf.and2(first, lit));
+    }
+    raw.get('')!.push(-earlier);
+    const rawLits = new Map([...raw].map(([value, lits]) => [value, this.cnf.or(lits)]));
+    if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return rawLits;
+
+    const clamped = new Map<string, Lit[]>(domain.map((d) => [d, []]));
+    let earlierRange: Lit = FALSE;
+    for (const r of sym.ranges) {
+      const cond = this.expr(r.condition).m;
+      const active = this.cnf.and2(-earlierRange, cond);
+      earlierRange = this.cnf.or2(earlierRange, cond);
+      const low = this.leafValues(r.low);
+      const high = this.leafValues(r.high);
+      for (const [value, rawLit] of rawLits) {
+        const below = this.boundTest(sym, value, r.low, low, 'below');
+        const above = this.cnf.and2(-below, this.boundTest(sym, value, r.high, high, 'above'));
+        const base = this.cnf.and2(active, rawLit);
+        clamped.get(value)?.push(this.cnf.and([base, -below, -above]));
+        for (const [bound, l] of low) clamped.get(bound)?.push(this.cnf.and([base, below, l]));
+        for (const [bound, l] of high) clamped.get(bound)?.push(this.cnf.and([base, above, l]));
+      }
+    }
+    for (const [value, rawLit] of rawLits) clamped.get(value)!.push(this.cnf.and2(-earlierRange, rawLit));
+    return new Map([...clamped].map(([value, lits]) => [value, this.cnf.or(lits)]));
+  }
+
+  /** Whether a value lies below the low bound / above the high bound, as sym_validate_range reads numbers. */
+  private boundTest(sym: KSymbol, value: string, bound: Leaf, boundValues: ValueLits, side: 'below' | 'above'): Lit {
+    const base = sym.type === 'hex' ? 16 : 10;
+    const n = rangeNumber(value, sym.type, base);
+    const boundType = bound.kind === 'symbol' ? bound.symbol.type : 'unknown';
+    const hits: Lit[] = [];
+    for (const [b, lit] of boundValues) {
+      const limit = rangeNumber(b, boundType, base);
+      if (side === 'below' ? n < limit : n > limit) hits.push(lit);
+    }
+    return this.cnf.or(hits);
+  }
+
+  /** A value within the active range (or no range applies). */
+  private inRange(sym: KSymbol, value: string): Lit {
+    if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return TRUE;
+    let earlier: Lit = FALSE;
+    const ok: Lit[] = [];
+    for (const r of sym.ranges) {
+      const cond = this.expr(r.condition).m;
+      const active = this.cnf.and2(-earlier, cond);
+      earlier = this.cnf.or2(earlier, cond);
+      const below = this.boundTest(sym, value, r.low, this.leafValues(r.low), 'below');
+      const above = this.boundTest(sym, value, r.high, this.leafValues(r.high), 'above');
+      ok.push(this.cnf.and([active, -below, -above]));
+    }
+    ok.push(-earlier);
+    return this.cnf.or(ok);
+  }
+
+  /** The string a default's value gives (conf copies the default symbol's current string). */
+  private defaultSource(value: ModelExpr): ValueLits {
+    if (value.kind !== 'leaf') return new Map([['', TRUE]]);
+    const leaf = value.leaf;
+    // conf copies curr.val, which for bool/tristate symbols stays "n".
+    if (leaf.kind === 'symbol' && this.pairs.has(leaf.symbol)) return new Map([['n', TRUE]]);
+    return this.leafValues(leaf);
+  }
+}
+
+export function encodeModel(model: KconfigModel, options: EncodeOptions = {}): Encoding {
+  return new Encoding(model, options);
+}

@@ -1,0 +1,135 @@
+/**
+ * MiniSat through logic-solver's emscripten build, fed numeric clauses
+ * directly (its Logic.* formula layer costs 10x the time and memory).
+ * Assumption sets go through one fresh activation variable per call because
+ * the core takes a single assumption literal.
+ */
+import { createRequire } from 'node:module';
+import type { Lit } from '../logic/cnf.js';
+import { SolverMemoryError, type SolveResult, type Solver } from './solver.js';
+
+const require = createRequire(import.meta.url);
+
+interface MiniSatCore {
+  HEAP32: Int32Array;
+  HEAP8: Int8Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _addClause(ptr: number): number;
+  _solve(): number;
+  _solveAssuming(lit: number): number;
+  _retireVar(v: number): void;
+  _ensureVar(v: number): void;
+  _getSolution(): number;
+  _getNumVars(): number;
+}
+
+interface LogicModule {
+  _MiniSat: new () => { _C: MiniSatCore };
+}
+
+const CLAUSE_BUFFER_INTS = 1 << 14;
+
+export class MiniSatSolver implements Solver {
+  private readonly core: MiniSatCore;
+  private readonly clausePtr: number;
+  private vars = 0;
+  private solution: Int8Array | undefined;
+  private dead: string | undefined;
+  /** False once a clause made the formula unsatisfiable at the top level. */
+  private consistent = true;
+
+  constructor() {
+    const Logic = require('logic-solver') as LogicModule;
+    this.core = new Logic._MiniSat()._C;
+    this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
+  }
+
+  get numVars(): number {
+    return this.vars;
+  }
+
+  newVar(): Lit {
+    this.vars++;
+    this.guard(() => this.core._ensureVar(this.vars));
+    return this.vars;
+  }
+
+  addRawClauses(buffer: Int32Array): void {
+    let start = 0;
+    for (let i = 0; i < buffer.length; i++) {
+      if (buffer[i] === 0) {
+        this.addClause(buffer.subarray(start, i));
+        start = i + 1;
+      }
+    }
+  }
+
+  addClause(lits: ArrayLike<Lit>): void {
+    this.checkAlive();
+    if (lits.length + 1 > CLAUSE_BUFFER_INTS) throw new Error(`clause of ${lits.length} literals is too long`);
+    let maxVar = this.vars;
+    const heap = this.core.HEAP32;
+    const base = this.clausePtr >> 2;
+    for (let i = 0; i < lits.length; i++) {
+      const l = lits[i]!;
+      heap[base + i] = l;
+      const v = l < 0 ? -l : l;
+      if (v > maxVar) maxVar = v;
+    }
+    heap[base + lits.length] = 0;
+    if (maxVar > this.vars) {
+      this.vars = maxVar;
+      this.guard(() => this.core._ensureVar(maxVar));
+    }
+    const ok = this.guard(() => this.core._addClause(this.clausePtr));
+    if (!ok) this.consistent = false;
+  }
+
+  solve(assumptions: readonly Lit[] = []): SolveResult {
+    this.checkAlive();
+    this.solution = undefined;
+    if (!this.consistent) return 'unsat';
+    let sat: number;
+    if (assumptions.length === 0) {
+      sat = this.guard(() => this.core._solve());
+    } else if (assumptions.length === 1) {
+      sat = this.guard(() => this.core._solveAssuming(assumptions[0]!));
+    } else {
+      const activation = this.newVar();
+      for (const l of assumptions) this.addClause([-activation, l]);
+      sat = this.guard(() => this.core._solveAssuming(activation));
+      this.guard(() => this.core._retireVar(activation));
+    }
+    if (sat) this.readSolution();
+    return sat ? 'sat' : 'unsat';
+  }
+
+  value(lit: Lit): boolean {
+    if (!this.solution) throw new Error('no satisfying assignment to read');
+    const v = lit < 0 ? -lit : lit;
+    const truth = this.solution[v - 1] === 0; // MiniSat's l_True is 0
+    return lit < 0 ? !truth : truth;
+  }
+
+  private readSolution(): void {
+    const ptr = this.guard(() => this.core._getSolution());
+    const n = this.core._getNumVars();
+    this.solution = this.core.HEAP8.slice(ptr, ptr + n);
+  }
+
+  private checkAlive(): void {
+    if (this.dead) throw new SolverMemoryError(this.dead);
+  }
+
+  /** emscripten signals heap exhaustion by throwing a string; the instance is unusable after it. */
+  private guard<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      if (e instanceof Error) throw e;
+      this.dead = String(e);
+      throw new SolverMemoryError(this.dead);
+    }
+  }
+}

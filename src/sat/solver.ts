@@ -1,0 +1,28 @@
+/**
+ * The solver interface the analyses use: add clauses, solve under assumptions,
+ * read the model. One backend today (MiniSat via logic-solver); the interface
+ * keeps a second one possible.
+ */
+import type { Lit } from '../logic/cnf.js';
+
+export type SolveResult = 'sat' | 'unsat';
+
+export interface Solver {
+  readonly numVars: number;
+  /** Loads a 0-terminated clause buffer (as Cnf.rawClauses gives it). */
+  addRawClauses(buffer: Int32Array): void;
+  addClause(lits: readonly Lit[]): void;
+  newVar(): Lit;
+  /** Solves with every assumption literal forced true for this call only. */
+  solve(assumptions?: readonly Lit[]): SolveResult;
+  /** Truth value of a variable in the last satisfying assignment. */
+  value(lit: Lit): boolean;
+}
+
+/** The solver ran out of its fixed memory; no answer from it can be trusted afterwards. */
+export class SolverMemoryError extends Error {
+  constructor(detail: string) {
+    super(`SAT solver ran out of memory (${detail}); the formula is too large for this backend`);
+    this.name = 'SolverMemoryError';
+  }
+}
