@@ -18,6 +18,14 @@ export class Cnf {
   private length = 0;
   private clauseCount = 0;
   private readonly gates = new Map<string, Lit>();
+  /** Inputs of each AND gate variable (an OR gate is a negated AND). */
+  private readonly gateInputs = new Map<number, Lit[]>();
+  /** Auxiliary variables of counting encodings: not a function of other variables. */
+  private readonly auxiliary = new Set<number>();
+  /** For each clause, the owner set when it was added (-1: definitional). */
+  private readonly owners: number[] = [];
+  /** Owner stamped on the clauses added from now on (a symbol id in the encoder). */
+  owner = -1;
   readonly names = new Map<number, string>();
 
   constructor() {
@@ -53,6 +61,7 @@ export class Cnf {
     for (const l of lits) if (l !== FALSE) this.buffer[this.length++] = l;
     this.buffer[this.length++] = 0;
     this.clauseCount++;
+    this.owners.push(this.owner);
   }
 
   /** a → b */
@@ -80,13 +89,17 @@ export class Cnf {
     const known = this.gates.get(key);
     if (known !== undefined) return known;
     const g = this.newVar();
+    const owner = this.owner;
+    this.owner = -1;
     const back: Lit[] = [g];
     for (const l of sorted) {
       this.clause([-g, l]);
       back.push(-l);
     }
     this.clause(back);
+    this.owner = owner;
     this.gates.set(key, g);
+    this.gateInputs.set(g, sorted);
     return g;
   }
 
@@ -119,11 +132,13 @@ export class Cnf {
       return;
     }
     let seen = this.newVar();
+    this.auxiliary.add(seen);
     this.implies(live[0]!, seen);
     for (let i = 1; i < live.length; i++) {
       const l = live[i]!;
       this.clause([-l, -seen]);
       const next = this.newVar();
+      this.auxiliary.add(next);
       this.implies(seen, next);
       this.implies(l, next);
       seen = next;
@@ -133,6 +148,40 @@ export class Cnf {
   exactlyOne(lits: readonly Lit[]): void {
     this.clause(lits);
     this.atMostOne(lits);
+  }
+
+  /**
+   * Evaluates the formula under values for its input variables: gates are
+   * computed from their inputs, clauses over auxiliary variables are skipped.
+   * Returns the owners of the violated clauses (with repeats).
+   */
+  violatedOwners(input: (v: number) => boolean): number[] {
+    const n = this.numVars;
+    // 1 true, 0 false, 2 unknown (auxiliary)
+    const value = new Uint8Array(n + 1);
+    value[1] = 1;
+    const truth = (l: Lit): number => {
+      const x = value[l < 0 ? -l : l]!;
+      return x === 2 ? 2 : l < 0 ? 1 - x : x;
+    };
+    for (let v = 2; v <= n; v++) {
+      const inputs = this.gateInputs.get(v);
+      if (inputs) value[v] = inputs.every((l) => truth(l) === 1) ? 1 : 0;
+      else if (this.auxiliary.has(v)) value[v] = 2;
+      else value[v] = input(v) ? 1 : 0;
+    }
+    const violated: number[] = [];
+    let start = 0;
+    let clause = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.buffer[i] !== 0) continue;
+      let satisfied = false;
+      for (let j = start; j < i && !satisfied; j++) satisfied = truth(this.buffer[j]!) !== 0;
+      if (!satisfied) violated.push(this.owners[clause]!);
+      clause++;
+      start = i + 1;
+    }
+    return violated;
   }
 
   /** Each clause as a fresh array (for DIMACS export and tests). */

@@ -21,6 +21,12 @@ export interface EncodeOptions {
 /** Value of a leaf as a one-hot map: candidate string → literal. */
 type ValueLits = Map<string, Lit>;
 
+/** A tristate as lists of disjuncts: ≥m iff any of `m`, =y iff any of `y`. */
+interface Terms {
+  m: Lit[];
+  y: Lit[];
+}
+
 /** A symbol replaced by a fixed pair while encoding (the choice at y). */
 interface Substitution {
   symbol: KSymbol;
@@ -52,8 +58,10 @@ export class Encoding {
     for (const sym of model.symbols) {
       const pair = this.pairs.get(sym);
       // A tristate can only be m while MODULES is y.
+      this.cnf.owner = sym.id;
       if (pair && pair.m !== pair.y) this.cnf.clause([-pair.m, pair.y, this.modulesOn]);
     }
+    this.cnf.owner = -1;
     for (const sym of model.symbols) this.constrain(sym);
   }
 
@@ -175,6 +183,7 @@ export class Encoding {
 
   private constrain(sym: KSymbol): void {
     if (sym.definitions.length === 0) return;
+    this.cnf.owner = sym.id;
     this.currentGroup = [];
     if (this.options.groupSelectors) {
       const s = this.cnf.newVar(`group:${sym.name}`);
@@ -184,6 +193,7 @@ export class Encoding {
     if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
     else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
     else if (isValueSymbol(sym)) this.constrainValue(sym);
+    this.cnf.owner = -1;
   }
 
   private guarded(lits: Lit[]): void {
@@ -212,53 +222,83 @@ export class Encoding {
     return this.logic.promote(this.rawVisibility(sym, subst), this.boolLike(sym));
   }
 
-  private reverse(sym: KSymbol, kind: 'selectedBy' | 'impliedBy'): Pair {
-    const terms = sym[kind].map((r) => {
-      const selector = this.pairs.get(r.selector) ?? PAIR_N;
-      return this.logic.min(selector, this.expr(r.condition));
-    });
-    return this.logic.promote(terms.length ? this.logic.maxAll(terms) : PAIR_N, this.boolLike(sym));
+  /**
+   * A tristate value kept as the disjuncts of its two components: the value is
+   * ≥m iff some `m` literal holds, =y iff some `y` literal holds. Constraints
+   * over such sums need no OR gates.
+   */
+  private reverseTerms(sym: KSymbol, kind: 'selectedBy' | 'impliedBy'): Terms {
+    const terms: Terms = { m: [], y: [] };
+    for (const r of sym[kind]) {
+      const selector = this.pairs.get(r.selector);
+      if (!selector) continue;
+      const t = this.logic.min(selector, this.expr(r.condition));
+      terms.m.push(t.m);
+      terms.y.push(t.y);
+    }
+    return terms;
   }
 
   /** The first default whose condition is not n, as min(value, condition); n if none. */
-  private defaultValue(sym: KSymbol): Pair {
+  private defaultTerms(sym: KSymbol): Terms {
     let earlier: Lit = FALSE;
-    const m: Lit[] = [];
-    const y: Lit[] = [];
+    const terms: Terms = { m: [], y: [] };
     for (const d of sym.defaults) {
       const cond = this.expr(d.condition);
       const value = this.expr(d.value);
       const first = this.cnf.and2(-earlier, cond.m);
-      m.push(this.cnf.and2(first, value.m));
-      y.push(this.cnf.and([first, value.y, cond.y]));
+      terms.m.push(this.cnf.and2(first, value.m));
+      terms.y.push(this.cnf.and([first, value.y, cond.y]));
       earlier = this.cnf.or2(earlier, cond.m);
     }
-    return { m: this.cnf.or(m), y: this.cnf.or(y) };
+    return terms;
   }
 
+  private sum(t: Terms): Pair {
+    return { m: this.cnf.or(t.m), y: this.cnf.or(t.y) };
+  }
+
+  /**
+   * conf's value for a bool/tristate symbol, as clauses on its pair v (with
+   * m → MODULES already global, so promotion of m to y needs no gates):
+   *   visible:  rev ≤ v ≤ max(vis, rev)
+   *   hidden:   v = max(first default (or imply), rev)
+   */
   private constrainTristate(sym: KSymbol): void {
     const v = this.pairs.get(sym)!;
     const member = sym.choice !== undefined;
-    const boolLike = this.boolLike(sym);
-    const vis = this.visibility(sym);
+    const tristate = sym.type === 'tristate';
+    const raw = this.rawVisibility(sym);
     // conf never computes reverse dependencies of choice members: selects and implies do not reach them.
-    const rev = member ? PAIR_N : this.reverse(sym, 'selectedBy');
-    const visibleValue = this.logic.promote(this.logic.max(this.logic.min(v, vis), rev), boolLike);
-    let dflt = this.defaultValue(sym);
+    const rev = member ? { m: [], y: [] } : this.reverseTerms(sym, 'selectedBy');
+    let dflt = this.defaultTerms(sym);
     if (!member && sym.impliedBy.length > 0) {
-      const imp = this.reverse(sym, 'impliedBy');
+      const boolLike = this.boolLike(sym);
+      const imp = this.logic.promote(this.sum(this.reverseTerms(sym, 'impliedBy')), boolLike);
       const dir = this.logic.promote(this.logic.maxAll(sym.definitions.map((d) => this.expr(d.dependency))), boolLike);
-      dflt = this.logic.select(imp.m, this.logic.min(this.logic.max(dflt, imp), dir), dflt);
+      const d = this.sum(dflt);
+      const implied = this.logic.select(imp.m, this.logic.min(this.logic.max(d, imp), dir), d);
+      dflt = { m: [implied.m], y: [implied.y] };
     }
-    const hiddenValue = this.logic.promote(this.logic.max(dflt, rev), boolLike);
-    if (member) {
-      // Members visible as y take the choice's selection (see constrainChoice); they are y or n.
-      this.guarded([-vis.y, -v.m, v.y]);
-      this.logic.equalUnder([-vis.y, vis.m], v, visibleValue, this.currentGroup);
-    } else {
-      this.logic.equalUnder([vis.m], v, visibleValue, this.currentGroup);
+    const visible = raw.m;
+    // "m counts as y" for tristates means MODULES is n; for bools it is always so.
+    const notModules = tristate ? [-this.modulesOn] : [];
+
+    // Visible: the user's value stands if rev ≤ v ≤ max(vis, rev).
+    for (const x of rev.m) this.guarded([-visible, -x, v.m]);
+    for (const x of rev.y) this.guarded([-visible, -x, v.y]);
+    if (tristate) {
+      this.guarded([-visible, -v.y, raw.y, ...notModules, ...rev.y]);
+      // A member visible as y takes the choice's selection: y or n (see constrainChoice).
+      if (member) this.guarded([-raw.y, -v.m, v.y]);
     }
-    this.logic.equalUnder([-vis.m], v, hiddenValue, this.currentGroup);
+
+    // Hidden: v is the default (or implied value) raised to rev.
+    const lower = { m: [...dflt.m, ...rev.m], y: [...dflt.y, ...rev.y] };
+    for (const x of lower.m) this.guarded([visible, -x, v.m]);
+    for (const x of lower.y) this.guarded([visible, -x, v.y]);
+    this.guarded([visible, -v.m, ...lower.m]);
+    if (tristate) this.guarded([visible, -v.y, ...lower.y, ...notModules]);
   }
 
   private constrainChoice(choice: Choice): void {

@@ -1,0 +1,174 @@
+/**
+ * A loaded tree for one architecture, encoded once into a live solver, that
+ * many questions reuse. Everything in src/analysis works through it.
+ */
+import { KconfsatError } from '../errors.js';
+import type { DotConfig } from '../io/dotconfig.js';
+import type { Lit } from '../logic/cnf.js';
+import { encodeModel, type Encoding } from '../logic/encode.js';
+import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
+import type { KconfigModel, KSymbol } from '../model/types.js';
+import { MiniSatSolver } from '../sat/minisat.js';
+import type { SolveResult, Solver } from '../sat/solver.js';
+
+export interface SessionOptions extends LoadOptions {
+  /** Guard each symbol's constraints with a selector (needed for explanations). */
+  groupSelectors?: boolean;
+}
+
+export interface SessionTimings {
+  parseMs: number;
+  buildMs: number;
+  encodeMs: number;
+  loadSolverMs: number;
+}
+
+/** A configuration as symbol name → value text (y/m/n, or the string/number). */
+export type ConfigValues = Map<string, string>;
+
+export class Session {
+  readonly model: KconfigModel;
+  readonly encoding: Encoding;
+  readonly solver: Solver;
+  readonly timings: SessionTimings;
+
+  private constructor(
+    readonly loaded: LoadedTree,
+    readonly options: SessionOptions,
+  ) {
+    this.model = loaded.model;
+    const t0 = performance.now();
+    this.encoding = encodeModel(this.model, { groupSelectors: options.groupSelectors ?? false });
+    const t1 = performance.now();
+    this.solver = new MiniSatSolver();
+    this.solver.addRawClauses(this.encoding.cnf.rawClauses());
+    const t2 = performance.now();
+    this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
+  }
+
+  static open(options: SessionOptions): Session {
+    return new Session(loadKconfig(options), options);
+  }
+
+  get arch(): string | undefined {
+    return this.loaded.arch;
+  }
+
+  /** A defined symbol by name; a user error naming the symbol otherwise. */
+  symbol(name: string): KSymbol {
+    const sym = this.model.byName.get(name);
+    if (!sym || sym.definitions.length === 0) {
+      throw new KconfsatError('symbol', `unknown symbol '${name}'${this.arch ? ` for ${this.arch}` : ''}`);
+    }
+    return sym;
+  }
+
+  solve(assumptions: readonly Lit[] = []): SolveResult {
+    return this.solver.solve(assumptions);
+  }
+
+  /** Literals fixing every symbol the values mention (choices and free inputs stay open). */
+  assumptionsFor(values: ConfigValues, options: { absentAsDefault?: boolean } = {}): Lit[] {
+    const lits: Lit[] = [];
+    for (const sym of this.model.symbols) {
+      if (sym.definitions.length === 0 || sym.choiceInfo) continue;
+      const given = values.get(sym.name);
+      // conf leaves out bool/tristate symbols that are n and strings/numbers no default reached.
+      if (given === undefined && (options.absentAsDefault || this.encoding.valuesOf(sym))) continue;
+      lits.push(...this.valueLiterals(sym, given));
+    }
+    return lits;
+  }
+
+  /** Literals saying `sym` has the value `text` (absent: n, or "" for strings and numbers). */
+  valueLiterals(sym: KSymbol, text: string | undefined): Lit[] {
+    const pair = this.encoding.pairOf(sym);
+    if (pair) {
+      const v = text ?? 'n';
+      if (v === 'y') return [pair.m, pair.y];
+      if (v === 'm') return [pair.m, -pair.y];
+      return [-pair.m, -pair.y];
+    }
+    const values = this.encoding.valuesOf(sym);
+    if (!values) return [];
+    return [values.get(this.encoding.domains.classify(sym, text ?? ''))!];
+  }
+
+  /**
+   * Symbols whose constraint a complete configuration breaks, by evaluating
+   * the formula directly (no solver): exact when the tree has no free inputs.
+   * Values a .config does not hold (choice modes; int/hex/string symbols conf
+   * did not write) are settled to whatever satisfies their own constraint.
+   */
+  violatedSymbols(values: ConfigValues): KSymbol[] {
+    const truth = new Map<number, boolean>();
+    const set = (lits: Lit[]): void => {
+      for (const l of lits) truth.set(Math.abs(l), l > 0);
+    };
+    const setValue = (sym: KSymbol, text: string | undefined): void => {
+      // One-hot: clear the other candidates first.
+      for (const lit of this.encoding.valuesOf(sym)?.values() ?? []) truth.set(lit, false);
+      set(this.valueLiterals(sym, text));
+    };
+    const unwritten: { sym: KSymbol; candidates: string[] }[] = [];
+    for (const sym of this.model.symbols) {
+      if (sym.definitions.length === 0) continue;
+      const given = values.get(sym.name);
+      if (sym.choiceInfo) {
+        const members = sym.choiceInfo.members.map((m) => values.get(m.name));
+        const guess = members.includes('y') ? 'y' : members.includes('m') ? 'm' : 'n';
+        unwritten.push({ sym, candidates: [guess, 'y', 'm', 'n'] });
+      } else if (given === undefined && this.encoding.valuesOf(sym)) {
+        unwritten.push({ sym, candidates: ['', ...this.encoding.domains.get(sym).values] });
+      } else {
+        setValue(sym, given);
+      }
+    }
+    for (const input of this.model.inputs) {
+      for (const [text, lit] of this.encoding.valuesOf(input)!) truth.set(lit, text === 'n');
+    }
+    const evaluate = (): Set<KSymbol> =>
+      new Set(
+        this.encoding.cnf
+          .violatedOwners((v) => truth.get(v) ?? false)
+          .filter((id) => id >= 0)
+          .map((id) => this.model.symbols[id]!),
+      );
+    for (const u of unwritten) setValue(u.sym, u.candidates[0]);
+    let broken = evaluate();
+    for (const u of unwritten) {
+      for (const candidate of u.candidates) {
+        if (!broken.has(u.sym)) break;
+        setValue(u.sym, candidate);
+        broken = evaluate();
+      }
+    }
+    return [...broken];
+  }
+
+  /** The value of every bool/tristate/int/hex/string symbol in the last satisfying assignment. */
+  modelValues(): ConfigValues {
+    const out: ConfigValues = new Map();
+    for (const sym of this.model.symbols) {
+      const v = this.valueOf(sym);
+      if (v !== undefined) out.set(sym.name, v);
+    }
+    return out;
+  }
+
+  valueOf(sym: KSymbol): string | undefined {
+    const pair = this.encoding.pairOf(sym);
+    if (pair) return this.solver.value(pair.y) ? 'y' : this.solver.value(pair.m) ? 'm' : 'n';
+    const values = this.encoding.valuesOf(sym);
+    if (!values) return undefined;
+    for (const [text, lit] of values) if (this.solver.value(lit)) return text;
+    return undefined;
+  }
+}
+
+/** The values a parsed .config gives, later assignments winning as in conf. */
+export function configValues(config: DotConfig): ConfigValues {
+  const out: ConfigValues = new Map();
+  for (const e of config.entries) out.set(e.name, e.value);
+  return out;
+}
