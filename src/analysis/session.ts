@@ -156,6 +156,19 @@ export class Session {
     return out;
   }
 
+  /** The last satisfying assignment as conf would write it: the symbols it writes, with their values. */
+  modelConfig(): { name: string; type: KSymbol['type']; value: string }[] {
+    const written = this.model.symbols.map((sym) => this.encoding.writtenLiteral(sym));
+    const truth = this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
+    const out: { name: string; type: KSymbol['type']; value: string }[] = [];
+    this.model.symbols.forEach((sym, i) => {
+      if (!truth(written[i]!)) return;
+      const value = this.valueOf(sym);
+      if (value !== undefined) out.push({ name: sym.name, type: sym.type, value });
+    });
+    return out;
+  }
+
   valueOf(sym: KSymbol): string | undefined {
     const pair = this.encoding.pairOf(sym);
     if (pair) return this.solver.value(pair.y) ? 'y' : this.solver.value(pair.m) ? 'm' : 'n';

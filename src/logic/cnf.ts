@@ -151,6 +151,27 @@ export class Cnf {
   }
 
   /**
+   * Truth of any literal once the input variables (all but gates and
+   * auxiliaries) have values: gates are computed from their inputs. Gates
+   * added after a solver was loaded can be read off its model this way.
+   */
+  evaluator(input: (v: number) => boolean): (l: Lit) => boolean {
+    const n = this.numVars;
+    const value = new Uint8Array(n + 1);
+    value[1] = 1;
+    for (let v = 2; v <= n; v++) {
+      const inputs = this.gateInputs.get(v);
+      if (!inputs) value[v] = input(v) ? 1 : 0;
+      else {
+        let all = 1;
+        for (const l of inputs) if ((value[l < 0 ? -l : l] === 1) !== l > 0) all = 0;
+        value[v] = all;
+      }
+    }
+    return (l) => (value[l < 0 ? -l : l] === 1) === l > 0;
+  }
+
+  /**
    * Evaluates the formula under values for its input variables: gates are
    * computed from their inputs, clauses over auxiliary variables are skipped.
    * Returns the owners of the violated clauses (with repeats).

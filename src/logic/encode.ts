@@ -179,6 +179,25 @@ export class Encoding {
     return this.cnf.or(cases);
   }
 
+  /**
+   * Whether conf writes the symbol to .config (its SYMBOL_WRITE flag): visible,
+   * selected or implied, or given a value by a default. Gates are made on
+   * demand; read them with Cnf.evaluator.
+   */
+  writtenLiteral(sym: KSymbol): Lit {
+    if (sym.definitions.length === 0 || sym.choiceInfo) return FALSE;
+    const reasons: Lit[] = [this.rawVisibility(sym).m];
+    if (this.pairs.has(sym)) {
+      reasons.push(...this.defaultTerms(sym).m);
+      if (!sym.choice) {
+        reasons.push(...this.reverseTerms(sym, 'selectedBy').m, ...this.reverseTerms(sym, 'impliedBy').m);
+      }
+    } else {
+      reasons.push(...sym.defaults.map((d) => this.expr(d.condition).m));
+    }
+    return this.cnf.or(reasons);
+  }
+
   // ---- per-symbol constraints ----
 
   private constrain(sym: KSymbol): void {
