@@ -7,14 +7,12 @@ import type { DotConfig } from '../io/dotconfig.js';
 import type { Lit } from '../logic/cnf.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
-import type { KconfigModel, KSymbol } from '../model/types.js';
+import { forEachLeaf } from '../model/expr.js';
+import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { MiniSatSolver } from '../sat/minisat.js';
 import type { SolveResult, Solver } from '../sat/solver.js';
 
-export interface SessionOptions extends LoadOptions {
-  /** Guard each symbol's constraints with a selector (needed for explanations). */
-  groupSelectors?: boolean;
-}
+export type SessionOptions = LoadOptions;
 
 export interface SessionTimings {
   parseMs: number;
@@ -26,11 +24,24 @@ export interface SessionTimings {
 /** A configuration as symbol name → value text (y/m/n, or the string/number). */
 export type ConfigValues = Map<string, string>;
 
+/** One line of a .config: a symbol conf writes and its value. */
+export interface ConfigEntry {
+  name: string;
+  type: KSymbol['type'];
+  value: string;
+}
+
 export class Session {
   readonly model: KconfigModel;
   readonly encoding: Encoding;
   readonly solver: Solver;
   readonly timings: SessionTimings;
+  /**
+   * Each symbol's constraints are guarded by a selector literal so that
+   * explanations can switch them off; ordinary questions assume this literal,
+   * which switches them all on.
+   */
+  readonly allConstraints: Lit;
 
   private constructor(
     readonly loaded: LoadedTree,
@@ -38,10 +49,12 @@ export class Session {
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    this.encoding = encodeModel(this.model, { groupSelectors: options.groupSelectors ?? false });
+    this.encoding = encodeModel(this.model, { groupSelectors: true });
+    this.allConstraints = this.encoding.cnf.newVar('all-constraints');
+    for (const s of this.encoding.selectors.values()) this.encoding.cnf.implies(this.allConstraints, s);
     const t1 = performance.now();
     this.solver = new MiniSatSolver();
-    this.solver.addRawClauses(this.encoding.cnf.rawClauses());
+    this.sync();
     const t2 = performance.now();
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
   }
@@ -63,9 +76,26 @@ export class Session {
     return sym;
   }
 
+  /** Solves with every constraint of the tree in force. */
   solve(assumptions: readonly Lit[] = []): SolveResult {
-    return this.solver.solve(assumptions);
+    return this.solveWithGroups(assumptions, [this.allConstraints]);
   }
+
+  /** Solves with only the constraints of the given groups (selectors) in force. */
+  solveWithGroups(assumptions: readonly Lit[], selectors: readonly Lit[]): SolveResult {
+    this.sync();
+    return this.solver.solve([...selectors, ...assumptions]);
+  }
+
+  /** Hands the solver the clauses of gates made since it was loaded (queries add some). */
+  private sync(): void {
+    const cnf = this.encoding.cnf;
+    if (cnf.rawLength === this.synced) return;
+    this.solver.addRawClauses(cnf.rawClauses(this.synced));
+    this.synced = cnf.rawLength;
+  }
+
+  private synced = 0;
 
   /** Literals fixing every symbol the values mention (choices and free inputs stay open). */
   assumptionsFor(values: ConfigValues, options: { absentAsDefault?: boolean } = {}): Lit[] {
@@ -100,7 +130,7 @@ export class Session {
    * Values a .config does not hold (choice modes; int/hex/string symbols conf
    * did not write) are settled to whatever satisfies their own constraint.
    */
-  violatedSymbols(values: ConfigValues): KSymbol[] {
+  violatedSymbols(values: ConfigValues, inputs: Map<number, string> = new Map()): KSymbol[] {
     const truth = new Map<number, boolean>();
     const set = (lits: Lit[]): void => {
       for (const l of lits) truth.set(Math.abs(l), l > 0);
@@ -110,6 +140,8 @@ export class Session {
       for (const lit of this.encoding.valuesOf(sym)?.values() ?? []) truth.set(lit, false);
       set(this.valueLiterals(sym, text));
     };
+    truth.set(this.allConstraints, true);
+    for (const selector of this.encoding.selectors.values()) truth.set(selector, true);
     const unwritten: { sym: KSymbol; candidates: string[] }[] = [];
     for (const sym of this.model.symbols) {
       if (sym.definitions.length === 0) continue;
@@ -125,7 +157,8 @@ export class Session {
       }
     }
     for (const input of this.model.inputs) {
-      for (const [text, lit] of this.encoding.valuesOf(input)!) truth.set(lit, text === 'n');
+      const value = inputs.get(input.id) ?? 'n';
+      for (const [text, lit] of this.encoding.valuesOf(input)!) truth.set(lit, text === value);
     }
     const evaluate = (): Set<KSymbol> =>
       new Set(
@@ -146,6 +179,23 @@ export class Session {
     return [...broken];
   }
 
+  /**
+   * Values for the free inputs (toolchain probes) that fit a configuration:
+   * the symbols computed straight from them are held at the configuration's
+   * values and the solver picks the inputs.
+   */
+  inputValuesFor(values: ConfigValues): Map<number, string> {
+    const out = new Map<number, string>();
+    if (this.model.inputs.length === 0) return out;
+    const probes = this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && mentionsInput(s));
+    const lits = probes.flatMap((s) => (values.has(s.name) ? this.valueLiterals(s, values.get(s.name)) : []));
+    if (this.solve(lits) !== 'sat') return out;
+    for (const input of this.model.inputs) {
+      for (const [text, lit] of this.encoding.valuesOf(input)!) if (this.solver.value(lit)) out.set(input.id, text);
+    }
+    return out;
+  }
+
   /** The value of every bool/tristate/int/hex/string symbol in the last satisfying assignment. */
   modelValues(): ConfigValues {
     const out: ConfigValues = new Map();
@@ -157,10 +207,10 @@ export class Session {
   }
 
   /** The last satisfying assignment as conf would write it: the symbols it writes, with their values. */
-  modelConfig(): { name: string; type: KSymbol['type']; value: string }[] {
+  modelConfig(): ConfigEntry[] {
     const written = this.model.symbols.map((sym) => this.encoding.writtenLiteral(sym));
     const truth = this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
-    const out: { name: string; type: KSymbol['type']; value: string }[] = [];
+    const out: ConfigEntry[] = [];
     this.model.symbols.forEach((sym, i) => {
       if (!truth(written[i]!)) return;
       const value = this.valueOf(sym);
@@ -177,6 +227,21 @@ export class Session {
     for (const [text, lit] of values) if (this.solver.value(lit)) return text;
     return undefined;
   }
+}
+
+function mentionsInput(sym: KSymbol): boolean {
+  let found = false;
+  const look = (e: ModelExpr): void =>
+    forEachLeaf(e, (leaf) => {
+      if (leaf.kind === 'input') found = true;
+    });
+  for (const d of sym.defaults) {
+    look(d.value);
+    look(d.condition);
+  }
+  for (const p of sym.prompts) look(p.visibility);
+  for (const d of sym.definitions) look(d.dependency);
+  return found;
 }
 
 /** The values a parsed .config gives, later assignments winning as in conf. */

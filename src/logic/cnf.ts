@@ -216,8 +216,13 @@ export class Cnf {
     }
   }
 
-  /** The raw 0-terminated clause buffer, for fast loading into a solver. */
-  rawClauses(): Int32Array {
-    return this.buffer.subarray(0, this.length);
+  /** The raw 0-terminated clause buffer from an offset on, for loading into a solver. */
+  rawClauses(from = 0): Int32Array {
+    return this.buffer.subarray(from, this.length);
+  }
+
+  /** Buffer length: clauses added after this offset are new to a solver loaded up to it. */
+  get rawLength(): number {
+    return this.length;
   }
 }

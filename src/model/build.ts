@@ -60,6 +60,11 @@ class ModelBuilder {
   private modules: KSymbol | undefined;
   private modulesExpr: ModelExpr = FALSE;
   private anonymousChoices = 0;
+  private readonly resolver = new ExprResolver(
+    (name) => this.symbol(name),
+    (text) => this.input(text),
+    () => this.modulesExpr,
+  );
 
   constructor(
     private readonly tree: ParsedTree,
@@ -184,13 +189,13 @@ class ModelBuilder {
           const dep = and(ctx.parentDep, this.ownDepends(node.props));
           let visibility = ctx.menuVisibility;
           for (const p of node.props) {
-            if (p.kind === 'visible' && p.condition) visibility = and(visibility, this.dep(p.condition));
+            if (p.kind === 'visible' && p.condition) visibility = and(visibility, this.resolver.dep(p.condition));
           }
           this.walk(node.children, { ...ctx, parentDep: dep, menuVisibility: visibility }, candidates);
           break;
         }
         case 'if':
-          this.walk(node.children, { ...ctx, parentDep: and(ctx.parentDep, this.dep(node.condition)) }, candidates);
+          this.walk(node.children, { ...ctx, parentDep: and(ctx.parentDep, this.resolver.dep(node.condition)) }, candidates);
           break;
         case 'comment':
           break;
@@ -199,7 +204,7 @@ class ModelBuilder {
   }
 
   private ownDepends(props: Property[]): ModelExpr {
-    return andAll(props.flatMap((p) => (p.kind === 'depends' ? [this.dep(p.expr)] : [])));
+    return andAll(props.flatMap((p) => (p.kind === 'depends' ? [this.resolver.dep(p.expr)] : [])));
   }
 
   private defineSymbol(
@@ -209,14 +214,14 @@ class ModelBuilder {
     props: Property[],
     ctx: Context,
   ): ChoiceCandidate {
-    const ownDepends = props.flatMap((p) => (p.kind === 'depends' ? [{ expr: this.dep(p.expr), loc: p.loc }] : []));
+    const ownDepends = props.flatMap((p) => (p.kind === 'depends' ? [{ expr: this.resolver.dep(p.expr), loc: p.loc }] : []));
     const dependency = and(ctx.parentDep, andAll(ownDepends.map((d) => d.expr)));
     const definition: Definition = { loc, kind, dependency, ownDepends };
     sym.definitions.push(definition);
     const conditions: { condition: ModelExpr }[] = [];
     const prompts: { visibility: ModelExpr }[] = [];
     let firstPromptVisibility: ModelExpr | undefined;
-    const condition = (c: Expr | undefined): ModelExpr => (c ? and(dependency, this.dep(c)) : dependency);
+    const condition = (c: Expr | undefined): ModelExpr => (c ? and(dependency, this.resolver.dep(c)) : dependency);
 
     for (const p of props) {
       switch (p.kind) {
@@ -232,7 +237,7 @@ class ModelBuilder {
           break;
         }
         case 'default': {
-          const def = { value: this.value(p.value), condition: condition(p.condition), loc: p.loc };
+          const def = { value: this.resolver.value(p.value), condition: condition(p.condition), loc: p.loc };
           sym.defaults.push(def);
           conditions.push(def);
           break;
@@ -247,14 +252,14 @@ class ModelBuilder {
             condition: condition(p.condition),
             loc: p.loc,
           };
-          if (p.condition) rev.writtenCondition = this.dep(p.condition);
+          if (p.condition) rev.writtenCondition = this.resolver.dep(p.condition);
           (p.kind === 'select' ? sym.selects : sym.implies).push(rev);
           (p.kind === 'select' ? target.selectedBy : target.impliedBy).push(rev);
           conditions.push(rev);
           break;
         }
         case 'range': {
-          const range = { low: this.leaf(p.low), high: this.leaf(p.high), condition: condition(p.condition), loc: p.loc };
+          const range = { low: this.resolver.leaf(p.low), high: this.resolver.leaf(p.high), condition: condition(p.condition), loc: p.loc };
           sym.ranges.push(range);
           conditions.push(range);
           break;
@@ -329,52 +334,6 @@ class ModelBuilder {
     }
     return input;
   }
-
-  private leaf(ref: SymbolRef): Leaf {
-    switch (ref.kind) {
-      case 'symbol':
-        return TRISTATE_CONSTANTS.has(ref.name) ? { kind: 'const', text: ref.name } : { kind: 'symbol', symbol: this.symbol(ref.name) };
-      case 'const':
-        return { kind: 'const', text: ref.value };
-      case 'unknown':
-        return { kind: 'input', input: this.input(ref.text) };
-    }
-  }
-
-  /** A value expression (default, def_bool): taken as written. */
-  private value(e: Expr): ModelExpr {
-    switch (e.kind) {
-      case 'ref':
-        return leafExpr(this.leaf(e.ref));
-      case 'not':
-        return not(this.value(e.operand));
-      case 'and':
-        return { kind: 'and', left: this.value(e.left), right: this.value(e.right) };
-      case 'or':
-        return { kind: 'or', left: this.value(e.left), right: this.value(e.right) };
-      case 'compare':
-        return { kind: 'compare', op: e.op, left: this.leaf(e.left), right: this.leaf(e.right) };
-    }
-  }
-
-  /** A dependency or condition: a bare `m` means `m && MODULES` (conf's rewrite_m). */
-  private dep(e: Expr): ModelExpr {
-    switch (e.kind) {
-      case 'ref': {
-        const leaf = this.leaf(e.ref);
-        if (leaf.kind === 'const' && leaf.text === 'm') return and(MOD, this.modulesExpr);
-        return leafExpr(leaf);
-      }
-      case 'not':
-        return not(this.dep(e.operand));
-      case 'and':
-        return and(this.dep(e.left), this.dep(e.right));
-      case 'or':
-        return or(this.dep(e.left), this.dep(e.right));
-      case 'compare':
-        return this.value(e);
-    }
-  }
 }
 
 /** conf's expr_depends_symbol: `dep` is `sym`, `sym=y`, `sym=m` or `sym!=n`, possibly inside a conjunction. */
@@ -391,5 +350,64 @@ function dependsOnSymbol(dep: ModelExpr, sym: KSymbol): boolean {
     }
     default:
       return false;
+  }
+}
+
+/**
+ * Parse-tree expressions → model expressions: names become symbols (through
+ * `lookup`), macro unknowns become inputs, y/m/n become constants.
+ */
+export class ExprResolver {
+  constructor(
+    private readonly lookup: (name: string) => KSymbol,
+    private readonly input: (text: string) => Input,
+    /** The MODULES symbol as an expression; `m` in dependencies means `m && MODULES`. */
+    private readonly modules: () => ModelExpr,
+  ) {}
+
+  leaf(ref: SymbolRef): Leaf {
+    switch (ref.kind) {
+      case 'symbol':
+        return TRISTATE_CONSTANTS.has(ref.name) ? { kind: 'const', text: ref.name } : { kind: 'symbol', symbol: this.lookup(ref.name) };
+      case 'const':
+        return { kind: 'const', text: ref.value };
+      case 'unknown':
+        return { kind: 'input', input: this.input(ref.text) };
+    }
+  }
+
+  /** A value expression (default, def_bool): taken as written. */
+  value(e: Expr): ModelExpr {
+    switch (e.kind) {
+      case 'ref':
+        return leafExpr(this.leaf(e.ref));
+      case 'not':
+        return not(this.value(e.operand));
+      case 'and':
+        return { kind: 'and', left: this.value(e.left), right: this.value(e.right) };
+      case 'or':
+        return { kind: 'or', left: this.value(e.left), right: this.value(e.right) };
+      case 'compare':
+        return { kind: 'compare', op: e.op, left: this.leaf(e.left), right: this.leaf(e.right) };
+    }
+  }
+
+  /** A dependency or condition: a bare `m` means `m && MODULES` (conf's rewrite_m). */
+  dep(e: Expr): ModelExpr {
+    switch (e.kind) {
+      case 'ref': {
+        const leaf = this.leaf(e.ref);
+        if (leaf.kind === 'const' && leaf.text === 'm') return and(MOD, this.modules());
+        return leafExpr(leaf);
+      }
+      case 'not':
+        return not(this.dep(e.operand));
+      case 'and':
+        return and(this.dep(e.left), this.dep(e.right));
+      case 'or':
+        return or(this.dep(e.left), this.dep(e.right));
+      case 'compare':
+        return this.value(e);
+    }
   }
 }

@@ -65,6 +65,19 @@ export function parseKconfig(files: SourceFiles, rootFile: string, macros: Macro
   return new Parser(files, macros).parse(rootFile);
 }
 
+/** One Kconfig expression on its own (queries): `A && !B`, `X=m`, `NR_CPUS>=64`. */
+export function parseExpression(text: string, source = '<expression>'): Expr {
+  const macros = new MacroExpander({ emptyUnsetEnv: true });
+  const errorAt = (message: string, column: number): KconfsatError =>
+    new KconfsatError('expression', `${message} in '${text}'`, { file: source, line: 1, column });
+  const tokens = new LineLexer(text, { file: source, line: 1, macros }).all();
+  if (tokens.length === 0) throw errorAt('empty expression', 1);
+  const stream = new TokenStream(tokens, errorAt, 1);
+  const expr = stream.expr();
+  stream.end();
+  return expr;
+}
+
 class Parser {
   private readonly tree: ParsedTree = { nodes: [], files: [] };
   private readonly blocks: Block[] = [{ node: undefined, children: this.tree.nodes }];
@@ -140,7 +153,7 @@ class Parser {
       return undefined;
     }
     if (first.kind !== 'word') throw this.error(`invalid statement`, first.column);
-    const tokens = new TokenStream(lexer.all(), this, first);
+    const tokens = new TokenStream(lexer.all(), (message, column) => this.error(message, column), first.column);
     return this.statement(first, tokens);
   }
 
@@ -393,10 +406,6 @@ class Parser {
     return i;
   }
 
-  /** Used by TokenStream for its errors. */
-  syntaxError(message: string, column: number): KconfsatError {
-    return this.error(message, column);
-  }
 }
 
 function endsWithBackslash(line: string): boolean {
@@ -438,8 +447,9 @@ class TokenStream {
 
   constructor(
     private readonly tokens: Token[],
-    private readonly parser: Parser,
-    private readonly keywordToken: Token,
+    private readonly errorAt: (message: string, column: number) => KconfsatError,
+    /** Where the statement starts, for errors at its end. */
+    private readonly startColumn: number,
   ) {}
 
   atEnd(): boolean {
@@ -556,8 +566,8 @@ class TokenStream {
 
   private unexpected(what?: string): KconfsatError {
     const t = this.peek();
-    const column = t ? t.column : (this.tokens[this.tokens.length - 1] ?? this.keywordToken).column;
+    const column = t ? t.column : (this.tokens[this.tokens.length - 1]?.column ?? this.startColumn);
     const found = t ? `unexpected '${t.value}'` : 'unexpected end of line';
-    return this.parser.syntaxError(what ? `${found}, ${what}` : found, column);
+    return this.errorAt(what ? `${found}, ${what}` : found, column);
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The cone of influence of some symbols: every symbol whose constraint can
+ * affect their values, nearest first (breadth-first over the dependency graph).
+ */
+import { symbolsOf } from '../model/expr.js';
+import type { KSymbol, ModelExpr } from '../model/types.js';
+
+/** The symbols one constraint step away from `sym`: what its value is computed from. */
+export function influences(sym: KSymbol): KSymbol[] {
+  const exprs: ModelExpr[] = [];
+  for (const d of sym.definitions) exprs.push(d.dependency);
+  for (const p of sym.prompts) exprs.push(p.visibility);
+  for (const d of sym.defaults) exprs.push(d.condition, d.value);
+  for (const r of sym.ranges) exprs.push(r.condition);
+  const out = new Set<KSymbol>();
+  for (const e of exprs) for (const s of symbolsOf(e)) out.add(s);
+  for (const r of [...sym.selectedBy, ...sym.impliedBy]) {
+    out.add(r.selector);
+    for (const s of symbolsOf(r.condition)) out.add(s);
+  }
+  for (const r of sym.ranges) {
+    if (r.low.kind === 'symbol') out.add(r.low.symbol);
+    if (r.high.kind === 'symbol') out.add(r.high.symbol);
+  }
+  // A member's value depends on its choice's selection, and the choice on all its members.
+  if (sym.choice) out.add(sym.choice.symbol);
+  if (sym.choiceInfo) for (const m of sym.choiceInfo.members) out.add(m);
+  out.delete(sym);
+  return [...out];
+}
+
+export function cone(roots: Iterable<KSymbol>, limit = Infinity): KSymbol[] {
+  const seen = new Set<KSymbol>(roots);
+  const order = [...seen];
+  for (let i = 0; i < order.length && order.length < limit; i++) {
+    for (const next of influences(order[i]!)) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        order.push(next);
+      }
+    }
+  }
+  return order;
+}

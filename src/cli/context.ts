@@ -1,0 +1,52 @@
+/**
+ * Global CLI options and how they become library calls.
+ */
+import * as fs from 'node:fs';
+import { Session } from '../analysis/session.js';
+import { KconfsatError } from '../errors.js';
+import { listArchitectures } from '../model/arch.js';
+import { openTree, type LoadOptions } from '../model/load.js';
+
+export const EXIT = { yes: 0, no: 1, error: 2, timeout: 3, internal: 70 } as const;
+
+export interface GlobalOptions {
+  tree: string;
+  arch?: string;
+  kconfig: string;
+  env: string[];
+  runShell: boolean;
+  json: boolean;
+}
+
+export function loadOptions(g: GlobalOptions, arch = g.arch): LoadOptions {
+  const env: Record<string, string> = {};
+  for (const pair of g.env) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new KconfsatError('usage', `--env expects VAR=value, got '${pair}'`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell };
+  if (arch !== undefined) options.arch = arch;
+  if (!fs.existsSync(g.tree)) throw new KconfsatError('io', `tree not found: ${g.tree}`);
+  return options;
+}
+
+export function openSession(g: GlobalOptions, arch = g.arch): Session {
+  return Session.open(loadOptions(g, arch));
+}
+
+/** The architectures a command runs on: the one given, or every one with --arch all. */
+export function architectures(g: GlobalOptions): (string | undefined)[] {
+  if (g.arch !== 'all') return [g.arch];
+  const arches = listArchitectures(openTree(g.tree));
+  if (arches.length === 0) throw new KconfsatError('arch', `--arch all: ${g.tree} has no arch/*/Kconfig`);
+  return arches;
+}
+
+export function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  print(JSON.stringify(value, null, 2));
+}

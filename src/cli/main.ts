@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The kconfsat command line: a thin layer over the library. Exit codes:
+ * 0 yes/found, 1 no/none, 2 usage or input error.
+ */
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { KconfsatError } from '../errors.js';
+import { runCheck, runDemo, runDimacs, runInfo, runQuery } from './commands.js';
+import { EXIT, type GlobalOptions } from './context.js';
+
+export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
+
+function collectEnv(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kconfsat')
+    .description('Exact answers about Kconfig trees: queries with witnesses, explanations, validity checks')
+    .version(readVersion())
+    .addOption(new Option('--tree <dir>', 'Kconfig tree root').env('srctree').default('.'))
+    .addOption(new Option('--arch <arch>', "architecture (ARCH value), or 'all' where allowed").env('ARCH'))
+    .option('--kconfig <file>', 'top-level Kconfig file, relative to the tree', 'Kconfig')
+    .option('--env <VAR=value>', 'environment variable for the Kconfig macros (repeatable)', collectEnv, [])
+    .option('--run-shell', 'run $(shell,...) on this host (off: toolchain results are free inputs)', false)
+    .option('--json', 'machine-readable output', false)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+  program
+    .command('demo')
+    .description('the bundled XEN_UNPOPULATED_ALLOC / ZONE_DEVICE example, buggy and fixed, on i386 and x86_64')
+    .action(() => exit(runDemo(EXAMPLE_TREE, globals())));
+
+  program
+    .command('info')
+    .description('parse and resolve the tree; print symbol counts and formula size')
+    .action(() => exit(runInfo(globals())));
+
+  program
+    .command('query')
+    .description('can all EXPRs hold together? yes: a witness .config; no: the Kconfig lines that rule it out')
+    .argument('<expr...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
+    .option('--out <file>', 'write the witness .config here')
+    .option('--verbose', 'with --arch all: the witness or reason for every arch', false)
+    .action((exprs: string[], opts: { out?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
+
+  program
+    .command('check')
+    .description('is this .config valid for the tree (would conf leave it unchanged)?')
+    .argument('<config>', '.config file (default $KCONFIG_CONFIG or .config)')
+    .action((config: string) => exit(runCheck(config, globals())));
+
+  program
+    .command('dimacs')
+    .description('write the formula in DIMACS CNF with a variable name map')
+    .option('--out <file>', 'output file (default stdout)')
+    .action((opts: { out?: string }) => exit(runDimacs(opts, globals())));
+
+  return program;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+}
+
+function readVersion(): string {
+  const pkg = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+export function main(argv: string[]): void {
+  try {
+    buildProgram().parse(argv);
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+
+/** One line on stderr for anything a user can cause; a short line for the rest. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.yes : EXIT.error;
+  }
+  if (e instanceof KconfsatError) {
+    process.stderr.write(`kconfsat: ${e.format()}\n`);
+    return EXIT.error;
+  }
+  process.stderr.write(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  return EXIT.internal;
+}
+
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv);
