@@ -112,8 +112,8 @@ export class MacroExpander {
   private evalClause(clause: string, args: string[], depth: number): string {
     if (depth > MAX_EXPANSION_DEPTH) throw this.error('too deep recursive expansion');
     if (/^[0-9]+$/.test(clause)) {
-      const n = Number(clause);
-      if (n > 0 && n <= args.length) return args[n - 1]!;
+      // A missing argument is empty (conf looks it up as an environment variable that never exists).
+      return args[Number(clause) - 1] ?? '';
     }
     const parts = splitTopLevelCommas(clause);
     if (parts.length > MAX_FUNCTION_ARGS + 1) throw this.error('too many function arguments');

@@ -42,7 +42,7 @@ export function archExists(files: SourceFiles, arch: string): boolean {
 export function kernelVersion(files: SourceFiles): string | undefined {
   const makefile = files.read('Makefile');
   if (!makefile) return undefined;
-  const field = (name: string): string | undefined => new RegExp(`^${name}\\s*=\\s*(\\S*)`, 'm').exec(makefile)?.[1];
+  const field = (name: string): string | undefined => new RegExp(`^${name}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(makefile)?.[1];
   const version = field('VERSION');
   const patchlevel = field('PATCHLEVEL');
   if (version === undefined || patchlevel === undefined) return undefined;

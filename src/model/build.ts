@@ -6,6 +6,7 @@
  * reverse dependencies of their targets; choice members get the choice as a
  * dependency.
  */
+import { KconfsatError } from '../errors.js';
 import type { Expr, Node, ParsedTree, Property, SymbolRef } from '../parse/ast.js';
 import { and, andAll, FALSE, leafExpr, MOD, not, or, symbolExpr, TRUE } from './expr.js';
 import type {
@@ -145,7 +146,16 @@ class ModelBuilder {
   private declareProps(sym: KSymbol, props: Property[]): void {
     for (const p of props) {
       if (p.kind === 'type' && sym.type === 'unknown') sym.type = p.type;
-      if (p.kind === 'modules') this.modules = sym;
+      if (p.kind === 'modules') {
+        if (this.modules && this.modules !== sym) {
+          throw new KconfsatError(
+            'syntax',
+            `symbol '${sym.name}' redefines option 'modules' already defined by symbol '${this.modules.name}'`,
+            { ...p.loc, column: p.loc.column || 1 },
+          );
+        }
+        this.modules = sym;
+      }
       if (p.kind === 'optional' && sym.choiceInfo) sym.choiceInfo.optional = true;
       if (p.kind === 'help') sym.help = p.text;
       if (p.kind === 'option' && p.name === 'env' && p.value !== undefined) sym.envVariable = p.value;
@@ -287,6 +297,11 @@ class ModelBuilder {
    * implicit submenu) and is not itself a member.
    */
   private settleMembers(choice: Choice, candidates: ChoiceCandidate[]): void {
+    // The choice's type comes first: a bool member of a tristate choice gets `choice = y` below.
+    if (choice.symbol.type === 'unknown') {
+      const typed = candidates.find((c) => c.symbol.type !== 'unknown');
+      if (typed) choice.symbol.type = typed.symbol.type;
+    }
     const absorbFrom = (i: number): number => {
       let k = i + 1;
       while (k < candidates.length && dependsOnSymbol(candidates[k]!.visibilityOrDep, candidates[i]!.symbol)) {

@@ -215,6 +215,9 @@ class Parser {
       case 'mainmenu': {
         const prompt = t.string();
         t.end();
+        if (this.tree.mainmenu || this.tree.nodes.length > 0 || this.blocks.length > 1) {
+          throw this.error(`'mainmenu' must be the first statement`, keyword.column);
+        }
         this.tree.mainmenu = { prompt, loc };
         this.current = undefined;
         return undefined;
@@ -311,6 +314,10 @@ class Parser {
 
   /** `option modules|env=NAME|defconfig_list|allnoconfig_y` of pre-4.19 trees. */
   private legacyOption(t: TokenStream, loc: SourceLocation): Property {
+    if (t.atKeyword('modules')) {
+      t.take();
+      return { kind: 'modules', loc };
+    }
     const name = t.symbolName();
     if (name === 'modules') return { kind: 'modules', loc };
     if (t.atOp('=')) {
@@ -331,6 +338,9 @@ class Parser {
     if (!open) throw this.error(`'${keyword.value}' without matching '${wanted}'`, keyword.column);
     if (open.kind !== wanted) {
       throw this.error(`unexpected '${keyword.value}' within ${open.kind} block`, keyword.column);
+    }
+    if (open.loc.file !== this.file) {
+      throw this.error(`'${keyword.value}' in a different file than its '${open.kind}' (${open.loc.file}:${open.loc.line})`, keyword.column);
     }
     this.blocks.pop();
     this.current = undefined;
@@ -388,28 +398,38 @@ class Parser {
         text.push('');
         continue;
       }
-      if (firstIndent === 0) {
-        firstIndent = width;
-        if (width === 0) {
-          // conf swallows an unindented first line as the whole help text.
-          text.push(line.trimEnd());
-          i++;
-          break;
-        }
-      } else if (width < firstIndent) {
-        break;
-      }
-      text.push(' '.repeat(width - firstIndent) + line.slice(end).trimEnd());
+      // An unindented line ends the help text, except right after `help` (conf takes it as text).
+      if (width === 0 && i > start) break;
+      if (firstIndent === 0) firstIndent = width;
+      else if (width < firstIndent) break;
+      text.push(' '.repeat(Math.max(0, width - firstIndent)) + line.slice(end).trimEnd());
     }
     while (text.length > 0 && text[text.length - 1] === '') text.pop();
     entry.props.push({ kind: 'help', text: text.join('\n') + '\n', loc: this.loc(0) });
     return i;
   }
-
 }
 
+/** A trailing backslash continues the statement, unless a `#` comment already ended it. */
 function endsWithBackslash(line: string): boolean {
-  return line.endsWith('\\') || line.endsWith('\\\r');
+  if (!line.endsWith('\\') && !line.endsWith('\\\r')) return false;
+  let quote = '';
+  let nest = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '$' && line[i + 1] === '(') {
+      nest++;
+      i++;
+    } else if (nest > 0) {
+      if (c === '(') nest++;
+      else if (c === ')') nest--;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return false;
+  }
+  return true;
 }
 
 /** Indentation width with tabs to multiples of 8, and where the text starts. */

@@ -1,0 +1,237 @@
+/**
+ * The built command line, run as a user runs it: exit codes, the demo's answers,
+ * witnesses written with --out and checked with `check`, JSON output, and
+ * one-line errors (exit 2, no stack trace) for every kind of bad input.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = path.join(REPO, 'dist/src/cli/main.js');
+const FIXED = 'corpora/examples/xen-zone-device/fixed';
+const BUGGY = 'corpora/examples/xen-zone-device/buggy';
+
+let tmp: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(MAIN)) {
+    const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-cli-'));
+});
+
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function run(...args: string[]): SpawnSyncReturns<string> {
+  // The CLI takes --tree and --arch defaults from srctree and ARCH: keep the caller's out.
+  const env = { ...process.env };
+  delete env.srctree;
+  delete env.ARCH;
+  delete env.KCONFIG_CONFIG;
+  return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env, timeout: 60_000 });
+}
+
+/** Runs a command once and hands every later caller the same result. */
+function once<T>(f: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: f() }).v;
+}
+
+const demo = once(() => run('demo'));
+
+/** A witness .config for XEN_UNPOPULATED_ALLOC=y on x86_64, written by `query --out`. */
+const witness = once(() => {
+  const out = path.join(tmp, 'witness-x86_64.config');
+  const r = run('query', '--tree', FIXED, '--arch', 'x86_64', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
+  return { r, out };
+});
+
+/** A one-line error: exit 2, exactly `line` on stderr, no stack trace, nothing on stdout. */
+function expectOneLineError(r: SpawnSyncReturns<string>, line: string): void {
+  expect(r.stderr).not.toContain('    at ');
+  expect(r.stderr).toBe(`${line}\n`);
+  expect(r.stdout).toBe('');
+  expect(r.status).toBe(2);
+}
+
+describe('demo', () => {
+  it('exits 0 and answers buggy/fixed x i386/x86_64', () => {
+    const r = demo();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const headers = r.stdout.split('\n').filter((l) => l.startsWith('['));
+    expect(headers).toEqual([
+      '[buggy] XEN_UNPOPULATED_ALLOC=y on i386: yes',
+      '[buggy] XEN_UNPOPULATED_ALLOC=y on x86_64: yes',
+      '[fixed] XEN_UNPOPULATED_ALLOC=y on i386: no',
+      '[fixed] XEN_UNPOPULATED_ALLOC=y on x86_64: yes',
+    ]);
+  });
+
+  it('explains the fixed i386 "no" with depends on ZONE_DEVICE', () => {
+    const lines = demo().stdout.split('\n');
+    const start = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on i386: no');
+    const end = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
+    const reason = lines.slice(start + 1, end);
+    expect(reason[0]).toMatch(/^ {2}because \(XEN_UNPOPULATED_ALLOC, ZONE_DEVICE/);
+    expect(reason).toContainEqual(expect.stringMatching(/^ {4}drivers\/xen\/Kconfig:12 +XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE$/));
+    // The chain goes down to the arch: ARCH_HAS_PTE_DEVMAP is only selected if X86_64.
+    expect(reason).toContainEqual(expect.stringMatching(/ARCH_HAS_PTE_DEVMAP: X86: select ARCH_HAS_PTE_DEVMAP if X86_64$/));
+  });
+
+  it('shows witnesses for the yes answers, the buggy i386 one with ZONE_DEVICE forced past its dependencies', () => {
+    const lines = demo().stdout.split('\n');
+    const start = lines.indexOf('[buggy] XEN_UNPOPULATED_ALLOC=y on i386: yes');
+    const end = lines.indexOf('[buggy] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
+    const witness = lines.slice(start + 1, end);
+    expect(witness[0]).toBe('  witness (values that matter):');
+    expect(witness).toContain('    CONFIG_XEN_UNPOPULATED_ALLOC=y');
+    expect(witness).toContain('    CONFIG_X86_32=y');
+    expect(witness).not.toContain('    CONFIG_64BIT=y');
+  });
+});
+
+describe('query', () => {
+  it('exits 1 for XEN_UNPOPULATED_ALLOC=y on the fixed tree for i386', () => {
+    const r = run('query', '--tree', FIXED, '--arch', 'i386', 'XEN_UNPOPULATED_ALLOC=y');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('XEN_UNPOPULATED_ALLOC=y on i386: no');
+    expect(r.stdout).toContain('XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE');
+  });
+
+  it('exits 0 on x86_64 and writes the witness with --out', () => {
+    const { r, out } = witness();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
+    expect(r.stdout).toContain(`witness written to ${out}`);
+    const config = fs.readFileSync(out, 'utf8').split('\n');
+    expect(config).toContain('CONFIG_XEN_UNPOPULATED_ALLOC=y');
+    // Everything it needs is there too.
+    for (const dep of ['CONFIG_ZONE_DEVICE=y', 'CONFIG_XEN=y', 'CONFIG_64BIT=y', 'CONFIG_ARCH_HAS_PTE_DEVMAP=y']) expect(config).toContain(dep);
+  });
+
+  it('writes no witness file when the answer is no', () => {
+    const out = path.join(tmp, 'never-written.config');
+    const r = run('query', '--tree', FIXED, '--arch', 'i386', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('answers yes on the buggy tree for i386 (the select forces ZONE_DEVICE)', () => {
+    const r = run('query', '--tree', BUGGY, '--arch', 'i386', 'XEN_UNPOPULATED_ALLOC=y');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('XEN_UNPOPULATED_ALLOC=y on i386: yes');
+  });
+
+  it('prints parseable JSON with satisfiable', () => {
+    const yes = run('--json', 'query', '--tree', FIXED, '--arch', 'x86_64', 'XEN_UNPOPULATED_ALLOC=y');
+    expect(yes.status).toBe(0);
+    const parsedYes = JSON.parse(yes.stdout) as { satisfiable: boolean; arch: string; expressions: string[] };
+    expect(parsedYes).toMatchObject({ satisfiable: true, arch: 'x86_64', expressions: ['XEN_UNPOPULATED_ALLOC=y'] });
+
+    const no = run('query', '--json', '--tree', FIXED, '--arch', 'i386', 'XEN_UNPOPULATED_ALLOC=y');
+    expect(no.status).toBe(1);
+    expect(JSON.parse(no.stdout)).toMatchObject({ satisfiable: false, arch: 'i386' });
+  });
+
+  it('takes several expressions as a conjunction', () => {
+    const r = run('query', '--tree', FIXED, '--arch', 'x86_64', 'XEN_UNPOPULATED_ALLOC=y', '!ZONE_DEVICE');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('XEN_UNPOPULATED_ALLOC=y && !ZONE_DEVICE on x86_64: no');
+  });
+});
+
+describe('check', () => {
+  it('exits 0 on a witness written by query', () => {
+    const { r: written, out } = witness();
+    expect(written.status).toBe(0);
+    const r = run('check', '--tree', FIXED, '--arch', 'x86_64', out);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${out} (x86_64): valid\n`);
+    expect(r.status).toBe(0);
+  });
+
+  it('exits 1 and names XEN_UNPOPULATED_ALLOC when ZONE_DEVICE is switched off under it', () => {
+    const { r: written, out } = witness();
+    expect(written.status).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('CONFIG_ZONE_DEVICE=y\n');
+    const flipped = path.join(tmp, 'flipped.config');
+    fs.writeFileSync(flipped, text.replace('CONFIG_ZONE_DEVICE=y\n', '# CONFIG_ZONE_DEVICE is not set\n'));
+    const r = run('check', '--tree', FIXED, '--arch', 'x86_64', flipped);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    // conf's olddefconfig on this file changes exactly one value: XEN_UNPOPULATED_ALLOC to n.
+    expect(lines[0]).toBe(`${flipped} (x86_64): 1 value(s) conf would change`);
+    expect(lines[1]).toBe('  XEN_UNPOPULATED_ALLOC="y", conf gives "n"');
+    expect(r.stdout).toMatch(/drivers\/xen\/Kconfig:12 +XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE/);
+  });
+
+  it('reports an unreadable config file as a one-line error', () => {
+    const missing = path.join(tmp, 'no-such.config');
+    expectOneLineError(run('check', '--tree', FIXED, '--arch', 'x86_64', missing), `kconfsat: cannot read ${missing}`);
+  });
+});
+
+describe('one-line errors, exit 2', () => {
+  it('for an unknown symbol in a query', () => {
+    expectOneLineError(
+      run('query', '--tree', FIXED, '--arch', 'x86_64', 'NO_SUCH_SYMBOL=y'),
+      "kconfsat: unknown symbol 'NO_SUCH_SYMBOL' for x86_64 in 'NO_SUCH_SYMBOL=y'",
+    );
+  });
+
+  it('for a malformed expression', () => {
+    expectOneLineError(
+      run('query', '--tree', FIXED, '--arch', 'x86_64', 'XEN=y &&'),
+      "kconfsat: <query>:1:7: unexpected end of line, expected a symbol or constant in 'XEN=y &&'",
+    );
+    expectOneLineError(
+      run('query', '--tree', FIXED, '--arch', 'x86_64', '(XEN || PARAVIRT'),
+      "kconfsat: <query>:1:9: unexpected end of line, expected ')' in '(XEN || PARAVIRT'",
+    );
+  });
+
+  it('for an unknown arch', () => {
+    expectOneLineError(
+      run('query', '--tree', FIXED, '--arch', 'sparc', 'XEN=y'),
+      "kconfsat: unknown architecture 'sparc' (known: i386, x86, x86_64)",
+    );
+  });
+
+  it('for a missing tree', () => {
+    const missing = path.join(tmp, 'no-such-tree');
+    expectOneLineError(run('query', '--tree', missing, 'A=y'), `kconfsat: tree not found: ${missing}`);
+    const config = path.join(tmp, 'for-missing-tree.config');
+    fs.writeFileSync(config, 'CONFIG_A=y\n');
+    expectOneLineError(run('check', '--tree', missing, config), `kconfsat: tree not found: ${missing}`);
+  });
+
+  it('for a tree with a missing endif', () => {
+    const tree = path.join(tmp, 'missing-endif');
+    fs.mkdirSync(tree);
+    fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n\nif A\nconfig B\n\tbool "b"\n');
+    expectOneLineError(run('query', '--tree', tree, 'B=y'), "kconfsat: Kconfig:4:1: 'if' without matching 'endif'");
+  });
+
+  it('for a macro error-if in the tree', () => {
+    const tree = path.join(tmp, 'error-if');
+    fs.mkdirSync(tree);
+    fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n$(error-if,y,no compiler here)\n');
+    expectOneLineError(run('query', '--tree', tree, 'A=y'), 'kconfsat: Kconfig:3:1: no compiler here');
+  });
+
+  it('for a bad --env value', () => {
+    expectOneLineError(run('query', '--tree', FIXED, '--arch', 'x86_64', '--env', 'NOEQUALS', 'XEN=y'), "kconfsat: --env expects VAR=value, got 'NOEQUALS'");
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Running the kernel's own conf (through scripts/conf-reference) for tests
+ * that compare kconfsat with it on a real tree.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const script = path.resolve(__dirname, '../../scripts/conf-reference');
+
+export interface ConfReference {
+  dir: string;
+  /** The environment conf ran with (what the kernel Makefile exports). */
+  env: Record<string, string>;
+  config(name: 'allno' | 'allyes' | 'allmod' | 'def'): string;
+}
+
+/** allno/allyes/allmod/defconfig for one arch, made by conf in a temp dir (asynchronously: it takes a while). */
+export async function confReference(tree: string, arch: string, conf: string): Promise<ConfReference> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-conf-${arch}-`));
+  await promisify(execFile)('bash', [script, tree, arch, dir, '--conf', conf]);
+  const env = Object.fromEntries(
+    fs
+      .readFileSync(path.join(dir, 'env.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return { dir, env, config: (name) => path.join(dir, `${name}.config`) };
+}
+
+/** The values conf's olddefconfig changes in a .config (empty when it accepts it unchanged). */
+export function olddefconfigChanges(tree: string, arch: string, conf: string, file: string): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-olddef-${arch}-`));
+  const out = execFileSync('bash', [script, tree, arch, dir, '--olddefconfig', file, '--conf', conf], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return out.split('\n').filter((l) => l.trim() !== '');
+}

@@ -1,0 +1,76 @@
+/**
+ * The SAT encoding against the independent reference evaluator of conf's
+ * algorithm (test/reference), on random small Kconfig trees:
+ *  1. every configuration the evaluator computes satisfies the formula;
+ *  2. every model of the formula is a fixpoint of the evaluator;
+ *  3. for bool/tristate trees, the formula has exactly as many models as
+ *     there are fixpoints.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/analysis/session.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { enumerateFixpoints, evaluate, isFixpoint } from '../reference/evaluator.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
+
+function session(text: string): Session {
+  return Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
+}
+
+const arbUserValues = fc.array(fc.tuple(fc.nat(20), fc.constantFrom('y', 'm', 'n', '0', '7', '"x"')), { maxLength: 8 });
+
+describe('encoding vs reference evaluator', () => {
+  it('every evaluator result satisfies the formula', () => {
+    fc.assert(
+      fc.property(arbKconfig(), arbUserValues, (text, picks) => {
+        const s = session(text);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+        const user = new Map(picks.filter(([i]) => i < syms.length).map(([i, v]) => [syms[i]!.name, v.replace(/"/g, '')]));
+        const values = evaluate(s.model, user);
+        // conf is not always idempotent (an empty range clamps twice); only its fixpoints are valid configurations.
+        fc.pre(isFixpoint(s.model, values).ok);
+        expect(s.violatedSymbols(values).map((x) => x.name)).toEqual([]);
+        expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+      }),
+      { numRuns: 300, maxSkipsPerRun: 10 },
+    );
+  });
+
+  it('every model of the formula is a fixpoint of the evaluator', () => {
+    fc.assert(
+      fc.property(arbKconfig(), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), (text, picks) => {
+        const s = session(text);
+        const pairs = s.model.symbols.map((x) => s.encoding.pairOf(x)).filter((p) => p !== undefined);
+        let lits = picks.filter(([i]) => i < pairs.length).map(([i, on]) => (on ? pairs[i]!.m : -pairs[i]!.m));
+        while (s.solve(lits) === 'unsat') lits = lits.slice(1);
+        const config = new Map(s.modelConfig().map((e) => [e.name, e.value]));
+        expect(isFixpoint(s.model, config).diffs).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bool/tristate trees: as many models as fixpoints', () => {
+    fc.assert(
+      fc.property(arbKconfig(), (text) => {
+        const s = session(text);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+        fc.pre(syms.length <= 10 && syms.every((x) => s.encoding.pairOf(x)));
+        const expected = enumerateFixpoints(s.model).length;
+        let count = 0;
+        while (s.solve() === 'sat' && count <= expected) {
+          count++;
+          // Block this assignment of the symbols' values.
+          s.solver.addClause(syms.flatMap((x) => {
+            const p = s.encoding.pairOf(x)!;
+            const m = s.solver.value(p.m);
+            const y = s.solver.value(p.y);
+            return [m ? -p.m : p.m, ...(p.y !== p.m ? [y ? -p.y : p.y] : [])];
+          }));
+        }
+        expect(count).toBe(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,346 @@
+/**
+ * The macro language of Documentation/kbuild/kconfig-macro-language.rst, checked
+ * against scripts/kconfig/preprocess.c: variable flavors, user functions, the
+ * builtins, the environment, and that $(shell,...) only runs when asked to.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KconfsatError } from '../../src/errors.js';
+import { containsUnknown, MacroExpander } from '../../src/macro/expander.js';
+import { loadKconfig } from '../../src/model/load.js';
+import { exprToString } from '../../src/model/expr.js';
+import type { ConfigNode, ParsedTree } from '../../src/parse/ast.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { parseKconfig } from '../../src/parse/parser.js';
+
+function parse(text: string, macros = new MacroExpander()): ParsedTree {
+  return parseKconfig(new MemorySourceFiles({ Kconfig: text }), 'Kconfig', macros);
+}
+
+/** The prompt of the first config entry. */
+function firstPrompt(tree: ParsedTree): string {
+  const node = tree.nodes[0] as ConfigNode;
+  const p = node.props.find((x) => x.kind === 'prompt');
+  if (!p || p.kind !== 'prompt') throw new Error('no prompt');
+  return p.text;
+}
+
+function thrown(f: () => unknown): KconfsatError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof KconfsatError) return e;
+    throw e;
+  }
+  throw new Error('expected a KconfsatError');
+}
+
+describe('variable flavors', () => {
+  it(':= expands once, at the assignment', () => {
+    const m = new MacroExpander();
+    m.assign('A', ':=', 'first');
+    m.assign('B', ':=', '$(A)');
+    m.assign('A', ':=', 'second');
+    expect(m.expand('$(B)')).toBe('first');
+  });
+
+  it('= expands at each use', () => {
+    const m = new MacroExpander();
+    m.assign('A', '=', 'first');
+    m.assign('B', '=', '$(A)');
+    m.assign('A', '=', 'second');
+    expect(m.expand('$(B)')).toBe('second');
+  });
+
+  it('+= keeps the flavor of a simple variable: the added text is expanded now', () => {
+    const m = new MacroExpander();
+    m.assign('X', ':=', 'one');
+    m.assign('S', ':=', 'a');
+    m.assign('S', '+=', '$(X)');
+    m.assign('X', ':=', 'two');
+    expect(m.expand('$(S)')).toBe('a one');
+  });
+
+  it('+= keeps the flavor of a recursive variable: the added text is expanded later', () => {
+    const m = new MacroExpander();
+    m.assign('X', ':=', 'one');
+    m.assign('R', '=', 'a');
+    m.assign('R', '+=', '$(X)');
+    m.assign('X', ':=', 'two');
+    expect(m.expand('$(R)')).toBe('a two');
+  });
+
+  it('+= on an undefined variable makes a recursive one, without a leading space', () => {
+    const m = new MacroExpander();
+    m.assign('U', '+=', '$(X)');
+    m.assign('X', ':=', 'late');
+    expect(m.expand('[$(U)]')).toBe('[late]');
+  });
+
+  it('= after := turns the variable recursive', () => {
+    const m = new MacroExpander();
+    m.assign('V', ':=', 'simple');
+    m.assign('V', '=', '$(W)');
+    m.assign('W', ':=', 'w');
+    expect(m.expand('$(V)')).toBe('w');
+  });
+
+  it('defines the convenience variables of scripts/Kconfig.include as conf does', () => {
+    const tree = parse(
+      [
+        'comma       := ,',
+        'empty       :=',
+        'space       := $(empty) $(empty)',
+        'dollar      := $',
+        'right_paren := )',
+        'config SYM',
+        '\tstring "[$(comma)][$(space)][$(dollar)][$(right_paren)]"',
+        '',
+      ].join('\n'),
+    );
+    expect(firstPrompt(tree)).toBe('[,][ ][$][)]');
+  });
+
+  it('works the same through assignment lines in a Kconfig file', () => {
+    const tree = parse(
+      [
+        'A := first',
+        'B := $(A)',
+        'C = $(A)',
+        'A := second',
+        'D := x',
+        'D += y',
+        'E =',
+        'config SYM',
+        '\tstring "$(B)|$(C)|$(D)|$(E)|"',
+        '',
+      ].join('\n'),
+    );
+    expect(firstPrompt(tree)).toBe('first|second|x y||');
+  });
+
+  it('takes the rest of the line verbatim as the value, trailing blanks removed', () => {
+    const tree = parse('V := a  b # not a comment   \nconfig SYM\n\tstring "[$(V)]"\n');
+    expect(firstPrompt(tree)).toBe('[a  b # not a comment]');
+  });
+
+  it('reports a recursive variable that references itself', () => {
+    const m = new MacroExpander();
+    m.assign('X', '=', 'a $(Y)');
+    m.assign('Y', '=', '$(X)');
+    const e = thrown(() => m.expand('$(X)'));
+    expect([e.kind, e.message]).toEqual(['macro', "Recursive variable 'X' references itself (eventually)"]);
+  });
+});
+
+describe('references and user functions', () => {
+  it('substitutes $(1), $(2) ... in a user function', () => {
+    const m = new MacroExpander();
+    m.assign('greet', '=', 'Hello, $(1) and $(2)!');
+    expect(m.expand('$(greet,World,Kconfig)')).toBe('Hello, World and Kconfig!');
+  });
+
+  it('keeps the spaces around an argument', () => {
+    const m = new MacroExpander();
+    m.assign('f', '=', '<$(1)|$(2)>');
+    expect(m.expand('$(f, a ,b )')).toBe('< a |b >');
+  });
+
+  // conf: a user function called with fewer arguments than it references gets "" for the
+  // missing ones in conf (preprocess.c eval_clause: `n <= argc` fails, the name "2" is no
+  // variable or builtin, getenv("2") is unset, so the result is ""). kconfsat treats `$(2)`
+  // as an unset environment variable and, by default, turns it into an unknown input named
+  // `$(2)`, so the expansion depends on a free input: "< a |\uE0000\uE001>" instead of "< a |>".
+  it('leaves missing function arguments empty', () => {
+    const m = new MacroExpander();
+    m.assign('f', '=', '<$(1)|$(2)>');
+    expect(m.expand('$(f, a )')).toBe('< a |>');
+    expect(m.unknowns).toEqual([]);
+  });
+
+  it('nests calls and computes variable names', () => {
+    const m = new MacroExpander();
+    m.assign('wrap', '=', '[$(1)]');
+    m.assign('twice', '=', '$(wrap,$(wrap,$(1)))');
+    m.assign('NAME', ':=', 'TARGET');
+    m.assign('TARGET', ':=', 'hit');
+    expect(m.expand('$(twice,x)')).toBe('[[x]]');
+    expect(m.expand('$($(NAME))')).toBe('hit');
+    expect(m.expand('$(wrap,(a,b))')).toBe('[(a,b)]');
+  });
+
+  it('gives a function argument its caller\'s $(1), not the global one', () => {
+    const m = new MacroExpander();
+    m.assign('inner', '=', 'in:$(1)');
+    m.assign('outer', '=', '$(inner,$(1)$(1))');
+    expect(m.expand('$(outer,z)')).toBe('in:zz');
+  });
+
+  it('keeps a $ that is not followed by (', () => {
+    expect(new MacroExpander().expand('$A ${B} $$')).toBe('$A ${B} $$');
+  });
+
+  it('reports an unterminated reference', () => {
+    const e = thrown(() => new MacroExpander().expand('x $(FOO'));
+    expect([e.kind, e.message]).toEqual(['macro', "unterminated reference to 'FOO': missing ')'"]);
+  });
+
+  it('calls of an undefined function expand to nothing, like conf', () => {
+    expect(new MacroExpander().expand('[$(no-such-fn,a)]')).toBe('[]');
+  });
+
+  it('enforces builtin arity', () => {
+    const m = new MacroExpander();
+    expect(thrown(() => m.expand('$(info)')).message).toBe("too few function arguments passed to 'info'");
+    expect(thrown(() => m.expand('$(filename,x)')).message).toBe("too many function arguments passed to 'filename'");
+    expect(thrown(() => m.expand('$(error-if,y)')).message).toBe("too few function arguments passed to 'error-if'");
+  });
+});
+
+describe('builtins', () => {
+  it('info records a message at the current location and expands to nothing', () => {
+    const m = new MacroExpander();
+    const tree = parse('config A\n\tbool\n$(info,hello world)\nconfig B\n\tstring "[$(info,in prompt)]"\n', m);
+    expect(tree.nodes.length).toBe(2);
+    expect(firstPrompt({ ...tree, nodes: [tree.nodes[1]!] })).toBe('[]');
+    expect(m.diagnostics).toEqual([
+      { kind: 'info', message: 'hello world', location: { file: 'Kconfig', line: 3, column: 1 } },
+      { kind: 'info', message: 'in prompt', location: { file: 'Kconfig', line: 5, column: 11 } },
+    ]);
+  });
+
+  it('warning-if warns only when its condition is y', () => {
+    const m = new MacroExpander();
+    parse('$(warning-if,y,first)\n$(warning-if,n,second)\n$(warning-if,,third)\n  $(warning-if,y,fourth)\n', m);
+    expect(m.diagnostics).toEqual([
+      { kind: 'warning', message: 'first', location: { file: 'Kconfig', line: 1, column: 1 } },
+      { kind: 'warning', message: 'fourth', location: { file: 'Kconfig', line: 4, column: 3 } },
+    ]);
+  });
+
+  it('error-if y stops with a macro error at the line of the call', () => {
+    const e = thrown(() => parse('config A\n\tbool\n\n  $(error-if,y,C compiler not found)\n'));
+    expect(e).toBeInstanceOf(KconfsatError);
+    expect([e.kind, e.message, e.location]).toEqual(['macro', 'C compiler not found', { file: 'Kconfig', line: 4, column: 3 }]);
+    expect(e.format()).toBe('Kconfig:4:3: C compiler not found');
+  });
+
+  it('error-if with anything but y expands to nothing', () => {
+    const tree = parse('$(error-if,n,no)\n$(error-if,yes,no)\nconfig A\n\tstring "[$(error-if,,x)]"\n');
+    expect(firstPrompt(tree)).toBe('[]');
+  });
+
+  it('error-if inside a sourced file names that file', () => {
+    const files = new MemorySourceFiles({ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': '\n$(error-if,y,boom)\n' });
+    const e = thrown(() => parseKconfig(files, 'Kconfig', new MacroExpander()));
+    expect([e.kind, e.format()]).toEqual(['macro', 'sub/Kconfig:2:1: boom']);
+  });
+
+  it('filename and lineno give the file and line being read', () => {
+    const files = new MemorySourceFiles({
+      Kconfig: 'source "dir/Kconfig.sub"\n',
+      'dir/Kconfig.sub': '\n\nconfig A\n\tstring "$(filename):$(lineno)"\n',
+    });
+    expect(firstPrompt(parseKconfig(files, 'Kconfig', new MacroExpander()))).toBe('dir/Kconfig.sub:4');
+  });
+
+  // BUG: in conf an assignment's value is expanded when the parser reduces
+  // `assignment_stmt: T_WORD assign_op assign_val T_EOL`, after the lexer has consumed the
+  // newline, so `$(lineno)` (and error-if/warning-if locations) in a `:=` line report the
+  // *next* line. conf 6.1 on "X := $(lineno)" at line 1 then `default "$(X)"` writes
+  // CONFIG_A="2"; kconfsat gives "1". (In a prompt or default string both give the same line.)
+  it.fails('$(lineno) in a := assignment gives the line conf gives', () => {
+    const tree = parse('X := $(lineno)\nconfig A\n\tstring "$(X)"\n');
+    expect(firstPrompt(tree)).toBe('2');
+  });
+});
+
+describe('environment', () => {
+  it('looks up variables that are neither Kconfig variables nor builtins in the environment', () => {
+    const m = new MacroExpander({ env: { CC: 'gcc-12', shell: 'not used' } });
+    m.assign('LOCAL', ':=', 'local');
+    expect(m.expand('$(CC) $(LOCAL)')).toBe('gcc-12 local');
+    expect([...m.envUsed]).toEqual([['CC', 'gcc-12']]);
+  });
+
+  it('a Kconfig variable wins over the environment', () => {
+    const m = new MacroExpander({ env: { CC: 'from-env' } });
+    m.assign('CC', ':=', 'from-kconfig');
+    expect(m.expand('$(CC)')).toBe('from-kconfig');
+  });
+
+  it('turns an unset environment variable into an unknown placeholder by default', () => {
+    const m = new MacroExpander({ env: {} });
+    const out = m.expand('v=$(UNSET_VAR)');
+    expect(containsUnknown(out)).toBe(true);
+    expect(m.render(out)).toBe('v=$(UNSET_VAR)');
+    expect(m.unknowns).toEqual([{ id: 0, origin: '$(UNSET_VAR)' }]);
+    // The same reference is the same unknown.
+    expect(m.expand('$(UNSET_VAR)')).toBe(out.slice(2));
+    expect(m.unknowns.length).toBe(1);
+  });
+
+  it('expands an unset environment variable to nothing with emptyUnsetEnv, as conf does', () => {
+    const m = new MacroExpander({ emptyUnsetEnv: true });
+    expect(m.expand('[$(UNSET_VAR)]')).toBe('[]');
+    expect(m.unknowns).toEqual([]);
+  });
+
+  it('makes an unset variable in a condition a free input of the model', () => {
+    const { model } = loadKconfig({
+      tree: new MemorySourceFiles({ Kconfig: 'config A\n\tbool "a"\n\tdepends on "$(TOOLCHAIN)" = "gcc"\n' }),
+    });
+    expect(model.inputs.map((i) => i.origin)).toEqual(['$(TOOLCHAIN)']);
+    expect(exprToString(model.byName.get('A')!.definitions[0]!.dependency)).toBe('$(TOOLCHAIN) = "gcc"');
+  });
+});
+
+describe('$(shell,...)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-shell-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is not executed by default: the result is an unknown placeholder', () => {
+    const marker = path.join(dir, 'not-created');
+    const m = new MacroExpander();
+    const out = m.expand(`$(shell,touch ${marker} && echo ran)`);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(containsUnknown(out)).toBe(true);
+    expect(out).not.toContain('ran');
+    expect(m.render(out)).toBe(`$(shell,touch ${marker} && echo ran)`);
+  });
+
+  it('is not executed when loading a tree without runShell either', () => {
+    const marker = path.join(dir, 'not-created-by-load');
+    const { model } = loadKconfig({
+      tree: new MemorySourceFiles({ Kconfig: `config CC_OK\n\tdef_bool $(shell,touch ${marker} && echo y)\n` }),
+    });
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(model.inputs.map((i) => i.origin)).toEqual([`$(shell,touch ${marker} && echo y)`]);
+  });
+
+  it('runs with runShell: true, trailing newlines removed and inner ones made spaces', () => {
+    const marker = path.join(dir, 'created');
+    const m = new MacroExpander({ runShell: true });
+    const out = m.expand(`$(shell,touch ${marker} && printf 'a\\nb\\n\\n')`);
+    expect(fs.existsSync(marker)).toBe(true);
+    expect(out).toBe('a b');
+    expect(containsUnknown(out)).toBe(false);
+  });
+
+  it('runs in shellCwd with the given environment', () => {
+    const m = new MacroExpander({ runShell: true, shellCwd: dir, env: { KCONFSAT_PROBE: 'probe-value' } });
+    expect(m.expand('$(shell,pwd)')).toBe(fs.realpathSync(dir));
+    expect(m.expand('$(shell,echo $KCONFSAT_PROBE)')).toBe('probe-value');
+  });
+
+  it('yields what a failing command printed', () => {
+    expect(new MacroExpander({ runShell: true }).expand('[$(shell,echo partial; exit 3)]')).toBe('[partial]');
+  });
+});

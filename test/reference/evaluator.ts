@@ -1,0 +1,699 @@
+/**
+ * An independent re-implementation of what Linux 6.1's `conf --olddefconfig`
+ * computes (scripts/kconfig/confdata.c, symbol.c, expr.c), run on a
+ * KconfigModel. Tests use it as the oracle for the SAT encoding: a
+ * configuration is valid exactly when it is a fixpoint of this evaluation.
+ *
+ * conf computes lazily, each symbol once per pass, recursing into what it
+ * needs. For the acyclic dependency graphs conf accepts (sym_check_deps), that
+ * is the unique solution of the per-symbol equations, which we reach instead
+ * by sweeping all symbols until nothing changes.
+ *
+ * The input is a .config already split into name → value text (strings
+ * unquoted). An empty map still means "a .config exists": conf then gives
+ * every choice a user value of n (conf_read_simple), which matters for choices.
+ */
+import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, SymbolType, Tristate } from '../../src/model/types.js';
+import { M, N, Y } from '../../src/model/types.js';
+
+const TRI_TEXT = ['n', 'm', 'y'] as const;
+const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
+const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
+
+export interface Evaluation {
+  /** Final value of every defined bool/tristate/int/hex/string symbol, and each choice's mode (n/m/y). */
+  values: Map<string, string>;
+  /** Symbols conf writes to the .config (SYMBOL_WRITE); never choices. */
+  written: Set<string>;
+  /** User values conf rejects on reading (text invalid for the type, e.g. m for a bool). */
+  rejected: string[];
+  /**
+   * int/hex user values conf drops after its pass as out of range
+   * (conf_read's sym_string_within_range check). Only these symbols are
+   * recomputed; symbols that already used the clamped value keep it, exactly
+   * as in conf (olddefconfig is then not idempotent).
+   */
+  droppedOutOfRange: string[];
+}
+
+export interface FixpointDiff {
+  symbol: string;
+  given: string | undefined;
+  computed: string;
+}
+
+/** Symbols conf computes a value for: defined, with a bool/tristate/int/hex/string type. */
+export function computedSymbols(model: KconfigModel): KSymbol[] {
+  return model.symbols.filter((s) => s.definitions.length > 0 && s.type !== 'unknown');
+}
+
+/** conf --olddefconfig on a .config holding `userValues`; returns every final value. */
+export function evaluate(
+  model: KconfigModel,
+  userValues: Map<string, string>,
+  inputs?: Map<number, string>,
+): Map<string, string> {
+  return evaluateDetailed(model, userValues, inputs).values;
+}
+
+export function evaluateDetailed(
+  model: KconfigModel,
+  userValues: Map<string, string>,
+  inputs: Map<number, string> = new Map(),
+): Evaluation {
+  const ev = new ConfEvaluator(model, inputs);
+  const rejected = ev.readConfig(userValues);
+  const all = computedSymbols(model);
+  ev.settle(all);
+  const dropped = ev.dropOutOfRangeUserValues(all);
+  return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name) };
+}
+
+/**
+ * Whether conf, reading `values` as a .config, writes the same values back.
+ * Only symbols conf writes are compared (bool/tristate as n/m/y, others as
+ * text); choices are never written, so their modes are not compared.
+ */
+export function isFixpoint(
+  model: KconfigModel,
+  values: Map<string, string>,
+  inputs?: Map<number, string>,
+): { ok: boolean; diffs: FixpointDiff[] } {
+  const result = evaluateDetailed(model, asDotConfig(model, values), inputs);
+  const diffs: FixpointDiff[] = [];
+  for (const name of result.written) {
+    const computed = result.values.get(name)!;
+    const given = values.get(name);
+    if (given !== computed) diffs.push({ symbol: name, given, computed });
+  }
+  return { ok: diffs.length === 0, diffs };
+}
+
+/**
+ * Every assignment of the model's (non-choice) symbols, drawn from each
+ * symbol's relevant values, that conf leaves unchanged. A symbol conf does
+ * not take from the .config (invisible, so its user value is ignored) must
+ * hold exactly its computed value, so each valid .config appears once.
+ * int/hex/string symbols range only over their relevant texts (empty,
+ * defaults, range bounds, constants they are compared with, neighbours of
+ * numeric ones); other in-range values of a visible symbol are fixpoints too
+ * but are not listed. `limit` bounds the number of assignments tried.
+ */
+export function enumerateFixpoints(
+  model: KconfigModel,
+  limit = 1_000_000,
+  inputs?: Map<number, string>,
+): Map<string, string>[] {
+  const syms = computedSymbols(model).filter((s) => !s.choiceInfo);
+  if (syms.length > 12) throw new Error(`enumerateFixpoints: ${syms.length} symbols, at most 12 supported`);
+  const domains = syms.map((s) => candidateValues(model, s, inputs));
+  const size = domains.reduce((n, d) => n * d.length, 1);
+  if (size > limit) throw new Error(`enumerateFixpoints: ${size} assignments exceed the limit ${limit}`);
+  const out: Map<string, string>[] = [];
+  const index = syms.map(() => 0);
+  for (let k = 0; k < size; k++) {
+    const assignment = new Map(syms.map((s, i) => [s.name, domains[i]![index[i]!]!]));
+    const result = evaluateDetailed(model, assignment, inputs);
+    if (syms.every((s) => result.values.get(s.name) === assignment.get(s.name))) out.push(result.values);
+    for (let i = 0; i < index.length; i++) {
+      if (++index[i]! < domains[i]!.length) break;
+      index[i] = 0;
+    }
+  }
+  return out;
+}
+
+/** The relevant texts for an int/hex/string symbol (n/y or n/m/y for bool/tristate). */
+export function candidateValues(model: KconfigModel, sym: KSymbol, inputs?: Map<number, string>): string[] {
+  if (sym.type === 'bool') return ['n', 'y'];
+  if (sym.type === 'tristate') return ['n', 'm', 'y'];
+  const compared = comparedConstants(model);
+  const out = new Set<string>(['']);
+  const inputText = (leaf: Leaf & { kind: 'input' }): string => inputs?.get(leaf.input.id) ?? 'n';
+  const visit = (s: KSymbol, seen: Set<KSymbol>): void => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    for (const d of s.defaults) {
+      if (d.value.kind !== 'leaf') continue;
+      const leaf = d.value.leaf;
+      if (leaf.kind === 'const') out.add(leaf.text);
+      else if (leaf.kind === 'input') out.add(inputText(leaf));
+      else if (leaf.symbol.type === 'bool' || leaf.symbol.type === 'tristate') out.add('n'); // conf's curr.val of a bool
+      else if (leaf.symbol.definitions.length === 0 || leaf.symbol.type === 'unknown') out.add(leaf.symbol.name);
+      else visit(leaf.symbol, seen);
+    }
+    for (const r of s.ranges) {
+      for (const b of [r.low, r.high]) {
+        if (b.kind === 'const') out.add(b.text);
+        else if (b.kind === 'symbol' && (b.symbol.definitions.length === 0 || b.symbol.type === 'unknown')) out.add(b.symbol.name);
+      }
+    }
+    for (const c of compared.get(s) ?? []) out.add(c);
+  };
+  visit(sym, new Set());
+  if (sym.type === 'int') {
+    for (const t of [...out]) {
+      if (/^-?\d+$/.test(t)) for (const d of [-1n, 1n]) out.add((BigInt(t) + d).toString());
+    }
+    return [...out].filter((t) => t === '' || isValidText('int', t));
+  }
+  if (sym.type === 'hex') return [...out].filter((t) => t === '' || isValidText('hex', t));
+  return [...out];
+}
+
+/** For each symbol, the constant texts it is compared with anywhere in the model. */
+function comparedConstants(model: KconfigModel): Map<KSymbol, Set<string>> {
+  const out = new Map<KSymbol, Set<string>>();
+  const constText = (l: Leaf): string | undefined =>
+    l.kind === 'const' ? l.text : l.kind === 'symbol' && l.symbol.definitions.length === 0 ? l.symbol.name : undefined;
+  const note = (a: Leaf, b: Leaf): void => {
+    const t = constText(b);
+    if (a.kind !== 'symbol' || t === undefined) return;
+    let set = out.get(a.symbol);
+    if (!set) out.set(a.symbol, (set = new Set()));
+    set.add(t);
+  };
+  const walk = (e: ModelExpr): void => {
+    switch (e.kind) {
+      case 'leaf':
+        return;
+      case 'not':
+        return walk(e.operand);
+      case 'and':
+      case 'or':
+        walk(e.left);
+        return walk(e.right);
+      case 'compare':
+        note(e.left, e.right);
+        return note(e.right, e.left);
+    }
+  };
+  for (const s of model.symbols) {
+    for (const d of s.definitions) walk(d.dependency);
+    for (const p of s.prompts) walk(p.visibility);
+    for (const d of s.defaults) (walk(d.value), walk(d.condition));
+    for (const r of s.ranges) walk(r.condition);
+    for (const r of [...s.selects, ...s.implies]) walk(r.condition);
+  }
+  return out;
+}
+
+/** A full assignment as the .config conf would read: no choices, in model order. */
+function asDotConfig(model: KconfigModel, values: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of computedSymbols(model)) {
+    const v = values.get(s.name);
+    if (v !== undefined && !s.choiceInfo) out.set(s.name, v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// C number parsing, as conf uses it (glibc strtoll/strtoull).
+
+const LLONG_MAX = (1n << 63n) - 1n;
+const LLONG_MIN = -(1n << 63n);
+const ULLONG_MAX = (1n << 64n) - 1n;
+const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
+const isXDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+
+interface Parsed {
+  value: bigint;
+  /** Index just past the last character used; 0 when no digits were found. */
+  end: number;
+  overflow: boolean;
+}
+
+function cStrtoNum(str: string, base: number, unsigned: boolean): Parsed {
+  let i = 0;
+  while (isSpace(str[i])) i++;
+  let negative = false;
+  if (str[i] === '+' || str[i] === '-') negative = str[i++] === '-';
+  if ((base === 0 || base === 16) && str[i] === '0' && (str[i + 1] === 'x' || str[i + 1] === 'X') && isXDigit(str[i + 2])) {
+    i += 2;
+    base = 16;
+  } else if (base === 0) {
+    base = str[i] === '0' ? 8 : 10;
+  }
+  const start = i;
+  let magnitude = 0n;
+  for (; i < str.length; i++) {
+    const d = parseInt(str[i]!, 36);
+    if (Number.isNaN(d) || d >= base) break;
+    magnitude = magnitude * BigInt(base) + BigInt(d);
+  }
+  if (i === start) return { value: 0n, end: 0, overflow: false };
+  if (unsigned) {
+    if (magnitude > ULLONG_MAX) return { value: ULLONG_MAX, end: i, overflow: true };
+    return { value: negative ? (ULLONG_MAX + 1n - magnitude) & ULLONG_MAX : magnitude, end: i, overflow: false };
+  }
+  const value = negative ? -magnitude : magnitude;
+  if (value > LLONG_MAX) return { value: LLONG_MAX, end: i, overflow: true };
+  if (value < LLONG_MIN) return { value: LLONG_MIN, end: i, overflow: true };
+  return { value, end: i, overflow: false };
+}
+
+const strtoll = (str: string, base: number): bigint => cStrtoNum(str, base, false).value;
+
+type NumberKind = 'string' | 'signed' | 'unsigned';
+
+/** expr.c's expr_parse_string: how a comparison operand is read. */
+function parseOperand(str: string, type: SymbolType): { kind: NumberKind; value: bigint } {
+  if (type === 'bool' || type === 'tristate') {
+    return { kind: 'signed', value: str === 'n' ? 0n : str === 'm' ? 1n : str === 'y' ? 2n : -1n };
+  }
+  const unsigned = type === 'hex';
+  const p = cStrtoNum(str, type === 'int' ? 10 : type === 'hex' ? 16 : 0, unsigned);
+  const ok = !p.overflow && p.end === str.length && p.end > 0 && isXDigit(str[p.end - 1]);
+  return { kind: ok ? (unsigned ? 'unsigned' : 'signed') : 'string', value: p.value };
+}
+
+/** symbol.c's sym_string_valid for int and hex. */
+function isValidText(type: 'int' | 'hex', str: string): boolean {
+  if (type === 'int') return /^-?(0|[1-9][0-9]*)$/.test(str);
+  return /^(0[xX])?[0-9a-fA-F]+$/.test(str);
+}
+
+function compareValues(op: CompareOp, res: number): boolean {
+  switch (op) {
+    case '=':
+      return res === 0;
+    case '!=':
+      return res !== 0;
+    case '<':
+      return res < 0;
+    case '<=':
+      return res <= 0;
+    case '>':
+      return res > 0;
+    case '>=':
+      return res >= 0;
+  }
+}
+
+const sign = (a: bigint, b: bigint): number => (a > b ? 1 : a < b ? -1 : 0);
+
+/**
+ * conf's for_all_symbols order: buckets of an FNV-1a hash modulo 9973
+ * (symbol.c strhash, expr.h SYMBOL_HASHSIZE), newest symbol first within a bucket.
+ */
+function inHashOrder(syms: KSymbol[]): KSymbol[] {
+  const bucket = (name: string): number => {
+    let h = 2166136261;
+    for (const byte of Buffer.from(name)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    return h % 9973;
+  };
+  return syms
+    .map((s, i) => ({ s, i, b: bucket(s.name) }))
+    .sort((x, y) => x.b - y.b || y.i - x.i)
+    .map((x) => x.s);
+}
+
+// ---------------------------------------------------------------------------
+
+interface ChoiceUserValue {
+  /** OR of the members' user values (conf_read_simple). */
+  tri: Tristate;
+  /** The last member set to y. */
+  selection: KSymbol | undefined;
+  /** Cleared when a member set to m follows one set to y ("inconsistent choice state"). */
+  has: boolean;
+}
+
+class ConfEvaluator {
+  private readonly tri: Tristate[];
+  /** curr.val of int/hex/string symbols. */
+  private readonly str: string[];
+  private readonly vis: Tristate[];
+  private readonly write: boolean[];
+  private readonly selection = new Map<Choice, KSymbol | undefined>();
+  private readonly userTri = new Map<KSymbol, Tristate>();
+  private readonly userStr = new Map<KSymbol, string>();
+  private readonly choiceUser = new Map<Choice, ChoiceUserValue>();
+
+  constructor(
+    private readonly model: KconfigModel,
+    private readonly inputs: Map<number, string>,
+  ) {
+    const n = Math.max(0, ...model.symbols.map((s) => s.id + 1));
+    this.tri = new Array<Tristate>(n).fill(N);
+    this.str = new Array<string>(n).fill('');
+    this.vis = new Array<Tristate>(n).fill(N);
+    this.write = new Array<boolean>(n).fill(false);
+  }
+
+  /** conf_read_simple: which values become user values. Returns the rejected names. */
+  readConfig(userValues: Map<string, string>): string[] {
+    const rejected: string[] = [];
+    for (const c of this.model.choices) this.choiceUser.set(c, { tri: N, selection: undefined, has: true });
+    for (const [name, text] of userValues) {
+      const sym = this.model.byName.get(name);
+      if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
+      let t: Tristate | undefined;
+      switch (sym.type) {
+        case 'bool':
+        case 'tristate':
+          // conf_set_sym_val looks at the first character only; m is only for tristates
+          t = text[0] === 'y' ? Y : text[0] === 'n' ? N : text[0] === 'm' && sym.type === 'tristate' ? M : undefined;
+          if (t === undefined) rejected.push(name);
+          else this.userTri.set(sym, t);
+          break;
+        case 'string':
+          this.userStr.set(sym, text);
+          break;
+        case 'int':
+        case 'hex':
+          if (isValidText(sym.type, text)) this.userStr.set(sym, text);
+          else rejected.push(name);
+          break;
+        default:
+          break;
+      }
+      if (t !== undefined && sym.choice) {
+        const cu = this.choiceUser.get(sym.choice)!;
+        if (t === M && cu.tri === Y) cu.has = false;
+        if (t === Y) cu.selection = sym;
+        cu.tri = maxT(cu.tri, t);
+      }
+    }
+    return rejected;
+  }
+
+  settle(syms: KSymbol[]): void {
+    const maxSweeps = 4 * syms.length + 20;
+    for (let sweep = 0; sweep < maxSweeps; sweep++) {
+      let changed = false;
+      for (const s of syms) if (this.update(s)) changed = true;
+      if (!changed) return;
+    }
+    throw new Error('evaluation does not settle: a dependency loop conf would reject?');
+  }
+
+  /**
+   * conf_read's second loop: out-of-range int/hex user values are forgotten
+   * and only those symbols are recomputed (their VALID flag is cleared).
+   * The loop runs in symbol-hash order and later checks already see the
+   * recomputed values, so we follow that order.
+   */
+  dropOutOfRangeUserValues(syms: KSymbol[]): KSymbol[] {
+    const dropped: KSymbol[] = [];
+    for (const s of inHashOrder(syms)) {
+      const text = this.userStr.get(s);
+      if (text === undefined || s.choice || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
+      this.userStr.delete(s);
+      dropped.push(s);
+      this.settle(dropped);
+    }
+    return dropped;
+  }
+
+  result(syms: KSymbol[]): { values: Map<string, string>; written: Set<string> } {
+    const values = new Map<string, string>();
+    const written = new Set<string>();
+    for (const s of syms) {
+      values.set(s.name, s.type === 'bool' || s.type === 'tristate' ? TRI_TEXT[this.tri[s.id]!] : this.str[s.id]!);
+      if (this.write[s.id] && !s.choiceInfo) written.add(s.name);
+    }
+    return { values, written };
+  }
+
+  // --- sym_calc_value --------------------------------------------------------
+
+  /** Recomputes one symbol from the current state; true when anything changed. */
+  private update(sym: KSymbol): boolean {
+    const before = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
+    const beforeSelection = sym.choiceInfo ? this.selection.get(sym.choiceInfo) : undefined;
+    if (sym.type === 'bool' || sym.type === 'tristate') this.updateLogic(sym);
+    else this.updateString(sym);
+    const after = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
+    return (
+      before.some((v, i) => v !== after[i]) ||
+      (sym.choiceInfo !== undefined && beforeSelection !== this.selection.get(sym.choiceInfo))
+    );
+  }
+
+  private updateLogic(sym: KSymbol): void {
+    const vis = this.visibility(sym);
+    this.vis[sym.id] = vis;
+    const choice = sym.choiceInfo;
+    let write = vis !== N;
+    let v: Tristate;
+    if (sym.choice && vis === Y) {
+      v = this.selection.get(sym.choice) === sym ? Y : N;
+    } else {
+      // conf never computes dir_dep/rev_dep/implied of choice values
+      // (sym_calc_visibility returns early), so select/imply do not reach them
+      const member = sym.choice !== undefined;
+      const dir = member ? N : this.promote(sym, this.dirDep(sym));
+      const rev = member ? N : this.promote(sym, this.revDep(sym));
+      const imp = member ? N : this.promote(sym, this.implied(sym));
+      const user = this.userTriOf(sym);
+      if (vis !== N && user !== undefined) {
+        v = minT(user, vis);
+      } else {
+        v = N;
+        if (rev !== N) write = true;
+        if (!choice) {
+          const def = this.firstDefault(sym);
+          if (def) {
+            v = minT(this.expr(def.prop.value), def.condition);
+            if (v !== N) write = true;
+          }
+          // 6.1: the implied value is capped by the direct dependencies, and a
+          // tristate gets no m→y promotion from it
+          if (imp !== N) {
+            write = true;
+            v = minT(maxT(v, imp), dir);
+          }
+        }
+      }
+      v = maxT(v, rev);
+    }
+    if (v === M && this.effectiveType(sym) === 'bool') v = Y;
+    if (choice) {
+      this.tri[sym.id] = v; // the members' visibility below sees the new mode, as in conf
+      let selected: KSymbol | undefined;
+      if (v === Y) {
+        selected = this.chooseMember(choice);
+        if (!selected) v = N;
+      }
+      this.selection.set(choice, selected);
+      write = false; // SYMBOL_NO_WRITE
+    }
+    this.tri[sym.id] = v;
+    this.write[sym.id] = write;
+  }
+
+  private updateString(sym: KSymbol): void {
+    const vis = this.visibility(sym);
+    this.vis[sym.id] = vis;
+    let write = vis !== N;
+    let val = '';
+    const user = this.userStr.get(sym);
+    if (vis !== N && user !== undefined) {
+      val = user;
+    } else {
+      const def = this.firstDefault(sym);
+      // only a single-symbol default gives a value (prop_get_symbol); any other
+      // expression still wins as the first default but leaves the value empty
+      if (def && def.prop.value.kind === 'leaf') {
+        write = true;
+        val = this.currVal(def.prop.value.leaf);
+      }
+    }
+    this.str[sym.id] = this.clampToRange(sym, val);
+    this.tri[sym.id] = N;
+    this.write[sym.id] = write;
+  }
+
+  /** sym_calc_choice + sym_choice_default. */
+  private chooseMember(choice: Choice): KSymbol | undefined {
+    for (const m of choice.members) this.vis[m.id] = this.visibility(m);
+    const visible = (s: KSymbol): boolean => this.vis[s.id] !== N;
+    const cu = this.choiceUser.get(choice);
+    if (cu?.selection && visible(cu.selection)) return cu.selection;
+    for (const d of choice.symbol.defaults) {
+      if (this.expr(d.condition) === N) continue;
+      if (d.value.kind === 'leaf' && d.value.leaf.kind === 'symbol' && visible(d.value.leaf.symbol)) {
+        return d.value.leaf.symbol;
+      }
+    }
+    return choice.members.find(visible);
+  }
+
+  private userTriOf(sym: KSymbol): Tristate | undefined {
+    if (sym.choiceInfo) {
+      const cu = this.choiceUser.get(sym.choiceInfo);
+      return cu?.has ? cu.tri : undefined;
+    }
+    return this.userTri.get(sym);
+  }
+
+  /** sym_calc_visibility's prompt part. */
+  private visibility(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    const choiceSym = sym.choice?.symbol;
+    for (const p of sym.prompts) {
+      let pv = this.expr(p.visibility);
+      // a tristate choice value visible only as m is hidden while its choice is y
+      if (choiceSym && sym.type === 'tristate' && pv === M && this.tri[choiceSym.id] === Y) pv = N;
+      v = maxT(v, pv);
+    }
+    if (v === M && (sym.type !== 'tristate' || this.modulesValue() === N)) v = Y;
+    return v;
+  }
+
+  /** sym_get_type: a tristate acts as bool without modules, or as a choice value visible as y. */
+  private effectiveType(sym: KSymbol): SymbolType {
+    if (sym.type === 'tristate' && ((sym.choice && this.vis[sym.id] === Y) || this.modulesValue() === N)) return 'bool';
+    return sym.type;
+  }
+
+  private promote(sym: KSymbol, v: Tristate): Tristate {
+    return v === M && this.effectiveType(sym) === 'bool' ? Y : v;
+  }
+
+  private modulesValue(): Tristate {
+    return this.model.modules ? this.tri[this.model.modules.id]! : N;
+  }
+
+  /**
+   * dir_dep: conf ORs the definitions' dependencies with expr_alloc_or, which
+   * treats a definition without dependencies as absent rather than as y.
+   */
+  private dirDep(sym: KSymbol): Tristate {
+    const deps = sym.definitions.map((d) => d.dependency).filter((d) => !(d.kind === 'leaf' && d.leaf.kind === 'const' && d.leaf.text === 'y'));
+    if (deps.length === 0) return Y;
+    return deps.reduce<Tristate>((acc, d) => maxT(acc, this.expr(d)), N);
+  }
+
+  private revDep(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    for (const r of sym.selectedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+    // menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
+    const choice = sym.choiceInfo;
+    if (choice && !choice.optional && sym.prompts[0]) v = maxT(v, minT(this.expr(sym.prompts[0].visibility), M));
+    return v;
+  }
+
+  private implied(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    for (const r of sym.impliedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+    return v;
+  }
+
+  /** sym_get_default_prop: the first default whose condition is not n. */
+  private firstDefault(sym: KSymbol): { prop: Default; condition: Tristate } | undefined {
+    for (const prop of sym.defaults) {
+      const condition = this.expr(prop.condition);
+      if (condition !== N) return { prop, condition };
+    }
+    return undefined;
+  }
+
+  /** sym_validate_range: a value outside the first active range becomes the bound's text. */
+  private clampToRange(sym: KSymbol, val: string): string {
+    if (sym.type !== 'int' && sym.type !== 'hex') return val;
+    const base = sym.type === 'int' ? 10 : 16;
+    const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
+    if (!range) return val;
+    const v = strtoll(val, base);
+    if (v < this.rangeBound(range.low, base)) return this.currVal(range.low);
+    if (v > this.rangeBound(range.high, base)) return this.currVal(range.high);
+    return val;
+  }
+
+  /** sym_string_within_range for int/hex. */
+  private withinRange(sym: KSymbol, text: string): boolean {
+    const base = sym.type === 'int' ? 10 : 16;
+    const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
+    if (!range) return true;
+    const v = strtoll(text, base);
+    return v >= this.rangeBound(range.low, base) && v <= this.rangeBound(range.high, base);
+  }
+
+  /** sym_get_range_val: an int/hex bound symbol is read in its own base. */
+  private rangeBound(leaf: Leaf, base: number): bigint {
+    const r = this.resolve(leaf);
+    const type = r.kind === 'symbol' ? r.symbol.type : 'unknown';
+    return strtoll(this.currVal(r), type === 'int' ? 10 : type === 'hex' ? 16 : base);
+  }
+
+  // --- expressions -----------------------------------------------------------
+
+  /** An input leaf reads as the word it stands for. */
+  private resolve(leaf: Leaf): Leaf {
+    if (leaf.kind !== 'input') return leaf;
+    const text = this.inputs.get(leaf.input.id) ?? 'n';
+    const sym = this.model.byName.get(text);
+    if (sym && sym.definitions.length > 0 && text !== 'y' && text !== 'm' && text !== 'n') return { kind: 'symbol', symbol: sym };
+    return { kind: 'const', text };
+  }
+
+  /** A leaf's curr.tri. */
+  private leafTri(leaf: Leaf): Tristate {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol') return this.tri[r.symbol.id]!;
+    if (r.kind === 'const') return r.text === 'y' ? Y : r.text === 'm' ? M : N;
+    return N;
+  }
+
+  /**
+   * A leaf's curr.val: the text of int/hex/string symbols, the name of
+   * undefined symbols and constants. A bool/tristate keeps the "n" of
+   * symbol_no there whatever its value, so e.g. a string `default BOOLSYM` is "n".
+   */
+  private currVal(leaf: Leaf): string {
+    const r = this.resolve(leaf);
+    if (r.kind === 'const') return r.text;
+    if (r.kind === 'input') return 'n';
+    const s = r.symbol;
+    if (s.definitions.length === 0 || s.type === 'unknown') return s.name;
+    if (s.type === 'bool' || s.type === 'tristate') return 'n';
+    return this.str[s.id]!;
+  }
+
+  /** sym_get_string_value. */
+  private leafString(leaf: Leaf): string {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol' && (r.symbol.type === 'bool' || r.symbol.type === 'tristate') && r.symbol.definitions.length > 0) {
+      return TRI_TEXT[this.tri[r.symbol.id]!];
+    }
+    return this.currVal(r);
+  }
+
+  private leafType(leaf: Leaf): SymbolType {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol') return r.symbol.definitions.length > 0 ? r.symbol.type : 'unknown';
+    return r.kind === 'const' && (r.text === 'y' || r.text === 'm' || r.text === 'n') ? 'tristate' : 'unknown';
+  }
+
+  /** expr_calc_value. */
+  private expr(e: ModelExpr): Tristate {
+    switch (e.kind) {
+      case 'leaf':
+        return this.leafTri(e.leaf);
+      case 'not':
+        return (2 - this.expr(e.operand)) as Tristate;
+      case 'and':
+        return minT(this.expr(e.left), this.expr(e.right));
+      case 'or':
+        return maxT(this.expr(e.left), this.expr(e.right));
+      case 'compare':
+        return compareValues(e.op, this.compare(e.left, e.right)) ? Y : N;
+    }
+  }
+
+  private compare(left: Leaf, right: Leaf): number {
+    const a = this.leafString(left);
+    const b = this.leafString(right);
+    const ta = this.leafType(left);
+    const tb = this.leafType(right);
+    if (ta === 'string' && tb === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const pa = parseOperand(a, ta);
+    const pb = parseOperand(b, tb);
+    if (pa.kind === 'string' || pb.kind === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (pa.kind === 'unsigned' || pb.kind === 'unsigned') return sign(BigInt.asUintN(64, pa.value), BigInt.asUintN(64, pb.value));
+    return sign(pa.value, pb.value);
+  }
+}
