@@ -84,7 +84,8 @@ export class Session {
   /** Solves with only the constraints of the given groups (selectors) in force. */
   solveWithGroups(assumptions: readonly Lit[], selectors: readonly Lit[]): SolveResult {
     this.sync();
-    return this.solver.solve([...selectors, ...assumptions]);
+    // Activation variables come from the CNF so later gates never reuse their numbers.
+    return this.solver.solve([...selectors, ...assumptions], () => this.encoding.cnf.newVar());
   }
 
   /** Hands the solver the clauses of gates made since it was loaded (queries add some). */

@@ -49,12 +49,6 @@ export class MiniSatSolver implements Solver {
     return this.vars;
   }
 
-  newVar(): Lit {
-    this.vars++;
-    this.guard(() => this.core._ensureVar(this.vars));
-    return this.vars;
-  }
-
   addRawClauses(buffer: Int32Array): void {
     let start = 0;
     for (let i = 0; i < buffer.length; i++) {
@@ -86,7 +80,7 @@ export class MiniSatSolver implements Solver {
     if (!ok) this.consistent = false;
   }
 
-  solve(assumptions: readonly Lit[] = []): SolveResult {
+  solve(assumptions: readonly Lit[] = [], activation?: () => Lit): SolveResult {
     this.checkAlive();
     this.solution = undefined;
     if (!this.consistent) return 'unsat';
@@ -96,10 +90,11 @@ export class MiniSatSolver implements Solver {
     } else if (assumptions.length === 1) {
       sat = this.guard(() => this.core._solveAssuming(assumptions[0]!));
     } else {
-      const activation = this.newVar();
-      for (const l of assumptions) this.addClause([-activation, l]);
-      sat = this.guard(() => this.core._solveAssuming(activation));
-      this.guard(() => this.core._retireVar(activation));
+      if (!activation) throw new Error('several assumptions need an activation variable source');
+      const a = activation();
+      for (const l of assumptions) this.addClause([-a, l]);
+      sat = this.guard(() => this.core._solveAssuming(a));
+      this.guard(() => this.core._retireVar(a));
     }
     if (sat) this.readSolution();
     return sat ? 'sat' : 'unsat';

@@ -12,9 +12,12 @@ export interface Solver {
   /** Loads a 0-terminated clause buffer (as Cnf.rawClauses gives it). */
   addRawClauses(buffer: Int32Array): void;
   addClause(lits: readonly Lit[]): void;
-  newVar(): Lit;
-  /** Solves with every assumption literal forced true for this call only. */
-  solve(assumptions?: readonly Lit[]): SolveResult;
+  /**
+   * Solves with every assumption literal forced true for this call only.
+   * Several assumptions need a fresh activation variable: `activation` supplies
+   * one that the caller's variable numbering will never reuse.
+   */
+  solve(assumptions?: readonly Lit[], activation?: () => Lit): SolveResult;
   /** Truth value of a variable in the last satisfying assignment. */
   value(lit: Lit): boolean;
 }
