@@ -4,7 +4,7 @@
  */
 import { KconfsatError } from '../errors.js';
 import type { Lit } from '../logic/cnf.js';
-import { ExprResolver } from '../model/build.js';
+import { ExprResolver, newSymbol } from '../model/build.js';
 import { symbolsOf } from '../model/expr.js';
 import type { KSymbol, ModelExpr } from '../model/types.js';
 import { parseExpression } from '../parse/parser.js';
@@ -56,23 +56,7 @@ export function resolveExpression(session: Session, text: string): ModelExpr {
 
 /** A number written without quotes is a symbol conf never defines: its value is its name. */
 function undefinedConstant(session: Session, name: string): KSymbol {
-  return session.model.byName.get(name) ?? {
-    id: -1,
-    name,
-    type: 'unknown',
-    definitions: [],
-    prompts: [],
-    defaults: [],
-    ranges: [],
-    selects: [],
-    implies: [],
-    selectedBy: [],
-    impliedBy: [],
-    choice: undefined,
-    choiceInfo: undefined,
-    help: undefined,
-    envVariable: undefined,
-  };
+  return session.model.byName.get(name) ?? newSymbol(-1, name);
 }
 
 /** The literal "this expression is not n" (how `depends on` and `if` read an expression). */

@@ -93,24 +93,7 @@ class ModelBuilder {
   private symbol(name: string): KSymbol {
     let sym = this.byName.get(name);
     if (!sym) {
-      sym = {
-        id: this.symbols.length,
-        name,
-        type: 'unknown',
-        definitions: [],
-        prompts: [],
-        defaults: [],
-        ranges: [],
-        selects: [],
-        implies: [],
-        selectedBy: [],
-        impliedBy: [],
-        // Every field present from the start keeps one object shape for all symbols.
-        choice: undefined,
-        choiceInfo: undefined,
-        help: undefined,
-        envVariable: undefined,
-      };
+      sym = newSymbol(this.symbols.length, name);
       this.symbols.push(sym);
       this.byName.set(name, sym);
     }
@@ -349,6 +332,27 @@ class ModelBuilder {
     }
     return input;
   }
+}
+
+/** A symbol with no definitions yet; every field present so all symbols share one object shape. */
+export function newSymbol(id: number, name: string): KSymbol {
+  return {
+    id,
+    name,
+    type: 'unknown',
+    definitions: [],
+    prompts: [],
+    defaults: [],
+    ranges: [],
+    selects: [],
+    implies: [],
+    selectedBy: [],
+    impliedBy: [],
+    choice: undefined,
+    choiceInfo: undefined,
+    help: undefined,
+    envVariable: undefined,
+  };
 }
 
 /** conf's expr_depends_symbol: `dep` is `sym`, `sym=y`, `sym=m` or `sym!=n`, possibly inside a conjunction. */
