@@ -226,7 +226,7 @@ class Parser {
       case 'rsource':
       case 'osource':
       case 'orsource': {
-        const target = t.pathArgument();
+        const target = t.string();
         t.end();
         this.current = undefined;
         this.source(keyword.value, target, keyword.column);
@@ -506,21 +506,18 @@ class TokenStream {
     if (!this.atEnd()) throw this.unexpected();
   }
 
+  /**
+   * A prompt, menu title, source path or option value: quoted, or one bare
+   * word, which the grammars of Linux before 5.x (still in busybox, toybox,
+   * u-boot and xen) accept everywhere a prompt goes (`bool n`, `source a/Kconfig`).
+   */
   string(): string {
     const t = this.peek();
-    if (!t || t.kind !== 'string') throw this.unexpected('expected a quoted string');
+    if (!t || (t.kind !== 'string' && (t.kind !== 'word' || isKeyword(t)))) {
+      throw this.unexpected('expected a quoted string');
+    }
     this.index++;
     return t.value;
-  }
-
-  /** A `source` argument: quoted, or a bare path in older trees. */
-  pathArgument(): string {
-    const t = this.peek();
-    if (t && t.kind === 'word' && !isKeyword(t)) {
-      this.index++;
-      return t.value;
-    }
-    return this.string();
   }
 
   symbolName(): string {

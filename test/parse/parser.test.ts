@@ -513,6 +513,18 @@ describe('source, rsource, osource, orsource', () => {
     expect(parse({ Kconfig: 'source sub/Kconfig\n', 'sub/Kconfig': 'config S\n\tbool\n' }).files).toEqual(['Kconfig', 'sub/Kconfig']);
   });
 
+  it('takes one bare word as a prompt, as older grammars (u-boot, toybox) do', () => {
+    const tree = parse('menu Setup\nconfig A\n\tbool n if B\nconfig C\n\tbool\n\tprompt stat\nendmenu\n');
+    const menu = tree.nodes[0] as MenuNode;
+    expect(menu.prompt).toBe('Setup');
+    const prompts = menu.children.map((n) => (n as ConfigNode).props.find((p) => p.kind === 'prompt'));
+    expect(prompts.map((p) => p && p.kind === 'prompt' && [p.text, p.condition && show(p.condition)])).toEqual([
+      ['n', 'B'],
+      ['stat', undefined],
+    ]);
+    expect(parseError('config A\n\tbool two words\n').format()).toBe("Kconfig:2:11: unexpected 'words'");
+  });
+
   it('makes a source of a missing file an error at the source line', () => {
     const e = parseError({ Kconfig: 'config A\n\tbool\n  source "missing/Kconfig"\n' });
     expect([e.kind, e.location, e.format()]).toEqual([
