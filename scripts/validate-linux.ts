@@ -20,7 +20,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configValues, Session, type ConfigEntry, type ConfigValues } from '../src/analysis/session.js';
 import { formatLocation } from '../src/errors.js';
@@ -30,6 +29,7 @@ import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KconfigModel, KSymbol } from '../src/model/types.js';
 import { SolverMemoryError } from '../src/sat/solver.js';
+import { readManifest, repo } from './corpora.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -42,7 +42,6 @@ const USAGE = `usage: scripts/validate-linux [options]
   --quick         x86_64 and i386, 10 randconfigs and 10 samples each (for CI)
 Exit status 0 only when every check passed.
 `;
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_ARCHES = ['x86_64', 'i386', 'arm64', 'riscv', 'powerpc', 's390', 'mips'];
 const STANDARD_TARGETS = ['allno', 'allyes', 'allmod', 'def'];
 /** Random value changes a sample tries; each costs one solve (~20 ms on x86_64). */
@@ -181,11 +180,7 @@ function readConfig(file: string): ConfigValues {
 /** Debian's configs for an arch, as corpora/manifest.json lists them for the tree's corpus. */
 function debianConfigs(tree: string, arch: string): string[] {
   const version = kernelVersion(openTree(tree))?.split('.').slice(0, 2).join('.');
-  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'corpora/manifest.json'), 'utf8')) as {
-    name: string;
-    configs?: { glob: string; arch: string; files: string[] }[];
-  }[];
-  const entry = manifest.find((e) => e.name === `linux-${version}`);
+  const entry = readManifest().find((e) => e.name === `linux-${version}`);
   return (entry?.configs ?? [])
     .filter((c) => c.arch === arch)
     .flatMap((c) => c.files.map((f) => path.join(path.dirname(c.glob), f)))

@@ -1,0 +1,89 @@
+/**
+ * corpora/manifest.json for the TypeScript scripts: the entries, fetching a
+ * tree, and the environment each project's Makefile would hand its conf.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kernelVersion } from '../src/model/arch.js';
+import { openTree } from '../src/model/load.js';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Corpus {
+  name: string;
+  kind: 'debian-binary' | 'debian-source' | 'bundled';
+  /** The Kconfig root below the fetched directory. */
+  srctree: string;
+  rootKconfig: string | null;
+  /** ARCH values to analyse; empty when the architecture is not a Kconfig input. */
+  arches: string[];
+  srcarch: Record<string, string>;
+  /** Environment for conf; `${NAME}` placeholders are the derived values below. */
+  env: Record<string, string>;
+  defconfigs?: Record<string, string | null>;
+  configs?: { glob: string; arch: string; files: string[] }[];
+  notes: string[];
+}
+
+export function readManifest(): Corpus[] {
+  return JSON.parse(fs.readFileSync(path.join(repo, 'corpora/manifest.json'), 'utf8')) as Corpus[];
+}
+
+/** Fetches (and prepares) a corpus with scripts/fetch-corpus; returns its Kconfig root. */
+export function fetchCorpus(corpus: Corpus): string {
+  const out = execFileSync('bash', [path.join(repo, 'scripts/fetch-corpus'), corpus.name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return path.resolve(out.trim().split('\n').pop()!, corpus.srctree);
+}
+
+/** The environment conf gets for one ARCH (or none), with every placeholder resolved. */
+export function corpusEnvironment(corpus: Corpus, tree: string, arch: string | undefined): Record<string, string> {
+  const derived: Record<string, () => string> = {
+    ARCH: () => arch ?? '',
+    SRCARCH: () => (arch === undefined ? '' : (corpus.srcarch[arch] ?? arch)),
+    // Linux and U-Boot compute their version the same way from the top Makefile.
+    KERNELVERSION: () => kernelVersion(openTree(tree)) ?? '',
+    UBOOTVERSION: () => kernelVersion(openTree(tree)) ?? '',
+    XEN_FULLVERSION: () => xenVersion(tree),
+    CC_VERSION_TEXT: () => ccVersionText(corpus.env.CC ?? 'gcc'),
+    DEFCONFIG: () => (arch === undefined ? '' : (corpus.defconfigs?.[arch] ?? '')),
+  };
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(corpus.env)) {
+    env[name] = value.replace(/\$\{([A-Z_]+)\}/g, (all, key: string) => {
+      const make = derived[key];
+      if (!make) throw new Error(`${corpus.name}: unknown placeholder ${all} in the manifest's env.${name}`);
+      return make();
+    });
+  }
+  return env;
+}
+
+/** xen/Makefile: $(XEN_VERSION).$(XEN_SUBVERSION)$(XEN_EXTRAVERSION), with XEN_VENDORVERSION empty. */
+function xenVersion(tree: string): string {
+  const makefile = fs.readFileSync(path.join(tree, 'Makefile'), 'utf8');
+  const field = (name: string): string =>
+    new RegExp(`^(?:export\\s+)?${name}\\s*\\??=\\s*(\\S*)`, 'm').exec(makefile)?.[1]?.replace('$(XEN_VENDORVERSION)', '') ?? '';
+  return `${field('XEN_VERSION')}.${field('XEN_SUBVERSION')}${field('XEN_EXTRAVERSION')}`;
+}
+
+const ccVersions = new Map<string, string>();
+
+/** The top Makefiles' CC_VERSION_TEXT: the first line of `$CC --version` without '#'. */
+function ccVersionText(cc: string): string {
+  let text = ccVersions.get(cc);
+  if (text === undefined) {
+    try {
+      const out = execFileSync(cc, ['--version'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+      text = out.split('\n')[0]!.replaceAll('#', '');
+    } catch {
+      text = '';
+    }
+    ccVersions.set(cc, text);
+  }
+  return text;
+}
