@@ -228,11 +228,10 @@ function confInBackground(script: string, runs: string[][]): Promise<number> {
 }
 
 /**
- * Assumption sets kept in the solver behind activation literals, so each solve
- * passes a single literal and adds no clauses: Session.solve turns a
- * multi-literal call into clauses MiniSat keeps for good, and the sampler
- * solves thousands of times. Activation variables are numbered by the CNF so
- * gates made later (modelConfig makes some) never reuse their numbers.
+ * Assumption sets kept behind activation literals, so chains of prefixes share
+ * clauses and each solve passes a single literal. The clauses go into the
+ * session's CNF, so they survive a solver renewal, and sessions are replaced
+ * once they hold CLAUSE_BUDGET of them.
  */
 class Activations {
   added = 0;
@@ -246,8 +245,8 @@ class Activations {
   /** A literal that forces `lits` and whatever `base` forces. */
   extend(base: Lit, lits: readonly Lit[]): Lit {
     const a = this.session.encoding.cnf.newVar();
-    this.session.solver.addClause([-a, base]);
-    for (const l of lits) this.session.solver.addClause([-a, l]);
+    this.session.addClause([-a, base]);
+    for (const l of lits) this.session.addClause([-a, l]);
     this.added += lits.length + 1;
     return a;
   }
@@ -258,7 +257,7 @@ class Activations {
 
   /** Unit clauses switch the activations off for good. */
   retire(lits: readonly Lit[]): void {
-    for (const a of lits) this.session.solver.addClause([-a]);
+    for (const a of lits) this.session.addClause([-a]);
   }
 }
 

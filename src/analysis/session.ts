@@ -4,13 +4,13 @@
  */
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
-import type { Lit } from '../logic/cnf.js';
+import type { Cnf, Lit } from '../logic/cnf.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { forEachLeaf } from '../model/expr.js';
 import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { MiniSatSolver } from '../sat/minisat.js';
-import type { SolveResult, Solver } from '../sat/solver.js';
+import { SolverMemoryError, type SolveResult, type Solver } from '../sat/solver.js';
 
 export type SessionOptions = LoadOptions;
 
@@ -31,10 +31,70 @@ export interface ConfigEntry {
   value: string;
 }
 
+/** Which way the solver leans for variables a question leaves open. */
+export type Lean = 'off' | 'on';
+
+export interface SessionSolveOptions {
+  /** Clauses in force for this call only. */
+  clauses?: readonly (readonly Lit[])[];
+  /** 'on' asks a second solver that tries "true" first: models with many symbols enabled. */
+  lean?: Lean;
+}
+
+/**
+ * A solver kept in step with the session's CNF. MiniSat's heap is fixed, and
+ * every multi-literal solve leaves clauses behind, so a solver that runs out
+ * of memory is replaced by a fresh one loaded from the CNF and the question
+ * asked again; the dead instance never answers.
+ */
+class LiveSolver {
+  private current: MiniSatSolver;
+  private synced = 0;
+
+  constructor(
+    private readonly cnf: Cnf,
+    private readonly lean: Lean,
+  ) {
+    this.current = this.fresh();
+  }
+
+  get solver(): Solver {
+    return this.current;
+  }
+
+  solve(assumptions: readonly Lit[], clauses: readonly (readonly Lit[])[]): SolveResult {
+    const attempt = (): SolveResult => {
+      this.sync();
+      // Activation variables come from the CNF so later gates never reuse their numbers.
+      return this.current.solve(assumptions, { clauses, activation: () => this.cnf.newVar() });
+    };
+    try {
+      return attempt();
+    } catch (e) {
+      if (!(e instanceof SolverMemoryError)) throw e;
+      this.current = this.fresh();
+      return attempt();
+    }
+  }
+
+  private fresh(): MiniSatSolver {
+    this.synced = 0;
+    this.current = new MiniSatSolver({ preferTrue: this.lean === 'on' });
+    this.sync();
+    return this.current;
+  }
+
+  /** Hands the solver the clauses added to the CNF since it was loaded (queries add gates). */
+  private sync(): void {
+    if (this.cnf.rawLength === this.synced) return;
+    this.current.addRawClauses(this.cnf.rawClauses(this.synced));
+    this.synced = this.cnf.rawLength;
+  }
+}
+
 export class Session {
   readonly model: KconfigModel;
   readonly encoding: Encoding;
-  readonly solver: Solver;
   readonly timings: SessionTimings;
   /**
    * Each symbol's constraints are guarded by a selector literal so that
@@ -42,6 +102,9 @@ export class Session {
    * which switches them all on.
    */
   readonly allConstraints: Lit;
+  private readonly solvers = new Map<Lean, LiveSolver>();
+  /** The solver that answered last: its model is the one read. */
+  private last: LiveSolver;
 
   private constructor(
     readonly loaded: LoadedTree,
@@ -53,8 +116,7 @@ export class Session {
     this.allConstraints = this.encoding.cnf.newVar('all-constraints');
     for (const s of this.encoding.selectors.values()) this.encoding.cnf.implies(this.allConstraints, s);
     const t1 = performance.now();
-    this.solver = new MiniSatSolver();
-    this.sync();
+    this.last = this.liveSolver('off');
     const t2 = performance.now();
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
   }
@@ -67,6 +129,11 @@ export class Session {
     return this.loaded.arch;
   }
 
+  /** The solver whose model the value readers see. */
+  get solver(): Solver {
+    return this.last.solver;
+  }
+
   /** A defined symbol by name; a user error naming the symbol otherwise. */
   symbol(name: string): KSymbol {
     const sym = this.model.byName.get(name);
@@ -77,26 +144,26 @@ export class Session {
   }
 
   /** Solves with every constraint of the tree in force. */
-  solve(assumptions: readonly Lit[] = []): SolveResult {
-    return this.solveWithGroups(assumptions, [this.allConstraints]);
+  solve(assumptions: readonly Lit[] = [], options: SessionSolveOptions = {}): SolveResult {
+    return this.solveWithGroups(assumptions, [this.allConstraints], options);
   }
 
   /** Solves with only the constraints of the given groups (selectors) in force. */
-  solveWithGroups(assumptions: readonly Lit[], selectors: readonly Lit[]): SolveResult {
-    this.sync();
-    // Activation variables come from the CNF so later gates never reuse their numbers.
-    return this.solver.solve([...selectors, ...assumptions], () => this.encoding.cnf.newVar());
+  solveWithGroups(assumptions: readonly Lit[], selectors: readonly Lit[], options: SessionSolveOptions = {}): SolveResult {
+    this.last = this.liveSolver(options.lean ?? 'off');
+    return this.last.solve([...selectors, ...assumptions], options.clauses ?? []);
   }
 
-  /** Hands the solver the clauses of gates made since it was loaded (queries add some). */
-  private sync(): void {
-    const cnf = this.encoding.cnf;
-    if (cnf.rawLength === this.synced) return;
-    this.solver.addRawClauses(cnf.rawClauses(this.synced));
-    this.synced = cnf.rawLength;
+  /** A clause kept for the rest of the session (it survives solver renewal). */
+  addClause(lits: readonly Lit[]): void {
+    this.encoding.cnf.clause(lits);
   }
 
-  private synced = 0;
+  private liveSolver(lean: Lean): LiveSolver {
+    let live = this.solvers.get(lean);
+    if (!live) this.solvers.set(lean, (live = new LiveSolver(this.encoding.cnf, lean)));
+    return live;
+  }
 
   /** Literals fixing every symbol the values mention (choices and free inputs stay open). */
   assumptionsFor(values: ConfigValues, options: { absentAsDefault?: boolean } = {}): Lit[] {

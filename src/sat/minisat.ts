@@ -3,10 +3,15 @@
  * directly (its Logic.* formula layer costs 10x the time and memory).
  * Assumption sets go through one fresh activation variable per call because
  * the core takes a single assumption literal.
+ *
+ * MiniSat tries `false` first for every undecided variable, so its models lean
+ * towards "off". `preferTrue` stores every variable negated, which makes the
+ * same search lean towards "on": searches for symbols that can be enabled, and
+ * samplers wanting variety, use both.
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
-import { SolverMemoryError, type SolveResult, type Solver } from './solver.js';
+import { SolverMemoryError, type SolveOptions, type SolveResult, type Solver } from './solver.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,7 +23,6 @@ interface MiniSatCore {
   _addClause(ptr: number): number;
   _solve(): number;
   _solveAssuming(lit: number): number;
-  _retireVar(v: number): void;
   _ensureVar(v: number): void;
   _getSolution(): number;
   _getNumVars(): number;
@@ -39,7 +43,11 @@ export class MiniSatSolver implements Solver {
   /** False once a clause made the formula unsatisfiable at the top level. */
   private consistent = true;
 
-  constructor() {
+  /** 1, or -1 when variables are stored negated. */
+  private readonly sign: 1 | -1;
+
+  constructor(options: { preferTrue?: boolean } = {}) {
+    this.sign = options.preferTrue ? -1 : 1;
     const Logic = require('logic-solver') as LogicModule;
     this.core = new Logic._MiniSat()._C;
     this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
@@ -67,7 +75,7 @@ export class MiniSatSolver implements Solver {
     const base = this.clausePtr >> 2;
     for (let i = 0; i < lits.length; i++) {
       const l = lits[i]!;
-      heap[base + i] = l;
+      heap[base + i] = this.sign * l;
       const v = l < 0 ? -l : l;
       if (v > maxVar) maxVar = v;
     }
@@ -80,21 +88,23 @@ export class MiniSatSolver implements Solver {
     if (!ok) this.consistent = false;
   }
 
-  solve(assumptions: readonly Lit[] = [], activation?: () => Lit): SolveResult {
+  solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
     this.checkAlive();
     this.solution = undefined;
     if (!this.consistent) return 'unsat';
+    const temporary = options.clauses ?? [];
     let sat: number;
-    if (assumptions.length === 0) {
+    if (assumptions.length === 0 && temporary.length === 0) {
       sat = this.guard(() => this.core._solve());
-    } else if (assumptions.length === 1) {
-      sat = this.guard(() => this.core._solveAssuming(assumptions[0]!));
+    } else if (assumptions.length === 1 && temporary.length === 0) {
+      sat = this.guard(() => this.core._solveAssuming(this.sign * assumptions[0]!));
     } else {
-      if (!activation) throw new Error('several assumptions need an activation variable source');
-      const a = activation();
+      if (!options.activation) throw new Error('several assumptions need an activation variable source');
+      const a = options.activation();
       for (const l of assumptions) this.addClause([-a, l]);
-      sat = this.guard(() => this.core._solveAssuming(a));
-      this.guard(() => this.core._retireVar(a));
+      for (const c of temporary) this.addClause([-a, ...c]);
+      sat = this.guard(() => this.core._solveAssuming(this.sign * a));
+      this.addClause([-a]); // retired for good; written as a clause so `sign` applies
     }
     if (sat) this.readSolution();
     return sat ? 'sat' : 'unsat';
@@ -103,7 +113,8 @@ export class MiniSatSolver implements Solver {
   value(lit: Lit): boolean {
     if (!this.solution) throw new Error('no satisfying assignment to read');
     const v = lit < 0 ? -lit : lit;
-    const truth = this.solution[v - 1] === 0; // MiniSat's l_True is 0
+    const stored = this.solution[v - 1] === 0; // MiniSat's l_True is 0
+    const truth = this.sign > 0 ? stored : !stored;
     return lit < 0 ? !truth : truth;
   }
 

@@ -7,17 +7,23 @@ import type { Lit } from '../logic/cnf.js';
 
 export type SolveResult = 'sat' | 'unsat';
 
+export interface SolveOptions {
+  activation?: () => Lit;
+  clauses?: readonly (readonly Lit[])[];
+}
+
 export interface Solver {
   readonly numVars: number;
   /** Loads a 0-terminated clause buffer (as Cnf.rawClauses gives it). */
   addRawClauses(buffer: Int32Array): void;
   addClause(lits: readonly Lit[]): void;
   /**
-   * Solves with every assumption literal forced true for this call only.
-   * Several assumptions need a fresh activation variable: `activation` supplies
-   * one that the caller's variable numbering will never reuse.
+   * Solves with every assumption literal forced true, and every temporary
+   * clause in force, for this call only. Several assumptions or any temporary
+   * clause need a fresh activation variable: `activation` supplies one that the
+   * caller's variable numbering will never reuse.
    */
-  solve(assumptions?: readonly Lit[], activation?: () => Lit): SolveResult;
+  solve(assumptions?: readonly Lit[], options?: SolveOptions): SolveResult;
   /** Truth value of a variable in the last satisfying assignment. */
   value(lit: Lit): boolean;
 }

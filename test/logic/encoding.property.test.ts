@@ -61,7 +61,7 @@ describe('encoding vs reference evaluator', () => {
         while (s.solve() === 'sat' && count <= expected) {
           count++;
           // Block this assignment of the symbols' values.
-          s.solver.addClause(syms.flatMap((x) => {
+          s.addClause(syms.flatMap((x) => {
             const p = s.encoding.pairOf(x)!;
             const m = s.solver.value(p.m);
             const y = s.solver.value(p.y);
