@@ -27,8 +27,10 @@ export interface Corpus {
   notes: string[];
 }
 
+/** KCONFSAT_MANIFEST replaces the manifest, as for scripts/fetch-corpus and conf-reference. */
 export function readManifest(): Corpus[] {
-  return JSON.parse(fs.readFileSync(path.join(repo, 'corpora/manifest.json'), 'utf8')) as Corpus[];
+  const file = process.env.KCONFSAT_MANIFEST ?? path.join(repo, 'corpora/manifest.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Corpus[];
 }
 
 /** Fetches (and prepares) a corpus with scripts/fetch-corpus; returns its Kconfig root. */

@@ -10,9 +10,9 @@ $(...) itself and runs $(shell,...). Prints one JSON object,
 (Kconfiglib keeps them apart from symbols); so are numbers, which Kconfig
 parses as symbols nobody defines.
 
-Kconfiglib 14.1 predates the `modules` attribute (Linux 5.17+; `option modules`
-before) and rejects Linux 6.x trees on it; this script reads such a line as
-the older `option modules`, which means the same. Uses Debian's python3-kconfiglib, hence
+Kconfiglib 14.1 predates the `modules` attribute that replaced `option modules`
+and rejects Linux 6.x trees on it; this script reads such a line as the older
+`option modules`, which means the same. Uses Debian's python3-kconfiglib, hence
 /usr/bin/python3 rather than whatever python3 comes first on PATH.
 """
 import io
