@@ -10,7 +10,8 @@ import type { KSymbol, ModelExpr } from '../model/types.js';
 import { parseExpression } from '../parse/parser.js';
 import { cone } from './cone.js';
 import { explain, type Explanation } from './explain.js';
-import type { ConfigEntry, Session } from './session.js';
+import { keepMaximal } from './maximal.js';
+import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
 export interface Witness {
   /** The complete configuration, as conf would write it. */
@@ -25,6 +26,8 @@ export interface QueryAnswer {
   satisfiable: boolean;
   witness?: Witness;
   explanation?: Explanation;
+  /** With a base configuration: its values the witness had to change. */
+  changedFromBase?: { name: string; base: string; witness: string }[];
 }
 
 export interface QueryOptions {
@@ -32,6 +35,12 @@ export interface QueryOptions {
   explain?: boolean;
   /** How many relevant values to list with a witness (default 12). */
   relevantLimit?: number;
+  /**
+   * Answer relative to an existing configuration: its values are kept where
+   * they do not conflict with the query (the witness changes as few as it can,
+   * giving way first on the values nearest the query).
+   */
+  base?: ConfigValues;
 }
 
 const NUMBER = /^(-?[0-9]+|0[xX][0-9a-fA-F]+)$/;
@@ -71,6 +80,7 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
   if (session.arch) answer.arch = session.arch;
   if (answer.satisfiable) {
+    if (options.base) keepBase(session, lits, roots, options.base);
     const config = session.modelConfig();
     const values = new Map(config.map((c) => [c.name, c.value]));
     const relevant = cone(roots)
@@ -81,8 +91,36 @@ export function query(session: Session, expressions: string[], options: QueryOpt
       .slice(0, options.relevantLimit ?? 12)
       .map((s) => ({ name: s.name, value: values.get(s.name)! }));
     answer.witness = { config, relevant };
+    if (options.base) answer.changedFromBase = changes(session, options.base, values);
   } else if (options.explain ?? true) {
     answer.explanation = explain(session, lits, roots);
   }
   return answer;
+}
+
+/**
+ * Leaves the solver on a model of the query that keeps a maximal set of the
+ * base's values. Values far from the query are tried first, in large groups
+ * that nearly always fit; those in the query's cone of influence come last
+ * and nearest last, so they are the ones that give way.
+ */
+function keepBase(session: Session, query: Lit[], roots: KSymbol[], base: ConfigValues): void {
+  const near = cone(roots);
+  const rank = new Map(near.map((s, i) => [s, near.length - i]));
+  const wishes = session.model.symbols
+    .filter((s) => s.definitions.length > 0 && !s.choiceInfo && base.has(s.name))
+    .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))
+    .map((s) => session.valueLiterals(s, base.get(s.name)));
+  keepMaximal(session, query, wishes);
+}
+
+function changes(session: Session, base: ConfigValues, witness: Map<string, string>): QueryAnswer['changedFromBase'] {
+  const out: NonNullable<QueryAnswer['changedFromBase']> = [];
+  for (const [name, value] of base) {
+    const sym = session.model.byName.get(name);
+    if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
+    const now = witness.get(name) ?? (session.encoding.pairOf(sym) ? 'n' : '');
+    if (now !== value) out.push({ name, base: value, witness: now });
+  }
+  return out;
 }

@@ -5,18 +5,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkConfig } from '../analysis/check.js';
-import type { Fact } from '../analysis/explain.js';
+import { deadSymbols } from '../analysis/dead.js';
+import type { Explanation, Fact } from '../analysis/explain.js';
+import { sample } from '../analysis/sample.js';
+import { possibleValues } from '../analysis/values.js';
 import { query, type QueryAnswer } from '../analysis/query.js';
-import { Session } from '../analysis/session.js';
+import { configValues, Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { writeDimacs } from '../io/dimacs.js';
-import { parseDotConfig, writeDotConfig } from '../io/dotconfig.js';
+import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { writeFileAtomic } from '../io/files.js';
 import { architectures, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
   const width = Math.max(0, ...facts.map((f) => `${f.loc.file}:${f.loc.line}`.length));
   return facts.map((f) => `${indent}${`${f.loc.file}:${f.loc.line}`.padEnd(width)}  ${f.symbol}: ${f.text}`);
+}
+
+function formatExplanation(e: Explanation, indent: string): string[] {
+  return [`${indent}because (${e.symbols.join(', ')}):`, ...formatFacts(e.facts, `${indent}  `)];
 }
 
 function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
@@ -27,16 +34,18 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
     lines.push('  witness (values that matter):');
     for (const r of a.witness.relevant) lines.push(`    CONFIG_${r.name}=${r.value}`);
   }
-  if (a.explanation) {
-    lines.push(`  because (${a.explanation.symbols.join(', ')}):`);
-    lines.push(...formatFacts(a.explanation.facts, '    '));
+  if (a.changedFromBase) {
+    lines.push(`  values of the base config that had to change: ${a.changedFromBase.length ? '' : 'none'}`);
+    for (const c of a.changedFromBase) lines.push(`    ${c.name}: ${c.base} -> ${c.witness}`);
   }
+  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  '));
   return lines;
 }
 
-export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean }, g: GlobalOptions): number {
+export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): number {
   const arches = architectures(g);
-  const answers = arches.map((arch) => query(openSession(g, arch), exprs));
+  const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
+  const answers = arches.map((arch) => query(openSession(g, arch), exprs, base ? { base } : {}));
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
     if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config));
@@ -50,16 +59,11 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
 }
 
-export function runCheck(file: string, g: GlobalOptions): number {
-  const configFile = file || process.env.KCONFIG_CONFIG || '.config';
-  let text: string;
-  try {
-    text = fs.readFileSync(configFile, 'utf8');
-  } catch {
-    throw new KconfsatError('io', `cannot read ${configFile}`);
-  }
+export function runCheck(file: string | undefined, g: GlobalOptions): number {
+  const configFile = file ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const config = readConfig(configFile);
   const session = openSession(g);
-  const result = checkConfig(session, parseDotConfig(text, configFile));
+  const result = checkConfig(session, config);
   if (g.json) printJson(result);
   else {
     print(`${configFile}${session.arch ? ` (${session.arch})` : ''}: ${result.valid ? 'valid' : `${result.violations.length} value(s) conf would change`}`);
@@ -123,6 +127,77 @@ export function runDimacs(opts: { out?: string }, g: GlobalOptions): number {
   if (opts.out) writeFileAtomic(opts.out, text);
   else process.stdout.write(text);
   return EXIT.yes;
+}
+
+export function runValues(names: string[], g: GlobalOptions): number {
+  const rows = architectures(g).flatMap((arch) => {
+    const session = openSession(g, arch);
+    return names.map((name) => possibleValues(session, session.symbol(name)));
+  });
+  if (g.json) printJson(rows);
+  else {
+    for (const r of rows) {
+      const shown = r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
+      if (r.otherStrings) shown.push('(any other string)');
+      print(`${r.symbol}${r.arch ? ` on ${r.arch}` : ''}: ${shown.length ? shown.join(' ') : '(no valid configuration)'}`);
+    }
+  }
+  return rows.some((r) => r.values.length > 0 || r.otherStrings) ? EXIT.yes : EXIT.no;
+}
+
+export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
+  const reports = architectures(g).map((arch) => deadSymbols(openSession(g, arch), { reasons: opts.reasons }));
+  if (g.json) printJson(reports.length === 1 ? reports[0] : reports);
+  else {
+    for (const r of reports) {
+      const where = r.arch ? ` on ${r.arch}` : '';
+      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} bool/tristate symbols${where}`);
+      for (const [title, list] of [['dead (never m or y)', r.dead], ['always on (never n)', r.alwaysOn]] as const) {
+        print(`${title}:`);
+        for (const d of list) {
+          print(`  ${d.symbol}`);
+          if (d.reason) print(formatExplanation(d.reason, '    ').join('\n'));
+        }
+      }
+    }
+  }
+  return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.yes : EXIT.no;
+}
+
+export function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): number {
+  const count = positiveInteger(opts.count, '-n');
+  const seed = positiveInteger(opts.seed, '--seed');
+  const session = openSession(g);
+  const samples = sample(session, { count, seed });
+  if (opts.outDir) {
+    fs.mkdirSync(opts.outDir, { recursive: true });
+    samples.forEach((s, i) => writeFileAtomic(path.join(opts.outDir!, `config-${i + 1}`), writeDotConfig(s.config)));
+  }
+  if (g.json) printJson(samples.map((s) => ({ choices: s.choices, config: s.config })));
+  else {
+    samples.forEach((s, i) => {
+      const on = s.config.filter((e) => e.value === 'y' || e.value === 'm').length;
+      print(`sample ${i + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (opts.outDir ? ` -> ${path.join(opts.outDir, `config-${i + 1}`)}` : ''));
+    });
+  }
+  return samples.length > 0 ? EXIT.yes : EXIT.no;
+}
+
+function positiveInteger(text: string, option: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new KconfsatError('usage', `${option} expects a positive integer, got '${text}'`);
+  return Number(text);
+}
+
+/** A .config file, read with the kernel's CONFIG_ prefix override. */
+function readConfig(file: string): DotConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new KconfsatError('io', `cannot read ${file}`);
+  }
+  const prefix = process.env.CONFIG_;
+  return parseDotConfig(text, file, prefix !== undefined ? { prefix } : {});
 }
 
 const DEMO_QUERY = 'XEN_UNPOPULATED_ALLOC=y';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
-import { runCheck, runDemo, runDimacs, runInfo, runQuery } from './commands.js';
+import { runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
 
 export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
@@ -46,14 +46,35 @@ export function buildProgram(): Command {
     .description('can all EXPRs hold together? yes: a witness .config; no: the Kconfig lines that rule it out')
     .argument('<expr...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
     .option('--out <file>', 'write the witness .config here')
+    .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--verbose', 'with --arch all: the witness or reason for every arch', false)
-    .action((exprs: string[], opts: { out?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
+    .action((exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
 
   program
     .command('check')
     .description('is this .config valid for the tree (would conf leave it unchanged)?')
-    .argument('<config>', '.config file (default $KCONFIG_CONFIG or .config)')
-    .action((config: string) => exit(runCheck(config, globals())));
+    .argument('[config]', '.config file (default $KCONFIG_CONFIG or .config)')
+    .action((config: string | undefined) => exit(runCheck(config, globals())));
+
+  program
+    .command('values')
+    .description('the values each SYMBOL can take in some valid configuration (per arch with --arch all)')
+    .argument('<symbol...>', 'symbol names, without CONFIG_')
+    .action((names: string[]) => exit(runValues(names, globals())));
+
+  program
+    .command('dead')
+    .description('symbols no valid configuration enables (dead) and symbols none disables (always on)')
+    .option('--reasons', 'explain each one (minimal set of Kconfig lines)', false)
+    .action((opts: { reasons: boolean }) => exit(runDead(opts, globals())));
+
+  program
+    .command('sample')
+    .description('N valid, varied configurations (each one conf leaves unchanged)')
+    .option('-n, --count <n>', 'how many', '10')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--out-dir <dir>', 'write config-1, config-2, ... here')
+    .action((opts: { count: string; seed: string; outDir?: string }) => exit(runSample(opts, globals())));
 
   program
     .command('dimacs')

@@ -2,6 +2,7 @@
  * Architecture selection the way the kernel's top Makefile does it: ARCH picks
  * the source directory SRCARCH and a few variables the Kconfig files read.
  */
+import { spawnSync } from 'node:child_process';
 import type { SourceFiles } from '../parse/files.js';
 
 /** ARCH values whose sources live under another arch/ directory. */
@@ -59,6 +60,38 @@ export function archEnvironment(files: SourceFiles, arch: string): Record<string
     // User-mode Linux is built for the host's architecture; x86 is what conf assumes here.
     env.SUBARCH = 'x86';
     env.HEADER_ARCH = 'x86';
+  }
+  return env;
+}
+
+/**
+ * The toolchain variables the kernel's top Makefile exports to Kconfig, for
+ * runs that execute $(shell,...): the macros call $(CC), $(LD) and friends.
+ * Values in `given` win, as `make CC=clang` would. CC_VERSION_TEXT runs the
+ * compiler, which is why this is only for runs that opted in to the shell.
+ */
+export function toolchainEnvironment(given: Record<string, string>): Record<string, string> {
+  const cross = given.CROSS_COMPILE ?? '';
+  const env: Record<string, string> = {
+    CROSS_COMPILE: cross,
+    CC: `${cross}gcc`,
+    LD: `${cross}ld`,
+    AR: `${cross}ar`,
+    NM: `${cross}nm`,
+    OBJCOPY: `${cross}objcopy`,
+    HOSTCC: 'gcc',
+    HOSTCXX: 'g++',
+    CLANG_FLAGS: '',
+    USERCFLAGS: '',
+    USERLDFLAGS: '',
+    PAHOLE: 'pahole',
+    RUSTC: 'rustc',
+    BINDGEN: 'bindgen',
+    ...given,
+  };
+  if (env.CC_VERSION_TEXT === undefined) {
+    const result = spawnSync(env.CC!, ['--version'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    env.CC_VERSION_TEXT = (result.stdout ?? '').split('\n')[0]!.replaceAll('#', '');
   }
   return env;
 }

@@ -8,7 +8,7 @@ import { MacroExpander, type MacroDiagnostic } from '../macro/expander.js';
 import type { ParsedTree } from '../parse/ast.js';
 import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
 import { parseKconfig } from '../parse/parser.js';
-import { archEnvironment, archExists, hasArchDirectories, listArchitectures } from './arch.js';
+import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
 import { buildModel } from './build.js';
 import type { KconfigModel } from './types.js';
 
@@ -59,6 +59,7 @@ export function loadKconfig(options: LoadOptions): LoadedTree {
     env = archEnvironment(files, options.arch);
   }
   env = { ...env, ...options.env };
+  if (options.runShell && options.arch !== undefined) env = toolchainEnvironment(env);
   const macros = new MacroExpander({
     env,
     runShell: options.runShell ?? false,

@@ -93,18 +93,22 @@ export class MiniSatSolver implements Solver {
     this.solution = undefined;
     if (!this.consistent) return 'unsat';
     const temporary = options.clauses ?? [];
+    const single = assumptions.length === 1 && temporary.length === 0 ? this.sign * assumptions[0]! : 0;
     let sat: number;
     if (assumptions.length === 0 && temporary.length === 0) {
       sat = this.guard(() => this.core._solve());
-    } else if (assumptions.length === 1 && temporary.length === 0) {
-      sat = this.guard(() => this.core._solveAssuming(this.sign * assumptions[0]!));
+    } else if (single > 0) {
+      sat = this.guard(() => this.core._solveAssuming(single));
     } else {
+      // The core assumes a stored variable true (it takes no negative literal),
+      // so the activation literal is whichever sign stores positive.
       if (!options.activation) throw new Error('several assumptions need an activation variable source');
-      const a = options.activation();
+      const v = options.activation();
+      const a = this.sign * v;
       for (const l of assumptions) this.addClause([-a, l]);
       for (const c of temporary) this.addClause([-a, ...c]);
-      sat = this.guard(() => this.core._solveAssuming(this.sign * a));
-      this.addClause([-a]); // retired for good; written as a clause so `sign` applies
+      sat = this.guard(() => this.core._solveAssuming(v));
+      this.addClause([-a]); // retired for good
     }
     if (sat) this.readSolution();
     return sat ? 'sat' : 'unsat';

@@ -1,0 +1,71 @@
+/**
+ * Valid, varied configurations: an alternative to randconfig that never
+ * produces a configuration conf would change. Each sample asks the solver for
+ * a random set of user choices (symbols with prompts set to random values)
+ * and keeps a maximal part of them that can hold together. Samples alternate between a solver leaning "off" and one leaning
+ * "on", so they spread between small and large configurations.
+ */
+import type { KSymbol } from '../model/types.js';
+import { keepMaximal } from './maximal.js';
+import type { ConfigEntry, Lean, Session } from './session.js';
+
+export interface SampleOptions {
+  count: number;
+  seed?: number;
+  /** Random user choices tried per sample (default 64). */
+  choices?: number;
+}
+
+export interface Sample {
+  config: ConfigEntry[];
+  /** The user choices this sample kept, e.g. "USB=m". */
+  choices: string[];
+}
+
+export function sample(session: Session, options: SampleOptions): Sample[] {
+  const random = seededRandom(options.seed ?? 1);
+  const settable = session.model.symbols.filter(
+    (s) => s.definitions.length > 0 && !s.choiceInfo && s.prompts.length > 0 && session.encoding.pairOf(s),
+  );
+  const tristates = session.model.modules !== undefined;
+  const out: Sample[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const picks = pick(settable, options.choices ?? 64, random).map((sym) => {
+      const values = sym.type === 'tristate' && tristates ? ['n', 'm', 'y'] : ['n', 'y'];
+      const value = values[Math.floor(random() * values.length)]!;
+      return { sym, value, lits: session.valueLiterals(sym, value) };
+    });
+    const lean: Lean = i % 2 === 0 ? 'off' : 'on';
+    const kept = keepMaximal(session, [], picks.map((p) => p.lits), { lean });
+    out.push({
+      config: session.modelConfig(),
+      choices: picks.filter((_, j) => kept[j]).map((p) => `${p.sym.name}=${p.value}`),
+    });
+  }
+  return out;
+}
+
+function pick(from: KSymbol[], n: number, random: () => number): KSymbol[] {
+  const pool = [...from];
+  const out: KSymbol[] = [];
+  while (out.length < n && pool.length > 0) {
+    const i = Math.floor(random() * pool.length);
+    out.push(pool[i]!);
+    pool[i] = pool[pool.length - 1]!;
+    pool.pop();
+  }
+  return out;
+}
+
+/** A small deterministic generator (xorshift32), so `--seed` reproduces a run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 0x100000000;
+  };
+}
