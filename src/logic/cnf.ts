@@ -17,11 +17,16 @@ export class Cnf {
   private buffer = new Int32Array(1 << 16);
   private length = 0;
   private clauseCount = 0;
-  private readonly gates = new Map<string, Lit>();
-  /** Inputs of each AND gate variable (an OR gate is a negated AND). */
-  private readonly gateInputs = new Map<number, Lit[]>();
-  /** Auxiliary variables of counting encodings: not a function of other variables. */
-  private readonly auxiliary = new Set<number>();
+  /** AND gates of two inputs (most of them), and of more, by input list. */
+  private readonly gates2 = new PairTable();
+  private readonly gatesN = new Map<string, Lit>();
+  /**
+   * Per variable: for an AND gate (an OR gate is a negated AND) the offset of
+   * its clause (g ∨ ¬x1 ∨ … ∨ ¬xn), which lists the inputs; AUXILIARY for
+   * variables of counting encodings, which are no function of the others;
+   * 0 for inputs.
+   */
+  private varKind = new Int32Array(1 << 12);
   /** For each clause, the owner set when it was added (-1: definitional). */
   private readonly owners: number[] = [];
   /** Owner stamped on the clauses added from now on (a symbol id in the encoder). */
@@ -42,6 +47,11 @@ export class Cnf {
 
   newVar(name?: string): Lit {
     const v = this.nextVar++;
+    if (v >= this.varKind.length) {
+      const grown = new Int32Array(this.varKind.length * 2);
+      grown.set(this.varKind);
+      this.varKind = grown;
+    }
     if (name !== undefined) this.names.set(v, name);
     return v;
   }
@@ -77,6 +87,7 @@ export class Cnf {
   }
 
   and(lits: readonly Lit[]): Lit {
+    if (lits.length === 2) return this.and2(lits[0]!, lits[1]!);
     const set = new Set<Lit>();
     for (const l of lits) {
       if (l === FALSE || set.has(-l)) return FALSE;
@@ -85,9 +96,42 @@ export class Cnf {
     if (set.size === 0) return TRUE;
     if (set.size === 1) return set.values().next().value as Lit;
     const sorted = [...set].sort((x, y) => x - y);
+    if (sorted.length === 2) return this.gate2(sorted[0]!, sorted[1]!);
     const key = sorted.join(',');
-    const known = this.gates.get(key);
+    const known = this.gatesN.get(key);
     if (known !== undefined) return known;
+    const g = this.gate(sorted);
+    this.gatesN.set(key, g);
+    return g;
+  }
+
+  or(lits: readonly Lit[]): Lit {
+    return -this.and(lits.map((l) => -l));
+  }
+
+  /** and() for two literals without the set and array work: most gates have two inputs. */
+  and2(a: Lit, b: Lit): Lit {
+    if (a === FALSE || b === FALSE || a === -b) return FALSE;
+    if (a === TRUE || a === b) return b;
+    if (b === TRUE) return a;
+    return a < b ? this.gate2(a, b) : this.gate2(b, a);
+  }
+
+  or2(a: Lit, b: Lit): Lit {
+    return -this.and2(-a, -b);
+  }
+
+  /** The AND gate of two non-constant literals x < y, made once. */
+  private gate2(x: Lit, y: Lit): Lit {
+    const known = this.gates2.get(x, y);
+    if (known !== 0) return known;
+    const g = this.gate([x, y]);
+    this.gates2.set(x, y, g);
+    return g;
+  }
+
+  /** A new AND gate over distinct, ascending, non-constant literals. */
+  private gate(sorted: Lit[]): Lit {
     const g = this.newVar();
     const owner = this.owner;
     this.owner = -1;
@@ -96,23 +140,16 @@ export class Cnf {
       this.clause([-g, l]);
       back.push(-l);
     }
+    this.varKind[g] = this.length;
     this.clause(back);
     this.owner = owner;
-    this.gates.set(key, g);
-    this.gateInputs.set(g, sorted);
     return g;
   }
 
-  or(lits: readonly Lit[]): Lit {
-    return -this.and(lits.map((l) => -l));
-  }
-
-  and2(a: Lit, b: Lit): Lit {
-    return this.and([a, b]);
-  }
-
-  or2(a: Lit, b: Lit): Lit {
-    return this.or([a, b]);
+  /** Truth of gate `g` from its inputs' truth values (1 true, 0 false, 2 unknown): 1 iff all are 1. */
+  private gateValue(g: number, truth: (l: Lit) => number): number {
+    for (let i = this.varKind[g]! + 1; this.buffer[i] !== 0; i++) if (truth(-this.buffer[i]!) !== 1) return 0;
+    return 1;
   }
 
   /** A literal equal to (a ↔ b). */
@@ -132,13 +169,13 @@ export class Cnf {
       return;
     }
     let seen = this.newVar();
-    this.auxiliary.add(seen);
+    this.varKind[seen] = AUXILIARY;
     this.implies(live[0]!, seen);
     for (let i = 1; i < live.length; i++) {
       const l = live[i]!;
       this.clause([-l, -seen]);
       const next = this.newVar();
-      this.auxiliary.add(next);
+      this.varKind[next] = AUXILIARY;
       this.implies(seen, next);
       this.implies(l, next);
       seen = next;
@@ -159,16 +196,9 @@ export class Cnf {
     const n = this.numVars;
     const value = new Uint8Array(n + 1);
     value[1] = 1;
-    for (let v = 2; v <= n; v++) {
-      const inputs = this.gateInputs.get(v);
-      if (!inputs) value[v] = input(v) ? 1 : 0;
-      else {
-        let all = 1;
-        for (const l of inputs) if ((value[l < 0 ? -l : l] === 1) !== l > 0) all = 0;
-        value[v] = all;
-      }
-    }
-    return (l) => (value[l < 0 ? -l : l] === 1) === l > 0;
+    const truth = (l: Lit): number => ((value[l < 0 ? -l : l] === 1) === l > 0 ? 1 : 0);
+    for (let v = 2; v <= n; v++) value[v] = this.varKind[v]! > 0 ? this.gateValue(v, truth) : input(v) ? 1 : 0;
+    return (l) => truth(l) === 1;
   }
 
   /**
@@ -186,10 +216,8 @@ export class Cnf {
       return x === 2 ? 2 : l < 0 ? 1 - x : x;
     };
     for (let v = 2; v <= n; v++) {
-      const inputs = this.gateInputs.get(v);
-      if (inputs) value[v] = inputs.every((l) => truth(l) === 1) ? 1 : 0;
-      else if (this.auxiliary.has(v)) value[v] = 2;
-      else value[v] = input(v) ? 1 : 0;
+      const kind = this.varKind[v]!;
+      value[v] = kind > 0 ? this.gateValue(v, truth) : kind === AUXILIARY ? 2 : input(v) ? 1 : 0;
     }
     const violated: number[] = [];
     let start = 0;
@@ -225,4 +253,51 @@ export class Cnf {
   get rawLength(): number {
     return this.length;
   }
+}
+
+const AUXILIARY = -1;
+
+/**
+ * Open-addressing hash map from a pair of literals to a gate variable: the
+ * encoder looks up hundreds of thousands of two-input gates, and this does so
+ * without allocating.
+ */
+class PairTable {
+  /** Key pairs side by side; a first literal of 0 marks an empty slot (0 is never a literal). */
+  private keys = new Int32Array(1 << 13);
+  private values = new Int32Array(1 << 12);
+  private size = 0;
+
+  /** The gate for (x, y), or 0. */
+  get(x: Lit, y: Lit): Lit {
+    const mask = this.values.length - 1;
+    for (let i = hashPair(x, y) & mask; ; i = (i + 1) & mask) {
+      const kx = this.keys[2 * i]!;
+      if (kx === 0) return 0;
+      if (kx === x && this.keys[2 * i + 1] === y) return this.values[i]!;
+    }
+  }
+
+  set(x: Lit, y: Lit, gate: Lit): void {
+    if (2 * (this.size + 1) > this.values.length) this.grow();
+    const mask = this.values.length - 1;
+    let i = hashPair(x, y) & mask;
+    while (this.keys[2 * i] !== 0) i = (i + 1) & mask;
+    this.keys[2 * i] = x;
+    this.keys[2 * i + 1] = y;
+    this.values[i] = gate;
+    this.size++;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    this.size = 0;
+    for (let i = 0; i < values.length; i++) if (keys[2 * i] !== 0) this.set(keys[2 * i]!, keys[2 * i + 1]!, values[i]!);
+  }
+}
+
+function hashPair(x: number, y: number): number {
+  return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y ^ (y >>> 15), 0x85ebca6b)) >>> 7;
 }

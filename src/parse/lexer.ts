@@ -34,6 +34,13 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
 }
 
+/** Whether a line holds only blanks and perhaps a comment, as most Kconfig lines do. */
+export function isEmptyLine(text: string): boolean {
+  let i = 0;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  return i === text.length || text.charCodeAt(i) === 35 /* # */;
+}
+
 export interface LineContext {
   file: string;
   line: number;
@@ -133,29 +140,33 @@ export class LineLexer {
     this.pos++;
     let value = '';
     let hasMacro = false;
+    // Plain characters are copied a run at a time, so most strings are one slice.
+    let run = this.pos;
     while (true) {
       if (this.pos >= text.length) throw this.error('unterminated string', start);
       const c = text.charCodeAt(this.pos);
       if (c === quote) {
+        value += text.slice(run, this.pos);
         this.pos++;
         break;
       }
       if (c === 92 /* \ */) {
         // A backslash escapes the next character and is itself dropped.
-        value += text[this.pos + 1] ?? '';
+        value += text.slice(run, this.pos) + (text[this.pos + 1] ?? '');
         this.pos += 2;
+        run = this.pos;
         continue;
       }
       if (c === 36 /* $ */ && text[this.pos + 1] === '(') {
         const close = findClosingParen(text, this.pos + 2);
         if (close < 0) throw this.error("unterminated reference: missing ')'", this.pos);
         this.ctx.macros.setLocation(this.location(this.pos));
-        value += this.ctx.macros.expand(text.slice(this.pos, close + 1));
+        value += text.slice(run, this.pos) + this.ctx.macros.expand(text.slice(this.pos, close + 1));
         hasMacro = true;
         this.pos = close + 1;
+        run = this.pos;
         continue;
       }
-      value += text[this.pos];
       this.pos++;
     }
     return { kind: 'string', value, column: start + 1, expanded: hasMacro };

@@ -21,7 +21,7 @@ import type {
   SymbolRef,
 } from './ast.js';
 import { hasGlobChars, type SourceFiles } from './files.js';
-import { LineLexer, type Token } from './lexer.js';
+import { isEmptyLine, LineLexer, type Token } from './lexer.js';
 
 const KEYWORDS = new Set([
   'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
@@ -141,6 +141,7 @@ class Parser {
 
   /** Parses one statement; returns the entry when it opened a help text. */
   private parseLine(text: string): Entry | undefined {
+    if (isEmptyLine(text)) return undefined;
     const lexer = new LineLexer(text, { file: this.file, line: this.line, macros: this.macros });
     const first = lexer.next();
     if (!first) return undefined;
