@@ -45,7 +45,12 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
 export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): number {
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
-  const answers = arches.map((arch) => query(openSession(g, arch), exprs, base ? { base } : {}));
+  let freeProbes = false;
+  const answers = arches.map((arch) => {
+    const session = openSession(g, arch);
+    freeProbes ||= hasFreeProbes(session, g);
+    return query(session, exprs, base ? { base } : {});
+  });
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
     if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config));
@@ -55,6 +60,7 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
     const verbose = arches.length === 1 || opts.verbose;
     for (const a of answers) print(formatAnswer(a, verbose).join('\n'));
     if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
+    if (freeProbes && answers.some((a) => a.witness)) print(FREE_PROBES_NOTE);
   }
   return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
 }
@@ -169,6 +175,7 @@ export function runSample(opts: { count: string; seed: string; outDir?: string }
   const seed = positiveInteger(opts.seed, '--seed');
   const session = openSession(g);
   const samples = sample(session, { count, seed });
+  const note = hasFreeProbes(session, g);
   if (opts.outDir) {
     fs.mkdirSync(opts.outDir, { recursive: true });
     samples.forEach((s, i) => writeFileAtomic(path.join(opts.outDir!, `config-${i + 1}`), writeDotConfig(s.config)));
@@ -179,8 +186,17 @@ export function runSample(opts: { count: string; seed: string; outDir?: string }
       const on = s.config.filter((e) => e.value === 'y' || e.value === 'm').length;
       print(`sample ${i + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (opts.outDir ? ` -> ${path.join(opts.outDir, `config-${i + 1}`)}` : ''));
     });
+    if (note) print(FREE_PROBES_NOTE);
   }
   return samples.length > 0 ? EXIT.yes : EXIT.no;
+}
+
+const FREE_PROBES_NOTE =
+  'note: $(shell,...) toolchain probes were left free, so configurations hold for some toolchain; ' +
+  "--run-shell evaluates them on this host, and conf then accepts them unchanged here";
+
+function hasFreeProbes(session: Session, g: GlobalOptions): boolean {
+  return !g.runShell && session.model.inputs.length > 0;
 }
 
 function positiveInteger(text: string, option: string): number {

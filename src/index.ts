@@ -1,0 +1,41 @@
+/**
+ * kconfsat's public API. Open a Session once per (tree, arch); every analysis
+ * takes the session and reuses its encoded solver.
+ *
+ *   const session = Session.open({ tree: '/usr/src/linux', arch: 'i386' });
+ *   const answer = query(session, ['XEN_UNPOPULATED_ALLOC=y']);
+ */
+export { KconfsatError, formatLocation, type ErrorKind, type SourceLocation } from './errors.js';
+
+// Front end: tree → model.
+export { loadKconfig, openTree, type LoadOptions, type LoadedTree } from './model/load.js';
+export { archEnvironment, kernelVersion, listArchitectures, srcArchFor, toolchainEnvironment } from './model/arch.js';
+export { DiskSourceFiles, MemorySourceFiles, type SourceFiles } from './parse/files.js';
+export type { Choice, Default, Definition, KconfigModel, KSymbol, ModelExpr, Prompt, SymbolType } from './model/types.js';
+
+// Formula and solver.
+export { encodeModel, type Encoding } from './logic/encode.js';
+export type { Cnf, Lit } from './logic/cnf.js';
+export { SolverMemoryError, type Solver, type SolveResult } from './sat/solver.js';
+
+// Analyses.
+export {
+  Session,
+  configValues,
+  type ConfigEntry,
+  type ConfigValues,
+  type SessionOptions,
+  type SessionSolveOptions,
+  type SessionTimings,
+} from './analysis/session.js';
+export { query, resolveExpression, type QueryAnswer, type QueryOptions, type Witness } from './analysis/query.js';
+export { explain, type Explanation, type Fact } from './analysis/explain.js';
+export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
+export { possibleValues, type PossibleValues } from './analysis/values.js';
+export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
+export { sample, type Sample, type SampleOptions } from './analysis/sample.js';
+export { cone } from './analysis/cone.js';
+
+// Files.
+export { parseDotConfig, serializeDotConfig, writeDotConfig, type DotConfig, type DotConfigEntry } from './io/dotconfig.js';
+export { parseDimacs, writeDimacs } from './io/dimacs.js';

@@ -1,0 +1,162 @@
+/**
+ * values, dead, sample and query --config: exact answers on the bundled
+ * example, and the same answers as brute force over the reference
+ * evaluator's fixpoints on random small trees.
+ */
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deadSymbols } from '../../src/analysis/dead.js';
+import { query } from '../../src/analysis/query.js';
+import { sample } from '../../src/analysis/sample.js';
+import { Session } from '../../src/analysis/session.js';
+import { possibleValues } from '../../src/analysis/values.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { enumerateFixpoints, isFixpoint } from '../reference/evaluator.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
+
+const example = (variant: string): string => path.resolve(__dirname, '../../corpora/examples/xen-zone-device', variant);
+const sessions = new Map<string, Session>();
+function exampleSession(variant: string, arch: string): Session {
+  const key = `${variant}/${arch}`;
+  if (!sessions.has(key)) sessions.set(key, Session.open({ tree: example(variant), arch }));
+  return sessions.get(key)!;
+}
+const memory = (text: string): Session => Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
+
+describe('values', () => {
+  it('64BIT follows ARCH; XEN_UNPOPULATED_ALLOC can be y on i386 only in the buggy tree', () => {
+    const values = (variant: string, arch: string, name: string): string[] => {
+      const s = exampleSession(variant, arch);
+      return possibleValues(s, s.symbol(name)).values.sort();
+    };
+    expect(values('buggy', 'i386', '64BIT')).toEqual(['n']);
+    expect(values('buggy', 'x86_64', '64BIT')).toEqual(['y']);
+    expect(values('buggy', 'i386', 'XEN_UNPOPULATED_ALLOC')).toEqual(['n', 'y']);
+    expect(values('fixed', 'i386', 'XEN_UNPOPULATED_ALLOC')).toEqual(['n']);
+    expect(values('fixed', 'x86_64', 'XEN_GNTDEV')).toEqual(['m', 'n', 'y']);
+  });
+
+  it('int and string values, with "any other string" for a prompted string', () => {
+    const s = memory(`
+config N
+\tint "n"
+\trange 1 4
+\tdefault 2
+config S
+\tstring "s"
+\tdefault "a"
+config T
+\tstring
+\tdefault "b" if N = 3
+\tdefault "c"
+`);
+    const n = possibleValues(s, s.symbol('N'));
+    expect(n.values.sort()).toEqual(['1', '2', '3', '4']);
+    expect(possibleValues(s, s.symbol('S')).otherStrings).toBe(true);
+    const t = possibleValues(s, s.symbol('T'));
+    expect([t.values.sort(), t.otherStrings]).toEqual([['b', 'c'], false]);
+  });
+
+  it('agree with the fixpoints of the reference evaluator', () => {
+    fc.assert(
+      fc.property(arbKconfig(), (text) => {
+        const s = memory(text);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
+        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.encoding.pairOf(x)));
+        const fixpoints = enumerateFixpoints(s.model);
+        for (const sym of syms) {
+          const expected = [...new Set(fixpoints.map((f) => f.get(sym.name) ?? 'n'))].sort();
+          expect(possibleValues(s, sym).values.sort()).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('dead', () => {
+  it('on the example: the 32-bit options are dead on x86_64 and the 64-bit ones on i386', () => {
+    const names = (variant: string, arch: string): [string[], string[]] => {
+      const r = deadSymbols(exampleSession(variant, arch));
+      return [r.dead.map((d) => d.symbol).sort(), r.alwaysOn.map((d) => d.symbol).sort()];
+    };
+    expect(names('buggy', 'x86_64')[0]).toEqual(['HIGHMEM', 'M486', 'M686', 'X86_32', 'X86_PAE']);
+    const [dead, alwaysOn] = names('fixed', 'i386');
+    expect(dead).toContain('XEN_UNPOPULATED_ALLOC');
+    expect(dead).toContain('64BIT');
+    expect(alwaysOn).toEqual(expect.arrayContaining(['X86', 'X86_32']));
+    expect(names('buggy', 'i386')[0]).not.toContain('XEN_UNPOPULATED_ALLOC');
+  });
+
+  it('reasons name the lines that rule the symbol out', () => {
+    const r = deadSymbols(exampleSession('fixed', 'i386'), { reasons: true });
+    const xen = r.dead.find((d) => d.symbol === 'XEN_UNPOPULATED_ALLOC')!;
+    expect(xen.reason!.symbols[0]).toBe('XEN_UNPOPULATED_ALLOC');
+    expect(xen.reason!.facts.some((f) => f.text.includes('depends on ZONE_DEVICE'))).toBe(true);
+  });
+
+  it('agrees with the fixpoints of the reference evaluator', () => {
+    fc.assert(
+      fc.property(arbKconfig(), (text) => {
+        const s = memory(text);
+        fc.pre(s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo).length <= 8);
+        let fixpoints: Map<string, string>[];
+        try {
+          fixpoints = enumerateFixpoints(s.model);
+        } catch {
+          fc.pre(false);
+          return;
+        }
+        const report = deadSymbols(s);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
+        const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
+        expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
+        expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('sample', () => {
+  it('gives distinct valid configurations, reproducible by seed', () => {
+    const s = exampleSession('buggy', 'x86_64');
+    const configs = sample(s, { count: 6, seed: 3 }).map((x) => JSON.stringify(x.config));
+    expect(new Set(configs).size).toBeGreaterThan(1);
+    expect(sample(s, { count: 6, seed: 3 }).map((x) => JSON.stringify(x.config))).toEqual(configs);
+  });
+
+  it('every sample is a fixpoint of the reference evaluator', () => {
+    fc.assert(
+      fc.property(arbKconfig(), fc.nat(1000), (text, seed) => {
+        const s = memory(text);
+        for (const x of sample(s, { count: 3, seed: seed + 1, choices: 4 })) {
+          const values = new Map(x.config.map((e) => [e.name, e.value]));
+          expect(isFixpoint(s.model, values).diffs).toEqual([]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('query --config BASE', () => {
+  it('keeps the base values that do not conflict and names those that had to change', () => {
+    const s = exampleSession('fixed', 'x86_64');
+    const base = new Map([
+      ['XEN', 'y'],
+      ['XEN_UNPOPULATED_ALLOC', 'n'],
+      ['ZONE_DEVICE', 'n'],
+      ['XEN_GNTDEV', 'y'],
+    ]);
+    const answer = query(s, ['XEN_UNPOPULATED_ALLOC=y'], { base });
+    expect(answer.satisfiable).toBe(true);
+    expect(answer.changedFromBase).toEqual([
+      { name: 'XEN_UNPOPULATED_ALLOC', base: 'n', witness: 'y' },
+      { name: 'ZONE_DEVICE', base: 'n', witness: 'y' },
+    ]);
+    const written = new Map(answer.witness!.config.map((e) => [e.name, e.value]));
+    expect(written.get('XEN_GNTDEV')).toBe('y');
+  });
+});
