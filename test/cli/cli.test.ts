@@ -183,6 +183,58 @@ describe('check', () => {
   });
 });
 
+describe('check defaults', () => {
+  it('reads $KCONFIG_CONFIG when no file is given', () => {
+    const { out } = witness();
+    const env = { ...process.env, KCONFIG_CONFIG: out };
+    delete env.srctree;
+    delete env.ARCH;
+    const r = spawnSync(process.execPath, [MAIN, 'check', '--tree', FIXED, '--arch', 'x86_64'], { cwd: REPO, encoding: 'utf8', env });
+    expect([r.status, r.stdout]).toEqual([0, `${out} (x86_64): valid\n`]);
+  });
+});
+
+describe('values, dead, sample, query --config', () => {
+  it('values: one line per symbol, exit 0', () => {
+    const r = run('values', '--tree', FIXED, '--arch', 'i386', '64BIT', 'XEN_GNTDEV', 'XEN_UNPOPULATED_ALLOC');
+    expect(r.stdout).toBe('64BIT on i386: n\nXEN_GNTDEV on i386: n m y\nXEN_UNPOPULATED_ALLOC on i386: n\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('dead --json: XEN_UNPOPULATED_ALLOC dead on i386 in the fixed tree, with its reason', () => {
+    const r = run('--json', 'dead', '--tree', FIXED, '--arch', 'i386', '--reasons');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { dead: { symbol: string; reason: { symbols: string[] } }[]; alwaysOn: { symbol: string }[] };
+    const xen = report.dead.find((d) => d.symbol === 'XEN_UNPOPULATED_ALLOC');
+    expect(xen?.reason.symbols[0]).toBe('XEN_UNPOPULATED_ALLOC');
+    expect(report.alwaysOn.map((d) => d.symbol)).toContain('X86_32');
+  });
+
+  it('sample --out-dir writes configs that check accepts', () => {
+    const dir = path.join(tmp, 'samples');
+    const r = run('sample', '--tree', BUGGY, '--arch', 'x86_64', '-n', '3', '--seed', '5', '--out-dir', dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('sample '))).toHaveLength(3);
+    for (const k of [1, 2, 3]) {
+      const c = run('check', '--tree', BUGGY, '--arch', 'x86_64', path.join(dir, `config-${k}`));
+      expect(c.status, c.stdout).toBe(0);
+    }
+  });
+
+  it('sample rejects a count that is not a positive integer', () => {
+    const r = run('sample', '--tree', BUGGY, '-n', 'many');
+    expect([r.status, r.stderr]).toEqual([2, "kconfsat: -n expects a positive integer, got 'many'\n"]);
+  });
+
+  it('query --config keeps the base and lists what had to change', () => {
+    const base = path.join(tmp, 'base.config');
+    fs.writeFileSync(base, 'CONFIG_XEN=y\n# CONFIG_XEN_UNPOPULATED_ALLOC is not set\n# CONFIG_ZONE_DEVICE is not set\nCONFIG_XEN_GNTDEV=y\n');
+    const r = run('query', '--tree', FIXED, '--arch', 'x86_64', '--config', base, 'XEN_UNPOPULATED_ALLOC=y');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('values of the base config that had to change: \n    XEN_UNPOPULATED_ALLOC: n -> y\n    ZONE_DEVICE: n -> y\n');
+  });
+});
+
 describe('one-line errors, exit 2', () => {
   it('for an unknown symbol in a query', () => {
     expectOneLineError(

@@ -31,6 +31,13 @@ export async function confReference(tree: string, arch: string, conf: string): P
   return { dir, env, config: (name) => path.join(dir, `${name}.config`) };
 }
 
+/** `count` randconfigs made by conf (seeds seed..seed+count-1), as file paths. */
+export async function confRandconfigs(tree: string, arch: string, conf: string, count: number, seed: number): Promise<string[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-rand-${arch}-`));
+  await promisify(execFile)('bash', [script, tree, arch, dir, '--randconfig', String(count), '--seed', String(seed), '--conf', conf]);
+  return Array.from({ length: count }, (_, k) => path.join(dir, `rand-${k + 1}.config`));
+}
+
 /** The values conf's olddefconfig changes in a .config (empty when it accepts it unchanged). */
 export function olddefconfigChanges(tree: string, arch: string, conf: string, file: string): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-olddef-${arch}-`));

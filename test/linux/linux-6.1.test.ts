@@ -7,13 +7,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkConfig } from '../../src/analysis/check.js';
+import { deadSymbols } from '../../src/analysis/dead.js';
 import { query } from '../../src/analysis/query.js';
-import { configValues, Session } from '../../src/analysis/session.js';
-import { parseDotConfig, writeDotConfig } from '../../src/io/dotconfig.js';
+import { sample } from '../../src/analysis/sample.js';
+import { Session } from '../../src/analysis/session.js';
+import { parseDotConfig, writeDotConfig, type DotConfig } from '../../src/io/dotconfig.js';
 import { listArchitectures } from '../../src/model/arch.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { DiskSourceFiles } from '../../src/parse/files.js';
-import { confReference, olddefconfigChanges, type ConfReference } from '../helpers/conf.js';
+import { confRandconfigs, confReference, olddefconfigChanges, type ConfReference } from '../helpers/conf.js';
 
 const tree = process.env.KCONFSAT_LINUX_61;
 const conf = process.env.KCONFSAT_CONF_61;
@@ -44,18 +47,30 @@ describe.skipIf(!tree)('Linux 6.1 seed query', () => {
 
 describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
   const refs = new Map<string, ConfReference>();
+
+  const randconfigs = new Map<string, string[]>();
+  const sessions = new Map<string, Session>();
+  /** The session with the host toolchain, as conf sees it. */
+  const hostSession = (arch: string): Session => {
+    if (!sessions.has(arch)) sessions.set(arch, Session.open({ tree: tree!, arch, env: refs.get(arch)!.env, runShell: true }));
+    return sessions.get(arch)!;
+  };
   beforeAll(async () => {
-    for (const arch of ['x86_64', 'i386']) refs.set(arch, await confReference(tree!, arch, conf!));
+    for (const arch of ['x86_64', 'i386']) {
+      refs.set(arch, await confReference(tree!, arch, conf!));
+      randconfigs.set(arch, await confRandconfigs(tree!, arch, conf!, 5, 1));
+    }
   });
+  const read = (file: string): DotConfig => parseDotConfig(fs.readFileSync(file, 'utf8'), file);
 
   for (const arch of ['x86_64', 'i386']) {
-    it(`${arch}: every config conf makes satisfies the formula (host toolchain)`, () => {
+    it(`${arch}: check accepts every config conf makes (all*, defconfig, randconfig)`, () => {
       const ref = refs.get(arch)!;
-      const session = Session.open({ tree: tree!, arch, env: ref.env, runShell: true });
-      for (const name of ['allno', 'allyes', 'allmod', 'def'] as const) {
-        const file = ref.config(name);
-        const values = configValues(parseDotConfig(fs.readFileSync(file, 'utf8'), file));
-        expect(session.violatedSymbols(values).map((s) => s.name), `${arch} ${name}`).toEqual([]);
+      const files = [...(['allno', 'allyes', 'allmod', 'def'] as const).map((n) => ref.config(n)), ...randconfigs.get(arch)!];
+      for (const file of files) {
+        const result = checkConfig(hostSession(arch), read(file));
+        expect(result.violations.map((v) => v.symbol), `${arch} ${path.basename(file)}`).toEqual([]);
+        expect(result.valid).toBe(true);
       }
     });
 
@@ -69,9 +84,40 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     });
   }
 
+  it('x86_64: check names a value flipped against its dependencies, with the broken line and conf\'s value', () => {
+    const text = fs.readFileSync(refs.get('x86_64')!.config('allno'), 'utf8') + 'CONFIG_ZONE_DEVICE=y\n';
+    const result = checkConfig(hostSession('x86_64'), parseDotConfig(text, 'flipped.config'));
+    expect(result.violations.map((v) => [v.symbol, v.value, v.expected])).toEqual([['ZONE_DEVICE', 'y', 'n']]);
+    expect(result.violations[0]!.facts).toContainEqual(
+      expect.objectContaining({ role: 'depends on', text: 'depends on MEMORY_HOTPLUG', loc: expect.objectContaining({ file: 'mm/Kconfig' }) }),
+    );
+  });
+
+  it('x86_64: dead symbols are never set by allyesconfig nor kept when a config asks for them (10 spot checks)', () => {
+    const report = deadSymbols(hostSession('x86_64'));
+    expect(report.dead.length).toBeGreaterThan(1000);
+    const allyes = new Map(read(refs.get('x86_64')!.config('allyes')).entries.map((e) => [e.name, e.value]));
+    const step = Math.floor(report.dead.length / 10);
+    const picks = Array.from({ length: 10 }, (_, i) => report.dead[i * step]!.symbol);
+    for (const name of picks) expect(['y', 'm'], name).not.toContain(allyes.get(name));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-dead-'));
+    const file = path.join(dir, 'asks.config');
+    fs.writeFileSync(file, fs.readFileSync(refs.get('x86_64')!.config('allyes'), 'utf8') + picks.map((n) => `CONFIG_${n}=y\n`).join(''));
+    const changed = olddefconfigChanges(tree!, 'x86_64', conf!, file).map((line) => line.split(':')[0]);
+    for (const name of picks) expect(changed, name).toContain(`CONFIG_${name}`);
+  });
+
+  it('x86_64: samples pass olddefconfig unchanged', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sample-'));
+    sample(hostSession('x86_64'), { count: 3, seed: 11 }).forEach((x, i) => {
+      const file = path.join(dir, `sample-${i}.config`);
+      fs.writeFileSync(file, writeDotConfig(x.config));
+      expect(olddefconfigChanges(tree!, 'x86_64', conf!, file), file).toEqual([]);
+    });
+  });
+
   it('x86_64: the witness for XEN_UNPOPULATED_ALLOC=y passes olddefconfig unchanged', () => {
-    const ref = refs.get('x86_64')!;
-    const session = Session.open({ tree: tree!, arch: 'x86_64', env: ref.env, runShell: true });
+    const session = hostSession('x86_64');
     const answer = query(session, ['XEN_UNPOPULATED_ALLOC=y']);
     expect(answer.satisfiable).toBe(true);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-witness-')), 'witness.config');
