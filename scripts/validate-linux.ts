@@ -9,8 +9,8 @@
  *               shipped configs: Debian's build toolchain (gcc-12, pahole)
  *               made them, so only free toolchain probes can fit them. A
  *               Debian config naming symbols the tree lacks is skipped.
- *   precision   M models drawn from the formula (shell executed) come back
- *               unchanged from conf's olddefconfig.
+ *   precision   M models drawn by kconfsat's sampler (shell executed) come
+ *               back unchanged from conf's olddefconfig.
  *
  * conf always runs through scripts/conf-reference, so it gets the manifest's
  * environment; kconfsat's $(shell,...) calls get the same (isolateEnvironment).
@@ -22,6 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configValues, Session, type ConfigEntry, type ConfigValues } from '../src/analysis/session.js';
+import { sample } from '../src/analysis/sample.js';
 import { formatLocation } from '../src/errors.js';
 import { parseDotConfig, writeDotConfig } from '../src/io/dotconfig.js';
 import type { Lit } from '../src/logic/cnf.js';
@@ -44,8 +45,6 @@ Exit status 0 only when every check passed.
 `;
 const DEFAULT_ARCHES = ['x86_64', 'i386', 'arm64', 'riscv', 'powerpc', 's390', 'mips'];
 const STANDARD_TARGETS = ['allno', 'allyes', 'allmod', 'def'];
-/** Random value changes a sample tries; each costs one solve (~20 ms on x86_64). */
-const SAMPLE_TRIES = 300;
 /** Clauses a shell-unknown session takes before it is replaced: MiniSat's 64 MiB heap ran out near 2.4M. */
 const CLAUSE_BUDGET = 1_500_000;
 /** Samples handed to conf together; conf works through one batch while the next is drawn. */
@@ -188,17 +187,6 @@ function debianConfigs(tree: string, arch: string): string[] {
 }
 
 const seconds = (since: number): string => ((performance.now() - since) / 1000).toFixed(0);
-
-/** mulberry32: small, seedable, good enough to shuffle and pick values. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * conf-reference runs, one after another, in a child node process: it goes on
@@ -391,46 +379,6 @@ class SatChecker {
   }
 }
 
-/**
- * A model of the formula with varied random choices. Symbols are visited in a
- * random order, each given a random target value; a target the current model
- * already has costs nothing, any other is assumed (on top of the earlier ones)
- * when still satisfiable. The share of n targets varies between samples.
- */
-function drawSample(act: Activations, rng: () => number): ConfigEntry[] {
-  const { session } = act;
-  const symbols = session.model.symbols.filter((s) => session.encoding.pairOf(s) && !s.choiceInfo);
-  for (let i = symbols.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [symbols[i], symbols[j]] = [symbols[j]!, symbols[i]!];
-  }
-  const shareN = 0.2 + 0.6 * rng();
-  let base = act.root;
-  const kept: Lit[] = [];
-  if (!act.sat(base)) throw new Error('the formula has no model');
-  // The solver's model is gone after an unsat answer, so targets are compared with a copy.
-  let model = new Map(symbols.map((s) => [s, session.valueOf(s)]));
-  let tries = 0;
-  let lastSat = true;
-  for (const sym of symbols) {
-    if (tries >= SAMPLE_TRIES) break;
-    const target = rng() < shareN ? 'n' : sym.type === 'tristate' && rng() < 0.5 ? 'm' : 'y';
-    if (model.get(sym) === target) continue;
-    tries++;
-    const a = act.extend(base, session.valueLiterals(sym, target));
-    lastSat = act.sat(a);
-    if (lastSat) {
-      base = a;
-      kept.push(a);
-      model = new Map(symbols.map((s) => [s, session.valueOf(s)]));
-    } else act.retire([a]);
-  }
-  if (!lastSat) act.sat(base);
-  const entries = session.modelConfig();
-  act.retire(kept);
-  return entries;
-}
-
 /** Precision: the symbols conf's olddefconfig changed (added, dropped or set otherwise), first in Kconfig order. */
 function comparePrecision(session: Session, name: string, sample: ConfigEntry[], after: ConfigValues): Failure | undefined {
   const before = new Map(sample.map((e) => [e.name, e.value]));
@@ -525,8 +473,6 @@ async function validate(opts: Options, conf: string, arch: string, index: number
     }
 
     // Samples go to conf in batches; a batch's olddefconfig runs while the next batch is drawn.
-    const act = new Activations(session);
-    const rng = random(opts.seed * 1000 + index);
     let background: Promise<void> = rand;
     let drawn: Sample[] = [];
     let inConf: Sample[] = [];
@@ -537,12 +483,12 @@ async function validate(opts: Options, conf: string, arch: string, index: number
       }
     };
     for (let k = 1; k <= opts.samples; k++) {
-      const entries = drawSample(act, rng);
+      const entries = sample(session, { count: 1, seed: opts.seed * 100_000 + index * 1000 + k })[0]!.config;
       result.sampleAverage.y += entries.filter((e) => e.value === 'y').length / opts.samples;
       result.sampleAverage.m += entries.filter((e) => e.value === 'm').length / opts.samples;
-      const sample = { name: `sample-${k}`, entries, file: path.join(precisionDir, `sample-${k}`) };
-      fs.writeFileSync(sample.file, writeDotConfig(entries));
-      drawn.push(sample);
+      const next = { name: `sample-${k}`, entries, file: path.join(precisionDir, `sample-${k}`) };
+      fs.writeFileSync(next.file, writeDotConfig(entries));
+      drawn.push(next);
       if (drawn.length === SAMPLE_BATCH || k === opts.samples) {
         log(`${arch}: ${k}/${opts.samples} samples drawn (${seconds(t0)} s)`);
         await background;

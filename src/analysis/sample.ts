@@ -1,8 +1,9 @@
 /**
  * Valid, varied configurations: an alternative to randconfig that never
- * produces a configuration conf would change. Each sample asks the solver for
- * a random set of user choices (symbols with prompts set to random values)
- * and keeps a maximal part of them that can hold together. Samples alternate between a solver leaning "off" and one leaning
+ * produces a configuration conf would change. Each sample wishes random
+ * values on random symbols (hidden ones too: wishing a hidden symbol on asks
+ * for whatever selects or defaults it) and keeps a maximal part of the
+ * wishes that can hold together. Samples alternate between a solver leaning "off" and one leaning
  * "on", so they spread between small and large configurations.
  */
 import type { KSymbol } from '../model/types.js';
@@ -12,30 +13,29 @@ import type { ConfigEntry, Lean, Session } from './session.js';
 export interface SampleOptions {
   count: number;
   seed?: number;
-  /** Random user choices tried per sample (default 64). */
+  /** Random wishes per sample (default 64). */
   choices?: number;
 }
 
 export interface Sample {
   config: ConfigEntry[];
-  /** The user choices this sample kept, e.g. "USB=m". */
+  /** The wishes this sample kept, e.g. "USB=m". */
   choices: string[];
 }
 
 export function sample(session: Session, options: SampleOptions): Sample[] {
   const random = seededRandom(options.seed ?? 1);
-  const settable = session.model.symbols.filter(
-    (s) => s.definitions.length > 0 && !s.choiceInfo && s.prompts.length > 0 && session.encoding.pairOf(s),
-  );
+  const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s));
   const tristates = session.model.modules !== undefined;
   const out: Sample[] = [];
   for (let i = 0; i < options.count; i++) {
-    const picks = pick(settable, options.choices ?? 64, random).map((sym) => {
-      const values = sym.type === 'tristate' && tristates ? ['n', 'm', 'y'] : ['n', 'y'];
-      const value = values[Math.floor(random() * values.length)]!;
+    // The share of n wishes varies, so samples range from small to large configurations.
+    const shareN = 0.2 + 0.6 * random();
+    const picks = pick(candidates, options.choices ?? 64, random).map((sym) => {
+      const value = random() < shareN ? 'n' : sym.type === 'tristate' && tristates && random() < 0.5 ? 'm' : 'y';
       return { sym, value, lits: session.valueLiterals(sym, value) };
     });
-    const lean: Lean = i % 2 === 0 ? 'off' : 'on';
+    const lean: Lean = ((options.seed ?? 1) + i) % 2 === 0 ? 'off' : 'on';
     const kept = keepMaximal(session, [], picks.map((p) => p.lits), { lean });
     out.push({
       config: session.modelConfig(),
