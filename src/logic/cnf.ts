@@ -59,7 +59,8 @@ export class Cnf {
   clause(lits: readonly Lit[]): void {
     // Drop satisfied clauses and false literals up front; solvers need not see them.
     let keep = 0;
-    for (const l of lits) {
+    for (let i = 0; i < lits.length; i++) {
+      const l = lits[i]!;
       if (l === TRUE) return;
       if (l !== FALSE) keep++;
     }
@@ -68,10 +69,12 @@ export class Cnf {
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }
-    for (const l of lits) if (l !== FALSE) this.buffer[this.length++] = l;
-    this.buffer[this.length++] = 0;
-    this.clauseCount++;
-    this.owners.push(this.owner);
+    const buffer = this.buffer;
+    let end = this.length;
+    for (let i = 0; i < lits.length; i++) if (lits[i] !== FALSE) buffer[end++] = lits[i]!;
+    buffer[end++] = 0;
+    this.length = end;
+    this.owners[this.clauseCount++] = this.owner;
   }
 
   /** a → b */
@@ -88,14 +91,22 @@ export class Cnf {
 
   and(lits: readonly Lit[]): Lit {
     if (lits.length === 2) return this.and2(lits[0]!, lits[1]!);
-    const set = new Set<Lit>();
+    const live: Lit[] = [];
     for (const l of lits) {
-      if (l === FALSE || set.has(-l)) return FALSE;
-      if (l !== TRUE) set.add(l);
+      if (l === FALSE) return FALSE;
+      if (l !== TRUE) live.push(l);
     }
-    if (set.size === 0) return TRUE;
-    if (set.size === 1) return set.values().next().value as Lit;
-    const sorted = [...set].sort((x, y) => x - y);
+    // By variable, so repeats and complementary literals end up side by side.
+    live.sort((x, y) => Math.abs(x) - Math.abs(y) || x - y);
+    const sorted: Lit[] = [];
+    for (const l of live) {
+      const last = sorted[sorted.length - 1];
+      if (l === -last!) return FALSE;
+      if (l !== last) sorted.push(l);
+    }
+    if (sorted.length === 0) return TRUE;
+    if (sorted.length === 1) return sorted[0]!;
+    sorted.sort((x, y) => x - y);
     if (sorted.length === 2) return this.gate2(sorted[0]!, sorted[1]!);
     const key = sorted.join(',');
     const known = this.gatesN.get(key);

@@ -215,8 +215,10 @@ export class Encoding {
     this.cnf.owner = -1;
   }
 
+  /** Adds the clause `lits` (a fresh array, extended in place) under the current group. */
   private guarded(lits: Lit[]): void {
-    this.cnf.clause([...lits, ...this.currentGroup]);
+    for (const g of this.currentGroup) lits.push(g);
+    this.cnf.clause(lits);
   }
 
   /** m counts as y: for bool symbols always, for tristates while MODULES is n. */
