@@ -42,23 +42,37 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
   return lines;
 }
 
+/** With --arch all: the query names a symbol this arch does not define. */
+interface UnknownOnArch {
+  expressions: string[];
+  arch: string;
+  error: string;
+}
+
 export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): number {
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
   let freeProbes = false;
-  const answers = arches.map((arch) => {
+  const results = arches.map((arch): QueryAnswer | UnknownOnArch => {
     const session = openSession(g, arch);
     freeProbes ||= hasFreeProbes(session, g);
-    return query(session, exprs, base ? { base } : {});
+    try {
+      return query(session, exprs, base ? { base } : {});
+    } catch (e) {
+      // Across arches a symbol one arch lacks is an answer for that arch, not an error.
+      if (arches.length === 1 || !(e instanceof KconfsatError) || e.kind !== 'symbol') throw e;
+      return { expressions: exprs, arch: arch!, error: e.message };
+    }
   });
+  const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
     if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config));
   }
-  if (g.json) printJson(arches.length === 1 ? answers[0] : answers);
+  if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
     const verbose = arches.length === 1 || opts.verbose;
-    for (const a of answers) print(formatAnswer(a, verbose).join('\n'));
+    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, verbose).join('\n'));
     if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
     if (freeProbes && answers.some((a) => a.witness)) print(FREE_PROBES_NOTE);
   }
