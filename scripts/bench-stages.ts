@@ -4,6 +4,9 @@
  * do for a user. Adding a stage is one entry here: a name, a target and a
  * `measure` returning the number in the stage's unit.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { query } from '../src/analysis/query.js';
 import { Session } from '../src/analysis/session.js';
 import { loadKconfig } from '../src/model/load.js';
 
@@ -20,6 +23,35 @@ export interface Stage {
   target: number;
   /** Runs inside the worker process; returns the measurement in `unit`. */
   measure(input: BenchInput): number;
+}
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const SEED = 'XEN_UNPOPULATED_ALLOC=y';
+/** Questions a developer asks of a loaded tree: yes and no answers, tristate, numeric and string. */
+const WARM_QUERIES = [
+  SEED,
+  'ZONE_DEVICE=y && !MEMORY_HOTPLUG',
+  'USB=m',
+  'PCI=n && USB_SUPPORT',
+  'NR_CPUS>=64',
+  'EXT4_FS=y && BTRFS_FS=m',
+  'KVM=m && !VIRTUALIZATION',
+  'SMP=n',
+  'LOCALVERSION="-test"',
+  'DRM_I915=y && !PCI',
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+/** Wall time of one CLI run, the process start included. */
+function cliSeconds(args: string[]): number {
+  return seconds(() => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`kconfsat ${args.join(' ')}: ${r.stderr}`);
+  });
 }
 
 function seconds(run: () => void): number {
@@ -52,6 +84,37 @@ export const STAGES: Stage[] = [
     measure: ({ tree, arch }) => {
       Session.open({ tree, arch });
       return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+    },
+  },
+  {
+    name: 'cold CLI seed query (x86_64, yes + witness)',
+    unit: 's',
+    target: 3,
+    measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'query', SEED]),
+  },
+  {
+    name: 'cold CLI seed query (i386, no + explanation)',
+    unit: 's',
+    target: 3,
+    measure: ({ tree }) => cliSeconds(['--tree', tree, '--arch', 'i386', 'query', SEED]),
+  },
+  {
+    name: 'warm query in a session (median of 10 kinds)',
+    unit: 's',
+    target: 0.02,
+    measure: ({ tree, arch }) => {
+      const session = Session.open({ tree, arch });
+      query(session, [SEED]);
+      return median(WARM_QUERIES.map((q) => seconds(() => query(session, [q], { explain: false }))));
+    },
+  },
+  {
+    name: 'explanation of the i386 seed (solve + minimal reason)',
+    unit: 's',
+    target: 0.5,
+    measure: ({ tree }) => {
+      const session = Session.open({ tree, arch: 'i386' });
+      return seconds(() => query(session, [SEED]));
     },
   },
 ];

@@ -43,6 +43,8 @@ export interface QueryOptions {
   base?: ConfigValues;
 }
 
+const RELEVANT_SEARCH = 256;
+
 const NUMBER = /^(-?[0-9]+|0[xX][0-9a-fA-F]+)$/;
 
 /** A query expression resolved against the session's tree; unknown symbols are errors. */
@@ -83,7 +85,8 @@ export function query(session: Session, expressions: string[], options: QueryOpt
     if (options.base) keepBase(session, lits, roots, options.base);
     const config = session.modelConfig();
     const values = new Map(config.map((c) => [c.name, c.value]));
-    const relevant = cone(roots)
+    // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
+    const relevant = cone(roots, RELEVANT_SEARCH)
       .filter((s) => {
         const v = values.get(s.name);
         return v !== undefined && v !== 'n' && v !== '' && !s.choiceInfo;

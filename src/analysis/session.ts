@@ -4,7 +4,7 @@
  */
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
-import type { Cnf, Lit } from '../logic/cnf.js';
+import { FALSE, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { forEachLeaf } from '../model/expr.js';
@@ -276,8 +276,13 @@ export class Session {
 
   /** The last satisfying assignment as conf would write it: the symbols it writes, with their values. */
   modelConfig(): ConfigEntry[] {
-    const written = this.model.symbols.map((sym) => this.encoding.writtenLiteral(sym));
-    const truth = this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
+    const written = (this.writtenLiterals ??= this.model.symbols.map((sym) => this.encoding.writtenLiteral(sym)));
+    // The gates are made on first use; until a later solve hands them to the
+    // solver, their values are computed from the model instead of read from it.
+    const known = written.every((l) => Math.abs(l) <= this.solver.numVars);
+    const truth = known
+      ? (l: Lit) => l === TRUE || (l !== FALSE && this.solver.value(l))
+      : this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
     const out: ConfigEntry[] = [];
     this.model.symbols.forEach((sym, i) => {
       if (!truth(written[i]!)) return;
@@ -286,6 +291,8 @@ export class Session {
     });
     return out;
   }
+
+  private writtenLiterals?: Lit[];
 
   valueOf(sym: KSymbol): string | undefined {
     const pair = this.encoding.pairOf(sym);
