@@ -18,7 +18,12 @@ export interface GlobalOptions {
   json: boolean;
 }
 
-export function loadOptions(g: GlobalOptions, arch = g.arch): LoadOptions {
+/** --arch, else $ARCH (commander fills that in), else $SRCARCH as the kernel's scripts/kconfig would see it. */
+function defaultArch(g: GlobalOptions): string | undefined {
+  return g.arch ?? process.env.SRCARCH;
+}
+
+export function loadOptions(g: GlobalOptions, arch = defaultArch(g)): LoadOptions {
   const env: Record<string, string> = {};
   for (const pair of g.env) {
     const eq = pair.indexOf('=');
@@ -31,13 +36,13 @@ export function loadOptions(g: GlobalOptions, arch = g.arch): LoadOptions {
   return options;
 }
 
-export function openSession(g: GlobalOptions, arch = g.arch): Session {
+export function openSession(g: GlobalOptions, arch = defaultArch(g)): Session {
   return Session.open(loadOptions(g, arch));
 }
 
 /** The architectures a command runs on: the one given, or every one with --arch all. */
 export function architectures(g: GlobalOptions): (string | undefined)[] {
-  if (g.arch !== 'all') return [g.arch];
+  if (g.arch !== 'all') return [defaultArch(g)];
   const arches = listArchitectures(openTree(g.tree));
   if (arches.length === 0) throw new KconfsatError('arch', `--arch all: ${g.tree} has no arch/*/Kconfig`);
   return arches;
