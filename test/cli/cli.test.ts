@@ -34,6 +34,7 @@ function run(...args: string[]): SpawnSyncReturns<string> {
   const env = { ...process.env };
   delete env.srctree;
   delete env.ARCH;
+  delete env.SRCARCH;
   delete env.KCONFIG_CONFIG;
   return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env, timeout: 60_000 });
 }
