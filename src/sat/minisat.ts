@@ -58,34 +58,50 @@ export class MiniSatSolver implements Solver {
   }
 
   addRawClauses(buffer: Int32Array): void {
-    let start = 0;
+    let maxVar = 0;
     for (let i = 0; i < buffer.length; i++) {
-      if (buffer[i] === 0) {
-        this.addClause(buffer.subarray(start, i));
+      const v = buffer[i]! < 0 ? -buffer[i]! : buffer[i]!;
+      if (v > maxVar) maxVar = v;
+    }
+    this.reserveVars(maxVar);
+    // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
+    this.guard(() => {
+      let start = 0;
+      for (let i = 0; i < buffer.length; i++) {
+        if (buffer[i] !== 0) continue;
+        this.load(buffer, start, i);
         start = i + 1;
       }
-    }
+    });
   }
 
   addClause(lits: ArrayLike<Lit>): void {
-    this.checkAlive();
-    if (lits.length + 1 > CLAUSE_BUFFER_INTS) throw new Error(`clause of ${lits.length} literals is too long`);
-    let maxVar = this.vars;
-    const heap = this.core.HEAP32;
-    const base = this.clausePtr >> 2;
+    let maxVar = 0;
     for (let i = 0; i < lits.length; i++) {
-      const l = lits[i]!;
-      heap[base + i] = this.sign * l;
-      const v = l < 0 ? -l : l;
+      const v = lits[i]! < 0 ? -lits[i]! : lits[i]!;
       if (v > maxVar) maxVar = v;
     }
-    heap[base + lits.length] = 0;
-    if (maxVar > this.vars) {
-      this.vars = maxVar;
-      this.guard(() => this.core._ensureVar(maxVar));
-    }
-    const ok = this.guard(() => this.core._addClause(this.clausePtr));
-    if (!ok) this.consistent = false;
+    this.reserveVars(maxVar);
+    this.guard(() => this.load(lits, 0, lits.length));
+  }
+
+  private reserveVars(maxVar: number): void {
+    this.checkAlive();
+    if (maxVar <= this.vars) return;
+    this.vars = maxVar;
+    this.guard(() => this.core._ensureVar(maxVar));
+  }
+
+  /** Hands MiniSat lits[from..to) as one clause; inside guard(), with its variables reserved. */
+  private load(lits: ArrayLike<Lit>, from: number, to: number): void {
+    const n = to - from;
+    if (n + 1 > CLAUSE_BUFFER_INTS) throw new Error(`clause of ${n} literals is too long`);
+    // Read per clause: MiniSat's allocations may grow (replace) the heap.
+    const heap = this.core.HEAP32;
+    const base = this.clausePtr >> 2;
+    for (let i = 0; i < n; i++) heap[base + i] = this.sign * lits[from + i]!;
+    heap[base + n] = 0;
+    if (!this.core._addClause(this.clausePtr)) this.consistent = false;
   }
 
   solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
