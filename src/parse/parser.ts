@@ -82,6 +82,8 @@ class Parser {
   private readonly tree: ParsedTree = { nodes: [], files: [] };
   private readonly blocks: Block[] = [{ node: undefined, children: this.tree.nodes }];
   private readonly includeStack: { file: string; line: number }[] = [];
+  /** error() for the token streams, bound once rather than per line. */
+  private readonly errorAt = (message: string, column: number): KconfsatError => this.error(message, column);
   private current: Entry | undefined;
   private file = '';
   private line = 0;
@@ -154,7 +156,7 @@ class Parser {
       return undefined;
     }
     if (first.kind !== 'word') throw this.error(`invalid statement`, first.column);
-    const tokens = new TokenStream(lexer.all(), (message, column) => this.error(message, column), first.column);
+    const tokens = new TokenStream(lexer.all(), this.errorAt, first.column);
     return this.statement(first, tokens);
   }
 
