@@ -69,6 +69,14 @@ export function evaluateDetailed(
   return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name) };
 }
 
+/** The selects conf would warn about in the configuration `values` (see ConfEvaluator.unmetSelects). */
+export function unmetSelects(model: KconfigModel, values: Map<string, string>, inputs: Map<number, string> = new Map()): string[] {
+  const ev = new ConfEvaluator(model, inputs);
+  ev.readConfig(values);
+  ev.settle(computedSymbols(model));
+  return ev.unmetSelects();
+}
+
 /**
  * Whether conf, reading `values` as a .config, writes the same values back.
  * Only symbols conf writes are compared (bool/tristate as n/m/y, others as
@@ -405,6 +413,26 @@ class ConfEvaluator {
       this.settle(dropped);
     }
     return dropped;
+  }
+
+  /**
+   * The selects whose term (selector ∧ condition) is above the target's
+   * direct dependencies in the current state, conf's "unmet direct
+   * dependencies" condition seen per select: `SELECTOR->TARGET@LINE`.
+   * Choice members are skipped (conf never computes their dependencies).
+   */
+  unmetSelects(): string[] {
+    const out: string[] = [];
+    for (const target of this.model.symbols) {
+      if (target.definitions.length === 0 || target.choice || target.choiceInfo) continue;
+      if (target.type !== 'bool' && target.type !== 'tristate') continue;
+      const dir = this.promote(target, this.dirDep(target));
+      for (const r of target.selectedBy) {
+        const term = this.promote(target, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+        if (term > dir) out.push(`${r.selector.name}->${target.name}@${r.loc.line}`);
+      }
+    }
+    return out;
   }
 
   result(syms: KSymbol[]): { values: Map<string, string>; written: Set<string> } {

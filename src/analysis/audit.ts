@@ -1,0 +1,157 @@
+/**
+ * The unmet-dependency audit: every `select` that some valid configuration
+ * lets force its target past the target's direct dependencies, the state conf
+ * reports as "WARNING: unmet direct dependencies detected for T".
+ *
+ * conf warns when T's direct dependencies are below its reverse dependencies
+ * (both with m read as y for a bool T). The reverse dependencies are the
+ * highest of the selects' terms (selector ∧ condition), so that happens
+ * exactly when one term is above the dependencies: one finding per select
+ * whose term can be. Each select is first screened (a target without
+ * dependencies, or a condition that already requires one definition's
+ * dependencies, can never be), then asked of the solver; every model found
+ * also settles the other selects it happens to violate.
+ */
+import { FALSE, TRUE, type Lit } from '../logic/cnf.js';
+import type { Pair } from '../logic/tristate.js';
+import { exprToString, isConst, orAll } from '../model/expr.js';
+import type { KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import { sourceLine } from './explain.js';
+import type { ConfigEntry, Session } from './session.js';
+
+export interface AuditFinding {
+  arch?: string;
+  selector: string;
+  selectee: string;
+  /** The `select` line. */
+  loc: Loc;
+  text: string;
+  /** The selectee's direct dependencies, as conf prints them. */
+  dependsOn: string;
+  /** In the witness: the select's term and the dependencies' value (conf's "Selected by [y]", "Depends on [n]"). */
+  selectedAt: 'y' | 'm';
+  dependsAt: 'm' | 'n';
+  witness: ConfigEntry[];
+}
+
+export interface AuditReport {
+  arch?: string;
+  /** `select` lines looked at (with a defined bool/tristate target outside a choice). */
+  selects: number;
+  /** Settled without the solver: the target has no dependencies or the condition implies them. */
+  screened: number;
+  solves: number;
+  findings: AuditFinding[];
+}
+
+export interface AuditProgress {
+  done: number;
+  total: number;
+  findings: number;
+}
+
+/** One select as the solver sees it. */
+interface SelectCheck {
+  select: ReverseDependency;
+  /** selector ∧ condition: what this select contributes to the target's reverse dependencies. */
+  term: Pair;
+  dependency: Pair;
+  /** The term is above the dependencies (tristate-aware). */
+  exceeds: Lit;
+}
+
+export function audit(session: Session, options: { onProgress?: (p: AuditProgress) => void } = {}): AuditReport {
+  const selects = session.model.symbols.flatMap((s) => s.selects).filter((r) => auditable(session, r));
+  const report: AuditReport = { selects: selects.length, screened: 0, solves: 0, findings: [] };
+  if (session.arch) report.arch = session.arch;
+  const open: SelectCheck[] = [];
+  for (const select of selects) {
+    const check = screenedOut(select) ? undefined : selectCheck(session, select);
+    if (!check || check.exceeds === FALSE) report.screened++;
+    else open.push(check);
+  }
+  const found = new Set<SelectCheck>();
+  open.forEach((check, i) => {
+    options.onProgress?.({ done: report.screened + i, total: selects.length, findings: report.findings.length });
+    if (found.has(check)) return;
+    report.solves++;
+    if (session.solve([check.exceeds]) !== 'sat') return;
+    // The same model may violate selects still to come: they share its witness.
+    const witness = session.modelConfig();
+    for (const other of open.slice(i)) {
+      if (found.has(other) || !valueOf(session, other.exceeds)) continue;
+      found.add(other);
+      report.findings.push(finding(session, other, witness));
+    }
+  });
+  options.onProgress?.({ done: selects.length, total: selects.length, findings: report.findings.length });
+  report.findings.sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line);
+  return report;
+}
+
+/** conf checks the warning for bool/tristate symbols outside choices (members take the choice's branch). */
+function auditable(session: Session, select: ReverseDependency): boolean {
+  const t = select.target;
+  return t.definitions.length > 0 && !t.choiceInfo && !t.choice && session.encoding.pairOf(t) !== undefined;
+}
+
+/**
+ * conf's dir_dep: the OR of the definitions' dependencies, where a definition
+ * without any (conf's NULL) adds nothing; none at all reads as y.
+ */
+export function directDependency(sym: KSymbol): ModelExpr {
+  const deps = sym.definitions.map((d) => d.dependency).filter((d) => !isConst(d, 'y'));
+  return deps.length ? orAll(deps) : { kind: 'leaf', leaf: { kind: 'const', text: 'y' } };
+}
+
+function selectCheck(session: Session, select: ReverseDependency): SelectCheck | undefined {
+  const { encoding } = session;
+  const cnf = encoding.cnf;
+  const selector = encoding.pairOf(select.selector);
+  if (!selector) return undefined;
+  const condition = encoding.expr(select.condition);
+  const term: Pair = { m: cnf.and2(selector.m, condition.m), y: cnf.and2(selector.y, condition.y) };
+  const dependency = encoding.expr(directDependency(select.target));
+  // For a bool target conf reads m as y on both sides.
+  const exceeds =
+    select.target.type === 'bool'
+      ? cnf.and2(term.m, -dependency.m)
+      : cnf.or2(cnf.and2(term.m, -dependency.m), cnf.and2(term.y, -dependency.y));
+  return { select, term, dependency, exceeds };
+}
+
+/** The select's condition (selector's own dependencies included) requires some definition's dependencies. */
+function screenedOut(select: ReverseDependency): boolean {
+  const have = new Set(conjuncts(select.condition).map(exprToString));
+  return select.target.definitions.some((d) => conjuncts(d.dependency).every((c) => have.has(exprToString(c))));
+}
+
+function conjuncts(e: ModelExpr): ModelExpr[] {
+  if (e.kind === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  return isConst(e, 'y') ? [] : [e];
+}
+
+function finding(session: Session, check: SelectCheck, witness: ConfigEntry[]): AuditFinding {
+  const { select } = check;
+  const depM = valueOf(session, check.dependency.m);
+  const out: AuditFinding = {
+    selector: select.selector.name,
+    selectee: select.target.name,
+    loc: select.loc,
+    text: sourceLine(session, select.loc),
+    dependsOn: exprToString(directDependency(select.target)),
+    selectedAt: valueOf(session, check.term.y) ? 'y' : 'm',
+    // conf prints a bool's dependencies after reading m as y.
+    dependsAt: depM && !valueOf(session, check.dependency.y) && select.target.type !== 'bool' ? 'm' : 'n',
+    witness,
+  };
+  if (session.arch) out.arch = session.arch;
+  return out;
+}
+
+/** A literal's value in the last model; TRUE/FALSE need no solver. */
+function valueOf(session: Session, lit: Lit): boolean {
+  if (lit === TRUE) return true;
+  if (lit === FALSE) return false;
+  return session.solver.value(lit);
+}
