@@ -15,7 +15,7 @@ import { KconfsatError } from '../errors.js';
 import { writeDimacs } from '../io/dimacs.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { writeFileAtomic } from '../io/files.js';
-import { architectures, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
+import { architectures, dotConfigPrefix, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
   const width = Math.max(0, ...facts.map((f) => `${f.loc.file}:${f.loc.line}`.length));
@@ -67,7 +67,7 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
-    if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config));
+    if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
   }
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
@@ -192,7 +192,7 @@ export function runSample(opts: { count: string; seed: string; outDir?: string }
   const note = hasFreeProbes(session, g);
   if (opts.outDir) {
     fs.mkdirSync(opts.outDir, { recursive: true });
-    samples.forEach((s, i) => writeFileAtomic(path.join(opts.outDir!, `config-${i + 1}`), writeDotConfig(s.config)));
+    samples.forEach((s, i) => writeFileAtomic(path.join(opts.outDir!, `config-${i + 1}`), writeDotConfig(s.config, dotConfigPrefix())));
   }
   if (g.json) printJson(samples.map((s) => ({ choices: s.choices, config: s.config })));
   else {
@@ -226,8 +226,7 @@ function readConfig(file: string): DotConfig {
   } catch {
     throw new KconfsatError('io', `cannot read ${file}`);
   }
-  const prefix = process.env.CONFIG_;
-  return parseDotConfig(text, file, prefix !== undefined ? { prefix } : {});
+  return parseDotConfig(text, file, dotConfigPrefix());
 }
 
 const DEMO_QUERY = 'XEN_UNPOPULATED_ALLOC=y';

@@ -48,6 +48,12 @@ export function architectures(g: GlobalOptions): (string | undefined)[] {
   return arches;
 }
 
+/** The kernel's CONFIG_ environment variable overrides the symbol prefix of .config files, read and written. */
+export function dotConfigPrefix(): { prefix?: string } {
+  const prefix = process.env.CONFIG_;
+  return prefix !== undefined ? { prefix } : {};
+}
+
 export function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
