@@ -64,25 +64,11 @@ export class DiskSourceFiles implements SourceFiles {
     if (!isInside(this.root, full)) return true;
     try {
       // Symlinks may point anywhere: judge the resolved path.
-      return !isInside(this.realRoot, this.realPath(full));
+      const real = fs.realpathSync.native(full);
+      return !isInside(this.realRoot, real);
     } catch {
       return false; // missing files are reported as missing, not as escapes
     }
-  }
-
-  /** Real directories are cached: a tree sources ~1500 files from a few hundred directories. */
-  private readonly realDirs = new Map<string, string>();
-
-  /** realpath(3), paying one lstat per file instead of a lookup per path component. */
-  private realPath(full: string): string {
-    if (fs.lstatSync(full).isSymbolicLink()) return fs.realpathSync.native(full);
-    const dir = path.dirname(full);
-    let realDir = this.realDirs.get(dir);
-    if (realDir === undefined) {
-      realDir = fs.realpathSync.native(dir);
-      this.realDirs.set(dir, realDir);
-    }
-    return path.join(realDir, path.basename(full));
   }
 
   glob(pattern: string): string[] {
