@@ -35,7 +35,20 @@ export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
 export { sample, type Sample, type SampleOptions } from './analysis/sample.js';
 export { cone } from './analysis/cone.js';
+export { audit, type AuditFinding, type AuditProgress, type AuditReport } from './analysis/audit.js';
+export {
+  auditArches,
+  groupFindings,
+  type ArchAuditReport,
+  type ArchProgress,
+  type AuditArchesOptions,
+  type AuditGroup,
+} from './analysis/audit-arches.js';
+export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
 
 // Files.
 export { parseDotConfig, serializeDotConfig, writeDotConfig, type DotConfig, type DotConfigEntry } from './io/dotconfig.js';
 export { parseDimacs, writeDimacs } from './io/dimacs.js';
+export { auditSarif, SARIF_SCHEMA, UNMET_DEPENDENCY_RULE, type SarifOptions } from './io/sarif.js';
+export { AUDIT_CSV_HEADER, auditCsv, csvField, writeCsv } from './io/csv.js';
+export { causingPairs, causingSelectors, pairKey, parseConfWarnings, type ConfWarning } from './io/conf-warnings.js';

@@ -4,7 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AuditFinding } from '../analysis/audit.js';
+import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
 import { checkConfig } from '../analysis/check.js';
+import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
 import { deadSymbols } from '../analysis/dead.js';
 import type { Explanation, Fact } from '../analysis/explain.js';
 import { sample } from '../analysis/sample.js';
@@ -12,10 +15,13 @@ import { possibleValues } from '../analysis/values.js';
 import { query, type QueryAnswer } from '../analysis/query.js';
 import { configValues, Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
+import { auditCsv } from '../io/csv.js';
 import { writeDimacs } from '../io/dimacs.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { writeFileAtomic } from '../io/files.js';
-import { architectures, dotConfigPrefix, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
+import { auditSarif } from '../io/sarif.js';
+import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, type GlobalOptions } from './context.js';
+import { ProgressLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
   const width = Math.max(0, ...facts.map((f) => `${f.loc.file}:${f.loc.line}`.length));
@@ -245,4 +251,93 @@ export function runDemo(exampleTree: string, g: GlobalOptions): number {
   }
   if (g.json) printJson(results);
   return EXIT.yes;
+}
+
+export interface AuditCommandOptions {
+  sarif?: string;
+  csv?: string;
+  outDir?: string;
+  jobs: string;
+  confirm: boolean;
+  conf?: string;
+}
+
+export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, toolVersion: string): Promise<number> {
+  const jobs = positiveInteger(opts.jobs, '--jobs');
+  const arches = architectures(g);
+  let conf: string | undefined;
+  if (opts.confirm) {
+    if (arches.includes(undefined)) throw new KconfsatError('usage', '--confirm needs --arch (conf runs for one ARCH)');
+    conf = opts.conf ?? buildConf(g.tree);
+  }
+  const sessions = arches.map((arch) => {
+    const base = loadOptions(g, arch);
+    if (!conf) return base;
+    // conf evaluates $(shell,...) on this host with its environment: the witnesses must come from the same.
+    return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!, conf), ...base.env } };
+  });
+  const labels = arches.map((a) => a ?? path.basename(path.resolve(g.tree)));
+  const progress = process.stderr.isTTY ? new ProgressLine(labels) : undefined;
+  let reports: ArchAuditReport[];
+  let findings: (AuditFinding | ConfirmedFinding)[];
+  try {
+    reports = await auditArches(sessions, { jobs, ...(progress ? { onProgress: progress.update } : {}) });
+    findings = reports.flatMap((r) => r.findings);
+    if (conf) {
+      findings = [];
+      for (const [i, r] of reports.entries()) {
+        progress?.message(`confirming with conf: ${labels[i]} (${i + 1}/${reports.length}), ${r.findings.length} findings`);
+        findings.push(...(await confirmFindings(r.findings, { tree: g.tree, arch: r.arch!, conf, jobs })));
+      }
+    }
+  } finally {
+    progress?.finish();
+  }
+  const witnessFiles = opts.outDir ? writeWitnesses(opts.outDir, findings) : new Map<AuditFinding, string>();
+  const groups = groupFindings(findings);
+  const confirmed = conf ? { confirmed: findings.filter((f) => 'confirmed' in f && f.confirmed).length, total: findings.length } : undefined;
+  if (opts.sarif) writeFileAtomic(opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
+  if (opts.csv) writeFileAtomic(opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
+  const summaries = reports.map(({ findings: found, ...rest }) => ({
+    ...rest,
+    findings: found.length,
+    ...(conf ? { confirmed: findings.filter((f) => f.arch === rest.arch && 'confirmed' in f && f.confirmed).length } : {}),
+  }));
+  if (g.json) {
+    const withFiles = groups.map((gr) => ({ ...gr, findings: gr.findings.map((f) => (witnessFiles.has(f) ? { ...f, witnessFile: witnessFiles.get(f) } : f)) }));
+    printJson({ arches: summaries, findings: withFiles, ...(confirmed ? { confirmed } : {}) });
+  } else {
+    for (const gr of groups) print(formatGroup(gr, arches.length > 1 || gr.arches.length > 0));
+    for (const s of summaries) {
+      const ok = s.confirmed !== undefined ? `, ${s.confirmed} confirmed by conf` : '';
+      print(
+        `${s.arch ?? labels[0]}: ${s.findings} findings${ok} (${s.selects} selects, ${s.screened} screened, ${s.solves} solves, ${(s.ms / 1000).toFixed(1)} s)`,
+      );
+    }
+    if (arches.length > 1) print(`${groups.length} findings (${findings.length} on all arches together)`);
+    if (confirmed) print(`confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
+    if (opts.outDir && findings.length) print(`witnesses written to ${opts.outDir}`);
+  }
+  return findings.length > 0 ? EXIT.yes : EXIT.no;
+}
+
+/** `file:line: SELECTOR -> SELECTEE: selected [y] while depends on [n]: EXPR on ARCHES (confirmed ...)`. */
+function formatGroup(g: AuditGroup, showArches: boolean): string {
+  const levels = [...new Set(g.findings.map((f) => `selected [${f.selectedAt}] while depends on [${f.dependsAt}]`))].join(' / ');
+  const where = showArches && g.arches.length ? ` on ${g.arches.join(', ')}` : '';
+  const checked = g.findings.filter((f) => f.confirmed !== undefined);
+  const ok = checked.length ? ` (confirmed by conf: ${checked.filter((f) => f.confirmed).length}/${checked.length})` : '';
+  return `${g.loc.file}:${g.loc.line}: ${g.selector} -> ${g.selectee}: ${levels}: ${g.dependsOn}${where}${ok}`;
+}
+
+/** One witness .config per (arch, finding): ARCH-SELECTOR-SELECTEE-LINE.config. */
+function writeWitnesses(dir: string, findings: AuditFinding[]): Map<AuditFinding, string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = new Map<AuditFinding, string>();
+  for (const f of findings) {
+    const file = path.join(dir, `${f.arch ? `${f.arch}-` : ''}${f.selector}-${f.selectee}-${f.loc.line}.config`);
+    writeFileAtomic(file, writeDotConfig(f.witness, dotConfigPrefix()));
+    files.set(f, file);
+  }
+  return files;
 }

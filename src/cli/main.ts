@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
-import { runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues } from './commands.js';
+import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
 
 export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
@@ -77,6 +77,17 @@ export function buildProgram(): Command {
     .action((opts: { count: string; seed: string; outDir?: string }) => exit(runSample(opts, globals())));
 
   program
+    .command('audit')
+    .description("every select that can force its target past the target's own dependencies (conf's unmet-dependency warning), with witnesses")
+    .option('--sarif <file>', 'write the findings as SARIF 2.1.0')
+    .option('--csv <file>', 'write one row per (arch, finding)')
+    .option('--out-dir <dir>', 'write each witness .config here')
+    .option('--jobs <n>', 'arches audited in parallel, on worker threads', '1')
+    .option('--confirm', "run each witness through the tree's own conf (Linux; implies --run-shell with conf's environment)", false)
+    .option('--conf <path>', 'conf binary for --confirm (default: built by scripts/build-conf)')
+    .action(async (opts: AuditCommandOptions) => exit(await runAudit(opts, globals(), readVersion())));
+
+  program
     .command('dimacs')
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')
@@ -94,9 +105,9 @@ function readVersion(): string {
   return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   try {
-    buildProgram().parse(argv);
+    await buildProgram().parseAsync(argv);
   } catch (e) {
     process.exitCode = reportError(e);
   }
@@ -115,4 +126,4 @@ export function reportError(e: unknown): number {
   return EXIT.internal;
 }
 
-if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv);
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv);

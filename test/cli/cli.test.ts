@@ -288,3 +288,76 @@ describe('one-line errors, exit 2', () => {
     expectOneLineError(run('query', '--tree', FIXED, '--arch', 'x86_64', '--env', 'NOEQUALS', 'XEN=y'), "kconfsat: --env expects VAR=value, got 'NOEQUALS'");
   });
 });
+
+describe('audit', () => {
+  const buggy = once(() => {
+    const dir = path.join(tmp, 'audit-buggy');
+    const files = { sarif: path.join(dir, 'audit.sarif'), csv: path.join(dir, 'audit.csv'), outDir: path.join(dir, 'witnesses') };
+    fs.mkdirSync(dir);
+    const r = run('audit', '--tree', BUGGY, '--arch', 'i386', '--sarif', files.sarif, '--csv', files.csv, '--out-dir', files.outDir);
+    return { r, ...files };
+  });
+
+  it('buggy i386: exactly the ZONE_DEVICE finding selected by XEN_UNPOPULATED_ALLOC, exit 0, nothing on stderr when piped', () => {
+    const { r } = buggy();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const findings = r.stdout.split('\n').filter((l) => l.includes(' -> '));
+    expect(findings).toEqual([
+      'drivers/xen/Kconfig:13: XEN_UNPOPULATED_ALLOC -> ZONE_DEVICE: selected [y] while depends on [n]: ' +
+        'MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP on i386',
+    ]);
+    expect(r.stdout).toMatch(/^i386: 1 findings \(5 selects, /m);
+  });
+
+  it('buggy i386: the witness .config forces ZONE_DEVICE with MEMORY_HOTPLUG off, and the CSV names it', () => {
+    const { outDir, csv } = buggy();
+    const file = path.join(outDir, 'i386-XEN_UNPOPULATED_ALLOC-ZONE_DEVICE-13.config');
+    const config = fs.readFileSync(file, 'utf8').split('\n');
+    expect(config).toEqual(expect.arrayContaining(['CONFIG_XEN_UNPOPULATED_ALLOC=y', 'CONFIG_ZONE_DEVICE=y', '# CONFIG_MEMORY_HOTPLUG is not set']));
+    const rows = fs.readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toBe(`i386,drivers/xen/Kconfig,13,XEN_UNPOPULATED_ALLOC,ZONE_DEVICE,y,n,MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP,select ZONE_DEVICE,,${file}`);
+  });
+
+  it('buggy i386: --sarif writes one result at the select line', () => {
+    const log = JSON.parse(fs.readFileSync(buggy().sarif, 'utf8')) as {
+      version: string;
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; properties: { arches: string[] } }[] }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    const results = log.runs[0]!.results;
+    expect(results.map((x) => [x.ruleId, x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region.startLine, x.properties.arches])).toEqual([
+      ['unmet-direct-dependency', 'drivers/xen/Kconfig', 13, ['i386']],
+    ]);
+  });
+
+  it('fixed, every arch on two worker threads: no finding, exit 1', () => {
+    const r = run('audit', '--tree', FIXED, '--arch', 'all', '--jobs', '2');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.includes(' -> '))).toEqual([]);
+    expect(r.stdout).toContain('0 findings (0 on all arches together)');
+  });
+
+  it('--json: the finding grouped across arches, with each arch\'s witness', () => {
+    const r = run('--json', 'audit', '--tree', BUGGY, '--arch', 'all', '--jobs', '2');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      arches: { arch: string; findings: number; selects: number }[];
+      findings: { selector: string; selectee: string; loc: { file: string; line: number }; arches: string[]; findings: { arch: string; witness: { name: string; value: string }[] }[] }[];
+    };
+    expect(out.arches.map((a) => [a.arch, a.findings])).toEqual([['i386', 1], ['x86', 1], ['x86_64', 1]]);
+    expect(out.findings.map((f) => [f.selector, f.selectee, f.loc.file, f.loc.line, f.arches])).toEqual([
+      ['XEN_UNPOPULATED_ALLOC', 'ZONE_DEVICE', 'drivers/xen/Kconfig', 13, ['i386', 'x86', 'x86_64']],
+    ]);
+    for (const f of out.findings[0]!.findings) expect(f.witness).toContainEqual(expect.objectContaining({ name: 'ZONE_DEVICE', value: 'y' }));
+  });
+
+  it('--confirm on a tree that is not Linux is a one-line error', () => {
+    expectOneLineError(
+      run('audit', '--tree', FIXED, '--arch', 'i386', '--confirm', '--conf', '/bin/true'),
+      `kconfsat: ${FIXED} is not a Linux tree (no scripts/kconfig/conf.c): conf cannot confirm`,
+    );
+  });
+});
