@@ -364,9 +364,12 @@ export class Encoding {
     const vis = this.visibility(sym);
     const hidden = this.hiddenValue(sym);
     for (const [value, lit] of x) {
-      // Visible: a value of the right type is kept if within range; any other is replaced by the default.
-      const userOk = isValidValue(sym.type, value) ? this.inRange(sym, value) : hidden.get(value) ?? FALSE;
-      this.guarded([-vis.m, -lit, userOk]);
+      // Visible: a value of the right type is kept if within range; any other is
+      // dropped and replaced by the default, which the range clamps once. Only an
+      // empty range (low > high) clamps the default to a value outside it, and
+      // conf writes that value back unchanged.
+      const computed = hidden.get(value) ?? FALSE;
+      this.guarded([-vis.m, -lit, computed, ...(isValidValue(sym.type, value) ? [this.inRange(sym, value)] : [])]);
       this.guarded([vis.m, -lit, hidden.get(value) ?? FALSE]);
     }
   }

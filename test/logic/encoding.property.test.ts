@@ -36,6 +36,17 @@ describe('encoding vs reference evaluator', () => {
     );
   });
 
+  it('regression: a visible int with an empty range keeps the value conf clamps its default to', () => {
+    // Shrunk by fast-check: conf drops the out-of-range user value 4, clamps the
+    // missing default up to the low bound 4, and so writes 4 back unchanged.
+    const text = 'config MODULES\n\tbool\n\tmodules\n\nmenuconfig I2\n\tint "I2 prompt"\n\trange 4 3\n';
+    const s = session(text);
+    const values = evaluate(s.model, new Map());
+    expect([values.get('I2'), isFixpoint(s.model, values).ok]).toEqual(['4', true]);
+    expect(s.violatedSymbols(values)).toEqual([]);
+    expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+  });
+
   it('every model of the formula is a fixpoint of the evaluator', () => {
     fc.assert(
       fc.property(arbKconfig(), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), (text, picks) => {
