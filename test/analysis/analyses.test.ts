@@ -12,6 +12,7 @@ import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
 import { possibleValues } from '../../src/analysis/values.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
+import { smallTree } from '../helpers/small-trees.js';
 import { enumerateFixpoints, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 
@@ -99,15 +100,7 @@ describe('dead', () => {
   it('agrees with the fixpoints of the reference evaluator', () => {
     fc.assert(
       fc.property(arbKconfig(), (text) => {
-        const s = memory(text);
-        fc.pre(s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo).length <= 8);
-        let fixpoints: Map<string, string>[];
-        try {
-          fixpoints = enumerateFixpoints(s.model);
-        } catch {
-          fc.pre(false);
-          return;
-        }
+        const { session: s, fixpoints } = smallTree(text);
         const report = deadSymbols(s);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
         const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');

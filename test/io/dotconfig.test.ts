@@ -10,6 +10,7 @@ import {
   type DotConfigEntry,
 } from '../../src/io/dotconfig.js';
 import type { KconfigModel, KSymbol, SymbolType } from '../../src/model/types.js';
+import { newSymbol } from '../../src/model/build.js';
 
 // Lines 1-32, 449-456 and 2322-2325 of Debian's 6.1 amd64 config.
 const DEBIAN_EXCERPT = `#
@@ -240,19 +241,7 @@ describe('malformed lines (conf skips them and reads on)', () => {
 describe('checkAgainstModel', () => {
   function modelOf(symbols: Record<string, SymbolType | 'choice' | 'referenced'>): KconfigModel {
     const list = Object.entries(symbols).map(([name, kind], id): KSymbol => {
-      const symbol: KSymbol = {
-        id,
-        name,
-        type: kind === 'choice' ? 'bool' : kind === 'referenced' ? 'unknown' : kind,
-        definitions: [],
-        prompts: [],
-        defaults: [],
-        ranges: [],
-        selects: [],
-        implies: [],
-        selectedBy: [],
-        impliedBy: [],
-      };
+      const symbol: KSymbol = { ...newSymbol(id, name), type: kind === 'choice' ? 'bool' : kind === 'referenced' ? 'unknown' : kind };
       if (kind !== 'referenced') {
         const loc = { file: 'Kconfig', line: id + 1, column: 1 };
         const dependency = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } } as const;
