@@ -72,7 +72,7 @@ export function confEnvironment(tree: string, arch: string, conf: string): Recor
   }
 }
 
-export function parseEnvLines(text: string): Record<string, string> {
+function parseEnvLines(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');

@@ -1,0 +1,164 @@
+/**
+ * randconfig-unmet: the audit's recall and precision against the kernel's own
+ * conf, per arch.
+ *
+ *   recall      conf's randconfig runs N times (scripts/conf-reference, which
+ *               keeps conf's stderr in rand-<k>.log); every (selectee,
+ *               selector) pair it warns about as causing (see
+ *               src/io/conf-warnings.ts) must be among kconfsat's findings.
+ *   precision   every finding's witness makes conf's olddefconfig warn for
+ *               that pair (confirmFindings).
+ *
+ * kconfsat audits with $(shell,...) run on this host and conf's environment,
+ * as conf evaluates them. Usage: see USAGE, or scripts/randconfig-unmet --help.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { audit } from '../src/analysis/audit.js';
+import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
+import { mapConcurrent } from '../src/analysis/pool.js';
+import { Session } from '../src/analysis/session.js';
+import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warnings.js';
+import { listArchitectures } from '../src/model/arch.js';
+import { openTree } from '../src/model/load.js';
+import { repo } from './corpora.js';
+
+const USAGE = `usage: scripts/randconfig-unmet [options]
+  --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
+  --arch LIST   comma-separated ARCH values, or all (default x86_64,i386,arm64)
+  -n N          randconfigs per arch (default 20)
+  --seed S      first KCONFIG_SEED (default 1)
+  --jobs J      conf processes at once (default 2)
+  --conf PATH   conf binary (default: built by scripts/build-conf)
+  --work DIR    keeps conf's randconfigs and logs (default: a temporary directory, removed)
+  --json        print the results as JSON
+Exit status 0 when every warned pair was found and every finding confirmed.
+`;
+
+interface ArchResult {
+  arch: string;
+  randconfigs: number;
+  /** Causing pairs conf warned about in its randconfigs, as SELECTEE<-SELECTOR. */
+  warned: string[];
+  /** Warned pairs among kconfsat's findings. */
+  found: number;
+  /** Warned pairs kconfsat did not report. */
+  missed: string[];
+  findings: string[];
+  confirmed: number;
+  unconfirmed: string[];
+  auditMs: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tree: { type: 'string' },
+      arch: { type: 'string' },
+      n: { type: 'string', short: 'n' },
+      seed: { type: 'string' },
+      jobs: { type: 'string' },
+      conf: { type: 'string' },
+      work: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const count = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < 1) fail(`${name} needs a positive integer, got '${text}'`);
+    return Number(text);
+  };
+  const tree = path.resolve(values.tree ?? (await run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])).trim().split('\n').pop()!);
+  const arches = values.arch === 'all' ? listArchitectures(openTree(tree)) : (values.arch ?? 'x86_64,i386,arm64').split(',').filter(Boolean);
+  const n = count('-n', values.n, 20);
+  const seed = count('--seed', values.seed, 1);
+  const jobs = count('--jobs', values.jobs, 2);
+  const conf = values.conf ?? buildConf(tree);
+  const work = values.work ? path.resolve(values.work) : fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-randconfig-unmet-'));
+  const results: ArchResult[] = [];
+  try {
+    for (const arch of arches) {
+      const result = await checkArch(tree, arch, conf, { n, seed, jobs, work: path.join(work, arch) });
+      results.push(result);
+      if (!values.json) report(result);
+    }
+  } finally {
+    if (!values.work) fs.rmSync(work, { recursive: true, force: true });
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify({ tree, randconfigsPerArch: n, seed, results }, null, 2)}\n`);
+  else {
+    const sum = (f: (r: ArchResult) => number): number => results.reduce((a, r) => a + f(r), 0);
+    process.stdout.write(
+      `all: recall ${sum((r) => r.found)}/${sum((r) => r.warned.length)}, confirmed ${sum((r) => r.confirmed)}/${sum((r) => r.findings.length)}\n`,
+    );
+  }
+  process.exitCode = results.every((r) => r.missed.length === 0 && r.unconfirmed.length === 0) ? 0 : 1;
+}
+
+async function checkArch(tree: string, arch: string, conf: string, o: { n: number; seed: number; jobs: number; work: string }): Promise<ArchResult> {
+  const env = confEnvironment(tree, arch, conf);
+  // conf's randconfigs in J slices of consecutive seeds, running while kconfsat audits.
+  const slices = Array.from({ length: Math.min(o.jobs, o.n) }, (_, j) => {
+    const size = Math.floor(o.n / o.jobs) + (j < o.n % o.jobs ? 1 : 0);
+    const first = j * Math.floor(o.n / o.jobs) + Math.min(j, o.n % o.jobs);
+    return { dir: path.join(o.work, `slice-${j + 1}`), size, seed: o.seed + first };
+  });
+  const confRuns = mapConcurrent(slices, o.jobs, (s) =>
+    run('bash', [path.join(repo, 'scripts/conf-reference'), tree, arch, s.dir, '--randconfig', String(s.size), '--seed', String(s.seed), '--conf', conf]),
+  );
+  // Let the conf processes start before the synchronous audit takes this thread.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const t0 = performance.now();
+  const report = audit(Session.open({ tree, arch, env, runShell: true }));
+  const auditMs = Math.round(performance.now() - t0);
+  await confRuns;
+  const logs = slices.flatMap((s) => Array.from({ length: s.size }, (_, k) => path.join(s.dir, `rand-${k + 1}.log`)));
+  const warned = causingPairs(logs.flatMap((log) => parseConfWarnings(fs.readFileSync(log, 'utf8'))));
+  const findingPairs = new Set(report.findings.map((f) => pairKey(f.selectee, f.selector)));
+  const confirmed = await confirmFindings(report.findings, { tree, arch, conf, jobs: o.jobs });
+  const label = (f: { selectee: string; selector: string; loc: { file: string; line: number } }): string =>
+    `${pairKey(f.selectee, f.selector)} (${f.loc.file}:${f.loc.line})`;
+  return {
+    arch,
+    randconfigs: logs.length,
+    warned: [...warned].sort(),
+    found: [...warned].filter((p) => findingPairs.has(p)).length,
+    missed: [...warned].filter((p) => !findingPairs.has(p)).sort(),
+    findings: report.findings.map(label),
+    confirmed: confirmed.filter((f) => f.confirmed).length,
+    unconfirmed: confirmed.filter((f) => !f.confirmed).map(label),
+    auditMs,
+  };
+}
+
+function report(r: ArchResult): void {
+  const lines = [
+    `${r.arch}: ${r.randconfigs} randconfigs, ${r.warned.length} warned pairs, recall ${r.found}/${r.warned.length}; ` +
+      `${r.findings.length} kconfsat findings, confirmed by conf ${r.confirmed}/${r.findings.length}; audit ${(r.auditMs / 1000).toFixed(1)} s`,
+    ...r.warned.map((p) => `  warned: ${p}${r.missed.includes(p) ? '  MISSED' : ''}`),
+    ...r.findings.map((f) => `  finding: ${f}${r.unconfirmed.includes(f) ? '  UNCONFIRMED' : ''}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function run(command: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 }).catch((e: { stderr?: string; message: string }) =>
+    fail(`${path.basename(args[0] ?? command)} failed: ${String(e.stderr ?? e.message).trim().split('\n').pop()}`),
+  );
+  return stdout;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`randconfig-unmet: error: ${message}\n`);
+  process.exit(2);
+}
+
+await main();
