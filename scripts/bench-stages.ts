@@ -21,6 +21,8 @@ export interface Stage {
   unit: 's' | 'MB';
   /** The stage passes when its median is at most this, in `unit`. */
   target: number;
+  /** Fewer runs than --runs for stages that take minutes (the median of fewer). */
+  maxRuns?: number;
   /** Runs inside the worker process; returns the measurement in `unit`. */
   measure(input: BenchInput): number;
 }
@@ -52,6 +54,14 @@ function cliSeconds(args: string[]): number {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
     if (r.status !== 0 && r.status !== 1) throw new Error(`kconfsat ${args.join(' ')}: ${r.stderr}`);
   });
+}
+
+/** Peak memory of a CLI run, as GNU time reports it (KiB → MB). */
+function cliPeakMB(args: string[]): number {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, ...args], { encoding: 'utf8' });
+  const kib = Number(r.stderr.trim().split('\n').pop());
+  if (!Number.isFinite(kib)) throw new Error(`/usr/bin/time gave no peak memory: ${r.stderr}`);
+  return kib / 1024;
 }
 
 function seconds(run: () => void): number {
@@ -116,5 +126,25 @@ export const STAGES: Stage[] = [
       const session = Session.open({ tree, arch: 'i386' });
       return seconds(() => query(session, [SEED]));
     },
+  },
+  {
+    name: 'cold CLI audit of every select (x86_64)',
+    unit: 's',
+    target: 60,
+    measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'audit']),
+  },
+  {
+    name: 'cold CLI audit, every arch, --jobs 2',
+    unit: 's',
+    target: 15 * 60,
+    maxRuns: 1,
+    measure: ({ tree }) => cliSeconds(['--tree', tree, '--arch', 'all', 'audit', '--jobs', '2']),
+  },
+  {
+    name: 'peak memory of the audit, every arch, --jobs 2',
+    unit: 'MB',
+    target: 1024,
+    maxRuns: 1,
+    measure: ({ tree }) => cliPeakMB(['--tree', tree, '--arch', 'all', 'audit', '--jobs', '2']),
   },
 ];

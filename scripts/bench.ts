@@ -121,7 +121,7 @@ function main(): void {
   try {
     const stages = STAGES.map((stage) => {
       process.stderr.write(`bench: ${stage.name} ...\n`);
-      return runStage(stage, tree, runs);
+      return runStage(stage, tree, Math.min(runs, stage.maxRuns ?? runs));
     });
     process.stderr.write('bench: references ...\n');
     const references = [
