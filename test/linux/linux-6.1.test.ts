@@ -10,9 +10,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig } from '../../src/analysis/check.js';
-import { deadSymbols } from '../../src/analysis/dead.js';
 import { query } from '../../src/analysis/query.js';
-import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../../src/io/dotconfig.js';
 import { listArchitectures } from '../../src/model/arch.js';
@@ -26,6 +24,14 @@ const tree = process.env.KCONFSAT_LINUX_61;
  * worker silent for a minute is reported as an error even when tests pass.
  */
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const MAIN = path.resolve(__dirname, '../../dist/src/cli/main.js');
+/** The built CLI in a child process (long runs must not block vitest's worker); its stdout. */
+async function cli(args: string[]): Promise<string> {
+  const result = await promisify(execFile)(process.execPath, [MAIN, ...args], { maxBuffer: 1 << 28 }).catch(
+    (e: { stdout: string; code: number }) => e,
+  );
+  return result.stdout;
+}
 const conf = process.env.KCONFSAT_CONF_61;
 
 describe.skipIf(!tree)('Linux 6.1 front end', () => {
@@ -55,12 +61,8 @@ describe.skipIf(!tree)('Linux 6.1 seed query', () => {
 
 describe.skipIf(!tree)('Linux 6.1 seed query on every arch (CLI)', () => {
   it('query --arch all answers one line per arch: no on i386, yes on x86_64', async () => {
-    const main = path.resolve(__dirname, '../../dist/src/cli/main.js');
-    const run = promisify(execFile);
-    const result = await run(process.execPath, [main, '--tree', tree!, '--arch', 'all', 'query', 'XEN_UNPOPULATED_ALLOC=y']).catch(
-      (e: { stdout: string; code: number }) => e,
-    );
-    const lines = result.stdout.split('\n').filter((l) => l.startsWith('XEN_UNPOPULATED_ALLOC=y on '));
+    const stdout = await cli(['--tree', tree!, '--arch', 'all', 'query', 'XEN_UNPOPULATED_ALLOC=y']);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('XEN_UNPOPULATED_ALLOC=y on '));
     const arches = listArchitectures(new DiskSourceFiles(tree!));
     expect(lines.map((l) => /on (\S+):/.exec(l)?.[1])).toEqual(arches);
     expect(lines).toContain('XEN_UNPOPULATED_ALLOC=y on i386: no');
@@ -85,6 +87,17 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     }
   });
   const read = (file: string): DotConfig => parseDotConfig(fs.readFileSync(file, 'utf8'), file);
+  /** CLI arguments for the host toolchain and conf's environment, as hostSession has them. */
+  const hostArgs = (arch: string, ...command: string[]): string[] => [
+    '--json',
+    '--tree',
+    tree!,
+    '--arch',
+    arch,
+    '--run-shell',
+    ...Object.entries(refs.get(arch)!.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...command,
+  ];
 
   for (const arch of ['x86_64', 'i386']) {
     it(`${arch}: check accepts every config conf makes (all*, defconfig, randconfig)`, async () => {
@@ -117,8 +130,8 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     );
   });
 
-  it('x86_64: dead symbols are never set by allyesconfig nor kept when a config asks for them (10 spot checks)', () => {
-    const report = deadSymbols(hostSession('x86_64'));
+  it('x86_64: dead symbols are never set by allyesconfig nor kept when a config asks for them (10 spot checks)', async () => {
+    const report = JSON.parse(await cli(hostArgs('x86_64', 'dead'))) as { dead: { symbol: string }[] };
     expect(report.dead.length).toBeGreaterThan(1000);
     const allyes = new Map(read(refs.get('x86_64')!.config('allyes')).entries.map((e) => [e.name, e.value]));
     const step = Math.floor(report.dead.length / 10);
@@ -133,11 +146,10 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
 
   it('x86_64: samples pass olddefconfig unchanged', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sample-'));
-    const samples = sample(hostSession('x86_64'), { count: 3, seed: 11 });
-    for (const [i, x] of samples.entries()) {
+    await cli(hostArgs('x86_64', 'sample', '-n', '3', '--seed', '11', '--out-dir', dir));
+    for (const k of [1, 2, 3]) {
       await breathe();
-      const file = path.join(dir, `sample-${i}.config`);
-      fs.writeFileSync(file, writeDotConfig(x.config));
+      const file = path.join(dir, `config-${k}`);
       expect(olddefconfigChanges(tree!, 'x86_64', conf!, file), file).toEqual([]);
     }
   });
