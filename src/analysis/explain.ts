@@ -7,8 +7,6 @@
  * always take the value conf computes for it. The search first finds the
  * shortest unsatisfiable prefix of the cone in breadth-first order (nearest
  * symbols first, binary search), then deletes what that prefix does not need.
- * Only yes/no answers matter here, so the solver leaning "on" answers: on
- * Linux its first model comes about four times sooner than the other's.
  */
 import type { KSymbol, Loc } from '../model/types.js';
 import type { Lit } from '../logic/cnf.js';
@@ -34,7 +32,7 @@ export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]):
   const order = cone(roots).filter((s) => session.encoding.selectors.has(s));
   const selector = (s: KSymbol): Lit => session.encoding.selectors.get(s)!;
   const unsatWith = (groups: KSymbol[]): boolean =>
-    session.solveWithGroups(assumptions, groups.map(selector), { lean: 'on' }) === 'unsat';
+    session.solveWithGroups(assumptions, groups.map(selector)) === 'unsat';
 
   // The shortest unsatisfiable prefix (the whole cone is unsatisfiable when called).
   let lo = 0;

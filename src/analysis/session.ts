@@ -37,9 +37,18 @@ export type Lean = 'off' | 'on';
 export interface SessionSolveOptions {
   /** Clauses in force for this call only. */
   clauses?: readonly (readonly Lit[])[];
-  /** 'on' asks a second solver that tries "true" first: models with many symbols enabled. */
+  /** Which solver answers: the one trying "true" first (the default) or the one trying "false" first. */
   lean?: Lean;
 }
+
+/**
+ * The solver that tries "true" first answers by default: on Linux its first
+ * model comes about four times sooner (far fewer conflicts before the
+ * defaults and selects settle), and every later solve starts from the last
+ * model anyway. Models lean towards "on" as a result; callers wanting small
+ * configurations ask for 'off'.
+ */
+const DEFAULT_LEAN: Lean = 'on';
 
 /**
  * A solver kept in step with the session's CNF. MiniSat's heap is fixed, and
@@ -116,7 +125,7 @@ export class Session {
     this.allConstraints = this.encoding.cnf.newVar('all-constraints');
     for (const s of this.encoding.selectors.values()) this.encoding.cnf.implies(this.allConstraints, s);
     const t1 = performance.now();
-    this.last = this.liveSolver('off');
+    this.last = this.liveSolver(DEFAULT_LEAN);
     const t2 = performance.now();
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
   }
@@ -150,7 +159,7 @@ export class Session {
 
   /** Solves with only the constraints of the given groups (selectors) in force. */
   solveWithGroups(assumptions: readonly Lit[], selectors: readonly Lit[], options: SessionSolveOptions = {}): SolveResult {
-    this.last = this.liveSolver(options.lean ?? 'off');
+    this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN);
     return this.last.solve([...selectors, ...assumptions], options.clauses ?? []);
   }
 
