@@ -13,9 +13,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { STAGES, type Stage } from './bench-stages.js';
 import { corpusEnvironment, fetchCorpus, readManifest, repo } from './corpora.js';
+import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json]
   --runs N   processes per measurement, the median is reported (default 5)
@@ -93,22 +93,10 @@ function runReference(name: string, runs: number, command: () => Command): Refer
 }
 
 function main(): void {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        runs: { type: 'string', default: '5' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const values = scriptOptions('bench', USAGE, {
+    runs: { type: 'string', default: '5' },
+    json: { type: 'boolean', default: false },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not '${values.runs}'`);
 

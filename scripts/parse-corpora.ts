@@ -7,10 +7,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { KconfsatError } from '../src/errors.js';
 import { loadKconfig } from '../src/model/load.js';
 import { corpusEnvironment, fetchCorpus, readManifest, repo, type Corpus } from './corpora.js';
+import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
   --corpus LIST          comma-separated manifest names (default: all; fetched when missing)
@@ -149,25 +149,13 @@ function printTable(rows: Row[], compared: boolean): void {
 }
 
 function main(): void {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        corpus: { type: 'string' },
-        arch: { type: 'string' },
-        'compare-kconfiglib': { type: 'boolean', default: false },
-        python: { type: 'string', default: '/usr/bin/python3' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const values = scriptOptions('parse-corpora', USAGE, {
+    corpus: { type: 'string' },
+    arch: { type: 'string' },
+    'compare-kconfiglib': { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    json: { type: 'boolean', default: false },
+  });
   const manifest = readManifest().filter((c) => c.rootKconfig !== null);
   const names = list(values.corpus);
   const unknown = names?.filter((n) => !manifest.some((c) => c.name === n));

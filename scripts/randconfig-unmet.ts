@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { audit } from '../src/analysis/audit.js';
 import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
 import { mapConcurrent } from '../src/analysis/pool.js';
@@ -25,6 +25,7 @@ import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warning
 import { listArchitectures } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import { repo } from './corpora.js';
+import { scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -54,23 +55,16 @@ interface ArchResult {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      tree: { type: 'string' },
-      arch: { type: 'string' },
-      n: { type: 'string', short: 'n' },
-      seed: { type: 'string' },
-      jobs: { type: 'string' },
-      conf: { type: 'string' },
-      work: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const values = scriptOptions('randconfig-unmet', USAGE, {
+    tree: { type: 'string' },
+    arch: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    seed: { type: 'string' },
+    jobs: { type: 'string' },
+    conf: { type: 'string' },
+    work: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
   const count = (name: string, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     if (!/^\d+$/.test(text) || Number(text) < 1) fail(`${name} needs a positive integer, got '${text}'`);

@@ -20,7 +20,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { configValues, Session, type ConfigEntry, type ConfigValues } from '../src/analysis/session.js';
 import { sample } from '../src/analysis/sample.js';
 import { formatLocation } from '../src/errors.js';
@@ -31,6 +30,7 @@ import { openTree } from '../src/model/load.js';
 import type { KconfigModel, KSymbol } from '../src/model/types.js';
 import { SolverMemoryError } from '../src/sat/solver.js';
 import { readManifest, repo } from './corpora.js';
+import { scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -99,23 +99,16 @@ interface ArchResult {
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      tree: { type: 'string' },
-      arch: { type: 'string' },
-      rand: { type: 'string' },
-      samples: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'string' },
-      work: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const values = scriptOptions('validate-linux', USAGE, {
+    tree: { type: 'string' },
+    arch: { type: 'string' },
+    rand: { type: 'string' },
+    samples: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'string' },
+    work: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
   const count = (name: string, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     if (!/^\d+$/.test(text)) fail(`--${name} needs a non-negative integer, got '${text}'`);

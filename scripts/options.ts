@@ -1,0 +1,28 @@
+/**
+ * Command-line options for the scripts: node's parseArgs with -h/--help
+ * added. --help prints the usage and exits 0; a bad option prints the error
+ * and the usage and exits 2.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+type Values<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ options: O & typeof HELP }>>['values'];
+
+export function scriptOptions<const O extends OptionsConfig>(program: string, usage: string, options: O): Values<O> {
+  let parsed;
+  try {
+    parsed = parseArgs<{ options: O & typeof HELP }>({ options: { ...options, ...HELP } });
+  } catch (e) {
+    process.stderr.write(`${program}: error: ${(e as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  // Every script gets --help, so its value is there whatever the caller's options.
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  return parsed.values;
+}
