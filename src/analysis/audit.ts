@@ -12,7 +12,7 @@
  * dependencies, can never be), then asked of the solver; every model found
  * also settles the other selects it happens to violate.
  */
-import { FALSE, TRUE, type Lit } from '../logic/cnf.js';
+import { FALSE, type Lit } from '../logic/cnf.js';
 import type { Pair } from '../logic/tristate.js';
 import { exprToString, isConst, orAll } from '../model/expr.js';
 import type { KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
@@ -79,7 +79,7 @@ export function audit(session: Session, options: { onProgress?: (p: AuditProgres
     // The same model may violate selects still to come: they share its witness.
     const witness = session.modelConfig();
     for (const other of open.slice(i)) {
-      if (found.has(other) || !valueOf(session, other.exceeds)) continue;
+      if (found.has(other) || !session.modelHolds(other.exceeds)) continue;
       found.add(other);
       report.findings.push(finding(session, other, witness));
     }
@@ -133,25 +133,18 @@ function conjuncts(e: ModelExpr): ModelExpr[] {
 
 function finding(session: Session, check: SelectCheck, witness: ConfigEntry[]): AuditFinding {
   const { select } = check;
-  const depM = valueOf(session, check.dependency.m);
+  const depM = session.modelHolds(check.dependency.m);
   const out: AuditFinding = {
     selector: select.selector.name,
     selectee: select.target.name,
     loc: select.loc,
     text: sourceLine(session, select.loc),
     dependsOn: exprToString(directDependency(select.target)),
-    selectedAt: valueOf(session, check.term.y) ? 'y' : 'm',
+    selectedAt: session.modelHolds(check.term.y) ? 'y' : 'm',
     // conf prints a bool's dependencies after reading m as y.
-    dependsAt: depM && !valueOf(session, check.dependency.y) && select.target.type !== 'bool' ? 'm' : 'n',
+    dependsAt: depM && !session.modelHolds(check.dependency.y) && select.target.type !== 'bool' ? 'm' : 'n',
     witness,
   };
   if (session.arch) out.arch = session.arch;
   return out;
-}
-
-/** A literal's value in the last model; TRUE/FALSE need no solver. */
-function valueOf(session: Session, lit: Lit): boolean {
-  if (lit === TRUE) return true;
-  if (lit === FALSE) return false;
-  return session.solver.value(lit);
 }

@@ -290,7 +290,7 @@ export class Session {
     // solver, their values are computed from the model instead of read from it.
     const known = written.every((l) => Math.abs(l) <= this.solver.numVars);
     const truth = known
-      ? (l: Lit) => l === TRUE || (l !== FALSE && this.solver.value(l))
+      ? (l: Lit) => this.modelHolds(l)
       : this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
     const out: ConfigEntry[] = [];
     this.model.symbols.forEach((sym, i) => {
@@ -302,6 +302,11 @@ export class Session {
   }
 
   private writtenLiterals?: Lit[];
+
+  /** A literal's truth in the last satisfying assignment; the constants need no solver. */
+  modelHolds(lit: Lit): boolean {
+    return lit === TRUE || (lit !== FALSE && this.solver.value(lit));
+  }
 
   valueOf(sym: KSymbol): string | undefined {
     const pair = this.encoding.pairOf(sym);
