@@ -2,10 +2,11 @@
  * corpora/manifest.json for the TypeScript scripts: the entries, fetching a
  * tree, and the environment each project's Makefile would hand its conf.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KconfsatError } from '../src/errors.js';
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 
@@ -33,13 +34,27 @@ export function readManifest(): Corpus[] {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Corpus[];
 }
 
-/** Fetches (and prepares) a corpus with scripts/fetch-corpus; returns its Kconfig root. */
+/**
+ * Fetches (and prepares) a corpus with scripts/fetch-corpus; returns its
+ * Kconfig root. Its progress lines are passed on; when it fails, its last
+ * line (the reason: unreachable archive, failed check...) is the error.
+ */
 export function fetchCorpus(corpus: Corpus): string {
-  const out = execFileSync('bash', [path.join(repo, 'scripts/fetch-corpus'), corpus.name], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return path.resolve(out.trim().split('\n').pop()!, corpus.srctree);
+  const r = spawnSync('bash', [path.join(repo, 'scripts/fetch-corpus'), corpus.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  process.stderr.write(r.stderr ?? '');
+  if (r.status !== 0) {
+    const reason = (r.stderr ?? '').trim().split('\n').pop() || r.error?.message || `exit status ${r.status}`;
+    throw new KconfsatError('io', `${corpus.name}: ${reason}`);
+  }
+  return path.resolve(r.stdout.trim().split('\n').pop()!, corpus.srctree);
+}
+
+/** The package version scripts/fetch-corpus installed for a tree root it printed; `bundled` for the project's own trees. */
+export function fetchedVersion(corpus: Corpus, tree: string): string {
+  if (corpus.kind === 'bundled') return 'bundled';
+  // The marker sits in the fetched directory, srctree levels above the root.
+  const fetched = path.resolve(tree, path.relative(path.resolve('/', corpus.srctree), '/'));
+  return fs.readFileSync(path.join(fetched, '.kconfsat-complete'), 'utf8').split('\n')[0]!;
 }
 
 /** The environment conf gets for one ARCH (or none), with every placeholder resolved. */

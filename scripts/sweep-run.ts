@@ -1,0 +1,198 @@
+/**
+ * The sweep behind scripts/sweep: for every (corpus, arch) one Session, reused
+ * for every analysis, and one row of numbers: formula size, dead and
+ * always-on symbols, audit findings (confirmed by conf with --confirm) and
+ * the time of each stage. Targets run one after another in this thread or,
+ * with jobs > 1, each on its own worker thread (a fresh one per target, so
+ * its memory goes when the target is done).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { audit } from '../src/analysis/audit.js';
+import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
+import { deadSymbols } from '../src/analysis/dead.js';
+import { mapConcurrent } from '../src/analysis/pool.js';
+import { Session, type SessionOptions } from '../src/analysis/session.js';
+import { KconfsatError } from '../src/errors.js';
+import { writeCsv } from '../src/io/csv.js';
+import { corpusEnvironment, type Corpus } from './corpora.js';
+
+/** One (corpus, arch): what was measured, or why it could not be. */
+export interface SweepRow {
+  corpus: string;
+  /** The fetched package version (`bundled` for the project's own trees). */
+  version: string;
+  /** `-` where the architecture is not an input of the tree (BusyBox, toybox, U-Boot). */
+  arch: string;
+  symbols?: number;
+  variables?: number;
+  clauses?: number;
+  parseMs?: number;
+  buildMs?: number;
+  encodeMs?: number;
+  solverLoadMs?: number;
+  deadMs?: number;
+  auditMs?: number;
+  confirmMs?: number;
+  dead?: number;
+  alwaysOn?: number;
+  /** `select` lines the audit looked at. */
+  selects?: number;
+  findings?: number;
+  /** Findings whose witness made conf warn (--confirm, Linux only). */
+  confirmed?: number;
+  /** Why this target could not be analysed (or confirmed), one line. */
+  error?: string;
+}
+
+/** The stage timings of a row, in pipeline order, with the labels the report uses. */
+export const STAGE_COLUMNS = [
+  ['parseMs', 'parse'],
+  ['buildMs', 'build'],
+  ['encodeMs', 'encode'],
+  ['solverLoadMs', 'solver load'],
+  ['deadMs', 'dead'],
+  ['auditMs', 'audit'],
+  ['confirmMs', 'confirm'],
+] as const satisfies readonly (readonly [keyof SweepRow, string])[];
+
+export const SWEEP_COLUMNS: (keyof SweepRow)[] = [
+  'corpus',
+  'version',
+  'arch',
+  'symbols',
+  'variables',
+  'clauses',
+  ...STAGE_COLUMNS.map(([key]) => key),
+  'dead',
+  'alwaysOn',
+  'selects',
+  'findings',
+  'confirmed',
+  'error',
+];
+
+export interface SweepResult {
+  /** ISO time the sweep started. */
+  started: string;
+  wallMs: number;
+  jobs: number;
+  confirm: boolean;
+  rows: SweepRow[];
+}
+
+/** One unit of work: everything a worker thread needs, as plain data. */
+export interface SweepTarget {
+  corpus: string;
+  version: string;
+  arch: string;
+  session: SessionOptions;
+  /** Confirm the findings with this Linux tree's conf (the session then runs $(shell,...) as conf does). */
+  confirm?: { tree: string; arch: string; conf: string };
+}
+
+/**
+ * The targets of one fetched corpus: one per manifest arch, or one for the
+ * whole tree when the architecture is not an input. The manifest's
+ * environment is what the project's Makefile hands its conf for that arch.
+ */
+export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean): SweepTarget[] {
+  const chosen = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
+  const linux = fs.existsSync(path.join(tree, 'scripts/kconfig/conf.c'));
+  const conf = confirm && linux ? buildConf(tree) : undefined;
+  return chosen.map((arch) => {
+    const session: SessionOptions = { tree, rootFile: corpus.rootKconfig ?? 'Kconfig', env: corpusEnvironment(corpus, tree, arch) };
+    const target: SweepTarget = { corpus: corpus.name, version, arch: arch ?? '-', session };
+    if (conf && arch !== undefined) {
+      // conf runs $(shell,...) with the host toolchain: the witnesses must come from a session that did too.
+      Object.assign(session, { env: { ...session.env, ...confEnvironment(tree, arch, conf) }, runShell: true });
+      target.confirm = { tree, arch, conf };
+    }
+    return target;
+  });
+}
+
+export async function sweep(targets: SweepTarget[], jobs: number, onRow: (row: SweepRow) => void = () => undefined): Promise<SweepRow[]> {
+  return mapConcurrent(targets, jobs, async (target) => {
+    const row = jobs > 1 ? await onWorker(target) : await analyse(target);
+    onRow(row);
+    return row;
+  });
+}
+
+const ms = (from: number): number => Math.round(performance.now() - from);
+
+/** Every analysis on one loaded session; a user error (a tree that does not load) becomes the row's error. */
+export async function analyse(target: SweepTarget): Promise<SweepRow> {
+  const row: SweepRow = { corpus: target.corpus, version: target.version, arch: target.arch };
+  try {
+    const session = Session.open(target.session);
+    const t = session.timings;
+    Object.assign(row, {
+      symbols: session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo).length,
+      // Before any analysis: queries add their own gates to the formula.
+      variables: session.encoding.cnf.numVars,
+      clauses: session.encoding.cnf.numClauses,
+      parseMs: Math.round(t.parseMs),
+      buildMs: Math.round(t.buildMs),
+      encodeMs: Math.round(t.encodeMs),
+      solverLoadMs: Math.round(t.loadSolverMs),
+    });
+    let t0 = performance.now();
+    const dead = deadSymbols(session);
+    Object.assign(row, { deadMs: ms(t0), dead: dead.dead.length, alwaysOn: dead.alwaysOn.length });
+    t0 = performance.now();
+    const report = audit(session);
+    Object.assign(row, { auditMs: ms(t0), selects: report.selects, findings: report.findings.length });
+    if (target.confirm) {
+      t0 = performance.now();
+      const confirmed = await confirmFindings(report.findings, target.confirm);
+      Object.assign(row, { confirmMs: ms(t0), confirmed: confirmed.filter((f) => f.confirmed).length });
+    }
+  } catch (e) {
+    if (!(e instanceof KconfsatError)) throw e;
+    row.error = e.format();
+  }
+  return row;
+}
+
+const WORKER_MARK = 'kconfsat-sweep-worker';
+
+type WorkerMessage = { type: 'done'; row: SweepRow } | { type: 'error'; message: string };
+
+function onWorker(target: SweepTarget): Promise<SweepRow> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, target } });
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      settled = true;
+      if (m.type === 'done') resolve(m.row);
+      else reject(new Error(`${target.corpus} ${target.arch}: ${m.message}`));
+    });
+    worker.on('error', (e) => {
+      settled = true;
+      reject(e);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`sweep worker for ${target.corpus} ${target.arch} exited with code ${code}`));
+    });
+  });
+}
+
+// Worker thread entry: this module, started by onWorker.
+if (parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
+  const port = parentPort;
+  analyse((workerData as { target: SweepTarget }).target).then(
+    (row) => port.postMessage({ type: 'done', row } satisfies WorkerMessage),
+    (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage),
+  );
+}
+
+export function sweepCsv(rows: SweepRow[]): string {
+  return writeCsv(
+    SWEEP_COLUMNS,
+    rows.map((row) => SWEEP_COLUMNS.map((c) => row[c])),
+  );
+}
