@@ -10,7 +10,12 @@ import { KconfsatError } from '../src/errors.js';
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 
-export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root: the nearest directory above this module with a package.json (from scripts/ or dist/scripts/). */
+export const repo = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+})();
 
 export interface Corpus {
   name: string;

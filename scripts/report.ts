@@ -1,0 +1,42 @@
+/**
+ * report: renders a sweep's JSON (scripts/sweep) as a self-contained HTML
+ * page (scripts/report-html.ts).
+ *   scripts/report sweep-results/sweep.json -o report.html
+ */
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderReport } from './report-html.js';
+import type { SweepResult } from './sweep-run.js';
+
+const USAGE = `usage: scripts/report SWEEP.json [-o FILE]
+  -o, --out FILE   the HTML page (default report.html)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`report: error: ${message}\n`);
+  process.exit(2);
+}
+
+// scriptOptions takes no positional arguments; this script's input is one.
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { out: { type: 'string', short: 'o', default: 'report.html' }, help: { type: 'boolean', short: 'h' } } });
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`);
+}
+if (parsed.values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const [input, ...extra] = parsed.positionals;
+if (input === undefined || extra.length > 0) fail(`one sweep JSON file expected\n${USAGE}`);
+const out = parsed.values.out;
+let result: SweepResult;
+try {
+  result = JSON.parse(fs.readFileSync(input, 'utf8')) as SweepResult;
+} catch (e) {
+  fail(`${input}: ${(e as Error).message}`);
+}
+if (!Array.isArray(result.rows)) fail(`${input}: not a sweep result (no rows)`);
+fs.writeFileSync(out, renderReport(result));
+process.stderr.write(`report: wrote ${out} (${result.rows.length} rows)\n`);

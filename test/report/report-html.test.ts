@@ -1,0 +1,157 @@
+/**
+ * The sweep report on a real sweep: the project's XEN/ZONE_DEVICE example,
+ * buggy and fixed, on i386 and x86_64 (the whole pipeline, in this thread).
+ * Every number of sweep.csv must be in the right bar of the right chart; and,
+ * where Debian's chromium is installed, the page must render in headless
+ * Chromium with the bars drawn.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fetchCorpus, fetchedVersion, readManifest } from '../../scripts/corpora.js';
+import { chartSpecs, escapeXml, families, renderReport } from '../../scripts/report-html.js';
+import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
+
+const CORPORA = ['xen-zone-device-buggy', 'xen-zone-device-fixed'];
+const CHROMIUM = '/usr/bin/chromium';
+
+let result: SweepResult;
+let html: string;
+
+beforeAll(async () => {
+  const manifest = readManifest();
+  const targets = CORPORA.flatMap((name) => {
+    const corpus = manifest.find((c) => c.name === name)!;
+    const tree = fetchCorpus(corpus);
+    return corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false);
+  });
+  result = { started: new Date().toISOString(), wallMs: 0, jobs: 1, confirm: false, rows: await sweep(targets, 1) };
+  html = renderReport(result);
+});
+
+/** The rows of sweep.csv as column → text (no field of this fixture is quoted). */
+function csvRows(): Record<string, string>[] {
+  const [header, ...lines] = sweepCsv(result.rows).trimEnd().split('\r\n');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [header!.split(',')[i]!, v])));
+}
+
+function chart(id: string): string {
+  const svg = new RegExp(`<svg[^>]*data-chart="${id}"[^>]*>.*?</svg>`, 's').exec(html)?.[0];
+  expect(svg, `chart ${id}`).toBeDefined();
+  return svg!;
+}
+
+describe('sweep report', () => {
+  it('analyses every target of the example: the buggy select is a finding on both arches, the fixed one on none', () => {
+    expect(result.rows.map((r) => [r.corpus, r.arch, r.findings, r.error])).toEqual([
+      ['xen-zone-device-buggy', 'i386', 1, undefined],
+      ['xen-zone-device-buggy', 'x86_64', 1, undefined],
+      ['xen-zone-device-fixed', 'i386', 0, undefined],
+      ['xen-zone-device-fixed', 'x86_64', 0, undefined],
+    ]);
+  });
+
+  it('puts the two versions side by side and every number of the CSV in its bar', () => {
+    const [family, ...others] = families(result.rows);
+    expect(others).toEqual([]);
+    expect(family).toEqual({ name: 'xen-zone-device', corpora: CORPORA });
+    const specs = chartSpecs(family!, result.rows);
+    expect(specs.map((s) => s.column)).toEqual(['findings', 'variables', 'clauses', 'parseMs', 'buildMs', 'encodeMs', 'solverLoadMs', 'deadMs', 'auditMs']);
+    const rows = csvRows();
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      for (const spec of specs) {
+        const value = row[spec.column];
+        expect(value, `${spec.column} in the CSV`).toMatch(/^\d+$/);
+        const bar = `<text[^>]*data-series="${row.corpus}" data-category="${row.arch}">${value}</text>`;
+        expect(chart(spec.id), `${row.corpus} ${row.arch} ${spec.column}=${value}`).toMatch(new RegExp(bar));
+      }
+    }
+  });
+
+  it('is self-contained: no script, no external URL, and the table holds every column that has values', () => {
+    expect(html).not.toMatch(/<script|<link|src=|url\(/i);
+    // The SVG namespace is a name, not something fetched.
+    expect(new Set(html.match(/https?:\/\/[^"]*/g))).toEqual(new Set(['http://www.w3.org/2000/svg']));
+    for (const column of SWEEP_COLUMNS.filter((c) => result.rows.some((r) => r[c] !== undefined))) expect(html).toContain(`<th>${column}</th>`);
+  });
+
+  it('lists targets that could not be analysed, with the reason escaped', () => {
+    const page = renderReport({ ...result, rows: [...result.rows, { corpus: 'u-boot', version: '-', arch: '-', error: 'cannot reach <archive>' }] });
+    expect(page).toContain('<h2>Not analysed</h2>');
+    expect(page).toContain('u-boot -: cannot reach &#60;archive&#62;');
+    expect(escapeXml(`a&"b'`)).toBe('a&#38;&#34;b&#39;');
+  });
+
+  it.skipIf(!fs.existsSync(CHROMIUM))('renders in headless Chromium with the bars drawn', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-report-'));
+    try {
+      const page = path.join(dir, 'report.html');
+      const png = path.join(dir, 'report.png');
+      fs.writeFileSync(page, html);
+      const run = spawnSync(
+        CHROMIUM,
+        ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+          '--disable-sync', `--user-data-dir=${path.join(dir, 'profile')}`, `--screenshot=${png}`, '--window-size=1200,1600', `file://${page}`],
+        { encoding: 'utf8', timeout: 90_000 },
+      );
+      expect(fs.existsSync(png), `chromium wrote no screenshot: ${run.stderr}`).toBe(true);
+      const image = decodePng(fs.readFileSync(png));
+      expect([image.width, image.height]).toEqual([1200, 1600]);
+      // The two series colours of the bars (#2f6db5, #e0802b), and plenty of non-white pixels overall.
+      expect(image.count((r, g, b) => r === 0x2f && g === 0x6d && b === 0xb5)).toBeGreaterThan(5000);
+      expect(image.count((r, g, b) => r === 0xe0 && g === 0x80 && b === 0x2b)).toBeGreaterThan(5000);
+      expect(image.count((r, g, b) => r + g + b < 600)).toBeGreaterThan(50_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Enough of PNG for Chromium's screenshots: 8-bit RGB or RGBA, not interlaced. */
+function decodePng(data: Buffer): { width: number; height: number; count: (test: (r: number, g: number, b: number) => boolean) => number } {
+  expect(data.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const idat: Buffer[] = [];
+  for (let at = 8; at < data.length; ) {
+    const length = data.readUInt32BE(at);
+    const type = data.toString('latin1', at + 4, at + 8);
+    const body = data.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      expect([body[8], body[12]], 'bit depth 8, not interlaced').toEqual([8, 0]);
+      channels = ({ 2: 3, 6: 4 } as Record<number, number>)[body[9]!]!;
+      expect(channels, 'RGB or RGBA').toBeDefined();
+    }
+    if (type === 'IDAT') idat.push(body);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(stride * height);
+  // Undo each row's filter (PNG spec section 9): a = left, b = up, c = up-left.
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? pixels[y * stride + x - channels]! : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
+      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter]!;
+      pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + predictor) & 0xff;
+    }
+  }
+  const count = (test: (r: number, g: number, b: number) => boolean): number => {
+    let n = 0;
+    for (let i = 0; i < pixels.length; i += channels) if (test(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!)) n++;
+    return n;
+  };
+  return { width, height, count };
+}
