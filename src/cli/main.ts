@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
+import { registerCorpusCommands } from './corpus.js';
 
 export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
 
@@ -92,6 +93,8 @@ export function buildProgram(): Command {
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')
     .action((opts: { out?: string }) => exit(runDimacs(opts, globals())));
+
+  registerCorpusCommands(program, () => globals().json, exit);
 
   return program;
 }
