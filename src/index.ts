@@ -9,6 +9,17 @@ export { KconfsatError, formatLocation, type ErrorKind, type SourceLocation } fr
 
 // Front end: tree → model.
 export { loadKconfig, openTree, type LoadOptions, type LoadedTree } from './model/load.js';
+export {
+  dependencyCycles,
+  describeStep,
+  formatCycle,
+  wouldCreateCycle,
+  type CycleRelation,
+  type CycleStep,
+  type DependencyCycle,
+  type EdgeKind,
+  type ExtraEdge,
+} from './model/cycles.js';
 export { archEnvironment, kernelVersion, listArchitectures, srcArchFor, toolchainEnvironment } from './model/arch.js';
 export { DiskSourceFiles, MemorySourceFiles, type SourceFiles } from './parse/files.js';
 export type { Choice, Default, Definition, KconfigModel, KSymbol, ModelExpr, Prompt, SymbolType } from './model/types.js';

@@ -10,6 +10,7 @@ import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
 import { parseKconfig } from '../parse/parser.js';
 import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
 import { buildModel } from './build.js';
+import { cycleError, dependencyCycles, type DependencyCycle } from './cycles.js';
 import type { KconfigModel } from './types.js';
 
 export interface LoadOptions {
@@ -25,6 +26,12 @@ export interface LoadOptions {
   runShell?: boolean;
   /** Let `source` read files outside the tree root. */
   allowOutsideRoot?: boolean;
+  /**
+   * Recursive dependencies: an error, as conf has made them since Linux 4.x
+   * (U-Boot, Xen), or only reported in `cycles`, as the older confs of
+   * BusyBox and toybox warn and go on. Default 'error'.
+   */
+  recursiveDependencies?: 'error' | 'warn';
 }
 
 export interface LoadedTree {
@@ -33,6 +40,8 @@ export interface LoadedTree {
   files: SourceFiles;
   arch?: string;
   diagnostics: MacroDiagnostic[];
+  /** The recursive dependencies conf reports (empty unless `recursiveDependencies: 'warn'`). */
+  cycles: DependencyCycle[];
   timings: { parseMs: number; buildMs: number };
 }
 
@@ -70,12 +79,15 @@ export function loadKconfig(options: LoadOptions): LoadedTree {
   const parsed = parseKconfig(files, rootFile, macros);
   const t1 = performance.now();
   const model = buildModel(parsed, { env, describeInput: (text) => macros.render(text) });
+  const cycles = dependencyCycles(model);
+  if (cycles.length > 0 && options.recursiveDependencies !== 'warn') throw cycleError(cycles);
   const t2 = performance.now();
   const loaded: LoadedTree = {
     model,
     parsed,
     files,
     diagnostics: macros.diagnostics,
+    cycles,
     timings: { parseMs: t1 - t0, buildMs: t2 - t1 },
   };
   if (options.arch !== undefined) loaded.arch = options.arch;

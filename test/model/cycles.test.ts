@@ -1,0 +1,255 @@
+/**
+ * Recursive dependencies as conf's sym_check_deps reports them (linux-6.1
+ * scripts/kconfig/symbol.c): which edges count, the cycle's steps and their
+ * lines. Each expected report below was printed by the real conf; with
+ * KCONFSAT_CONF set, the comparison runs against conf again.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KconfsatError } from '../../src/errors.js';
+import { dependencyCycles, formatCycle, wouldCreateCycle } from '../../src/model/cycles.js';
+import { loadKconfig } from '../../src/model/load.js';
+import type { KconfigModel, KSymbol } from '../../src/model/types.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+
+const CONF = process.env.KCONFSAT_CONF;
+
+function load(kconfig: string): KconfigModel {
+  return loadKconfig({ tree: new MemorySourceFiles({ Kconfig: kconfig }), recursiveDependencies: 'warn' }).model;
+}
+
+function sym(model: KconfigModel, name: string): KSymbol {
+  const s = model.byName.get(name);
+  if (!s) throw new Error(`no symbol ${name}`);
+  return s;
+}
+
+function report(kconfig: string): string[] {
+  return dependencyCycles(load(kconfig)).flatMap(formatCycle);
+}
+
+/** conf's stderr lines about cycles, in formatCycle's form (`file:line: text`). */
+function confReport(kconfig: string): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-cycle-'));
+  fs.writeFileSync(path.join(dir, 'Kconfig'), kconfig);
+  let stderr = '';
+  try {
+    execFileSync(CONF!, ['-s', '--alldefconfig', 'Kconfig'], { cwd: dir, env: { srctree: dir }, stdio: 'pipe' });
+  } catch (e) {
+    stderr = String((e as { stderr: Buffer }).stderr);
+  }
+  return stderr
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^(.*?):(\d+):(?:error: |\t)(.*)$/.exec(line);
+      return m ? [`${m[1]}:${m[2]}: ${m[3]}`] : [];
+    });
+}
+
+interface Case {
+  name: string;
+  kconfig: string;
+  expected: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'depends on, both ways',
+    kconfig: 'config A\n\tbool "a"\n\tdepends on B\n\nconfig B\n\tbool "b"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:5: recursive dependency detected!',
+      'Kconfig:5: symbol B depends on A',
+      'Kconfig:1: symbol A depends on B',
+    ],
+  },
+  {
+    name: 'a symbol depending on itself',
+    kconfig: 'config A\n\tbool "a"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:1: recursive dependency detected!',
+      'Kconfig:1: symbol A depends on A',
+    ],
+  },
+  {
+    name: 'select of a symbol one depends on',
+    kconfig: 'config X\n\tbool "x"\n\nconfig Y\n\tbool "y"\n\tdepends on X\n\tselect X\n',
+    expected: [
+      'Kconfig:4: recursive dependency detected!',
+      'Kconfig:4: symbol Y depends on X',
+      'Kconfig:1: symbol X is selected by Y',
+    ],
+  },
+  {
+    name: 'imply of a symbol one depends on',
+    kconfig: 'config X\n\tbool "x"\n\nconfig Y\n\tbool "y"\n\tdepends on X\n\timply X\n',
+    expected: [
+      'Kconfig:4: recursive dependency detected!',
+      'Kconfig:4: symbol Y depends on X',
+      'Kconfig:1: symbol X is implied by Y',
+    ],
+  },
+  {
+    name: 'default value',
+    kconfig: 'config A\n\tbool "a"\n\tdefault B\n\nconfig B\n\tbool "b"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:5: recursive dependency detected!',
+      'Kconfig:5: symbol B depends on A',
+      'Kconfig:3: symbol A default value contains B',
+    ],
+  },
+  {
+    name: 'default condition',
+    kconfig: 'config A\n\tbool "a"\n\tdefault y if B\n\nconfig B\n\tbool "b"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:5: recursive dependency detected!',
+      'Kconfig:5: symbol B depends on A',
+      'Kconfig:3: symbol A default is visible depending on B',
+    ],
+  },
+  {
+    name: 'prompt condition',
+    kconfig: 'config A\n\tbool "a" if B\n\nconfig B\n\tbool "b"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:4: recursive dependency detected!',
+      'Kconfig:4: symbol B depends on A',
+      'Kconfig:2: symbol A prompt is visible depending on B',
+    ],
+  },
+  {
+    name: 'range condition',
+    kconfig: 'config A\n\tint "a"\n\trange 1 4 if B\n\nconfig B\n\tbool "b"\n\tdepends on A != 0\n',
+    expected: [
+      'Kconfig:5: recursive dependency detected!',
+      'Kconfig:5: symbol B depends on A',
+      'Kconfig:3: symbol A range is visible depending on B',
+    ],
+  },
+  {
+    name: 'a choice member reaching another member',
+    kconfig: 'choice\n\tprompt "c"\n\nconfig M1\n\tbool "m1"\n\nconfig M2\n\tbool "m2"\n\tdepends on X\n\nendchoice\n\nconfig X\n\tbool "x"\n\tdepends on M1\n',
+    expected: [
+      'Kconfig:1: recursive dependency detected!',
+      'Kconfig:1: choice <choice> contains symbol M2',
+      'Kconfig:7: symbol M2 is part of choice X',
+      'Kconfig:13: symbol X depends on M1',
+      'Kconfig:4: symbol M1 is part of choice <choice>',
+    ],
+  },
+  {
+    name: "a choice's dependencies reaching its member",
+    kconfig: 'choice\n\tprompt "c"\n\tdepends on X\n\nconfig M1\n\tbool "m1"\n\nendchoice\n\nconfig X\n\tbool "x"\n\tdefault M1\n',
+    expected: [
+      'Kconfig:1: recursive dependency detected!',
+      'Kconfig:1: choice <choice> contains symbol X',
+      'Kconfig:12: symbol X default value contains M1',
+      'Kconfig:5: symbol M1 is part of choice <choice>',
+    ],
+  },
+  {
+    name: 'two separate cycles',
+    kconfig:
+      'config A\n\tbool "a"\n\tdepends on B\n\nconfig B\n\tbool "b"\n\tdepends on A\n\n' +
+      'config C\n\tbool "c"\n\nconfig D\n\tbool "d"\n\tdepends on C\n\tselect C if A\n',
+    expected: [
+      'Kconfig:5: recursive dependency detected!',
+      'Kconfig:5: symbol B depends on A',
+      'Kconfig:1: symbol A depends on B',
+      'Kconfig:12: recursive dependency detected!',
+      'Kconfig:12: symbol D depends on C',
+      'Kconfig:9: symbol C is selected by D',
+    ],
+  },
+  {
+    name: 'a chain with no way back',
+    kconfig:
+      'config A\n\tbool "a"\n\tdepends on B\n\tselect D\n\nconfig B\n\tbool "b"\n\tdefault C\n\nconfig C\n\tbool "c"\n\n' +
+      'choice\n\tprompt "c"\n\tdepends on C\n\nconfig M1\n\tbool "m1"\n\tdepends on A\n\nconfig D\n\tbool "d"\n\nendchoice\n',
+    expected: [],
+  },
+  {
+    name: "a menu's `visible if` (conf puts it on the prompt)",
+    kconfig: 'menu "m"\n\tvisible if B\n\nconfig A\n\tbool "a"\n\nendmenu\n\nconfig B\n\tbool "b"\n\tdepends on A\n',
+    expected: [
+      'Kconfig:9: recursive dependency detected!',
+      'Kconfig:9: symbol B depends on A',
+      'Kconfig:5: symbol A prompt is visible depending on B',
+    ],
+  },
+];
+
+describe('dependencyCycles', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(report(c.kconfig)).toEqual(c.expected);
+    });
+  }
+});
+
+describe.skipIf(!CONF)('against the real conf ($KCONFSAT_CONF)', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(report(c.kconfig)).toEqual(confReport(c.kconfig));
+    });
+  }
+});
+
+describe('loading a tree with a cycle', () => {
+  const kconfig = 'config A\n\tbool "a"\n\tdepends on B\n\nconfig B\n\tbool "b"\n\tdepends on A\n';
+
+  it('fails as conf does, with the cycle and its lines in one message', () => {
+    let error: unknown;
+    try {
+      loadKconfig({ tree: new MemorySourceFiles({ Kconfig: kconfig }) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KconfsatError);
+    expect((error as KconfsatError).format()).toBe(
+      'Kconfig:5:1: recursive dependency detected: symbol B depends on A (Kconfig:5), symbol A depends on B (Kconfig:1)',
+    );
+  });
+
+  it("keeps the model and lists the cycles with recursiveDependencies: 'warn' (BusyBox's and toybox's conf)", () => {
+    const loaded = loadKconfig({ tree: new MemorySourceFiles({ Kconfig: kconfig }), recursiveDependencies: 'warn' });
+    expect(loaded.cycles.map((c) => c.steps.map((s) => s.symbol.name))).toEqual([['B', 'A']]);
+    expect(loaded.model.byName.get('A')?.prompts).toHaveLength(1);
+  });
+});
+
+describe('wouldCreateCycle', () => {
+  const model = load(
+    'config A\n\tbool "a"\n\tdepends on B\n\nconfig B\n\tbool "b"\n\tselect C\n\nconfig C\n\tbool "c"\n\n' +
+      'choice\n\tprompt "ch"\n\nconfig M1\n\tbool "m1"\n\nconfig M2\n\tbool "m2"\n\nendchoice\n',
+  );
+  const [A, B, C, M1, M2] = ['A', 'B', 'C', 'M1', 'M2'].map((n) => sym(model, n)) as [KSymbol, KSymbol, KSymbol, KSymbol, KSymbol];
+  const steps = (from: KSymbol, to: KSymbol, kind: 'depends on' | 'select' | 'imply'): string[] | undefined =>
+    wouldCreateCycle(model, { from, to, kind })?.steps.map((s) => `${s.symbol.name} ${s.relation} ${s.next.name}`);
+
+  it('finds the way back through existing dependencies and selects', () => {
+    expect(steps(B, A, 'depends on')).toEqual(['B depends on A', 'A depends on B']);
+    expect(steps(B, C, 'depends on')).toEqual(['B depends on C', 'C is selected by B']);
+    expect(steps(A, B, 'select')).toEqual(['B is selected by A', 'A depends on B']);
+    expect(steps(A, B, 'imply')).toEqual(['B is implied by A', 'A depends on B']);
+  });
+
+  it('answers undefined when nothing leads back', () => {
+    expect(steps(C, A, 'depends on')).toBeUndefined();
+    expect(steps(B, A, 'select')).toBeUndefined();
+  });
+
+  it('counts a member reaching another member of its choice, not its own choice', () => {
+    expect(steps(M1, M2, 'depends on')).toEqual([
+      '<choice 1> contains symbol M1',
+      'M1 depends on M2',
+      'M2 is part of choice <choice 1>',
+    ]);
+    expect(steps(M1, M1.choice!.symbol, 'depends on')).toBeUndefined();
+  });
+
+  it('leaves the model as it was', () => {
+    expect(dependencyCycles(model)).toEqual([]);
+  });
+});
