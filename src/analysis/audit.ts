@@ -14,7 +14,7 @@
  */
 import { FALSE, type Lit } from '../logic/cnf.js';
 import type { Pair } from '../logic/tristate.js';
-import { exprToString, isConst, orAll } from '../model/expr.js';
+import { conjuncts, exprToString, isConst, orAll } from '../model/expr.js';
 import type { KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { sourceLine } from './explain.js';
 import type { ConfigEntry, Session } from './session.js';
@@ -124,11 +124,6 @@ function selectCheck(session: Session, select: ReverseDependency): SelectCheck |
 function screenedOut(select: ReverseDependency): boolean {
   const have = new Set(conjuncts(select.condition).map(exprToString));
   return select.target.definitions.some((d) => conjuncts(d.dependency).every((c) => have.has(exprToString(c))));
-}
-
-function conjuncts(e: ModelExpr): ModelExpr[] {
-  if (e.kind === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  return isConst(e, 'y') ? [] : [e];
 }
 
 function finding(session: Session, check: SelectCheck, witness: ConfigEntry[]): AuditFinding {

@@ -46,6 +46,12 @@ export function orAll(exprs: ModelExpr[]): ModelExpr {
   return exprs.reduce(or, FALSE);
 }
 
+/** The operands of a chain of `&&`, constant y left out. */
+export function conjuncts(e: ModelExpr): ModelExpr[] {
+  if (e.kind === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  return isConst(e, 'y') ? [] : [e];
+}
+
 /** Calls `visit` on every leaf, comparison operands included. */
 export function forEachLeaf(e: ModelExpr, visit: (leaf: Leaf) => void): void {
   switch (e.kind) {
