@@ -1,12 +1,14 @@
 /**
- * bench: kconfsat's stages (scripts/bench-stages.ts) on Linux 6.1 x86_64, each
- * in fresh processes, against their targets; and, in the same run, the tools
- * it replaces: the kernel's conf (`--allnoconfig`, shell calls included) and
- * Kconfiglib loading the same tree.
+ * bench: kconfsat's stages (scripts/bench-stages.ts) on Linux 6.1, x86_64 and
+ * i386, each in fresh processes, against their targets; and, in the same
+ * run on the same tree and arch, the tools it replaces: the kernel's conf
+ * (`--allnoconfig`, shell calls included) and Kconfiglib loading the tree.
+ * Every measurement records the peak memory of its process (GNU time).
+ * Prints a table with the ratios kconfsat/reference and writes it all as JSON.
  *
  * Environment: KCONFSAT_LINUX_61 (tree; default: scripts/fetch-corpus linux-6.1),
  * KCONFSAT_CONF_61 (conf binary; default: scripts/build-conf TREE).
- * Exit status 1 when a stage misses its target, 2 on bad usage.
+ * Exit status 1 when a target is missed, 2 on bad usage.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,30 +19,43 @@ import { STAGES, type Stage } from './bench-stages.js';
 import { corpusEnvironment, fetchCorpus, readManifest, repo } from './corpora.js';
 import { scriptOptions } from './options.js';
 
-const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json]
-  --runs N   processes per measurement, the median is reported (default 5)
-  --json     print the results as JSON instead of a table
+const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
+  --runs N      processes per measurement, the median is reported (default 5)
+  --json FILE   where the results go as JSON (default bench-results.json)
 `;
 
 const CORPUS = 'linux-6.1';
-const ARCH = 'x86_64';
+const ARCHES = ['x86_64', 'i386'];
 /** Debian's python3-kconfiglib lives in the system interpreter, not whatever python3 is first on PATH. */
 const PYTHON = '/usr/bin/python3';
+/** kconfsat's side of the comparison with the references: the two stages that turn a tree into a loaded formula. */
+const PARSE_ENCODE = ['parse+resolve', 'encode+solver load'];
 
 interface Measurement {
   name: string;
-  unit: string;
+  arch: string;
+  /** Seconds per run. */
   runs: number[];
   median: number;
+  /** The highest peak resident memory of the runs' processes, in MB. */
+  peakMB: number;
 }
 
 interface StageResult extends Measurement {
   target: number;
+  peakTargetMB?: number;
   met: boolean;
 }
 
 /** A reference tool; `skipped` says why it could not run here. */
-type ReferenceResult = Measurement | { name: string; skipped: string };
+type ReferenceResult = Measurement | { name: string; arch: string; skipped: string };
+
+interface Ratio {
+  arch: string;
+  reference: string;
+  /** kconfsat's parse+resolve plus encode+solver load medians over the reference's median: below 1 is faster. */
+  ratio: number;
+}
 
 interface Command {
   file: string;
@@ -55,47 +70,54 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function measure(name: string, unit: string, runs: number, once: () => number): Measurement {
-  const values = Array.from({ length: runs }, once);
-  return { name, unit, runs: values, median: median(values) };
+/**
+ * Runs a command under GNU time: its peak memory (children included: wait4
+ * reports the largest of the process and its reaped descendants) comes on the
+ * last line of stderr, after the command's own. Returns stdout, seconds of
+ * wall time (process start and exit included) and the peak in MB.
+ */
+function timed(command: Command): { stdout: string; seconds: number; peakMB: number } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', command.file, ...command.args], { cwd: command.cwd, env: command.env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.error) throw r.error;
+  const lines = r.stderr.trimEnd().split('\n');
+  const kib = Number(lines.pop());
+  if (r.status !== 0) throw new Error(`${path.basename(command.file)} failed: ${lines.pop() ?? `exit status ${r.status}`}`);
+  if (!Number.isFinite(kib)) throw new Error(`/usr/bin/time gave no peak memory: ${r.stderr}`);
+  return { stdout: r.stdout, seconds, peakMB: kib / 1024 };
+}
+
+function measure(name: string, arch: string, runs: number, once: () => { seconds: number; peakMB: number }): Measurement {
+  const results = Array.from({ length: runs }, once);
+  const seconds = results.map((r) => r.seconds);
+  return { name, arch, runs: seconds, median: median(seconds), peakMB: Math.max(...results.map((r) => r.peakMB)) };
 }
 
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-worker.js');
 
-function runStage(stage: Stage, tree: string, runs: number): StageResult {
-  const m = measure(stage.name, stage.unit, runs, () => {
-    const out = execFileSync(process.execPath, [worker, stage.name, tree, ARCH], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return (JSON.parse(out.trim().split('\n').pop()!) as { value: number }).value;
+function runStage(stage: Stage, tree: string, arch: string, runs: number): StageResult {
+  const m = measure(stage.name, arch, runs, () => {
+    const r = timed({ file: process.execPath, args: [worker, stage.name, tree, arch], cwd: process.cwd(), env: { ...process.env } as Record<string, string> });
+    return { seconds: (JSON.parse(r.stdout.trim().split('\n').pop()!) as { value: number }).value, peakMB: r.peakMB };
   });
-  return { ...m, target: stage.target, met: m.median <= stage.target };
+  const met = m.median <= stage.target && (stage.peakTargetMB === undefined || m.peakMB <= stage.peakTargetMB);
+  return { ...m, target: stage.target, ...(stage.peakTargetMB !== undefined ? { peakTargetMB: stage.peakTargetMB } : {}), met };
 }
 
-/** Wall time of a command, process start and exit included; throws with its stderr when it fails. */
-function wallSeconds(command: Command): number {
-  const t0 = performance.now();
-  const result = spawnSync(command.file, command.args, { cwd: command.cwd, env: command.env, encoding: 'utf8' });
-  const elapsed = (performance.now() - t0) / 1000;
-  if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${path.basename(command.file)} failed: ${result.stderr.trim().split('\n').pop()}`);
-  return elapsed;
-}
-
-function runReference(name: string, runs: number, command: () => Command): ReferenceResult {
+function runReference(name: string, arch: string, runs: number, command: () => Command): ReferenceResult {
   try {
     const c = command();
-    return measure(name, 's', runs, () => wallSeconds(c));
+    return measure(name, arch, runs, () => timed(c));
   } catch (e) {
-    return { name, skipped: (e as Error).message };
+    return { name, arch, skipped: (e as Error).message };
   }
 }
 
 function main(): void {
   const values = scriptOptions('bench', USAGE, {
     runs: { type: 'string', default: '5' },
-    json: { type: 'boolean', default: false },
+    json: { type: 'string', default: 'bench-results.json' },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not '${values.runs}'`);
@@ -103,71 +125,87 @@ function main(): void {
   const corpus = readManifest().find((c) => c.name === CORPUS);
   if (!corpus) fail(`no ${CORPUS} in the manifest`);
   const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? fetchCorpus(corpus));
-  // conf and Kconfiglib get what the kernel's Makefile exports, and nothing of the caller's shell.
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LC_ALL: 'C', ...corpusEnvironment(corpus, tree, ARCH) };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
   try {
-    const stages = STAGES.map((stage) => {
-      process.stderr.write(`bench: ${stage.name} ...\n`);
-      return runStage(stage, tree, Math.min(runs, stage.maxRuns ?? runs));
-    });
+    const stages = STAGES.flatMap((stage) =>
+      (stage.perArch ? ARCHES : [ARCHES[0]!]).map((arch) => {
+        process.stderr.write(`bench: ${stage.name} (${arch}) ...\n`);
+        return runStage(stage, tree, arch, Math.min(runs, stage.maxRuns ?? runs));
+      }),
+    );
     process.stderr.write('bench: references ...\n');
-    const references = [
-      runReference('conf --allnoconfig', runs, () => {
-        const conf = process.env.KCONFSAT_CONF_61 ?? execFileSync('bash', [path.join(repo, 'scripts/build-conf'), tree], { encoding: 'utf8' }).trim();
-        // conf's side files (auto.conf, autoconf.h, ...) go to the scratch directory so the tree stays clean.
-        const side = {
-          KCONFIG_CONFIG: path.join(scratch, 'allno.config'),
-          KCONFIG_AUTOCONFIG: path.join(scratch, 'auto.conf'),
-          KCONFIG_AUTOHEADER: path.join(scratch, 'autoconf.h'),
-          KCONFIG_RUSTCCFG: path.join(scratch, 'rustc_cfg'),
-        };
-        return { file: conf, args: ['--allnoconfig', 'Kconfig'], cwd: tree, env: { ...env, ...side } };
-      }),
-      runReference('Kconfiglib load', runs, () => {
-        if (spawnSync(PYTHON, ['-c', 'import kconfiglib']).status !== 0) {
-          throw new Error(`${PYTHON} cannot import kconfiglib (apt-get install python3-kconfiglib)`);
-        }
-        // scripts/kconfiglib-symbols.py's Kconfig subclass reads Linux 6.x's `modules` line, which Kconfiglib 14.1 rejects.
-        const load = [
-          'import importlib.util',
-          `spec = importlib.util.spec_from_file_location("ks", ${JSON.stringify(path.join(repo, 'scripts/kconfiglib-symbols.py'))})`,
-          'ks = importlib.util.module_from_spec(spec)',
-          'spec.loader.exec_module(ks)',
-          'ks.Kconfig("Kconfig", warn_to_stderr=False)',
-        ].join('\n');
-        return { file: PYTHON, args: ['-c', load], cwd: tree, env };
-      }),
-    ];
-    report(stages, references, values.json);
-    process.exitCode = stages.every((s) => s.met) ? 0 : 1;
+    const conf = (): string => process.env.KCONFSAT_CONF_61 ?? execFileSync('bash', [path.join(repo, 'scripts/build-conf'), tree], { encoding: 'utf8' }).trim();
+    const references = ARCHES.flatMap((arch) => {
+      // conf and Kconfiglib get what the kernel's Makefile exports for this arch, and nothing of the caller's shell.
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LC_ALL: 'C', ...corpusEnvironment(corpus, tree, arch) };
+      return [
+        runReference('conf --allnoconfig', arch, runs, () => {
+          // conf's side files (auto.conf, autoconf.h, ...) go to the scratch directory so the tree stays clean.
+          const side = {
+            KCONFIG_CONFIG: path.join(scratch, 'allno.config'),
+            KCONFIG_AUTOCONFIG: path.join(scratch, 'auto.conf'),
+            KCONFIG_AUTOHEADER: path.join(scratch, 'autoconf.h'),
+            KCONFIG_RUSTCCFG: path.join(scratch, 'rustc_cfg'),
+          };
+          return { file: conf(), args: ['--allnoconfig', 'Kconfig'], cwd: tree, env: { ...env, ...side } };
+        }),
+        runReference('Kconfiglib load', arch, runs, () => {
+          if (spawnSync(PYTHON, ['-c', 'import kconfiglib']).status !== 0) {
+            throw new Error(`${PYTHON} cannot import kconfiglib (apt-get install python3-kconfiglib)`);
+          }
+          // scripts/kconfiglib-symbols.py's Kconfig subclass reads Linux 6.x's `modules` line, which Kconfiglib 14.1 rejects.
+          const load = [
+            'import importlib.util',
+            `spec = importlib.util.spec_from_file_location("ks", ${JSON.stringify(path.join(repo, 'scripts/kconfiglib-symbols.py'))})`,
+            'ks = importlib.util.module_from_spec(spec)',
+            'spec.loader.exec_module(ks)',
+            'ks.Kconfig("Kconfig", warn_to_stderr=False)',
+          ].join('\n');
+          return { file: PYTHON, args: ['-c', load], cwd: tree, env };
+        }),
+      ];
+    });
+    const ratios = parseEncodeRatios(stages, references);
+    const result = { corpus: CORPUS, tree, arches: ARCHES, runs, machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, stages, references, ratios };
+    fs.writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(table(stages, references, ratios, runs));
+    process.stderr.write(`bench: wrote ${values.json}\n`);
+    process.exitCode = stages.every((s) => s.met) && ratios.every((r) => r.ratio < 1) ? 0 : 1;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function report(stages: StageResult[], references: ReferenceResult[], json: boolean): void {
-  const parse = stages.find((s) => s.name === 'parse+resolve')!;
-  const ratios: Record<string, number> = {};
-  for (const r of references) if ('median' in r) ratios[`parse+resolve / ${r.name}`] = parse.median / r.median;
-  if (json) {
-    process.stdout.write(JSON.stringify({ corpus: CORPUS, arch: ARCH, stages, references, ratios }, null, 2) + '\n');
-    return;
-  }
-  const num = (v: number, unit: string): string => (unit === 's' ? `${v.toFixed(3)} s` : `${v.toFixed(0)} ${unit}`);
-  const rows: string[][] = [['stage', 'median', 'target', 'met', 'runs']];
-  for (const s of stages) {
-    rows.push([s.name, num(s.median, s.unit), num(s.target, s.unit), s.met ? 'yes' : 'NO', s.runs.map((v) => num(v, s.unit)).join(', ')]);
+function parseEncodeRatios(stages: StageResult[], references: ReferenceResult[]): Ratio[] {
+  return references.flatMap((r) => {
+    if (!('median' in r)) return [];
+    const ours = PARSE_ENCODE.map((name) => stages.find((s) => s.name === name && s.arch === r.arch)!.median);
+    return [{ arch: r.arch, reference: r.name, ratio: (ours[0]! + ours[1]!) / r.median }];
+  });
+}
+
+function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], runs: number): string {
+  const s = (v: number): string => `${v.toFixed(3)} s`;
+  const mb = (v: number): string => `${v.toFixed(0)} MB`;
+  const rows: string[][] = [['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs']];
+  for (const r of stages) {
+    const target = `${s(r.target)}${r.peakTargetMB !== undefined ? `, ${mb(r.peakTargetMB)}` : ''}`;
+    rows.push([r.name, r.arch, s(r.median), target, mb(r.peakMB), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')]);
   }
   for (const r of references) {
-    rows.push('median' in r ? [`(ref) ${r.name}`, num(r.median, r.unit), '', '', r.runs.map((v) => num(v, r.unit)).join(', ')] : [`(ref) ${r.name}`, 'skipped', '', '', r.skipped]);
+    rows.push('median' in r ? [`(ref) ${r.name}`, r.arch, s(r.median), '', mb(r.peakMB), '', r.runs.map(s).join(', ')] : [`(ref) ${r.name}`, r.arch, 'skipped', '', '', '', r.skipped]);
   }
+  for (const r of ratios) rows.push([`ratio parse+encode / ${r.reference}`, r.arch, r.ratio.toFixed(2), '< 1', '', r.ratio < 1 ? 'yes' : 'NO', '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const out = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  out.push('', `${CORPUS} ${ARCH}, median of ${parse.runs.length} fresh processes each`);
-  for (const [name, ratio] of Object.entries(ratios)) out.push(`${name}: ${ratio.toFixed(2)}`);
-  process.stdout.write(out.join('\n') + '\n');
+  out.push(
+    '',
+    `${CORPUS}, median of ${runs} fresh processes each (fewer where a stage caps its runs); peak = highest resident memory of a run's processes.`,
+    'parse+encode = the parse+resolve and encode+solver load medians (in-process); the references are whole-process wall times.',
+    `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`,
+  );
+  return `${out.join('\n')}\n`;
 }
 
 function fail(message: string): never {
