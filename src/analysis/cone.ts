@@ -3,7 +3,7 @@
  * affect their values, nearest first (breadth-first over the dependency graph).
  */
 import { symbolsOf } from '../model/expr.js';
-import type { KSymbol, ModelExpr } from '../model/types.js';
+import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 
 /** The symbols one constraint step away from `sym`: what its value is computed from. */
 export function influences(sym: KSymbol): KSymbol[] {
@@ -30,10 +30,34 @@ export function influences(sym: KSymbol): KSymbol[] {
 }
 
 export function cone(roots: Iterable<KSymbol>, limit = Infinity): KSymbol[] {
+  return breadthFirst(roots, influences, limit);
+}
+
+/** The symbols whose values can depend on the roots' (the cone read backwards), nearest first. */
+export function dependents(model: KconfigModel, roots: Iterable<KSymbol>, limit = Infinity): KSymbol[] {
+  let reverse = reverseInfluences.get(model);
+  if (!reverse) {
+    reverse = new Map();
+    for (const sym of model.symbols) {
+      for (const from of influences(sym)) {
+        let list = reverse.get(from);
+        if (!list) reverse.set(from, (list = []));
+        list.push(sym);
+      }
+    }
+    reverseInfluences.set(model, reverse);
+  }
+  const edges = reverse;
+  return breadthFirst(roots, (sym) => edges.get(sym) ?? [], limit);
+}
+
+const reverseInfluences = new WeakMap<KconfigModel, Map<KSymbol, KSymbol[]>>();
+
+function breadthFirst(roots: Iterable<KSymbol>, neighbours: (sym: KSymbol) => KSymbol[], limit: number): KSymbol[] {
   const seen = new Set<KSymbol>(roots);
   const order = [...seen];
   for (let i = 0; i < order.length && order.length < limit; i++) {
-    for (const next of influences(order[i]!)) {
+    for (const next of neighbours(order[i]!)) {
       if (!seen.has(next)) {
         seen.add(next);
         order.push(next);

@@ -2,6 +2,7 @@
  * Which values a symbol can take in some valid configuration: n/m/y for
  * bool/tristate, the candidate values for int/hex/string.
  */
+import type { Lit } from '../logic/cnf.js';
 import { OTHER_STRING } from '../logic/domains.js';
 import type { KSymbol } from '../model/types.js';
 import type { Session } from './session.js';
@@ -22,19 +23,40 @@ export interface PossibleValues {
 export function possibleValues(session: Session, sym: KSymbol): PossibleValues {
   const out: PossibleValues = { symbol: sym.name, type: sym.type, values: [], otherStrings: false };
   if (session.arch) out.arch = session.arch;
-  const candidates = session.encoding.pairOf(sym)
-    ? sym.type === 'tristate' ? ['n', 'm', 'y'] : ['n', 'y']
-    : session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).values : [];
-  const reached = new Set<string>();
-  // One unconstrained model settles one candidate for free.
-  if (session.solve() === 'sat') reached.add(session.valueOf(sym)!);
-  for (const value of candidates) {
-    if (!reached.has(value) && session.solve(session.valueLiterals(sym, value)) === 'sat') reached.add(value);
-  }
-  for (const value of candidates) {
+  const reached = reachableValues(session, [sym]).get(sym)!;
+  for (const value of candidateValues(session, sym)) {
     if (!reached.has(value)) continue;
     if (value === OTHER_STRING) out.otherStrings = true;
     else out.values.push(value);
   }
   return out;
+}
+
+/** The values a symbol's literals can say: n/m/y, or the int/hex/string candidates. */
+function candidateValues(session: Session, sym: KSymbol): string[] {
+  if (session.encoding.pairOf(sym)) return sym.type === 'tristate' ? ['n', 'm', 'y'] : ['n', 'y'];
+  return session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).values : [];
+}
+
+/**
+ * The reachable values of several symbols at once: every model found counts
+ * for all of them, so most values need no solve of their own. Only
+ * configurations where the `within` literals hold count.
+ */
+export function reachableValues(session: Session, symbols: readonly KSymbol[], within: readonly Lit[] = []): Map<KSymbol, Set<string>> {
+  const reached = new Map(symbols.map((s) => [s, new Set<string>()]));
+  const record = (): void => {
+    for (const [sym, values] of reached) {
+      const v = session.valueOf(sym);
+      if (v !== undefined) values.add(v);
+    }
+  };
+  if (session.solve(within) !== 'sat') return reached;
+  record();
+  for (const [sym, values] of reached) {
+    for (const value of candidateValues(session, sym)) {
+      if (!values.has(value) && session.solve([...within, ...session.valueLiterals(sym, value)]) === 'sat') record();
+    }
+  }
+  return reached;
 }

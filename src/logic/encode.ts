@@ -75,6 +75,22 @@ export class Encoding {
     return this.values.get(node);
   }
 
+  /** Prompt visibility as conf's sym_calc_visibility computes it (m promoted where m counts as y). */
+  promptVisibility(sym: KSymbol): Pair {
+    return this.visibility(sym);
+  }
+
+  /**
+   * The value conf gives a visible bool/tristate symbol (not a choice member)
+   * whose .config entry reads `input`: max(min(input, vis), rev), with m
+   * promoted where m counts as y. Diagnoses compare it with a model's value to
+   * tell a change the user must make from one that follows from others.
+   */
+  userValue(sym: KSymbol, input: Pair): Pair {
+    const rev = this.sum(this.reverseTerms(sym, 'selectedBy'));
+    return this.logic.promote(this.logic.max(this.logic.min(input, this.visibility(sym)), rev), this.boolLike(sym));
+  }
+
   /** The tristate value of an expression as a pair of literals. */
   expr(e: ModelExpr, subst?: Substitution): Pair {
     if (!subst) {

@@ -7,6 +7,7 @@ import { KconfsatError } from '../errors.js';
 import { MacroExpander, type MacroDiagnostic } from '../macro/expander.js';
 import type { ParsedTree } from '../parse/ast.js';
 import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
+import { OverlaySourceFiles } from '../parse/overlay.js';
 import { parseKconfig } from '../parse/parser.js';
 import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
 import { buildModel } from './build.js';
@@ -32,6 +33,8 @@ export interface LoadOptions {
    * BusyBox and toybox warn and go on. Default 'error'.
    */
   recursiveDependencies?: 'error' | 'warn';
+  /** Texts used instead of these files (names relative to the root): a tree edited in memory. */
+  overrides?: Record<string, string>;
 }
 
 export interface LoadedTree {
@@ -54,7 +57,8 @@ export function openTree(tree: string | SourceFiles, allowOutsideRoot = false): 
 }
 
 export function loadKconfig(options: LoadOptions): LoadedTree {
-  const files = openTree(options.tree, options.allowOutsideRoot);
+  const disk = openTree(options.tree, options.allowOutsideRoot);
+  const files = options.overrides ? new OverlaySourceFiles(disk, options.overrides) : disk;
   const rootFile = options.rootFile ?? 'Kconfig';
   let env: Record<string, string> = {};
   if (options.arch !== undefined) {

@@ -1,0 +1,283 @@
+/**
+ * Verified repairs for unmet-dependency findings. Every candidate edit
+ * (repair.ts) is applied to the tree in memory and checked by solving again
+ * on every verification arch: the finding must be gone, the audit must find
+ * nothing it did not find before, and conf must still accept the tree (a
+ * `depends on` that closes a dependency cycle is rejected at load, as conf
+ * rejects it). Verified candidates are ranked by their semantic impact: the
+ * symbols near the edit whose reachable values change, on which arches, and
+ * whether the selectee can now be off while its selector is on (the select's
+ * guarantee, which the selector's code usually relies on). Smallest impact
+ * first, then the smaller textual edit.
+ *
+ * An arch where the selector can never be on needs no re-check: each edit
+ * only restricts the selector or acts through it, so a selector that stays n
+ * leaves every valid configuration of that arch as it was.
+ */
+import { KconfsatError } from '../errors.js';
+import { applyEdit, editSize, unifiedDiff, type SourceEdit } from '../io/patch.js';
+import type { Lit } from '../logic/cnf.js';
+import { exprToString } from '../model/expr.js';
+import { openTree, type LoadOptions } from '../model/load.js';
+import type { KSymbol, ReverseDependency } from '../model/types.js';
+import { audit, directDependency, type AuditFinding } from './audit.js';
+import { auditArches, groupFindings, type AuditGroup } from './audit-arches.js';
+import { cone, dependents } from './cone.js';
+import { holds, resolveExpression } from './query.js';
+import { repairCandidates, type RepairCandidate, type SkippedRepair } from './repair.js';
+import { Session } from './session.js';
+import { reachableValues } from './values.js';
+
+export interface FixOptions {
+  /** Load options shared by every arch (tree, environment, ...); `arch` is ignored. */
+  load: LoadOptions;
+  /** Arches whose findings are repaired ([undefined] for a tree without arches). */
+  arches: (string | undefined)[];
+  /** Arches every candidate is verified on (default: `arches`). */
+  verifyArches?: (string | undefined)[];
+  /** Only the findings these select (`SELECTOR:SELECTEE`). */
+  only?: string[];
+  /** Arches audited at once for the baseline (worker threads). */
+  jobs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** A change of what some symbol can be, on one arch. */
+export interface ImpactEntry {
+  arch?: string;
+  symbol: string;
+  /** Values reachable before the edit and not after. */
+  lost: string[];
+  gained: string[];
+  /** Set when the selectee can now be n while its selector is on. */
+  guaranteeLost?: string;
+}
+
+export interface VerifiedRepair extends RepairCandidate {
+  verified: boolean;
+  /** Why the candidate failed verification. */
+  rejected?: string;
+  /** Arches the candidate was checked on (those where the selector can be on). */
+  checkedOn: string[];
+  impact: ImpactEntry[];
+  /** Changed (arch, symbol, value) facts plus lost guarantees: the ranking key. */
+  impactScore: number;
+  /** Characters removed and added. */
+  size: number;
+  /** Unified diff against the original file. */
+  patch: string;
+}
+
+export interface FixResult {
+  finding: AuditGroup;
+  /** Verified ones first, best first; then the rejected ones. */
+  candidates: VerifiedRepair[];
+  skipped: SkippedRepair[];
+  ms: number;
+}
+
+export interface FixReport {
+  verifyArches: string[];
+  baselineMs: number;
+  results: FixResult[];
+}
+
+/** How far around the edit reachable values are compared. */
+const IMPACT_NEIGHBOURS = 64;
+
+/** One finding on one arch where its selector can be on, with what to compare against. */
+interface LiveArch {
+  arch: string | undefined;
+  /** The select's written condition as Kconfig text ('y' when it has none). */
+  condition: string;
+  symbols: string[];
+  before: Map<string, Set<string>>;
+}
+
+export async function fix(options: FixOptions): Promise<FixReport> {
+  const verifyArches = options.verifyArches ?? options.arches;
+  const progress = options.onProgress ?? (() => undefined);
+  const t0 = performance.now();
+  progress(`auditing ${verifyArches.length} arch(es) for the baseline`);
+  const baseline = await auditArches(
+    verifyArches.map((arch) => sessionOptions(options.load, arch)),
+    options.jobs ? { jobs: options.jobs } : {},
+  );
+  const known = new Map(verifyArches.map((arch, i) => [arch, new Set(baseline[i]!.findings.map(findingKey))]));
+  const targets = new Set(options.arches);
+  const groups = groupFindings(baseline.flatMap((r, i) => (targets.has(verifyArches[i]) ? r.findings : []))).filter(
+    (g) => !options.only || options.only.includes(`${g.selector}:${g.selectee}`),
+  );
+  const baselineMs = performance.now() - t0;
+
+  // One pass over the arches collects, per finding, where its selector can be on and what is reachable there.
+  const live = new Map<AuditGroup, LiveArch[]>(groups.map((g) => [g, []]));
+  const proposals = new Map<AuditGroup, ReturnType<typeof repairCandidates>>();
+  for (const arch of verifyArches) {
+    progress(`reachable values before the edits${arch ? ` on ${arch}` : ''}`);
+    const session = Session.open(sessionOptions(options.load, arch));
+    for (const g of groups) {
+      const select = findSelect(session, g);
+      if (!select) continue;
+      if (!proposals.has(g)) proposals.set(g, repairCandidates(session.loaded.files, select));
+      const selector = session.encoding.pairOf(select.selector);
+      if (!selector || session.solve([selector.m]) !== 'sat') continue;
+      const symbols = impactSymbols(session, select);
+      const before = reachable(session, symbols, g.selectee);
+      const condition = select.writtenCondition ? exprToString(select.writtenCondition) : 'y';
+      live.get(g)!.push({ arch, condition, symbols: symbols.map((s) => s.name), before });
+    }
+  }
+
+  const results: FixResult[] = [];
+  for (const g of groups) {
+    const t1 = performance.now();
+    const { candidates, skipped } = proposals.get(g) ?? { candidates: [], skipped: [] };
+    const verified = candidates.map((c) => {
+      progress(`${g.selector} -> ${g.selectee}: trying ${c.kind}`);
+      return verify(options.load, g, c, live.get(g)!, known);
+    });
+    verified.sort((a, b) => Number(b.verified) - Number(a.verified) || a.impactScore - b.impactScore || a.size - b.size);
+    results.push({ finding: g, candidates: verified, skipped, ms: Math.round(performance.now() - t1) });
+  }
+  return { verifyArches: verifyArches.filter((a): a is string => a !== undefined), baselineMs: Math.round(baselineMs), results };
+}
+
+function sessionOptions(load: LoadOptions, arch: string | undefined): LoadOptions {
+  const out: LoadOptions = { ...load };
+  delete out.arch;
+  if (arch !== undefined) out.arch = arch;
+  return out;
+}
+
+function findingKey(f: Pick<AuditFinding, 'selector' | 'selectee' | 'loc'>): string {
+  return `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.loc.line}`;
+}
+
+function findSelect(session: Session, g: AuditGroup): ReverseDependency | undefined {
+  return session.model.byName
+    .get(g.selector)
+    ?.selects.find((r) => r.target.name === g.selectee && r.loc.file === g.loc.file && r.loc.line === g.loc.line);
+}
+
+/** The selector, the selectee and their nearest neighbours both ways: where an edit's effect shows. */
+function impactSymbols(session: Session, select: ReverseDependency): KSymbol[] {
+  const roots = [select.selector, select.target];
+  const near = new Set([...cone(roots, IMPACT_NEIGHBOURS), ...dependents(session.model, roots, IMPACT_NEIGHBOURS)]);
+  return [...near].filter((s) => s.definitions.length > 0 && !s.choiceInfo);
+}
+
+function byName(values: Map<KSymbol, Set<string>>): Map<string, Set<string>> {
+  return new Map([...values].map(([sym, set]) => [sym.name, set]));
+}
+
+function verify(
+  load: LoadOptions,
+  g: AuditGroup,
+  candidate: RepairCandidate,
+  live: LiveArch[],
+  known: Map<string | undefined, Set<string>>,
+): VerifiedRepair {
+  const original = readOriginal(load, candidate.edit);
+  const out: VerifiedRepair = {
+    ...candidate,
+    verified: true,
+    checkedOn: [],
+    impact: [],
+    impactScore: 0,
+    size: editSize(original, candidate.edit),
+    patch: unifiedDiff(original, candidate.edit),
+  };
+  const overrides = { ...load.overrides, [candidate.edit.file]: applyEdit(original, candidate.edit) };
+  for (const { arch, condition, symbols, before } of live) {
+    const where = arch ? ` on ${arch}` : '';
+    let session: Session;
+    try {
+      session = Session.open({ ...sessionOptions(load, arch), overrides });
+    } catch (e) {
+      if (!(e instanceof KconfsatError)) throw e;
+      return reject(out, `the edited tree does not load${where}: ${e.format()}`);
+    }
+    if (arch !== undefined) out.checkedOn.push(arch);
+    const after = audit(session).findings.map((f) => ({ ...f, loc: { ...f.loc, line: originalLine(f.loc, candidate.edit) } }));
+    const stillThere = after.find((f) => findingKey(f) === findingKey(g));
+    if (stillThere) return reject(out, `the finding remains${where}`);
+    const fresh = after.filter((f) => !known.get(arch)!.has(findingKey(f)));
+    if (fresh.length > 0) {
+      return reject(out, `new finding${where}: ${fresh.map((f) => `${f.selector} selects ${f.selectee} at ${f.loc.file}:${f.loc.line}`).join('; ')}`);
+    }
+    out.impact.push(...valueChanges(session, symbols, before, arch, g.selectee));
+    const lost = guaranteeLost(session, g, condition);
+    if (lost) out.impact.push({ ...(arch !== undefined ? { arch } : {}), symbol: g.selectee, lost: [], gained: [], guaranteeLost: lost });
+  }
+  out.impactScore = out.impact.reduce((n, e) => n + e.lost.length + e.gained.length + (e.guaranteeLost ? 1 : 0), 0);
+  return out;
+}
+
+function readOriginal(load: LoadOptions, edit: SourceEdit): string {
+  const text = load.overrides?.[edit.file] ?? openTree(load.tree, load.allowOutsideRoot).read(edit.file);
+  if (text === undefined) throw new KconfsatError('io', `cannot read ${edit.file}`);
+  return text;
+}
+
+function reject(out: VerifiedRepair, reason: string): VerifiedRepair {
+  return { ...out, verified: false, rejected: reason };
+}
+
+/** A line number in the edited file, mapped back to the original (lines after the edit moved). */
+function originalLine(loc: { file: string; line: number }, edit: SourceEdit): number {
+  if (loc.file !== edit.file || loc.line < edit.line + edit.insert.length) return loc.line;
+  return loc.line - edit.insert.length + edit.deleteCount;
+}
+
+function valueChanges(
+  session: Session,
+  names: string[],
+  before: Map<string, Set<string>>,
+  arch: string | undefined,
+  selectee: string,
+): ImpactEntry[] {
+  const symbols = names.map((n) => session.model.byName.get(n)).filter((s): s is KSymbol => s !== undefined && s.definitions.length > 0);
+  const after = reachable(session, symbols, selectee);
+  const out: ImpactEntry[] = [];
+  for (const name of names) {
+    const was = before.get(name) ?? new Set<string>();
+    const now = after.get(name) ?? new Set<string>();
+    const lost = [...was].filter((v) => !now.has(v));
+    const gained = [...now].filter((v) => !was.has(v));
+    if (lost.length || gained.length) out.push({ ...(arch !== undefined ? { arch } : {}), symbol: name, lost, gained });
+  }
+  return out;
+}
+
+/**
+ * Reachable values by symbol name. The selectee's own values count only
+ * within its dependencies: those reachable only while a select forces it past
+ * them are the bug's states, which every fix removes.
+ */
+function reachable(session: Session, symbols: KSymbol[], selectee: string): Map<string, Set<string>> {
+  const others = symbols.filter((s) => s.name !== selectee);
+  const target = symbols.filter((s) => s.name === selectee);
+  return new Map([
+    ...byName(reachableValues(session, others)),
+    ...byName(reachableValues(session, target, withinDependencies(session, selectee))),
+  ]);
+}
+
+function withinDependencies(session: Session, selectee: string): Lit[] {
+  const sym = session.model.byName.get(selectee);
+  const value = sym && session.encoding.pairOf(sym);
+  if (!sym || !value) return [];
+  const cnf = session.encoding.cnf;
+  const dep = session.encoding.expr(directDependency(sym));
+  const withinM = cnf.or2(-value.m, dep.m);
+  // A bool's m counts as y on both sides.
+  return sym.type === 'bool' ? [withinM] : [withinM, cnf.or2(-value.y, dep.y)];
+}
+
+/** Whether the edited tree lets the selectee be n while the select's term (selector ∧ condition) is on. */
+function guaranteeLost(session: Session, g: AuditGroup, condition: string): string | undefined {
+  const on = (text: string): Lit => holds(session, resolveExpression(session, text));
+  if (session.solve([on(g.selector), on(condition), -on(g.selectee)]) !== 'sat') return undefined;
+  return `${g.selectee} can now be n while ${g.selector}${condition === 'y' ? '' : ` (with ${condition})`} is on`;
+}
