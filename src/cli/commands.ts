@@ -18,9 +18,9 @@ import { KconfsatError } from '../errors.js';
 import { auditCsv } from '../io/csv.js';
 import { writeDimacs } from '../io/dimacs.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
-import { writeFileAtomic } from '../io/files.js';
 import { auditSarif } from '../io/sarif.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, type GlobalOptions } from './context.js';
+import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
+import { writeStdout } from './output.js';
 import { ProgressLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
@@ -28,7 +28,7 @@ function formatFacts(facts: Fact[], indent = '  '): string[] {
   return facts.map((f) => `${indent}${`${f.loc.file}:${f.loc.line}`.padEnd(width)}  ${f.symbol}: ${f.text}`);
 }
 
-function formatExplanation(e: Explanation, indent: string): string[] {
+export function formatExplanation(e: Explanation, indent: string): string[] {
   return [`${indent}because (${e.symbols.join(', ')}):`, ...formatFacts(e.facts, `${indent}  `)];
 }
 
@@ -73,7 +73,7 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
-    if (witness) writeFileAtomic(opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
+    if (witness) writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
   }
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
@@ -150,8 +150,8 @@ export function runDimacs(opts: { out?: string }, g: GlobalOptions): number {
     `kconfsat formula for ${path.resolve(g.tree)}${s.arch ? ` ARCH=${s.arch}` : ''}`,
     'names: SYMBOL=y and SYMBOL>=m for bool/tristate, SYMBOL="value" for int/hex/string',
   ]);
-  if (opts.out) writeFileAtomic(opts.out, text);
-  else process.stdout.write(text);
+  if (opts.out) writeOutput(g, opts.out, text);
+  else writeStdout(text);
   return EXIT.yes;
 }
 
@@ -198,7 +198,7 @@ export function runSample(opts: { count: string; seed: string; outDir?: string }
   const note = hasFreeProbes(session, g);
   if (opts.outDir) {
     fs.mkdirSync(opts.outDir, { recursive: true });
-    samples.forEach((s, i) => writeFileAtomic(path.join(opts.outDir!, `config-${i + 1}`), writeDotConfig(s.config, dotConfigPrefix())));
+    writeOutputs(g, samples.map((s, i) => ({ file: path.join(opts.outDir!, `config-${i + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) })));
   }
   if (g.json) printJson(samples.map((s) => ({ choices: s.choices, config: s.config })));
   else {
@@ -225,7 +225,7 @@ function positiveInteger(text: string, option: string): number {
 }
 
 /** A .config file, read with the kernel's CONFIG_ prefix override. */
-function readConfig(file: string): DotConfig {
+export function readConfig(file: string): DotConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -293,11 +293,11 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
   } finally {
     progress?.finish();
   }
-  const witnessFiles = opts.outDir ? writeWitnesses(opts.outDir, findings) : new Map<AuditFinding, string>();
+  const witnessFiles = opts.outDir ? writeWitnesses(g, opts.outDir, findings) : new Map<AuditFinding, string>();
   const groups = groupFindings(findings);
   const confirmed = conf ? { confirmed: findings.filter((f) => 'confirmed' in f && f.confirmed).length, total: findings.length } : undefined;
-  if (opts.sarif) writeFileAtomic(opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
-  if (opts.csv) writeFileAtomic(opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
+  if (opts.sarif) writeOutput(g, opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
+  if (opts.csv) writeOutput(g, opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
   const summaries = reports.map(({ findings: found, ...rest }) => ({
     ...rest,
     findings: found.length,
@@ -331,13 +331,9 @@ function formatGroup(g: AuditGroup, showArches: boolean): string {
 }
 
 /** One witness .config per (arch, finding): ARCH-SELECTOR-SELECTEE-LINE.config. */
-function writeWitnesses(dir: string, findings: AuditFinding[]): Map<AuditFinding, string> {
+function writeWitnesses(g: GlobalOptions, dir: string, findings: AuditFinding[]): Map<AuditFinding, string> {
   fs.mkdirSync(dir, { recursive: true });
-  const files = new Map<AuditFinding, string>();
-  for (const f of findings) {
-    const file = path.join(dir, `${f.arch ? `${f.arch}-` : ''}${f.selector}-${f.selectee}-${f.loc.line}.config`);
-    writeFileAtomic(file, writeDotConfig(f.witness, dotConfigPrefix()));
-    files.set(f, file);
-  }
+  const files = new Map(findings.map((f) => [f, path.join(dir, `${f.arch ? `${f.arch}-` : ''}${f.selector}-${f.selectee}-${f.loc.line}.config`)]));
+  writeOutputs(g, findings.map((f) => ({ file: files.get(f)!, content: writeDotConfig(f.witness, dotConfigPrefix()) })));
   return files;
 }

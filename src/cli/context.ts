@@ -6,6 +6,7 @@ import { Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree, type LoadOptions } from '../model/load.js';
+import { writeOutputFiles, writeStdout } from './output.js';
 
 export const EXIT = { yes: 0, no: 1, error: 2, timeout: 3, internal: 70 } as const;
 
@@ -15,7 +16,12 @@ export interface GlobalOptions {
   kconfig: string;
   env: string[];
   runShell: boolean;
+  allowOutsideTree: boolean;
   json: boolean;
+  /** Seconds; the command then runs on a worker that is stopped when they are up (deadline.ts). */
+  timeout?: number;
+  /** Output files may replace existing ones. */
+  force: boolean;
 }
 
 /** --arch, else $ARCH (commander fills that in), else $SRCARCH as the kernel's scripts/kconfig would see it. */
@@ -30,7 +36,7 @@ export function loadOptions(g: GlobalOptions, arch = defaultArch(g)): LoadOption
     if (eq <= 0) throw new KconfsatError('usage', `--env expects VAR=value, got '${pair}'`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell };
+  const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell, allowOutsideRoot: g.allowOutsideTree };
   if (arch !== undefined) options.arch = arch;
   if (!fs.existsSync(g.tree)) throw new KconfsatError('io', `tree not found: ${g.tree}`);
   return options;
@@ -55,9 +61,19 @@ export function dotConfigPrefix(): { prefix?: string } {
 }
 
 export function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  writeStdout(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export function printJson(value: unknown): void {
   print(JSON.stringify(value, null, 2));
+}
+
+/** An output file of a command: refused if it exists, unless --force. */
+export function writeOutput(g: GlobalOptions, file: string, content: string): void {
+  writeOutputFiles([{ file, content }], g.force);
+}
+
+/** A command's several output files: refused together, before the first is written, if one exists. */
+export function writeOutputs(g: GlobalOptions, files: { file: string; content: string }[]): void {
+  writeOutputFiles(files, g.force);
 }

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 /**
  * The kconfsat command line: a thin layer over the library. Exit codes:
- * 0 yes/found, 1 no/none, 2 usage or input error.
+ * 0 yes/found, 1 no/none, 2 usage or input error, 3 unknown (--timeout).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
+import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
+import { parseSeconds, runWithDeadline } from './deadline.js';
+import { writeStderr } from './output.js';
 
 export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
 
@@ -26,6 +30,9 @@ export function buildProgram(): Command {
     .option('--kconfig <file>', 'top-level Kconfig file, relative to the tree', 'Kconfig')
     .option('--env <VAR=value>', 'environment variable for the Kconfig macros (repeatable)', collectEnv, [])
     .option('--run-shell', 'run $(shell,...) on this host (off: toolchain results are free inputs)', false)
+    .option('--allow-outside-tree', "let 'source' read files outside the tree root (off: an error)", false)
+    .addOption(new Option('--timeout <seconds>', "stop the command after this long: 'unknown (timeout)', exit code 3").argParser(parseSeconds))
+    .option('--force', 'let output files (--out, --out-dir, ...) replace existing ones', false)
     .option('--json', 'machine-readable output', false)
     .showHelpAfterError()
     .exitOverride();
@@ -89,6 +96,25 @@ export function buildProgram(): Command {
     .action(async (opts: AuditCommandOptions) => exit(await runAudit(opts, globals(), readVersion())));
 
   program
+    .command('fix')
+    .description('verified Kconfig repairs for audit findings (select -> depends on, ...), ranked by impact; --patch-dir writes the best as patches')
+    .option('--finding <SELECTOR:SELECTEE>', 'only this finding (repeatable)', collectEnv, [])
+    .option('--verify-arch <list>', "arches each repair is verified on: comma list or 'all' (default: every arch of the tree)")
+    .option('--patch-dir <dir>', 'write the best verified repair of each finding as DIR/SELECTOR-SELECTEE-FILE-LINE.patch')
+    .option('--jobs <n>', 'arches audited in parallel for the baseline, on worker threads', '1')
+    .action(async (opts: FixCommandOptions) => exit(await runFix(opts, globals())));
+
+  program
+    .command('resolve')
+    .description('minimal sets of changes to a .config that make the WISHes hold in a valid configuration')
+    .argument('<wish...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y '!DEBUG_INFO'")
+    .option('--config <file>', 'the current .config (default $KCONFIG_CONFIG or .config)')
+    .option('--max <n>', 'diagnoses to list', '10')
+    .option('--max-changes <n>', 'largest diagnosis looked for', '12')
+    .option('--out-dir <dir>', 'write each resulting configuration as DIR/diagnosis-N.config')
+    .action((wishes: string[], opts: ResolveCommandOptions) => exit(runResolve(wishes, opts, globals())));
+
+  program
     .command('dimacs')
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')
@@ -114,10 +140,31 @@ export async function main(argv: string[]): Promise<void> {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
+  process.exitCode = await runCli(argv);
+}
+
+/** The command's answer, thrown past its action once a --timeout worker has given it. */
+class AnsweredOnWorker {
+  constructor(readonly exitCode: number) {}
+}
+
+/** Runs one command line and returns its exit code (on the main thread, or on deadline.ts's worker). */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  // With --timeout the main thread hands the whole command line to a worker instead of running the action.
+  if (isMainThread) {
+    program.hook('preAction', async (_, action) => {
+      const g = program.opts<GlobalOptions>();
+      if (g.timeout === undefined) return;
+      const context = { command: action.name(), args: action.args, json: g.json, ...(g.arch !== undefined ? { arch: g.arch } : {}) };
+      throw new AnsweredOnWorker(await runWithDeadline(argv, g.timeout, context));
+    });
+  }
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? EXIT.yes);
   } catch (e) {
-    process.exitCode = reportError(e);
+    return e instanceof AnsweredOnWorker ? e.exitCode : reportError(e);
   }
 }
 
@@ -127,10 +174,10 @@ export function reportError(e: unknown): number {
     return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.yes : EXIT.error;
   }
   if (e instanceof KconfsatError) {
-    process.stderr.write(`kconfsat: ${e.format()}\n`);
+    writeStderr(`kconfsat: ${e.format()}\n`);
     return EXIT.error;
   }
-  process.stderr.write(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  writeStderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
   return EXIT.internal;
 }
 

@@ -3,41 +3,26 @@
  * witnesses written with --out and checked with `check`, JSON output, and
  * one-line errors (exit 2, no stack trace) for every kind of bad input.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, expectOneLineError, MAIN, REPO, run } from './run.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = path.join(REPO, 'dist/src/cli/main.js');
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
 
 let tmp: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(MAIN)) {
-    const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-  }
+  ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-cli-'));
 });
 
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-function run(...args: string[]): SpawnSyncReturns<string> {
-  // The CLI takes --tree and --arch defaults from srctree and ARCH: keep the caller's out.
-  const env = { ...process.env };
-  delete env.srctree;
-  delete env.ARCH;
-  delete env.SRCARCH;
-  delete env.KCONFIG_CONFIG;
-  return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env, timeout: 60_000 });
-}
 
 /** Runs a command once and hands every later caller the same result. */
 function once<T>(f: () => T): () => T {
@@ -53,14 +38,6 @@ const witness = once(() => {
   const r = run('query', '--tree', FIXED, '--arch', 'x86_64', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
   return { r, out };
 });
-
-/** A one-line error: exit 2, exactly `line` on stderr, no stack trace, nothing on stdout. */
-function expectOneLineError(r: SpawnSyncReturns<string>, line: string): void {
-  expect(r.stderr).not.toContain('    at ');
-  expect(r.stderr).toBe(`${line}\n`);
-  expect(r.stdout).toBe('');
-  expect(r.status).toBe(2);
-}
 
 describe('demo', () => {
   it('exits 0 and answers buggy/fixed x i386/x86_64', () => {
