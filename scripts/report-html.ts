@@ -124,6 +124,18 @@ function table(rows: SweepRow[]): string {
     .join('')}</tbody></table>`;
 }
 
+/** Several sweeps (run apart, e.g. one corpus each) as one: their rows in order, their wall times summed. */
+export function mergeSweeps(results: SweepResult[]): SweepResult {
+  return {
+    started: results.map((r) => r.started).sort()[0]!,
+    wallMs: results.reduce((sum, r) => sum + r.wallMs, 0),
+    jobs: Math.max(...results.map((r) => r.jobs)),
+    confirm: results.some((r) => r.confirm),
+    rows: results.flatMap((r) => r.rows),
+    ...(results.length > 1 ? { sweeps: results.length } : {}),
+  };
+}
+
 export function renderReport(result: SweepResult): string {
   const failed = result.rows.filter((r) => r.error);
   const sections = families(result.rows).map((family) => {
@@ -131,7 +143,8 @@ export function renderReport(result: SweepResult): string {
     return `<h2>${escapeXml(family.corpora.join(' vs '))}</h2><div class="charts">${charts.join('\n')}</div>`;
   });
   const summary =
-    `${result.rows.length - failed.length} of ${result.rows.length} targets analysed, ${(result.wallMs / 1000).toFixed(1)} s wall, ` +
+    `${result.rows.length - failed.length} of ${result.rows.length} targets analysed, ${(result.wallMs / 1000).toFixed(1)} s wall` +
+    `${result.sweeps ? ` (sum of ${result.sweeps} sweeps)` : ''}, ` +
     `${result.jobs} worker thread${result.jobs === 1 ? '' : 's'}${result.confirm ? ', findings confirmed by conf' : ''}; started ${result.started}`;
   return [
     '<!DOCTYPE html>',

@@ -1,14 +1,15 @@
 /**
  * report: renders a sweep's JSON (scripts/sweep) as a self-contained HTML
- * page (scripts/report-html.ts).
- *   scripts/report sweep-results/sweep.json -o report.html
+ * page (scripts/report-html.ts); several files (sweeps run apart) become one
+ * page, so corpora swept on different days still share their charts.
+ *   scripts/report sweep-results/sweep.json [more.json...] -o report.html
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { renderReport } from './report-html.js';
+import { mergeSweeps, renderReport } from './report-html.js';
 import type { SweepResult } from './sweep-run.js';
 
-const USAGE = `usage: scripts/report SWEEP.json [-o FILE]
+const USAGE = `usage: scripts/report SWEEP.json... [-o FILE]
   -o, --out FILE   the HTML page (default report.html)
 `;
 
@@ -17,7 +18,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-// scriptOptions takes no positional arguments; this script's input is one.
+// scriptOptions takes no positional arguments; this script's inputs are.
 let parsed;
 try {
   parsed = parseArgs({ allowPositionals: true, options: { out: { type: 'string', short: 'o', default: 'report.html' }, help: { type: 'boolean', short: 'h' } } });
@@ -28,15 +29,17 @@ if (parsed.values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-const [input, ...extra] = parsed.positionals;
-if (input === undefined || extra.length > 0) fail(`one sweep JSON file expected\n${USAGE}`);
-const out = parsed.values.out;
-let result: SweepResult;
-try {
-  result = JSON.parse(fs.readFileSync(input, 'utf8')) as SweepResult;
-} catch (e) {
-  fail(`${input}: ${(e as Error).message}`);
-}
-if (!Array.isArray(result.rows)) fail(`${input}: not a sweep result (no rows)`);
-fs.writeFileSync(out, renderReport(result));
-process.stderr.write(`report: wrote ${out} (${result.rows.length} rows)\n`);
+if (parsed.positionals.length === 0) fail(`a sweep JSON file expected\n${USAGE}`);
+const results = parsed.positionals.map((input): SweepResult => {
+  let result: SweepResult;
+  try {
+    result = JSON.parse(fs.readFileSync(input, 'utf8')) as SweepResult;
+  } catch (e) {
+    fail(`${input}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(result.rows)) fail(`${input}: not a sweep result (no rows)`);
+  return result;
+});
+const result = mergeSweeps(results);
+fs.writeFileSync(parsed.values.out, renderReport(result));
+process.stderr.write(`report: wrote ${parsed.values.out} (${result.rows.length} rows)\n`);

@@ -81,6 +81,8 @@ export interface SweepResult {
   jobs: number;
   confirm: boolean;
   rows: SweepRow[];
+  /** How many sweeps were merged into this one (scripts/report with several files). */
+  sweeps?: number;
 }
 
 /** One unit of work: everything a worker thread needs, as plain data. */

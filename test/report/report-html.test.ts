@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchCorpus, fetchedVersion, readManifest } from '../../scripts/corpora.js';
-import { chartSpecs, escapeXml, families, renderReport } from '../../scripts/report-html.js';
+import { chartSpecs, escapeXml, families, mergeSweeps, renderReport } from '../../scripts/report-html.js';
 import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
 
 const CORPORA = ['xen-zone-device-buggy', 'xen-zone-device-fixed'];
@@ -84,6 +84,14 @@ describe('sweep report', () => {
     expect(page).toContain('<h2>Not analysed</h2>');
     expect(page).toContain('u-boot -: cannot reach &#60;archive&#62;');
     expect(escapeXml(`a&"b'`)).toBe('a&#38;&#34;b&#39;');
+  });
+
+  it('merges sweeps run apart into one page: rows in order, wall times summed', () => {
+    const other: SweepResult = { started: '2026-01-01T00:00:00.000Z', wallMs: 1500, jobs: 2, confirm: false, rows: [{ corpus: 'toybox', version: '0.8.9', arch: '-', findings: 7 }] };
+    const merged = mergeSweeps([{ ...result, wallMs: 2500 }, other]);
+    expect(merged).toMatchObject({ started: other.started, wallMs: 4000, jobs: 2, sweeps: 2 });
+    expect(merged.rows.map((r) => r.corpus)).toEqual([...result.rows.map((r) => r.corpus), 'toybox']);
+    expect(renderReport(merged)).toContain('4.0 s wall (sum of 2 sweeps)');
   });
 
   it.skipIf(!fs.existsSync(CHROMIUM))('renders in headless Chromium with the bars drawn', () => {
