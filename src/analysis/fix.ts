@@ -49,6 +49,12 @@ export interface ImpactEntry {
   /** Values reachable before the edit and not after. */
   lost: string[];
   gained: string[];
+  /**
+   * The values lost were reachable only while the selectee was forced past its
+   * dependencies: the bug's own states, which the repair is meant to remove.
+   * Shown, but not counted as impact.
+   */
+  intended?: boolean;
   /** Set when the selectee can now be n while its selector is on. */
   guaranteeLost?: string;
 }
@@ -91,7 +97,13 @@ interface LiveArch {
   /** The select's written condition as Kconfig text ('y' when it has none). */
   condition: string;
   symbols: string[];
-  before: Map<string, Set<string>>;
+  before: Reachable;
+}
+
+/** Reachable values by symbol name, in all valid configurations and in those with the selectee within its dependencies. */
+interface Reachable {
+  all: Map<string, Set<string>>;
+  legitimate: Map<string, Set<string>>;
 }
 
 export async function fix(options: FixOptions): Promise<FixReport> {
@@ -210,7 +222,7 @@ function verify(
     const lost = guaranteeLost(session, g, condition);
     if (lost) out.impact.push({ ...(arch !== undefined ? { arch } : {}), symbol: g.selectee, lost: [], gained: [], guaranteeLost: lost });
   }
-  out.impactScore = out.impact.reduce((n, e) => n + e.lost.length + e.gained.length + (e.guaranteeLost ? 1 : 0), 0);
+  out.impactScore = out.impact.reduce((n, e) => (e.intended ? n : n + e.lost.length + e.gained.length + (e.guaranteeLost ? 1 : 0)), 0);
   return out;
 }
 
@@ -230,40 +242,34 @@ function originalLine(loc: { file: string; line: number }, edit: SourceEdit): nu
   return loc.line - edit.insert.length + edit.deleteCount;
 }
 
-function valueChanges(
-  session: Session,
-  names: string[],
-  before: Map<string, Set<string>>,
-  arch: string | undefined,
-  selectee: string,
-): ImpactEntry[] {
+function valueChanges(session: Session, names: string[], before: Reachable, arch: string | undefined, selectee: string): ImpactEntry[] {
   const symbols = names.map((n) => session.model.byName.get(n)).filter((s): s is KSymbol => s !== undefined && s.definitions.length > 0);
   const after = reachable(session, symbols, selectee);
+  const where = arch !== undefined ? { arch } : {};
   const out: ImpactEntry[] = [];
   for (const name of names) {
-    const was = before.get(name) ?? new Set<string>();
-    const now = after.get(name) ?? new Set<string>();
-    const lost = [...was].filter((v) => !now.has(v));
-    const gained = [...now].filter((v) => !was.has(v));
-    if (lost.length || gained.length) out.push({ ...(arch !== undefined ? { arch } : {}), symbol: name, lost, gained });
+    const [lost, gained] = difference(before.legitimate.get(name), after.legitimate.get(name));
+    if (lost.length || gained.length) out.push({ ...where, symbol: name, lost, gained });
+    const [lostAtAll] = difference(before.all.get(name), after.all.get(name));
+    const intended = lostAtAll.filter((v) => !before.legitimate.get(name)?.has(v));
+    if (intended.length) out.push({ ...where, symbol: name, lost: intended, gained: [], intended: true });
   }
   return out;
 }
 
-/**
- * Reachable values by symbol name. The selectee's own values count only
- * within its dependencies: those reachable only while a select forces it past
- * them are the bug's states, which every fix removes.
- */
-function reachable(session: Session, symbols: KSymbol[], selectee: string): Map<string, Set<string>> {
-  const others = symbols.filter((s) => s.name !== selectee);
-  const target = symbols.filter((s) => s.name === selectee);
-  return new Map([
-    ...byName(reachableValues(session, others)),
-    ...byName(reachableValues(session, target, withinDependencies(session, selectee))),
-  ]);
+/** [values only in `was`, values only in `now`]. */
+function difference(was = new Set<string>(), now = new Set<string>()): [string[], string[]] {
+  return [[...was].filter((v) => !now.has(v)), [...now].filter((v) => !was.has(v))];
 }
 
+function reachable(session: Session, symbols: KSymbol[], selectee: string): Reachable {
+  return {
+    all: byName(reachableValues(session, symbols)),
+    legitimate: byName(reachableValues(session, symbols, withinDependencies(session, selectee))),
+  };
+}
+
+/** The selectee held within its own dependencies. */
 function withinDependencies(session: Session, selectee: string): Lit[] {
   const sym = session.model.byName.get(selectee);
   const value = sym && session.encoding.pairOf(sym);

@@ -1,0 +1,138 @@
+/**
+ * The two "minimal fix" commands: `fix` (verified Kconfig patches for audit
+ * findings) and `resolve` (minimal changes to a .config for a wish).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fix, type FixReport, type ImpactEntry, type VerifiedRepair } from '../analysis/fix.js';
+import { resolve, type ResolveResult } from '../analysis/resolve.js';
+import { configValues } from '../analysis/session.js';
+import { KconfsatError } from '../errors.js';
+import { writeDotConfig } from '../io/dotconfig.js';
+import { listArchitectures } from '../model/arch.js';
+import { openTree } from '../model/load.js';
+import { formatExplanation, readConfig } from './commands.js';
+import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, writeOutputs, type GlobalOptions } from './context.js';
+import { ProgressLine } from './progress.js';
+
+export interface FixCommandOptions {
+  finding: string[];
+  verifyArch?: string;
+  patchDir?: string;
+  jobs: string;
+}
+
+export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise<number> {
+  const arches = architectures(g);
+  const progress = process.stderr.isTTY ? new ProgressLine([]) : undefined;
+  const report = await fix({
+    load: loadOptions(g, undefined),
+    arches,
+    verifyArches: verificationArches(opts.verifyArch, arches, g),
+    only: opts.finding.length ? opts.finding : undefined,
+    jobs: Number(opts.jobs) || 1,
+    onProgress: (m) => progress?.message(m),
+  });
+  progress?.finish();
+  const patches = opts.patchDir ? writePatches(g, opts.patchDir, report) : [];
+  if (g.json) printJson(report);
+  else {
+    for (const r of report.results) {
+      const f = r.finding;
+      print(`${f.selector} selects ${f.selectee} (${f.loc.file}:${f.loc.line}), unmet on ${f.arches.join(', ') || 'this tree'} (${(r.ms / 1000).toFixed(1)} s)`);
+      r.candidates.forEach((c, i) => print(formatCandidate(c, i + 1)));
+      for (const s of r.skipped) print(`     not proposed: ${s.kind}: ${s.reason}`);
+    }
+    const repaired = report.results.filter((r) => r.candidates.some((c) => c.verified)).length;
+    const where = report.verifyArches.length ? ` (verified on ${report.verifyArches.join(', ')})` : '';
+    print(`${report.results.length} finding(s), ${repaired} with a verified repair${where}`);
+    if (patches.length) print(`patches written to ${opts.patchDir}: ${patches.join(', ')}`);
+  }
+  return report.results.every((r) => r.candidates.some((c) => c.verified)) ? EXIT.yes : EXIT.no;
+}
+
+/** --verify-arch: a comma list or 'all'; by default every arch of the tree, as a fix must hold everywhere. */
+function verificationArches(option: string | undefined, arches: (string | undefined)[], g: GlobalOptions): (string | undefined)[] {
+  const all = listArchitectures(openTree(g.tree));
+  if (option === undefined) return all.length ? all : arches;
+  if (option === 'all') {
+    if (all.length === 0) throw new KconfsatError('arch', `--verify-arch all: ${g.tree} has no arch/*/Kconfig`);
+    return all;
+  }
+  return option.split(',').filter((a) => a !== '');
+}
+
+function formatCandidate(c: VerifiedRepair, rank: number): string {
+  const lines = [`  ${rank}. ${c.kind}: ${c.summary}`];
+  if (!c.verified) lines.push(`     rejected: ${c.rejected}`);
+  else {
+    const on = c.checkedOn.length ? ` on ${c.checkedOn.join(', ')}` : '';
+    lines.push(`     verified${on}; impact ${c.impactScore}${c.impactScore === 0 ? ' (nothing else changes)' : ''}${c.impact.length ? ':' : ''}`);
+    for (const e of c.impact) lines.push(`       ${formatImpact(e)}`);
+  }
+  return lines.join('\n');
+}
+
+function formatImpact(e: ImpactEntry): string {
+  const where = e.arch ? `${e.arch}: ` : '';
+  if (e.guaranteeLost) return `${where}${e.guaranteeLost}`;
+  const parts = [...(e.lost.length ? [`can no longer be ${e.lost.join('/')}`] : []), ...(e.gained.length ? [`can now be ${e.gained.join('/')}`] : [])];
+  return `${where}${e.symbol} ${parts.join(', ')}${e.intended ? ' (intended: only the unmet dependency allowed it)' : ''}`;
+}
+
+/** The best verified repair of each finding, one patch file each. */
+function writePatches(g: GlobalOptions, dir: string, report: FixReport): string[] {
+  const files = report.results.flatMap((r) => {
+    const best = r.candidates.find((c) => c.verified);
+    if (!best) return [];
+    const name = `${r.finding.selector}-${r.finding.selectee}-${path.basename(r.finding.loc.file)}-${r.finding.loc.line}.patch`;
+    return [{ file: path.join(dir, name), content: best.patch }];
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  writeOutputs(g, files);
+  return files.map((f) => path.basename(f.file));
+}
+
+export interface ResolveCommandOptions {
+  config?: string;
+  max: string;
+  maxChanges: string;
+  outDir?: string;
+}
+
+export function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): number {
+  if (g.arch === 'all') throw new KconfsatError('usage', 'resolve works on one arch at a time (a .config belongs to one)');
+  const configFile = opts.config ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const base = configValues(readConfig(configFile));
+  const session = openSession(g);
+  const result = resolve(session, wishes, base, { max: positive(opts.max, '--max'), maxChanges: positive(opts.maxChanges, '--max-changes') });
+  const files = opts.outDir
+    ? result.diagnoses.map((d, i) => ({ file: path.join(opts.outDir!, `diagnosis-${i + 1}.config`), content: writeDotConfig(d.config, dotConfigPrefix()) }))
+    : [];
+  if (files.length) {
+    fs.mkdirSync(opts.outDir!, { recursive: true });
+    writeOutputs(g, files);
+  }
+  if (g.json) printJson(result);
+  else print(formatResolve(result, configFile, files.map((f) => f.file)).join('\n'));
+  return result.diagnoses.length ? EXIT.yes : EXIT.no;
+}
+
+function formatResolve(r: ResolveResult, configFile: string, written: string[]): string[] {
+  const head = `${r.wishes.join(' && ')}${r.arch ? ` on ${r.arch}` : ''}, from ${configFile}`;
+  if (!r.satisfiable) return [`${head}: no change can help`, ...(r.explanation ? formatExplanation(r.explanation, '  ') : [])];
+  if (r.diagnoses.length === 1 && r.diagnoses[0]!.changes.length === 0) return [`${head}: already holds, nothing to change`];
+  if (r.diagnoses.length === 0) return [`${head}: no diagnosis within the change limit (raise --max-changes)`];
+  const lines = [`${head}: ${r.diagnoses.length} minimal diagnos${r.diagnoses.length === 1 ? 'is' : 'es'}${r.complete ? '' : ' (more exist; raise --max)'}`];
+  r.diagnoses.forEach((d, i) => {
+    const changes = d.changes.map((c) => `${c.name} ${c.from || '""'} -> ${c.to || '""'}`).join(', ');
+    lines.push(`  ${i + 1}. ${changes}${written[i] ? `  (${written[i]})` : ''}`);
+  });
+  return lines;
+}
+
+function positive(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new KconfsatError('usage', `${option} expects a positive integer, got '${text}'`);
+  return n;
+}
