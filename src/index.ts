@@ -55,11 +55,15 @@ export {
   type AuditArchesOptions,
   type AuditGroup,
 } from './analysis/audit-arches.js';
+export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
+export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
+export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
 export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
 
 // Files.
 export { parseDotConfig, serializeDotConfig, writeDotConfig, type DotConfig, type DotConfigEntry } from './io/dotconfig.js';
 export { parseDimacs, writeDimacs } from './io/dimacs.js';
+export { applyEdit, editSize, unifiedDiff, type SourceEdit } from './io/patch.js';
 export { auditSarif, SARIF_SCHEMA, UNMET_DEPENDENCY_RULE, type SarifOptions } from './io/sarif.js';
 export { AUDIT_CSV_HEADER, auditCsv, csvField, writeCsv } from './io/csv.js';
 export { causingPairs, causingSelectors, pairKey, parseConfWarnings, type ConfWarning } from './io/conf-warnings.js';
