@@ -2,12 +2,13 @@
  * --timeout: the whole command (load, encode, solve, write) runs on a worker
  * thread with its output held (output.ts); the main thread only waits. In
  * time, the held output is delivered as if the command had run here; past
- * the deadline the worker is terminated, however deep in the solver it is, and
- * the answer is "unknown (timeout)" with exit code 3, never a guess.
+ * the deadline the worker is terminated (analysis/deadline.ts), however deep in
+ * the solver it is, and the answer is "unknown (timeout)" with exit code 3.
  */
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { InvalidArgumentError } from 'commander';
+import { firstMessageWithin } from '../analysis/deadline.js';
 import { EXIT, print, printJson } from './context.js';
 import { deliver, holdOutput, releaseOutput, type HeldOutput } from './output.js';
 
@@ -52,29 +53,11 @@ export async function runWithDeadline(argv: string[], seconds: number, context: 
 }
 
 function onWorker(argv: string[], seconds: number): Promise<Finished | undefined> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true });
-    // The command's own output is held; what reaches the worker's stdout regardless (a library's
-    // console.log, such as MiniSat's out-of-memory note) is a diagnostic: stderr, never mixed into the answer.
-    worker.stdout.pipe(process.stderr, { end: false });
-    // The first of these settles the promise; whatever follows (the exit after a message or a termination) is ignored.
-    const timer = setTimeout(() => {
-      resolve(undefined);
-      void worker.terminate();
-    }, seconds * 1000);
-    worker.once('message', (m: Finished) => {
-      clearTimeout(timer);
-      resolve(m);
-    });
-    worker.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`command worker exited with code ${code}`));
-    });
-  });
+  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true });
+  // The command's own output is held; what reaches the worker's stdout regardless (a library's
+  // console.log, such as MiniSat's out-of-memory note) is a diagnostic: stderr, never mixed into the answer.
+  worker.stdout.pipe(process.stderr, { end: false });
+  return firstMessageWithin<Finished>(worker, seconds * 1000);
 }
 
 // Worker thread entry: the same command line, run here with its output held.

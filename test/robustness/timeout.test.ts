@@ -1,13 +1,18 @@
 /**
  * --timeout: a query the solver cannot finish in time stops and answers
  * "unknown (timeout)" with exit code 3, promptly and with nothing else on
- * stdout; a query that finishes in time answers exactly as without it.
+ * stdout; a query that finishes in time answers exactly as without it. The
+ * same for the library's queryWithTimeout.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, run } from '../cli/run.js';
+import { query } from '../../src/analysis/query.js';
+import { Session } from '../../src/analysis/session.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { ensureBuilt, REPO, run } from '../cli/run.js';
 
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 
@@ -67,7 +72,7 @@ function timed<T>(f: () => T): { result: T; seconds: number } {
 
 describe('a query past its deadline', () => {
   // Long enough for the tree to load on a busy machine, so the worker is stopped inside the solver.
-  const timeout = 8;
+  const timeout = 10;
 
   it('loads within the deadline (so what the deadline stops below is the solver)', () => {
     const r = run('--timeout', String(timeout), '--tree', hard, 'info');
@@ -121,5 +126,42 @@ describe('a query within its deadline', () => {
       expect(r.status).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe(`error: option '--timeout <seconds>' argument '${bad}' is invalid. expected seconds, a number above 0 and at most 2147483`);
     }
+  });
+});
+
+describe('library: queryWithTimeout', () => {
+  // The worker runs the built module (a worker thread cannot load the TypeScript sources).
+  const library = async (): Promise<typeof import('../../src/index.js')> =>
+    (await import(pathToFileURL(path.join(REPO, 'dist/src/index.js')).href)) as typeof import('../../src/index.js');
+
+  it('gives up on the hard instance at the deadline', async () => {
+    const { queryWithTimeout } = await library();
+    const t0 = performance.now();
+    const answer = await queryWithTimeout({ tree: hard }, ['ALL=y'], { timeoutMs: 8000 });
+    const seconds = (performance.now() - t0) / 1000;
+    expect(answer).toEqual({ timedOut: true, timeoutMs: 8000 });
+    expect(seconds).toBeGreaterThanOrEqual(8);
+    expect(seconds).toBeLessThan(8 + 3);
+  });
+
+  it('answers in time exactly as query() does', async () => {
+    const { queryWithTimeout } = await library();
+    const options = { tree: FIXED, arch: 'i386' };
+    const base = new Map([['XEN', 'y']]);
+    for (const exprs of [['XEN_UNPOPULATED_ALLOC=y'], ['XEN_GNTDEV=m']]) {
+      expect(await queryWithTimeout(options, exprs, { timeoutMs: 60_000, base })).toEqual(query(Session.open(options), exprs, { base }));
+    }
+  });
+
+  it('rejects with the KconfsatError the query raised', async () => {
+    const { queryWithTimeout, KconfsatError } = await library();
+    const error = await queryWithTimeout({ tree: FIXED, arch: 'i386' }, ['NO_SUCH=y'], { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KconfsatError);
+    expect((error as InstanceType<typeof KconfsatError>).format()).toBe("unknown symbol 'NO_SUCH' for i386 in 'NO_SUCH=y'");
+  });
+
+  it('needs the tree as a path', async () => {
+    const { queryWithTimeout } = await library();
+    await expect(queryWithTimeout({ tree: new MemorySourceFiles({ Kconfig: '' }) }, ['A'], { timeoutMs: 1000 })).rejects.toThrow('queryWithTimeout needs the tree as a path');
   });
 });
