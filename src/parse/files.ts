@@ -98,7 +98,12 @@ export class DiskSourceFiles implements SourceFiles {
 
 function isInside(root: string, full: string): boolean {
   const rel = path.relative(root, full);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return !isParentReference(rel, path.sep) && !path.isAbsolute(rel);
+}
+
+/** `..` or `../x`, but not a name that merely starts with two dots (`..config`). */
+function isParentReference(relative: string, separator: string): boolean {
+  return relative === '..' || relative.startsWith(`..${separator}`);
 }
 
 /** Files held in memory, keyed by name relative to a virtual root. */
@@ -115,7 +120,7 @@ export class MemorySourceFiles implements SourceFiles {
   }
 
   escapesRoot(name: string): boolean {
-    return path.posix.normalize(name).startsWith('..') || name.startsWith('/');
+    return isParentReference(path.posix.normalize(name), '/') || name.startsWith('/');
   }
 
   glob(pattern: string): string[] {

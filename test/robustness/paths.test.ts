@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySourceFiles } from '../../src/parse/files.js';
 import { ensureBuilt, expectOneLineError, run } from '../cli/run.js';
 
 // Made when the file loads: the cases below name these paths.
@@ -22,6 +23,7 @@ beforeAll(() => {
   fs.mkdirSync(outside);
   fs.writeFileSync(path.join(outside, 'Kconfig'), 'config SECRET\n\tbool "secret"\n');
   fs.writeFileSync(path.join(tree, 'inside', 'Kconfig'), 'config INSIDE\n\tbool "inside"\n');
+  fs.writeFileSync(path.join(tree, '..dots.Kconfig'), 'config DOTS\n\tbool "dots"\n');
   fs.symlinkSync(outside, path.join(tree, 'dirlink'));
   fs.symlinkSync(path.join(outside, 'Kconfig'), path.join(tree, 'filelink.Kconfig'));
   fs.symlinkSync(path.join(tree, 'inside'), path.join(tree, 'goodlink'));
@@ -66,5 +68,18 @@ describe('a source that stays inside', () => {
     withKconfig('source "goodlink/Kconfig"\nsource "sub/../inside/Kconfig"\n');
     const r = run('--tree', tree, 'query', 'INSIDE=y');
     expect([r.status, r.stderr, r.stdout.split('\n')[0]]).toEqual([0, '', 'INSIDE=y: yes']);
+  });
+});
+
+describe('a name that starts with two dots is not a parent directory', () => {
+  it('on disk', () => {
+    withKconfig('source "..dots.Kconfig"\n');
+    const r = run('--tree', tree, 'query', 'DOTS=y');
+    expect([r.status, r.stderr, r.stdout.split('\n')[0]]).toEqual([0, '', 'DOTS=y: yes']);
+  });
+
+  it('in memory', () => {
+    const files = new MemorySourceFiles({});
+    expect(['..dots', 'a/..b', '..', '../x', 'a/../../x', '/etc/x'].map((n) => files.escapesRoot(n))).toEqual([false, false, true, true, true, true]);
   });
 });
