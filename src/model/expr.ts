@@ -39,11 +39,28 @@ export function not(operand: ModelExpr): ModelExpr {
 }
 
 export function andAll(exprs: ModelExpr[]): ModelExpr {
-  return exprs.reduce(and, TRUE);
+  return pairwise(exprs, and, TRUE);
 }
 
 export function orAll(exprs: ModelExpr[]): ModelExpr {
-  return exprs.reduce(or, FALSE);
+  return pairwise(exprs, or, FALSE);
+}
+
+/**
+ * Combines neighbours level by level: a list of thousands (10,000 `depends on`
+ * lines, 10,000 selects) becomes a tree a few dozen levels deep, which the
+ * recursive walks over expressions can afford; up to three operands it is the
+ * left fold.
+ */
+function pairwise(exprs: ModelExpr[], combine: (l: ModelExpr, r: ModelExpr) => ModelExpr, empty: ModelExpr): ModelExpr {
+  if (exprs.length === 0) return empty;
+  let level = exprs;
+  while (level.length > 1) {
+    const next: ModelExpr[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? combine(level[i]!, level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
 }
 
 /** The operands of a chain of `&&`, constant y left out. */

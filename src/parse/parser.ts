@@ -61,6 +61,16 @@ interface Block {
 
 const END_KEYWORD = { choice: 'endchoice', menu: 'endmenu', if: 'endif' } as const;
 
+/**
+ * Nesting limits. conf's bison parser gives up ("memory exhausted") near 5,000
+ * nested blocks or 10,000 nested parentheses; real trees nest fewer than 20.
+ * kconfsat stops earlier, with an error at the line, so that the recursive
+ * walks over blocks and expressions further down stay far from the call
+ * stack's limit.
+ */
+export const MAX_BLOCK_NESTING = 1000;
+export const MAX_EXPRESSION_NESTING = 1000;
+
 export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander): ParsedTree {
   return new Parser(files, macros).parse(rootFile);
 }
@@ -178,7 +188,7 @@ class Parser {
         const node: ChoiceNode = { kind: 'choice', loc, props: [], children: [] };
         if (name !== undefined) node.name = name;
         this.addNode(node);
-        this.blocks.push({ node, children: node.children });
+        this.openBlock(node, keyword.column);
         this.current = node;
         return undefined;
       }
@@ -187,7 +197,7 @@ class Parser {
         t.end();
         const node: MenuNode = { kind: 'menu', prompt, loc, props: [], children: [] };
         this.addNode(node);
-        this.blocks.push({ node, children: node.children });
+        this.openBlock(node, keyword.column);
         this.current = node;
         return undefined;
       }
@@ -204,7 +214,7 @@ class Parser {
         t.end();
         const node: IfNode = { kind: 'if', condition, loc, children: [] };
         this.addNode(node);
-        this.blocks.push({ node, children: node.children });
+        this.openBlock(node, keyword.column);
         this.current = undefined;
         return undefined;
       }
@@ -332,6 +342,13 @@ class Parser {
 
   private addNode(node: Node): void {
     this.blocks[this.blocks.length - 1]!.children.push(node);
+  }
+
+  private openBlock(node: ChoiceNode | MenuNode | IfNode, column: number): void {
+    if (this.blocks.length > MAX_BLOCK_NESTING) {
+      throw this.error(`blocks nested too deeply (more than ${MAX_BLOCK_NESTING} levels of if, menu and choice)`, column);
+    }
+    this.blocks.push({ node, children: node.children });
   }
 
   private closeBlock(keyword: Token): void {
@@ -464,6 +481,23 @@ function withCondition<P extends Property & { condition?: Expr }>(prop: P, t: To
   return prop;
 }
 
+/**
+ * `a && b && c ...` grouped pairwise, level by level: up to three operands the
+ * tree conf's left-recursive grammar builds, and a chain of thousands of
+ * terms only a few dozen levels deep for the recursive walks downstream.
+ */
+function balancedChain(kind: 'and' | 'or', operands: Expr[]): Expr {
+  let level = operands;
+  while (level.length > 1) {
+    const next: Expr[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? { kind, left: level[i]!, right: level[i + 1]! } : level[i]!);
+    }
+    level = next;
+  }
+  return level[0]!;
+}
+
 /** The tokens of one statement after its keyword. */
 class TokenStream {
   private index = 0;
@@ -542,35 +576,40 @@ class TokenStream {
   }
 
   expr(): Expr {
-    return this.orExpr();
+    return this.orExpr(0);
   }
 
-  private orExpr(): Expr {
-    let left = this.andExpr();
+  private orExpr(depth: number): Expr {
+    const operands = [this.andExpr(depth)];
     while (this.atOp('||')) {
       this.index++;
-      left = { kind: 'or', left, right: this.andExpr() };
+      operands.push(this.andExpr(depth));
     }
-    return left;
+    return balancedChain('or', operands);
   }
 
-  private andExpr(): Expr {
-    let left = this.unary();
+  private andExpr(depth: number): Expr {
+    const operands = [this.unary(depth)];
     while (this.atOp('&&')) {
       this.index++;
-      left = { kind: 'and', left, right: this.unary() };
+      operands.push(this.unary(depth));
     }
-    return left;
+    return balancedChain('and', operands);
   }
 
-  private unary(): Expr {
+  private unary(depth: number): Expr {
+    if (this.atOp('!') || this.atOp('(')) {
+      if (depth === MAX_EXPRESSION_NESTING) {
+        throw this.unexpected(`expression nested too deeply (more than ${MAX_EXPRESSION_NESTING} levels of '(' and '!')`);
+      }
+    }
     if (this.atOp('!')) {
       this.index++;
-      return { kind: 'not', operand: this.unary() };
+      return { kind: 'not', operand: this.unary(depth + 1) };
     }
     if (this.atOp('(')) {
       this.index++;
-      const inner = this.orExpr();
+      const inner = this.orExpr(depth + 1);
       if (!this.atOp(')')) throw this.unexpected("expected ')'");
       this.index++;
       return inner;
