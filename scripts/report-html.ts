@@ -131,6 +131,7 @@ export function mergeSweeps(results: SweepResult[]): SweepResult {
     wallMs: results.reduce((sum, r) => sum + r.wallMs, 0),
     jobs: Math.max(...results.map((r) => r.jobs)),
     confirm: results.some((r) => r.confirm),
+    planned: results.reduce((sum, r) => sum + (r.planned ?? r.rows.length), 0),
     rows: results.flatMap((r) => r.rows),
     ...(results.length > 1 ? { sweeps: results.length } : {}),
   };
@@ -145,6 +146,7 @@ export function renderReport(result: SweepResult): string {
   const summary =
     `${result.rows.length - failed.length} of ${result.rows.length} targets analysed, ${(result.wallMs / 1000).toFixed(1)} s wall` +
     `${result.sweeps ? ` (sum of ${result.sweeps} sweeps)` : ''}, ` +
+    `${result.planned !== undefined && result.planned > result.rows.length ? `stopped early (${result.planned - result.rows.length} of ${result.planned} targets not reached), ` : ''}` +
     `${result.jobs} worker thread${result.jobs === 1 ? '' : 's'}${result.confirm ? ', findings confirmed by conf' : ''}; started ${result.started}`;
   return [
     '<!DOCTYPE html>',

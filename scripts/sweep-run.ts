@@ -80,6 +80,8 @@ export interface SweepResult {
   wallMs: number;
   jobs: number;
   confirm: boolean;
+  /** Targets the sweep set out to analyse: more than the rows when it was stopped early. */
+  planned?: number;
   rows: SweepRow[];
   /** How many sweeps were merged into this one (scripts/report with several files). */
   sweeps?: number;

@@ -61,21 +61,24 @@ async function main(): Promise<void> {
       unreachable.push({ corpus: name, version: '-', arch: '-', error: e.format() });
     }
   }
-  let done = 0;
-  const rows = await sweep(targets, jobs, (row) => {
-    const what = row.error ? `error: ${row.error}` : `${row.findings} findings, ${row.variables} variables`;
-    process.stderr.write(`sweep: [${++done}/${targets.length}] ${row.corpus} ${row.arch}: ${what}\n`);
-  });
-  const result: SweepResult = {
-    started: started.toISOString(),
-    wallMs: Math.round(performance.now() - t0),
-    jobs,
-    confirm: values.confirm,
-    rows: [...rows, ...unreachable],
+  const result: SweepResult = { started: started.toISOString(), wallMs: 0, jobs, confirm: values.confirm, planned: targets.length + unreachable.length, rows: [...unreachable] };
+  // Written after every target, so a sweep stopped early still leaves what it measured.
+  const write = (): void => {
+    result.wallMs = Math.round(performance.now() - t0);
+    fs.writeFileSync(path.join(outDir, 'sweep.csv'), sweepCsv(result.rows));
+    fs.writeFileSync(path.join(outDir, 'sweep.json'), `${JSON.stringify(result, null, 2)}\n`);
   };
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'sweep.csv'), sweepCsv(result.rows));
-  fs.writeFileSync(path.join(outDir, 'sweep.json'), `${JSON.stringify(result, null, 2)}\n`);
+  write();
+  const rows = await sweep(targets, jobs, (row) => {
+    result.rows.push(row);
+    write();
+    const what = row.error ? `error: ${row.error}` : `${row.findings} findings, ${row.variables} variables`;
+    process.stderr.write(`sweep: [${result.rows.length - unreachable.length}/${targets.length}] ${row.corpus} ${row.arch}: ${what}\n`);
+  });
+  // In the end, the targets' order rather than the order they finished in.
+  result.rows = [...rows, ...unreachable];
+  write();
   printTable(result);
   process.stderr.write(`sweep: wrote ${path.join(outDir, 'sweep.csv')} and sweep.json (${(result.wallMs / 1000).toFixed(1)} s wall)\n`);
   process.exitCode = result.rows.some((r) => r.error) ? 1 : 0;
