@@ -6,8 +6,6 @@
  * with jobs > 1, each on its own worker thread (a fresh one per target, so
  * its memory goes when the target is done).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { audit } from '../src/analysis/audit.js';
@@ -104,7 +102,8 @@ export interface SweepTarget {
  */
 export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean): SweepTarget[] {
   const chosen = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
-  const linux = fs.existsSync(path.join(tree, 'scripts/kconfig/conf.c'));
+  // Linux trees are the ones whose Makefile hands Kconfig a KERNELVERSION (U-Boot and BusyBox have a scripts/kconfig/conf.c too).
+  const linux = corpus.env.KERNELVERSION !== undefined;
   const conf = confirm && linux ? buildConf(tree) : undefined;
   return chosen.map((arch) => {
     const session: SessionOptions = { tree, rootFile: corpus.rootKconfig ?? 'Kconfig', env: corpusEnvironment(corpus, tree, arch) };
