@@ -14,6 +14,12 @@ import { KconfsatError, type SourceLocation } from '../errors.js';
 const UNKNOWN_OPEN = '\uE000';
 const UNKNOWN_CLOSE = '\uE001';
 const MAX_EXPANSION_DEPTH = 1000;
+/**
+ * Longest text an expansion may produce. conf has no limit, but twenty-odd
+ * lines of `X := $(X)$(X)` outgrow a JavaScript string (and memory) by
+ * doubling; real trees expand to a few kilobytes at most.
+ */
+export const MAX_EXPANSION_LENGTH = 1 << 20;
 const MAX_FUNCTION_ARGS = 16;
 
 export interface Unknown {
@@ -66,7 +72,7 @@ export class MacroExpander {
     const existing = this.variables.get(name);
     if (op === '+=' && existing) {
       const more = existing.flavor === 'simple' ? this.expand(rawValue) : rawValue;
-      existing.value = `${existing.value} ${more}`;
+      existing.value = this.bounded(`${existing.value} ${more}`);
       return;
     }
     const flavor = op === ':=' ? 'simple' : 'recursive';
@@ -103,10 +109,17 @@ export class MacroExpander {
       if (close < 0) {
         throw this.error(`unterminated reference to '${text.slice(dollar + 2)}': missing ')'`);
       }
-      out += this.evalClause(text.slice(dollar + 2, close), args, depth + 1);
+      out = this.bounded(out + this.evalClause(text.slice(dollar + 2, close), args, depth + 1));
       i = close + 1;
     }
     return out;
+  }
+
+  private bounded(text: string): string {
+    if (text.length > MAX_EXPANSION_LENGTH) {
+      throw this.error(`macro expansion longer than ${MAX_EXPANSION_LENGTH} characters`);
+    }
+    return text;
   }
 
   private evalClause(clause: string, args: string[], depth: number): string {

@@ -1,0 +1,81 @@
+/**
+ * scripts/fuzz: the fuzzing of test/fuzz for longer: mutated Kconfig trees
+ * and .config files through the whole pipeline, where anything but an input
+ * error with file:line, or a case slower than a second, is a failure. Prints
+ * the seed, the outcome counts, the slowest case, and for a failure the
+ * shrunk counterexample (JSON) and the mutated file; exits 1 on a failure.
+ */
+import fc from 'fast-check';
+import {
+  arbDotconfigCase,
+  arbKconfigCase,
+  dotconfigSeeds,
+  dotconfigSession,
+  kconfigSeeds,
+  mutate,
+  mutatedFiles,
+  runDotconfigCase,
+  runKconfigCase,
+  type DotconfigCase,
+  type KconfigCase,
+} from './fuzz-cases.js';
+import { scriptOptions } from './options.js';
+
+const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|both]
+  -n, --runs N     cases per kind (default 100000)
+  --seed S         fast-check seed (default: random, printed)
+  --kind K         which inputs to mutate (default both)
+`;
+
+const opts = scriptOptions('fuzz', USAGE, {
+  runs: { type: 'string', short: 'n', default: '100000' },
+  seed: { type: 'string' },
+  kind: { type: 'string', default: 'both' },
+});
+const runs = Number(opts.runs);
+const seed = opts.seed === undefined ? Date.now() % 2 ** 31 : Number(opts.seed);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !['kconfig', 'dotconfig', 'both'].includes(opts.kind)) {
+  process.stderr.write(`fuzz: error: bad option value\n${USAGE}`);
+  process.exit(2);
+}
+
+/** Runs one kind; on failure prints the counterexample and what the mutated input looked like. */
+function campaign<C>(name: string, arb: fc.Arbitrary<C>, run: (c: C) => 'ok' | 'input error', show: (c: C) => string): boolean {
+  const outcomes = { ok: 0, 'input error': 0 };
+  let slowest = 0;
+  const t0 = performance.now();
+  const details = fc.check(
+    fc.property(arb, (c) => {
+      const t = performance.now();
+      outcomes[run(c)]++;
+      slowest = Math.max(slowest, performance.now() - t);
+      const done = outcomes.ok + outcomes['input error'];
+      if (done % 5000 === 0) process.stderr.write(`fuzz: ${name}: ${done} cases\n`);
+    }),
+    { numRuns: runs, seed },
+  );
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`${name}: ${details.numRuns} cases in ${seconds} s (seed ${seed}): ${outcomes.ok} ok, ${outcomes['input error']} input errors, slowest ${slowest.toFixed(0)} ms`);
+  if (!details.failed) return true;
+  const c = details.counterexample![0] as C;
+  console.log(fc.defaultReportMessage(details));
+  console.log(`counterexample: ${JSON.stringify(c)}`);
+  console.log(`mutated input:\n${show(c)}`);
+  return false;
+}
+
+dotconfigSession(); // starting the SAT solver the first time is not a case's time
+let passed = true;
+if (opts.kind !== 'dotconfig') {
+  const seeds = kconfigSeeds();
+  passed &&= campaign('kconfig', arbKconfigCase(seeds), (c: KconfigCase) => runKconfigCase(seeds, c), (c) => {
+    const { files } = mutatedFiles(seeds, c);
+    return Object.entries(files).map(([name, text]) => `--- ${name}\n${text.length > 4000 ? `${text.slice(0, 4000)}... (${text.length} characters)` : text}`).join('\n');
+  });
+}
+if (opts.kind !== 'kconfig') {
+  const session = dotconfigSession();
+  const seeds = dotconfigSeeds(session);
+  passed &&= campaign('dotconfig', arbDotconfigCase(seeds.length), (c: DotconfigCase) => runDotconfigCase(session, seeds, c), (c) => mutate(seeds[c.seed]!, c.mutations));
+}
+process.exit(passed ? 0 : 1);

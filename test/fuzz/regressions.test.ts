@@ -1,0 +1,25 @@
+/**
+ * Inputs the fuzzing (test/fuzz, scripts/fuzz) and its targeted probes broke
+ * kconfsat with, each kept with the error it now gives.
+ */
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/analysis/session.js';
+import { KconfsatError } from '../../src/errors.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+
+function loadError(kconfig: string): string {
+  try {
+    Session.open({ tree: new MemorySourceFiles({ Kconfig: kconfig }) });
+  } catch (e) {
+    if (e instanceof KconfsatError) return e.format();
+    throw e;
+  }
+  throw new Error('loaded');
+}
+
+describe('fuzzing regressions', () => {
+  it('a variable doubled 30 times: an error at the line, not a RangeError (Invalid string length)', () => {
+    const text = `X := x\n${'X := $(X)$(X)\n'.repeat(30)}config A\n\tstring "a"\n\tdefault "$(X)"\n`;
+    expect(loadError(text)).toBe('Kconfig:22:1: macro expansion longer than 1048576 characters');
+  });
+});
