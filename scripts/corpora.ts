@@ -48,7 +48,7 @@ export function fetchCorpus(corpus: Corpus): string {
   const r = spawnSync('bash', [path.join(repo, 'scripts/fetch-corpus'), corpus.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   process.stderr.write(r.stderr ?? '');
   if (r.status !== 0) {
-    const reason = (r.stderr ?? '').trim().split('\n').pop() || r.error?.message || `exit status ${r.status}`;
+    const reason = (r.stderr ?? '').trim().split('\n').pop()?.replace(/^fetch-corpus: error: /, '') || r.error?.message || `exit status ${r.status}`;
     throw new KconfsatError('io', `${corpus.name}: ${reason}`);
   }
   return path.resolve(r.stdout.trim().split('\n').pop()!, corpus.srctree);
