@@ -178,6 +178,61 @@ const cases: Case[] = [
       'Kconfig:5: symbol A prompt is visible depending on B',
     ],
   },
+  {
+    name: 'a cycle of five through every kind of edge',
+    kconfig:
+      'config MODULES\n\tbool "m"\n\tmodules\n\n' +
+      'config ALPHA\n\tbool "a"\n\tdepends on BRAVO\n\n' +
+      'config BRAVO\n\ttristate "b"\n\tdefault CHARLIE\n\n' +
+      'config CHARLIE\n\tbool "c" if DELTA\n\n' +
+      'config DELTA\n\tint "d"\n\trange 0 4 if ECHO\n\n' +
+      'config ECHO\n\tbool "e"\n\nconfig FOXTROT\n\tbool "f"\n\tdepends on ALPHA\n\tselect ECHO\n',
+    expected: [
+      'Kconfig:18: recursive dependency detected!',
+      'Kconfig:18: symbol DELTA range is visible depending on ECHO',
+      'Kconfig:20: symbol ECHO is selected by FOXTROT',
+      'Kconfig:23: symbol FOXTROT depends on ALPHA',
+      'Kconfig:5: symbol ALPHA depends on BRAVO',
+      'Kconfig:11: symbol BRAVO default value contains CHARLIE',
+      'Kconfig:14: symbol CHARLIE prompt is visible depending on DELTA',
+    ],
+  },
+  {
+    name: 'two definitions, the cycle through the second',
+    kconfig:
+      'config A\n\tbool "a"\n\nconfig B\n\tbool "b"\n\nif B\nconfig A\n\tdefault y\nendif\n\nconfig B\n\tdefault A\n',
+    expected: [
+      'Kconfig:13: recursive dependency detected!',
+      'Kconfig:13: symbol B default value contains A',
+      'Kconfig:1: symbol A depends on B',
+    ],
+  },
+  {
+    name: "`depends on m` brings in MODULES",
+    kconfig: 'config MODULES\n\tbool "m"\n\tmodules\n\tdepends on T\n\nconfig T\n\ttristate "t"\n\tdepends on m\n',
+    expected: [
+      'Kconfig:6: recursive dependency detected!',
+      'Kconfig:6: symbol T depends on MODULES',
+      'Kconfig:1: symbol MODULES depends on T',
+    ],
+  },
+  {
+    name: 'a choice inside an if, its member selecting what the if tests',
+    kconfig:
+      'config GATE\n\tbool "g"\n\nif GATE\nchoice\n\tprompt "c"\n\nconfig M1\n\tbool "m1"\n\tselect OTHER\n\nconfig M2\n\tbool "m2"\n\nendchoice\nendif\n\n' +
+      'config OTHER\n\tbool\n\nconfig GATE2\n\tbool "g2"\n\tdepends on OTHER\n',
+    expected: [],
+  },
+  {
+    name: 'an entry nested under a member (not a member itself) reaching the choice',
+    kconfig:
+      'choice\n\tprompt "c"\n\tdepends on SUB\n\nconfig M1\n\tbool "m1"\n\nconfig SUB\n\tbool "sub"\n\tdepends on M1\n\nendchoice\n',
+    expected: [
+      'Kconfig:1: recursive dependency detected!',
+      'Kconfig:1: choice <choice> contains symbol SUB',
+      'Kconfig:8: symbol SUB depends on <choice>',
+    ],
+  },
 ];
 
 describe('dependencyCycles', () => {
