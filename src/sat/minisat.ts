@@ -149,13 +149,23 @@ export class MiniSatSolver implements Solver {
   }
 
   /** emscripten signals heap exhaustion by throwing a string; the instance is unusable after it. */
+  /**
+   * Runs a call into MiniSat. The emscripten build reports running out of its
+   * heap with console.log before it throws a string; that note belongs in the
+   * error, never on a caller's stdout (it would corrupt --json output).
+   */
   private guard<T>(call: () => T): T {
+    const log = console.log;
+    const notes: string[] = [];
+    console.log = (...args: unknown[]) => void notes.push(args.map(String).join(' '));
     try {
       return call();
     } catch (e) {
       if (e instanceof Error) throw e;
-      this.dead = String(e);
+      this.dead = [String(e), ...notes].join('; ');
       throw new SolverMemoryError(this.dead);
+    } finally {
+      console.log = log;
     }
   }
 }
