@@ -372,8 +372,21 @@ export function arbKconfigCase(seeds: Seed[]): fc.Arbitrary<KconfigCase> {
 /** The failure fuzzing looks for: anything but an input error with file and line, or a slow case. */
 export class FuzzFailure extends Error {}
 
-/** Runs `run`; an input error naming file and line is a normal outcome, anything else a FuzzFailure. */
+/**
+ * Runs `run`; an input error naming file and line is a normal outcome,
+ * anything else a FuzzFailure. A case over budget runs once more and fails
+ * only if it is slow again: a real hang repeats, a garbage collection pause
+ * does not.
+ */
 export function expectInputErrorsOnly(run: () => void): 'ok' | 'input error' {
+  const first = timedOutcome(run);
+  if (first.ms <= CASE_BUDGET_MS) return first.outcome;
+  const again = timedOutcome(run);
+  if (again.ms > CASE_BUDGET_MS) throw new FuzzFailure(`case took ${first.ms.toFixed(0)} and ${again.ms.toFixed(0)} ms of CPU time`);
+  return again.outcome;
+}
+
+function timedOutcome(run: () => void): { outcome: 'ok' | 'input error'; ms: number } {
   const t0 = process.cpuUsage();
   let outcome: 'ok' | 'input error' = 'ok';
   try {
@@ -385,9 +398,7 @@ export function expectInputErrorsOnly(run: () => void): 'ok' | 'input error' {
     outcome = 'input error';
   }
   const used = process.cpuUsage(t0);
-  const ms = (used.user + used.system) / 1000;
-  if (ms > CASE_BUDGET_MS) throw new FuzzFailure(`case took ${ms.toFixed(0)} ms of CPU time`);
-  return outcome;
+  return { outcome, ms: (used.user + used.system) / 1000 };
 }
 
 export function mutatedFiles(seeds: Seed[], c: KconfigCase): { files: Record<string, string>; arch?: string } {

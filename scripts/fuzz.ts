@@ -59,6 +59,7 @@ function campaign<C>(name: string, arb: fc.Arbitrary<C>, run: (c: C) => 'ok' | '
   if (!details.failed) return true;
   const c = details.counterexample![0] as C;
   console.log(fc.defaultReportMessage(details));
+  console.log(`error: ${String(details.errorInstance)}`);
   console.log(`counterexample: ${JSON.stringify(c)}`);
   console.log(`mutated input:\n${show(c)}`);
   return false;
