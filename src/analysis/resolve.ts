@@ -76,7 +76,7 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const roots = exprs.flatMap((e) => [...symbolsOf(e)]).filter((s) => s.definitions.length > 0);
   const near = new Set(cone(roots));
   const settable = session.model.symbols.flatMap((sym) => {
-    const changed = changeLiteral(session, sym, base.get(sym.name));
+    const changed = changeLiteral(session, sym, base);
     return changed === FALSE ? [] : [{ sym, changed }];
   });
   const inCone = settable.filter((s) => near.has(s.sym));
@@ -107,7 +107,8 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
  * "The user changed sym": its prompt is visible and its value is not what
  * conf computes from the base entry. FALSE for symbols no user sets.
  */
-function changeLiteral(session: Session, sym: KSymbol, entry: string | undefined): Lit {
+function changeLiteral(session: Session, sym: KSymbol, base: ConfigValues): Lit {
+  const entry = base.get(sym.name);
   const { encoding } = session;
   const cnf = encoding.cnf;
   if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.choiceInfo) return FALSE;
@@ -115,8 +116,10 @@ function changeLiteral(session: Session, sym: KSymbol, entry: string | undefined
   if (visible === FALSE) return FALSE;
   const pair = encoding.pairOf(sym);
   if (pair && sym.choice) {
-    // Picking another member is one change; the old member follows.
-    return entry === 'y' ? FALSE : cnf.and2(visible, pair.y);
+    // Picking another member is one change (the old member follows). A choice
+    // the base made no pick in (it was hidden) gets conf's default pick: no change.
+    const picked = sym.choice.members.some((m) => base.get(m.name) === 'y');
+    return entry === 'y' || !picked ? FALSE : cnf.and2(visible, pair.y);
   }
   if (pair) {
     const follows: Pair = encoding.userValue(sym, pairConst(entry ?? 'n'));
