@@ -4,13 +4,14 @@
  * turned back into `select ZONE_DEVICE`), confirmed by the kernel's own conf.
  * Needs KCONFSAT_LINUX_61 and KCONFSAT_CONF_61 (.ci/run sets them).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditGroup } from '../../src/analysis/audit-arches.js';
+import { treeWithXenBug } from '../helpers/xen-bug.js';
 
 const tree = process.env.KCONFSAT_LINUX_61;
 const conf = process.env.KCONFSAT_CONF_61;
@@ -20,25 +21,8 @@ describe.skipIf(!tree || !conf)('Linux 6.1 with select ZONE_DEVICE put back', ()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-xen-bug-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /**
-   * A copy of the tree made of hard links (real files inside the copy, so the
-   * tree-escape check holds), with drivers/xen/Kconfig unlinked and rewritten:
-   * the original tree is never written.
-   */
-  const patchedTree = (): string => {
-    const farm = path.join(dir, 'linux');
-    execFileSync('cp', ['-al', path.resolve(tree!), farm]);
-    const file = path.join(farm, 'drivers/xen/Kconfig');
-    const original = fs.readFileSync(file, 'utf8');
-    const patched = original.replace(/(\nconfig XEN_UNPOPULATED_ALLOC\n(?:\t.*\n)*?)\tdepends on ZONE_DEVICE\n/, '$1\tselect ZONE_DEVICE\n');
-    expect(patched).not.toBe(original);
-    fs.rmSync(file);
-    fs.writeFileSync(file, patched);
-    return farm;
-  };
-
   it('i386: audit --confirm finds XEN_UNPOPULATED_ALLOC forcing ZONE_DEVICE, and conf confirms every finding', async () => {
-    const farm = patchedTree();
+    const farm = treeWithXenBug(tree!, dir);
     // The CLI in a child process: loading and auditing take a minute of synchronous work.
     const { stdout } = await promisify(execFile)(
       process.execPath,
