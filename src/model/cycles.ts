@@ -13,8 +13,7 @@
  * thousands of dependencies must not overflow the JavaScript call stack.
  */
 import { KconfsatError } from '../errors.js';
-import { forEachLeaf } from './expr.js';
-import type { KconfigModel, KSymbol, Loc, ModelExpr } from './types.js';
+import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from './types.js';
 
 /** One step of a cycle: how `symbol` reaches `next` (describeStep gives conf's wording). */
 export type CycleRelation =
@@ -64,12 +63,8 @@ const CHECKED = 2; // walked from (once is enough)
 
 /** Every cycle conf reports while loading this model, in its order; empty for a sound tree. */
 export function dependencyCycles(model: KconfigModel): DependencyCycle[] {
-  return findCycles(model, edgesOf(model));
-}
-
-/** The quick acyclicity check answers for a sound tree; conf's walk runs only to name the cycles. */
-function findCycles(model: KconfigModel, edges: Map<KSymbol, EdgeGroup[]>): DependencyCycle[] {
-  return hasCycle(model, edges) ? new CycleWalk(model, edges).run() : [];
+  // The quick check answers for a sound tree; conf's walk runs only to name the cycles.
+  return hasCycle(model) ? new CycleWalk(model, edgesOf(model)).run() : [];
 }
 
 /**
@@ -77,8 +72,9 @@ function findCycles(model: KconfigModel, edges: Map<KSymbol, EdgeGroup[]>): Depe
  * cycle through the new line (the one conf would print), or undefined.
  */
 export function wouldCreateCycle(model: KconfigModel, edge: ExtraEdge): DependencyCycle | undefined {
-  const base = edgesOf(model);
   const owner = edge.kind === 'depends on' ? edge.from : edge.to;
+  if (!hasCycle(model, { owner, target: edge.kind === 'depends on' ? edge.to : edge.from })) return undefined;
+  const base = edgesOf(model);
   const added: EdgeGroup = {
     relation: edge.kind === 'depends on' ? 'depends on' : edge.kind === 'select' ? 'is selected by' : 'is implied by',
     // conf names the symbol's own definition for these three, not the line that adds the edge.
@@ -92,8 +88,7 @@ export function wouldCreateCycle(model: KconfigModel, edge: ExtraEdge): Dependen
   groups.splice(at < 0 ? groups.length : at, 0, added);
   const edges = new Map(base);
   edges.set(owner, groups);
-  const cycles = findCycles(model, edges);
-  if (cycles.length === 0) return undefined;
+  const cycles = new CycleWalk(model, edges).run();
   const usesEdge = (c: DependencyCycle): boolean =>
     c.steps.some((s) => s.symbol === owner && s.relation === added.relation && s.next === added.targets[0]);
   const before = new Set(dependencyCycles(model).map(cycleKey));
@@ -152,28 +147,30 @@ function edgesOf(model: KconfigModel): Map<KSymbol, EdgeGroup[]> {
   return edges;
 }
 
-function symbolsIn(...exprs: ModelExpr[]): KSymbol[] {
-  const out: KSymbol[] = [];
-  for (const e of exprs) forEachLeaf(e, (leaf) => leaf.kind === 'symbol' && out.push(leaf.symbol));
-  return out;
-}
+/** What a group's targets come from: symbols themselves (selectors) and expressions, in order. */
+type Source = KSymbol | ModelExpr;
 
-/** conf's order: dir_dep, rev_dep, implied, then the properties in source order. */
+/**
+ * conf's order: dir_dep, rev_dep, implied, then the properties in source
+ * order. Each symbol's targets are listed once, where conf meets them first:
+ * it returns at once from a symbol it has checked, and the definition's
+ * dependency, shared by every property's condition, is walked only once.
+ */
 function symbolEdges(sym: KSymbol): EdgeGroup[] {
   const home = homeOf(sym);
-  const groups: EdgeGroup[] = [
-    { relation: 'depends on', loc: home, targets: symbolsIn(...sym.definitions.map((d) => d.dependency)) },
+  const reverse = (list: ReverseDependency[]): Source[] => list.flatMap((r) => [r.selector, r.condition]);
+  const choice = sym.choiceInfo;
+  const groups: { relation: CycleRelation; loc: Loc; sources: Source[] }[] = [
+    { relation: 'depends on', loc: home, sources: sym.definitions.map((d) => d.dependency) },
+    // A choice that must be set while visible is "selected" by its prompt's condition (menu_finalize).
     {
       relation: 'is selected by',
       loc: home,
-      targets: sym.selectedBy.flatMap((r) => [r.selector, ...symbolsIn(r.condition)]),
+      sources: [...reverse(sym.selectedBy), ...(choice && !choice.optional ? sym.prompts.map((p) => p.visibility) : [])],
     },
-    { relation: 'is implied by', loc: home, targets: sym.impliedBy.flatMap((r) => [r.selector, ...symbolsIn(r.condition)]) },
+    { relation: 'is implied by', loc: home, sources: reverse(sym.impliedBy) },
   ];
-  const choice = sym.choiceInfo;
-  // A choice that must be set while visible is "selected" by its prompt's condition (menu_finalize).
-  if (choice && !choice.optional) groups[1]!.targets.push(...symbolsIn(...sym.prompts.map((p) => p.visibility)));
-  const props: (EdgeGroup & { order: number[] })[] = [];
+  const props: { relation: CycleRelation; loc: Loc; sources: Source[]; order: number[] }[] = [];
   const position = (loc: Loc): number[] => {
     let definition = 0;
     sym.definitions.forEach((d, i) => {
@@ -182,18 +179,62 @@ function symbolEdges(sym: KSymbol): EdgeGroup[] {
     return [definition, loc.line, loc.column];
   };
   for (const p of sym.prompts) {
-    props.push({ relation: 'prompt is visible depending on', loc: p.loc, targets: symbolsIn(p.visibility), order: position(p.loc) });
+    props.push({ relation: 'prompt is visible depending on', loc: p.loc, sources: [p.visibility], order: position(p.loc) });
   }
   for (const d of sym.defaults) {
-    props.push({ relation: 'default is visible depending on', loc: d.loc, targets: symbolsIn(d.condition), order: position(d.loc) });
+    props.push({ relation: 'default is visible depending on', loc: d.loc, sources: [d.condition], order: position(d.loc) });
     // A choice's default names a member: conf does not follow it.
-    if (!choice) props.push({ relation: 'default value contains', loc: d.loc, targets: symbolsIn(d.value), order: [...position(d.loc), 1] });
+    if (!choice) props.push({ relation: 'default value contains', loc: d.loc, sources: [d.value], order: [...position(d.loc), 1] });
   }
   for (const r of sym.ranges) {
-    props.push({ relation: 'range is visible depending on', loc: r.loc, targets: symbolsIn(r.condition), order: position(r.loc) });
+    props.push({ relation: 'range is visible depending on', loc: r.loc, sources: [r.condition], order: position(r.loc) });
   }
   props.sort((a, b) => compareOrder(a.order, b.order));
-  return [...groups, ...props].filter((g) => g.targets.length > 0);
+  const seenSymbols = new Set<KSymbol>();
+  const seenExprs = new Set<ModelExpr>();
+  const out: EdgeGroup[] = [];
+  for (const g of [...groups, ...props]) {
+    const targets = newTargets(g.sources, seenSymbols, seenExprs);
+    if (targets.length > 0) out.push({ relation: g.relation, loc: g.loc, targets });
+  }
+  return out;
+}
+
+/** The symbols of `sources`, left to right, leaving out those and the subexpressions already seen. */
+function newTargets(sources: Source[], seenSymbols: Set<KSymbol>, seenExprs: Set<ModelExpr>): KSymbol[] {
+  const out: KSymbol[] = [];
+  const add = (s: KSymbol): void => {
+    if (seenSymbols.has(s)) return;
+    seenSymbols.add(s);
+    out.push(s);
+  };
+  const stack: Source[] = [...sources].reverse();
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (!('kind' in item)) {
+      add(item);
+      continue;
+    }
+    if (seenExprs.has(item)) continue;
+    seenExprs.add(item);
+    switch (item.kind) {
+      case 'leaf':
+        if (item.leaf.kind === 'symbol') add(item.leaf.symbol);
+        break;
+      case 'not':
+        stack.push(item.operand);
+        break;
+      case 'and':
+      case 'or':
+        stack.push(item.right, item.left);
+        break;
+      case 'compare':
+        if (item.left.kind === 'symbol') add(item.left.symbol);
+        if (item.right.kind === 'symbol') add(item.right.symbol);
+        break;
+    }
+  }
+  return out;
 }
 
 function compareOrder(a: number[], b: number[]): number {
@@ -204,44 +245,131 @@ function compareOrder(a: number[], b: number[]): number {
   return 0;
 }
 
+/** Each symbol's targets as node numbers (a choice member counts as its choice), in one flat array. */
+interface Successors {
+  start: Int32Array;
+  targets: Int32Array;
+}
+
+const successorCache = new WeakMap<KconfigModel, Successors>();
+
 /**
- * Whether conf's walk can report anything: a cycle in the graph where a choice
- * and its members are one node and a member's edge to its own choice is left
- * out (conf has always entered the choice before it walks a member). Every
- * report conf makes closes such a cycle; an iterative three-colour search
- * over it takes milliseconds on Linux where conf's walk takes ten times more.
+ * The targets of every symbol without conf's order or locations, for the
+ * quick check: each symbol once per source. The definition's dependency, part
+ * of every property's condition, is walked once; of a select or imply only
+ * the selector and the line's own `if` (the selector's dependencies are
+ * reached through the selector). A member's edge to its own choice is left
+ * out: conf has always entered the choice before it walks a member.
  */
-function hasCycle(model: KconfigModel, edges: Map<KSymbol, EdgeGroup[]>): boolean {
-  const node = (s: KSymbol): number => (s.choice ? s.choice.symbol.id : s.id);
-  const successors: number[][] = model.symbols.map(() => []);
-  for (const [sym, groups] of edges) {
-    const out = successors[node(sym)]!;
-    for (const g of groups) for (const t of g.targets) if (t !== sym.choice?.symbol) out.push(node(t));
+function successorsOf(model: KconfigModel): Successors {
+  let cached = successorCache.get(model);
+  if (cached) return cached;
+  const n = model.symbols.length;
+  const start = new Int32Array(n + 1);
+  const targets: number[] = [];
+  const lastSource = new Int32Array(n).fill(-1);
+  const stack: ModelExpr[] = [];
+  let sym = model.symbols[0]!;
+  let dependencies: ModelExpr[] = [];
+  const add = (t: KSymbol): void => {
+    if (lastSource[t.id] === sym.id || t === sym.choice?.symbol) return;
+    lastSource[t.id] = sym.id;
+    targets.push(t.choice ? t.choice.symbol.id : t.id);
+  };
+  const walk = (e: ModelExpr | undefined, skipDependencies: boolean): void => {
+    if (e) stack.push(e);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (skipDependencies && dependencies.includes(x)) continue;
+      if (x.kind === 'leaf') {
+        if (x.leaf.kind === 'symbol') add(x.leaf.symbol);
+      } else if (x.kind === 'not') stack.push(x.operand);
+      else if (x.kind === 'compare') {
+        if (x.left.kind === 'symbol') add(x.left.symbol);
+        if (x.right.kind === 'symbol') add(x.right.symbol);
+      } else stack.push(x.right, x.left);
+    }
+  };
+  for (sym of model.symbols) {
+    start[sym.id] = targets.length;
+    dependencies = sym.definitions.map((d) => d.dependency);
+    for (const d of dependencies) walk(d, false);
+    for (const list of [sym.selectedBy, sym.impliedBy]) {
+      for (const r of list) {
+        add(r.selector);
+        walk(r.writtenCondition, false);
+      }
+    }
+    for (const p of sym.prompts) walk(p.visibility, true);
+    for (const d of sym.defaults) {
+      walk(d.condition, true);
+      if (!sym.choiceInfo) walk(d.value, true);
+    }
+    for (const r of sym.ranges) walk(r.condition, true);
   }
+  start[n] = targets.length;
+  cached = { start, targets: Int32Array.from(targets) };
+  successorCache.set(model, cached);
+  return cached;
+}
+
+/**
+ * Whether conf's walk can report anything: a cycle in the graph where a
+ * choice and its members are one node. Every report conf makes closes such
+ * a cycle; an iterative three-colour search over it costs a few
+ * milliseconds on Linux. `extra` adds one edge for wouldCreateCycle.
+ */
+function hasCycle(model: KconfigModel, extra?: { owner: KSymbol; target: KSymbol }): boolean {
+  const { start, targets } = successorsOf(model);
+  const node = (s: KSymbol): number => (s.choice ? s.choice.symbol.id : s.id);
+  // The symbols whose targets make up each node's: itself, and a choice's members.
+  const parts = (n: number): KSymbol[] => {
+    const sym = model.symbols[n]!;
+    return sym.choiceInfo ? [sym, ...sym.choiceInfo.members] : [sym];
+  };
+  const extraFrom = extra ? node(extra.owner) : -1;
+  const extraTo = extra ? node(extra.target) : -1;
   const ON_PATH = 1;
   const DONE = 2;
-  const colour = new Uint8Array(successors.length);
-  const stack: number[] = [];
-  const next: number[] = []; // per stack entry, the successor to look at next
-  for (let root = 0; root < successors.length; root++) {
-    if (colour[root]) continue;
-    colour[root] = ON_PATH;
-    stack.push(root);
-    next.push(0);
+  const colour = new Uint8Array(model.symbols.length);
+  interface Frame {
+    node: number;
+    parts: KSymbol[];
+    part: number;
+    next: number;
+    extraDone: boolean;
+  }
+  const stack: Frame[] = [];
+  const enter = (n: number): void => {
+    colour[n] = ON_PATH;
+    const ps = parts(n);
+    stack.push({ node: n, parts: ps, part: 0, next: start[ps[0]!.id]!, extraDone: n !== extraFrom });
+  };
+  for (const root of model.symbols) {
+    if (colour[node(root)]) continue;
+    enter(node(root));
     while (stack.length > 0) {
-      const top = stack.length - 1;
-      const out = successors[stack[top]!]!;
-      if (next[top]! === out.length) {
-        colour[stack.pop()!] = DONE;
-        next.pop();
-        continue;
+      const f = stack[stack.length - 1]!;
+      let t: number;
+      if (!f.extraDone) {
+        f.extraDone = true;
+        t = extraTo;
+      } else {
+        const sym = f.parts[f.part]!;
+        if (f.next === start[sym.id + 1]) {
+          if (++f.part < f.parts.length) {
+            f.next = start[f.parts[f.part]!.id]!;
+            continue;
+          }
+          colour[f.node] = DONE;
+          stack.pop();
+          continue;
+        }
+        t = targets[f.next++]!;
       }
-      const t = out[next[top]!++]!;
       if (colour[t] === ON_PATH) return true;
       if (colour[t] === DONE) continue;
-      colour[t] = ON_PATH;
-      stack.push(t);
-      next.push(0);
+      enter(t);
     }
   }
   return false;
