@@ -37,7 +37,7 @@ export interface FixOptions {
   verifyArches?: (string | undefined)[];
   /** Only the findings these select (`SELECTOR:SELECTEE`). */
   only?: string[];
-  /** Arches audited at once for the baseline (worker threads). */
+  /** Arches audited at once for findings (worker threads). */
   jobs?: number;
   onProgress?: (message: string) => void;
 }
@@ -110,19 +110,19 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   const verifyArches = options.verifyArches ?? options.arches;
   const progress = options.onProgress ?? (() => undefined);
   const t0 = performance.now();
-  progress(`auditing ${verifyArches.length} arch(es) for the baseline`);
-  const baseline = await auditArches(
-    verifyArches.map((arch) => sessionOptions(options.load, arch)),
+  progress(`auditing ${options.arches.length} arch(es) for findings`);
+  const audited = await auditArches(
+    options.arches.map((arch) => sessionOptions(options.load, arch)),
     options.jobs ? { jobs: options.jobs } : {},
   );
-  const known = new Map(verifyArches.map((arch, i) => [arch, new Set(baseline[i]!.findings.map(findingKey))]));
-  const targets = new Set(options.arches);
-  const groups = groupFindings(baseline.flatMap((r, i) => (targets.has(verifyArches[i]) ? r.findings : []))).filter(
+  const known = new Map(options.arches.map((arch, i) => [arch, new Set(audited[i]!.findings.map(findingKey))]));
+  const groups = groupFindings(audited.flatMap((r) => r.findings)).filter(
     (g) => !options.only || options.only.includes(`${g.selector}:${g.selectee}`),
   );
-  const baselineMs = performance.now() - t0;
 
-  // One pass over the arches collects, per finding, where its selector can be on and what is reachable there.
+  // One pass over the verification arches: where each finding's selector can
+  // be on, what is reachable there, and (where some selector can) the audit
+  // that edits are compared with.
   const live = new Map<AuditGroup, LiveArch[]>(groups.map((g) => [g, []]));
   const proposals = new Map<AuditGroup, ReturnType<typeof repairCandidates>>();
   for (const arch of verifyArches) {
@@ -138,8 +138,10 @@ export async function fix(options: FixOptions): Promise<FixReport> {
       const before = reachable(session, symbols, g.selectee);
       const condition = select.writtenCondition ? exprToString(select.writtenCondition) : 'y';
       live.get(g)!.push({ arch, condition, symbols: symbols.map((s) => s.name), before });
+      if (!known.has(arch)) known.set(arch, new Set(audit(session).findings.map(findingKey)));
     }
   }
+  const baselineMs = performance.now() - t0;
 
   const results: FixResult[] = [];
   for (const g of groups) {

@@ -39,24 +39,26 @@ function candidateValues(session: Session, sym: KSymbol): string[] {
 }
 
 /**
- * The reachable values of several symbols at once: every model found counts
- * for all of them, so most values need no solve of their own. Only
+ * The reachable values of several symbols at once. Each solve asks for a
+ * model with at least one value not reached yet (one clause over all of
+ * them), and every model found counts for every symbol; the first
+ * unsatisfiable call proves all the rest unreachable together. Only
  * configurations where the `within` literals hold count.
  */
 export function reachableValues(session: Session, symbols: readonly KSymbol[], within: readonly Lit[] = []): Map<KSymbol, Set<string>> {
   const reached = new Map(symbols.map((s) => [s, new Set<string>()]));
-  const record = (): void => {
+  const cnf = session.encoding.cnf;
+  for (;;) {
+    const open: Lit[] = [];
+    for (const [sym, values] of reached) {
+      for (const value of candidateValues(session, sym)) {
+        if (!values.has(value)) open.push(cnf.and(session.valueLiterals(sym, value)));
+      }
+    }
+    if (open.length === 0 || session.solve(within, { clauses: [open] }) !== 'sat') return reached;
     for (const [sym, values] of reached) {
       const v = session.valueOf(sym);
       if (v !== undefined) values.add(v);
     }
-  };
-  if (session.solve(within) !== 'sat') return reached;
-  record();
-  for (const [sym, values] of reached) {
-    for (const value of candidateValues(session, sym)) {
-      if (!values.has(value) && session.solve([...within, ...session.valueLiterals(sym, value)]) === 'sat') record();
-    }
   }
-  return reached;
 }
