@@ -41,11 +41,8 @@ interface Measurement {
   peakMB: number;
 }
 
-interface StageResult extends Measurement {
-  target: number;
-  peakTargetMB?: number;
-  met: boolean;
-}
+/** A stage's measurement against its target; `error` when a run failed (a missed target). */
+type StageResult = { target: number; peakTargetMB?: number; met: boolean } & (Measurement | { name: string; arch: string; error: string });
 
 /** A reference tool; `skipped` says why it could not run here. */
 type ReferenceResult = Measurement | { name: string; arch: string; skipped: string };
@@ -81,9 +78,10 @@ function timed(command: Command): { stdout: string; seconds: number; peakMB: num
   const r = spawnSync('/usr/bin/time', ['-f', '%M', command.file, ...command.args], { cwd: command.cwd, env: command.env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.error) throw r.error;
-  const lines = r.stderr.trimEnd().split('\n');
+  // GNU time adds "Command exited with non-zero status N" before its own line; the command's last line says why.
+  const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Command exited with non-zero status'));
   const kib = Number(lines.pop());
-  if (r.status !== 0) throw new Error(`${path.basename(command.file)} failed: ${lines.pop() ?? `exit status ${r.status}`}`);
+  if (r.status !== 0) throw new Error(`${path.basename(command.file)} failed (exit status ${r.status}): ${lines.filter(Boolean).pop() ?? ''}`);
   if (!Number.isFinite(kib)) throw new Error(`/usr/bin/time gave no peak memory: ${r.stderr}`);
   return { stdout: r.stdout, seconds, peakMB: kib / 1024 };
 }
@@ -97,12 +95,17 @@ function measure(name: string, arch: string, runs: number, once: () => { seconds
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-worker.js');
 
 function runStage(stage: Stage, tree: string, arch: string, runs: number): StageResult {
-  const m = measure(stage.name, arch, runs, () => {
-    const r = timed({ file: process.execPath, args: [worker, stage.name, tree, arch], cwd: process.cwd(), env: { ...process.env } as Record<string, string> });
-    return { seconds: (JSON.parse(r.stdout.trim().split('\n').pop()!) as { value: number }).value, peakMB: r.peakMB };
-  });
-  const met = m.median <= stage.target && (stage.peakTargetMB === undefined || m.peakMB <= stage.peakTargetMB);
-  return { ...m, target: stage.target, ...(stage.peakTargetMB !== undefined ? { peakTargetMB: stage.peakTargetMB } : {}), met };
+  const targets = { target: stage.target, ...(stage.peakTargetMB !== undefined ? { peakTargetMB: stage.peakTargetMB } : {}) };
+  try {
+    const m = measure(stage.name, arch, runs, () => {
+      const r = timed({ file: process.execPath, args: [worker, stage.name, tree, arch], cwd: process.cwd(), env: { ...process.env } as Record<string, string> });
+      return { seconds: (JSON.parse(r.stdout.trim().split('\n').pop()!) as { value: number }).value, peakMB: r.peakMB };
+    });
+    return { ...m, ...targets, met: m.median <= stage.target && (stage.peakTargetMB === undefined || m.peakMB <= stage.peakTargetMB) };
+  } catch (e) {
+    // One failed stage should not cost the others' numbers.
+    return { name: stage.name, arch, ...targets, met: false, error: (e as Error).message };
+  }
 }
 
 function runReference(name: string, arch: string, runs: number, command: () => Command): ReferenceResult {
@@ -179,8 +182,10 @@ function main(): void {
 function parseEncodeRatios(stages: StageResult[], references: ReferenceResult[]): Ratio[] {
   return references.flatMap((r) => {
     if (!('median' in r)) return [];
-    const ours = PARSE_ENCODE.map((name) => stages.find((s) => s.name === name && s.arch === r.arch)!.median);
-    return [{ arch: r.arch, reference: r.name, ratio: (ours[0]! + ours[1]!) / r.median }];
+    const ours = PARSE_ENCODE.map((name) => stages.find((s) => s.name === name && s.arch === r.arch));
+    if (!ours.every((s) => s && 'median' in s)) return [];
+    const sum = ours.reduce((total, s) => total + (s as Measurement).median, 0);
+    return [{ arch: r.arch, reference: r.name, ratio: sum / r.median }];
   });
 }
 
@@ -190,7 +195,7 @@ function table(stages: StageResult[], references: ReferenceResult[], ratios: Rat
   const rows: string[][] = [['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs']];
   for (const r of stages) {
     const target = `${s(r.target)}${r.peakTargetMB !== undefined ? `, ${mb(r.peakTargetMB)}` : ''}`;
-    rows.push([r.name, r.arch, s(r.median), target, mb(r.peakMB), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')]);
+    rows.push('median' in r ? [r.name, r.arch, s(r.median), target, mb(r.peakMB), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')] : [r.name, r.arch, 'failed', target, '', 'NO', r.error]);
   }
   for (const r of references) {
     rows.push('median' in r ? [`(ref) ${r.name}`, r.arch, s(r.median), '', mb(r.peakMB), '', r.runs.map(s).join(', ')] : [`(ref) ${r.name}`, r.arch, 'skipped', '', '', '', r.skipped]);
