@@ -11,6 +11,7 @@ import {
 } from '../../src/io/dotconfig.js';
 import type { KconfigModel, KSymbol, SymbolType } from '../../src/model/types.js';
 import { newSymbol } from '../../src/model/build.js';
+import { kconfsatError } from '../helpers/errors.js';
 
 // Lines 1-32, 449-456 and 2322-2325 of Debian's 6.1 amd64 config.
 const DEBIAN_EXCERPT = `#
@@ -73,13 +74,7 @@ function problemsOf(text: string) {
 }
 
 function strictError(text: string): KconfsatError {
-  try {
-    parseDotConfig(text, 'dir/.config', { strict: true });
-  } catch (error) {
-    if (error instanceof KconfsatError) return error;
-    throw error;
-  }
-  throw new Error('expected a KconfsatError');
+  return kconfsatError(() => parseDotConfig(text, 'dir/.config', { strict: true }));
 }
 
 describe('parseDotConfig on a real excerpt', () => {

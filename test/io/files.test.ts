@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KconfsatError } from '../../src/errors.js';
 import { writeFileAtomic, writeFilesAtomic } from '../../src/io/files.js';
 import { ensureBuilt, REPO } from '../cli/run.js';
+import { kconfsatError } from '../helpers/errors.js';
 
 let dir: string;
 
@@ -21,16 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function errorOf(f: () => void): KconfsatError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KconfsatError) return e;
-    throw e;
-  }
-  throw new Error('expected a KconfsatError');
-}
 
 describe('writeFileAtomic', () => {
   it('writes a new file and leaves nothing else in the directory', () => {
@@ -44,7 +34,7 @@ describe('writeFileAtomic', () => {
     const file = path.join(dir, 'old.config');
     const old = Buffer.from([0x43, 0x4f, 0x4e, 0x46, 0xff, 0x00, 0x0a]);
     fs.writeFileSync(file, old);
-    const e = errorOf(() => writeFileAtomic(file, 'CONFIG_NEW=y\n'));
+    const e = kconfsatError(() => writeFileAtomic(file, 'CONFIG_NEW=y\n'));
     expect([e.kind, e.format()]).toEqual(['io', `${file} exists (use --force to overwrite)`]);
     expect(fs.readFileSync(file).equals(old)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['old.config']);
@@ -61,7 +51,7 @@ describe('writeFileAtomic', () => {
   it('refuses a batch as a whole: one existing file and none is written', () => {
     fs.writeFileSync(path.join(dir, 'config-2'), 'old\n');
     const files = [1, 2, 3].map((k) => ({ file: path.join(dir, `config-${k}`), content: `new ${k}\n` }));
-    expect(errorOf(() => writeFilesAtomic(files)).message).toBe(`${files[1]!.file} exists (use --force to overwrite)`);
+    expect(kconfsatError(() => writeFilesAtomic(files)).message).toBe(`${files[1]!.file} exists (use --force to overwrite)`);
     expect(fs.readdirSync(dir)).toEqual(['config-2']);
     expect(fs.readFileSync(files[1]!.file, 'utf8')).toBe('old\n');
   });
@@ -71,7 +61,7 @@ describe('writeFileAtomic', () => {
     const target = path.join(dir, 'taken');
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'keep'), 'kept\n');
-    const e = errorOf(() => writeFileAtomic(target, 'CONFIG_A=y\n', { force: true }));
+    const e = kconfsatError(() => writeFileAtomic(target, 'CONFIG_A=y\n', { force: true }));
     expect(e.kind).toBe('io');
     expect(e.message).toMatch(new RegExp(`^cannot write ${target}: `));
     expect(fs.readdirSync(dir)).toEqual(['taken']);
@@ -79,7 +69,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('an unwritable directory is a one-line error', () => {
-    const e = errorOf(() => writeFileAtomic(path.join(dir, 'no-such-dir', 'x.config'), 'x'));
+    const e = kconfsatError(() => writeFileAtomic(path.join(dir, 'no-such-dir', 'x.config'), 'x'));
     expect(e.message).toMatch(/^cannot write .*no-such-dir\/x\.config: ENOENT/);
   });
 });

@@ -14,6 +14,7 @@ import { exprToString } from '../../src/model/expr.js';
 import type { ConfigNode, ParsedTree } from '../../src/parse/ast.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { parseKconfig } from '../../src/parse/parser.js';
+import { kconfsatError } from '../helpers/errors.js';
 
 function parse(text: string, macros = new MacroExpander()): ParsedTree {
   return parseKconfig(new MemorySourceFiles({ Kconfig: text }), 'Kconfig', macros);
@@ -25,16 +26,6 @@ function firstPrompt(tree: ParsedTree): string {
   const p = node.props.find((x) => x.kind === 'prompt');
   if (!p || p.kind !== 'prompt') throw new Error('no prompt');
   return p.text;
-}
-
-function thrown(f: () => unknown): KconfsatError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KconfsatError) return e;
-    throw e;
-  }
-  throw new Error('expected a KconfsatError');
 }
 
 describe('variable flavors', () => {
@@ -130,7 +121,7 @@ describe('variable flavors', () => {
     const m = new MacroExpander();
     m.assign('X', '=', 'a $(Y)');
     m.assign('Y', '=', '$(X)');
-    const e = thrown(() => m.expand('$(X)'));
+    const e = kconfsatError(() => m.expand('$(X)'));
     expect([e.kind, e.message]).toEqual(['macro', "Recursive variable 'X' references itself (eventually)"]);
   });
 });
@@ -183,7 +174,7 @@ describe('references and user functions', () => {
   });
 
   it('reports an unterminated reference', () => {
-    const e = thrown(() => new MacroExpander().expand('x $(FOO'));
+    const e = kconfsatError(() => new MacroExpander().expand('x $(FOO'));
     expect([e.kind, e.message]).toEqual(['macro', "unterminated reference to 'FOO': missing ')'"]);
   });
 
@@ -193,9 +184,9 @@ describe('references and user functions', () => {
 
   it('enforces builtin arity', () => {
     const m = new MacroExpander();
-    expect(thrown(() => m.expand('$(info)')).message).toBe("too few function arguments passed to 'info'");
-    expect(thrown(() => m.expand('$(filename,x)')).message).toBe("too many function arguments passed to 'filename'");
-    expect(thrown(() => m.expand('$(error-if,y)')).message).toBe("too few function arguments passed to 'error-if'");
+    expect(kconfsatError(() => m.expand('$(info)')).message).toBe("too few function arguments passed to 'info'");
+    expect(kconfsatError(() => m.expand('$(filename,x)')).message).toBe("too many function arguments passed to 'filename'");
+    expect(kconfsatError(() => m.expand('$(error-if,y)')).message).toBe("too few function arguments passed to 'error-if'");
   });
 });
 
@@ -221,7 +212,7 @@ describe('builtins', () => {
   });
 
   it('error-if y stops with a macro error at the line of the call', () => {
-    const e = thrown(() => parse('config A\n\tbool\n\n  $(error-if,y,C compiler not found)\n'));
+    const e = kconfsatError(() => parse('config A\n\tbool\n\n  $(error-if,y,C compiler not found)\n'));
     expect(e).toBeInstanceOf(KconfsatError);
     expect([e.kind, e.message, e.location]).toEqual(['macro', 'C compiler not found', { file: 'Kconfig', line: 4, column: 3 }]);
     expect(e.format()).toBe('Kconfig:4:3: C compiler not found');
@@ -234,7 +225,7 @@ describe('builtins', () => {
 
   it('error-if inside a sourced file names that file', () => {
     const files = new MemorySourceFiles({ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': '\n$(error-if,y,boom)\n' });
-    const e = thrown(() => parseKconfig(files, 'Kconfig', new MacroExpander()));
+    const e = kconfsatError(() => parseKconfig(files, 'Kconfig', new MacroExpander()));
     expect([e.kind, e.format()]).toEqual(['macro', 'sub/Kconfig:2:1: boom']);
   });
 

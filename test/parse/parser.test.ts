@@ -10,6 +10,7 @@ import { MemorySourceFiles } from '../../src/parse/files.js';
 import { parseExpression, parseKconfig } from '../../src/parse/parser.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { exprToString } from '../../src/model/expr.js';
+import { kconfsatError } from '../helpers/errors.js';
 
 function parse(files: Record<string, string> | string, macroOptions: MacroOptions = {}): ParsedTree {
   const tree = typeof files === 'string' ? { Kconfig: files } : files;
@@ -17,13 +18,7 @@ function parse(files: Record<string, string> | string, macroOptions: MacroOption
 }
 
 function parseError(files: Record<string, string> | string): KconfsatError {
-  try {
-    parse(files);
-  } catch (e) {
-    if (e instanceof KconfsatError) return e;
-    throw e;
-  }
-  throw new Error('expected a KconfsatError');
+  return kconfsatError(() => parse(files));
 }
 
 /** Fully parenthesised rendering of a parse-tree expression, so precedence is visible. */
