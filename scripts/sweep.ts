@@ -47,21 +47,21 @@ async function main(): Promise<void> {
 
   const started = new Date();
   const t0 = performance.now();
-  const notFetched: SweepRow[] = [];
+  const skipped: SweepRow[] = [];
   const targets: SweepTarget[] = [];
   for (const name of names) {
     const corpus = manifest.find((c) => c.name === name)!;
     try {
       const tree = fetchCorpus(corpus);
       const found = corpusTargets(corpus, tree, fetchedVersion(corpus, tree), arches, values.confirm);
-      if (found.length === 0) notFetched.push({ corpus: name, version: '-', arch: '-', error: `none of the arches ${arches} (it has ${corpus.arches.join(', ')})` });
+      if (found.length === 0) skipped.push({ corpus: name, version: '-', arch: '-', error: `none of the arches ${arches} (it has ${corpus.arches.join(', ')})` });
       targets.push(...found);
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
-      notFetched.push({ corpus: name, version: '-', arch: '-', error: e.format() });
+      skipped.push({ corpus: name, version: '-', arch: '-', error: e.format() });
     }
   }
-  const result: SweepResult = { started: started.toISOString(), wallMs: 0, jobs, confirm: values.confirm, planned: targets.length + notFetched.length, rows: [...notFetched] };
+  const result: SweepResult = { started: started.toISOString(), wallMs: 0, jobs, confirm: values.confirm, planned: targets.length + skipped.length, rows: [...skipped] };
   // Written after every target, so a sweep stopped early still leaves what it measured.
   const write = (): void => {
     result.wallMs = Math.round(performance.now() - t0);
@@ -74,10 +74,10 @@ async function main(): Promise<void> {
     result.rows.push(row);
     write();
     const what = row.error ? `error: ${row.error}` : `${row.findings} findings, ${row.variables} variables`;
-    process.stderr.write(`sweep: [${result.rows.length - notFetched.length}/${targets.length}] ${row.corpus} ${row.arch}: ${what}\n`);
+    process.stderr.write(`sweep: [${result.rows.length - skipped.length}/${targets.length}] ${row.corpus} ${row.arch}: ${what}\n`);
   });
   // In the end, the targets' order rather than the order they finished in.
-  result.rows = [...rows, ...notFetched];
+  result.rows = [...rows, ...skipped];
   write();
   printTable(result);
   process.stderr.write(`sweep: wrote ${path.join(outDir, 'sweep.csv')} and sweep.json (${(result.wallMs / 1000).toFixed(1)} s wall)\n`);
