@@ -21,6 +21,7 @@ const USAGE = `usage: scripts/resolve-defconfig [options]
   --arch ARCH   ARCH value (default x86_64)
   --max N       diagnoses per wish (default 10)
   --wishes N    wishes to try (default 20)
+  --min-changes K  only wishes needing at least K changes (default 2)
   --jobs J      conf processes at once (default 2)
   --conf PATH   conf binary (default: built by scripts/build-conf)
   --json        print the rows as JSON
@@ -29,11 +30,11 @@ Exit status 0 when conf accepts every diagnosis unchanged and the wish holds in 
 
 /** Options a developer may want that x86_64 defconfig leaves off, most needing other options first (each SYMBOL=value). */
 const CANDIDATE_WISHES = [
-  'XEN_UNPOPULATED_ALLOC=y', 'BTRFS_FS=y', 'DRM_AMDGPU=m', 'KVM_AMD_SEV=y', 'CEPH_FS=m', 'BPF_LSM=y',
-  'ZRAM=m', 'WIREGUARD=m', 'F2FS_FS=y', 'VIRTIO_FS=m', 'KASAN=y', 'DEBUG_INFO_BTF=y', 'MLX5_CORE_EN=y',
-  'BCACHE=m', 'MD_RAID456=m', 'NVME_TCP=m', 'INFINIBAND=m', 'OVERLAY_FS=m', 'SECURITY_APPARMOR=y',
-  'ZSWAP=y', 'NFSD_V4=y', 'DRM_NOUVEAU=m', 'SND_SOC_SOF_PCI=m', 'CRYPTO_AES_NI_INTEL=y', 'USB4=m',
-  'THUNDERBOLT_NET=m', 'VDPA=m', 'NET_SCH_CAKE=m', 'IO_URING=n', 'SQUASHFS_ZSTD=y',
+  'XEN_UNPOPULATED_ALLOC=y', 'KVM_AMD_SEV=y', 'DEBUG_INFO_BTF=y', 'BPF_LSM=y', 'ZRAM=m', 'VIRTIO_FS=m', 'MLX5_CORE_EN=y',
+  'IWLMVM=m', 'BT_HCIBTUSB=m', 'CAN_PEAK_USB=m', 'SND_SOC_SOF_TIGERLAKE=m', 'NET_DSA_MV88E6XXX=m', 'NVME_TARGET_TCP=m',
+  'INFINIBAND_IPOIB=m', 'MLX5_INFINIBAND=m', 'VFIO_PCI=m', 'XEN_NETDEV_BACKEND=m', 'HYPERV_NET=m', 'KVM_INTEL=m',
+  'MTD_SPI_NOR=m', 'CEPH_FS_POSIX_ACL=y', 'RTW88_8822CE=m', 'DRM_I915_GVT_KVMGT=m', 'NFSD_V4=y', 'THUNDERBOLT_NET=m',
+  'BTRFS_FS=y', 'DRM_AMDGPU=m', 'CEPH_FS=m', 'WIREGUARD=m', 'F2FS_FS=y', 'KASAN=y',
 ];
 
 interface Row {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     arch: { type: 'string', default: 'x86_64' },
     max: { type: 'string', default: '10' },
     wishes: { type: 'string', default: '20' },
+    'min-changes': { type: 'string', default: '2' },
     jobs: { type: 'string', default: '2' },
     conf: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const result = resolve(session, [wish], base, { max: Number(values.max) });
     const ms = performance.now() - t0;
-    if (result.diagnoses.length === 1 && result.diagnoses[0]!.changes.length === 0) continue; // defconfig already has it
+    // Wishes defconfig already satisfies, or that one change grants, say little.
+    if (result.satisfiable && (result.diagnoses[0]?.changes.length ?? Infinity) < Number(values['min-changes'])) continue;
     const files = result.diagnoses.map((d, i) => {
       const file = path.join(work, `${wish.replace(/[^A-Za-z0-9_]/g, '_')}-${i + 1}.config`);
       fs.writeFileSync(file, writeDotConfig(d.config));
