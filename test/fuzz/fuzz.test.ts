@@ -2,7 +2,7 @@
  * Fuzzing in CI (issue 8): mutated Kconfig trees and .config files through the
  * whole pipeline; only input errors with file:line are allowed, each case
  * under a second. KCONFSAT_FUZZ_RUNS sets the number of cases (default
- * 10,000: 60% trees, 40% .config files), KCONFSAT_FUZZ_SEED replays a run;
+ * 10,000: half trees, half .config files), KCONFSAT_FUZZ_SEED replays a run;
  * scripts/fuzz runs more. Shrunk failures live in regressions.test.ts.
  */
 import fc from 'fast-check';
@@ -39,21 +39,21 @@ async function fuzz<C>(arb: fc.Arbitrary<C>, numRuns: number, run: (c: C) => 'ok
 }
 
 describe('fuzzing', () => {
-  it(`${Math.ceil(RUNS * 0.6)} mutated Kconfig trees: only input errors with file:line`, async () => {
+  it(`${Math.ceil(RUNS / 2)} mutated Kconfig trees: only input errors with file:line`, async () => {
     const seeds = kconfigSeeds();
     dotconfigSession(); // the first session pays for starting the SAT solver: not a case's time
     seeds.forEach((_, seed) => expect(runKconfigCase(seeds, { seed, file: 0, mutations: [] })).toBe('ok'));
-    const outcomes = await fuzz(arbKconfigCase(seeds), Math.ceil(RUNS * 0.6), (c) => runKconfigCase(seeds, c));
+    const outcomes = await fuzz(arbKconfigCase(seeds), Math.ceil(RUNS / 2), (c) => runKconfigCase(seeds, c));
     // Both outcomes occur, or the mutations never reach the parser or never get past it.
     expect(outcomes.ok).toBeGreaterThan(0);
     expect(outcomes['input error']).toBeGreaterThan(0);
   });
 
-  it(`${Math.floor(RUNS * 0.4)} mutated .config files: only input errors with file:line`, async () => {
+  it(`${Math.floor(RUNS / 2)} mutated .config files: only input errors with file:line`, async () => {
     const session = dotconfigSession();
     const seeds = dotconfigSeeds(session);
     seeds.forEach((_, seed) => expect(runDotconfigCase(session, seeds, { seed, mutations: [], strict: false })).toBe('ok'));
-    const outcomes = await fuzz(arbDotconfigCase(seeds.length), Math.floor(RUNS * 0.4), (c) => runDotconfigCase(session, seeds, c));
+    const outcomes = await fuzz(arbDotconfigCase(seeds.length), Math.floor(RUNS / 2), (c) => runDotconfigCase(session, seeds, c));
     expect(outcomes.ok).toBeGreaterThan(0);
     expect(outcomes['input error']).toBeGreaterThan(0);
   });
