@@ -43,13 +43,13 @@ describe.skipIf(!tree || !conf)('fix on Linux 6.1 with select ZONE_DEVICE put ba
     const farm = treeWithXenBug(tree!, dir);
     const patches = path.join(dir, 'patches');
     const report = JSON.parse(
-      await kconfsat(['--tree', farm, '--run-shell', '--arch', 'i386', 'fix', '--finding', 'XEN_UNPOPULATED_ALLOC:ZONE_DEVICE', '--verify-arch', 'i386,x86_64', '--patch-dir', patches]),
+      await kconfsat(['--tree', farm, '--run-shell', '--arch', 'i386', 'fix', '--finding', 'XEN_UNPOPULATED_ALLOC:ZONE_DEVICE', '--verify-arch', 'i386', '--patch-dir', patches]),
     ) as FixReport;
     expect(report.results.map((r) => [r.finding.selector, r.finding.selectee, r.finding.loc.file])).toEqual([
       ['XEN_UNPOPULATED_ALLOC', 'ZONE_DEVICE', 'drivers/xen/Kconfig'],
     ]);
     const best = report.results[0]!.candidates[0]!;
-    expect([best.kind, best.verified, best.checkedOn]).toEqual(['depends-on', true, ['i386', 'x86_64']]);
+    expect([best.kind, best.verified, best.checkedOn]).toEqual(['depends-on', true, ['i386']]);
     expect(best.patch).toContain('-\tselect ZONE_DEVICE\n+\tdepends on ZONE_DEVICE\n');
 
     // Configurations on which conf warns before the repair: the audit's i386 witness, and an x86_64 one with hotplug off.
@@ -67,5 +67,5 @@ describe.skipIf(!tree || !conf)('fix on Linux 6.1 with select ZONE_DEVICE put ba
     execFileSync('git', ['apply', path.join(patches, patch!)], { cwd: farm });
     expect(fs.readFileSync(path.join(farm, 'drivers/xen/Kconfig'), 'utf8')).toBe(fs.readFileSync(path.join(tree!, 'drivers/xen/Kconfig'), 'utf8'));
     expect([await warned(i386), await warned(x86_64)]).toEqual([false, false]);
-  }, 1_200_000);
+  }, 1_800_000);
 });
