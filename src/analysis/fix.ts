@@ -285,7 +285,7 @@ function withinDependencies(session: Session, selectee: string): Lit[] {
 
 /** Whether the edited tree lets the selectee be n while the select's term (selector ∧ condition) is on. */
 function guaranteeLost(session: Session, g: AuditGroup, condition: string): string | undefined {
-  const on = (text: string): Lit => holds(session, resolveExpression(session, text));
+  const on = (text: string): Lit => holds(session, resolveExpression(session, text, { undefinedAsN: true }));
   if (session.solve([on(g.selector), on(condition), -on(g.selectee)]) !== 'sat') return undefined;
   return `${g.selectee} can now be n while ${g.selector}${condition === 'y' ? '' : ` (with ${condition})`} is on`;
 }

@@ -47,14 +47,15 @@ const RELEVANT_SEARCH = 256;
 
 const NUMBER = /^(-?[0-9]+|0[xX][0-9a-fA-F]+)$/;
 
-/** A query expression resolved against the session's tree; unknown symbols are errors. */
-export function resolveExpression(session: Session, text: string): ModelExpr {
+/** A query expression resolved against the session's tree; unknown symbols are errors unless `undefinedAsN`. */
+export function resolveExpression(session: Session, text: string, options: { undefinedAsN?: boolean } = {}): ModelExpr {
   const ast = parseExpression(text, '<query>');
   const resolver = new ExprResolver(
     (name) => {
       const sym = session.model.byName.get(name);
       if (sym && sym.definitions.length > 0) return sym;
-      if (NUMBER.test(name)) return undefinedConstant(session, name);
+      // Kconfig text read from the tree may name symbols this arch does not define: conf reads them as n.
+      if (NUMBER.test(name) || options.undefinedAsN) return undefinedConstant(session, name);
       throw new KconfsatError('symbol', `unknown symbol '${name}'${session.arch ? ` for ${session.arch}` : ''} in '${text}'`);
     },
     () => {

@@ -90,3 +90,16 @@ describe('fix candidates that conf would reject', () => {
     expect(report.results[0]!.skipped.map((s) => s.kind)).toEqual(['imply']);
   });
 });
+
+describe('fix on a select whose condition names a symbol the tree never defines', () => {
+  it('reads the undefined symbol as n (conf does), as in ISCSI_TARGET `select CRYPTO_CRC32C_INTEL if X86` on arm64', async () => {
+    const tree = new MemorySourceFiles({
+      Kconfig: ['config S', '\tbool "s"', '\tselect T if !X86', '', 'config A', '\tbool "a"', '', 'config T', '\tbool "t"', '\tdepends on A', ''].join('\n'),
+    });
+    const [result] = (await fix({ load: { tree }, arches: [undefined] })).results;
+    const dependsOn = result!.candidates.find((c) => c.kind === 'depends-on')!;
+    expect([dependsOn.verified, dependsOn.edit.insert]).toEqual([true, ['\tdepends on T || X86']]);
+    const imply = result!.candidates.find((c) => c.kind === 'imply')!;
+    expect(imply.impact.map((e) => e.guaranteeLost)).toEqual(['T can now be n while S (with !X86) is on']);
+  });
+});
