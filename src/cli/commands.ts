@@ -29,6 +29,7 @@ function formatFacts(facts: Fact[], indent = '  '): string[] {
 }
 
 export function formatExplanation(e: Explanation, indent: string): string[] {
+  if (e.facts.length === 0) return [`${indent}because the expressions contradict each other, whatever the tree says`];
   return [`${indent}because (${e.symbols.join(', ')}):`, ...formatFacts(e.facts, `${indent}  `)];
 }
 

@@ -34,7 +34,12 @@ export class Cnf {
   readonly names = new Map<number, string>();
 
   constructor() {
-    this.clause([TRUE]);
+    // clause() drops a clause holding TRUE, so the unit clause fixing it is written directly:
+    // without it a solver would treat TRUE/FALSE in assumptions as a free variable.
+    this.buffer[0] = TRUE;
+    this.buffer[1] = 0;
+    this.length = 2;
+    this.owners[this.clauseCount++] = -1;
   }
 
   get numVars(): number {

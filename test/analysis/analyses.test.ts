@@ -153,3 +153,12 @@ describe('query --config BASE', () => {
     expect(written.get('XEN_GNTDEV')).toBe('y');
   });
 });
+
+describe('query expressions that fold to a constant', () => {
+  // The encoder folds `A && !A` to FALSE and `A || !A` to TRUE before the solver sees them.
+  it('a contradiction is no and a tautology yes', () => {
+    const s = memory('config A\n\tbool "a"\n');
+    const answer = (e: string): boolean => query(s, [e], { explain: false }).satisfiable;
+    expect([answer('A && !A'), answer('A || !A'), answer('n'), answer('y')]).toEqual([false, true, false, true]);
+  });
+});
