@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup/fast-check-seed.ts'],
     // Real-tree tests load Linux (about a second per arch); give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 600_000,

@@ -97,6 +97,19 @@ describe('dead', () => {
     expect(xen.reason!.facts.some((f) => f.text.includes('depends on ZONE_DEVICE'))).toBe(true);
   });
 
+  it('a comparison with a prompted string does not pin it: the user may type another value', () => {
+    const s = memory(`
+config S
+\tstring "s"
+config B
+\tbool
+\tdefault y
+\tdepends on S = ""
+`);
+    const r = deadSymbols(s);
+    expect([r.dead, r.alwaysOn.map((d) => d.symbol)]).toEqual([[], []]);
+  });
+
   it('agrees with the fixpoints of the reference evaluator', () => {
     fc.assert(
       fc.property(arbKconfig(), (text) => {

@@ -163,10 +163,29 @@ export function candidateValues(model: KconfigModel, sym: KSymbol, inputs?: Map<
     for (const t of [...out]) {
       if (/^-?\d+$/.test(t)) for (const d of [-1n, 1n]) out.add((BigInt(t) + d).toString());
     }
+    out.add(unmentionedNumber(out, 10));
     return [...out].filter((t) => t === '' || isValidText('int', t));
   }
-  if (sym.type === 'hex') return [...out].filter((t) => t === '' || isValidText('hex', t));
+  if (sym.type === 'hex') {
+    out.add(unmentionedNumber(out, 16));
+    return [...out].filter((t) => t === '' || isValidText('hex', t));
+  }
+  // A user may type any string: one the tree never mentions stands for them all.
+  out.add('reference:unmentioned');
   return [...out];
+}
+
+/** A number above every numeric text in `texts` and not next to one, so a user value no constant pins down is tried too. */
+function unmentionedNumber(texts: Set<string>, base: 10 | 16): string {
+  let top = 0n;
+  for (const t of texts) {
+    const digits = base === 16 ? t.replace(/^0x/i, '') : t;
+    if (!(base === 16 ? /^[0-9a-f]+$/i : /^-?\d+$/).test(digits)) continue;
+    const value = BigInt(base === 16 ? `0x${digits}` : digits);
+    if (value > top) top = value;
+  }
+  const fresh = top + 7n;
+  return base === 16 ? `0x${fresh.toString(16)}` : fresh.toString();
 }
 
 /** For each symbol, the constant texts it is compared with anywhere in the model. */
