@@ -106,17 +106,11 @@ export function directDependency(sym: KSymbol): ModelExpr {
 
 function selectCheck(session: Session, select: ReverseDependency): SelectCheck | undefined {
   const { encoding } = session;
-  const cnf = encoding.cnf;
   const selector = encoding.pairOf(select.selector);
   if (!selector) return undefined;
-  const condition = encoding.expr(select.condition);
-  const term: Pair = { m: cnf.and2(selector.m, condition.m), y: cnf.and2(selector.y, condition.y) };
+  const term = encoding.logic.min(selector, encoding.expr(select.condition));
   const dependency = encoding.expr(directDependency(select.target));
-  // For a bool target conf reads m as y on both sides.
-  const exceeds =
-    select.target.type === 'bool'
-      ? cnf.and2(term.m, -dependency.m)
-      : cnf.or2(cnf.and2(term.m, -dependency.m), cnf.and2(term.y, -dependency.y));
+  const exceeds = encoding.logic.above(term, dependency, select.target.type === 'bool');
   return { select, term, dependency, exceeds };
 }
 

@@ -276,11 +276,7 @@ function withinDependencies(session: Session, selectee: string): Lit[] {
   const sym = session.model.byName.get(selectee);
   const value = sym && session.encoding.pairOf(sym);
   if (!sym || !value) return [];
-  const cnf = session.encoding.cnf;
-  const dep = session.encoding.expr(directDependency(sym));
-  const withinM = cnf.or2(-value.m, dep.m);
-  // A bool's m counts as y on both sides.
-  return sym.type === 'bool' ? [withinM] : [withinM, cnf.or2(-value.y, dep.y)];
+  return [-session.encoding.logic.above(value, session.encoding.expr(directDependency(sym)), sym.type === 'bool')];
 }
 
 /** Whether the edited tree lets the selectee be n while the select's term (selector ∧ condition) is on. */

@@ -10,8 +10,8 @@
  */
 import type { SourceFiles } from '../parse/files.js';
 import type { SourceEdit } from '../io/patch.js';
-import { andAll, conjuncts, exprToString, forEachLeaf } from '../model/expr.js';
-import type { ModelExpr, ReverseDependency } from '../model/types.js';
+import { andAll, conjuncts, exprToString, mentionsInput } from '../model/expr.js';
+import type { ReverseDependency } from '../model/types.js';
 import { directDependency } from './audit.js';
 
 export type RepairKind = 'depends-on' | 'add-dependencies' | 'conditional-select' | 'imply';
@@ -92,14 +92,6 @@ function missingDependencies(select: ReverseDependency): string | undefined {
   const have = new Set(conjuncts(select.condition).map(exprToString));
   const missing = conjuncts(directDependency(select.target)).filter((c) => !have.has(exprToString(c)));
   return missing.some(mentionsInput) ? undefined : exprToString(andAll(missing)).replace(/^y$/, '');
-}
-
-function mentionsInput(e: ModelExpr): boolean {
-  let found = false;
-  forEachLeaf(e, (leaf) => {
-    if (leaf.kind === 'input') found = true;
-  });
-  return found;
 }
 
 const SINGLE_OPERAND = /^!?[A-Za-z0-9_]+$/;

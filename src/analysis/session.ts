@@ -7,8 +7,8 @@ import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
-import { forEachLeaf } from '../model/expr.js';
-import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
+import { mentionsInput } from '../model/expr.js';
+import type { KconfigModel, KSymbol } from '../model/types.js';
 import { MiniSatSolver } from '../sat/minisat.js';
 import { SolverMemoryError, type SolveResult, type Solver } from '../sat/solver.js';
 
@@ -264,7 +264,7 @@ export class Session {
   inputValuesFor(values: ConfigValues): Map<number, string> {
     const out = new Map<number, string>();
     if (this.model.inputs.length === 0) return out;
-    const probes = this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && mentionsInput(s));
+    const probes = this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && readsInput(s));
     const lits = probes.flatMap((s) => (values.has(s.name) ? this.valueLiterals(s, values.get(s.name)) : []));
     if (this.solve(lits) !== 'sat') return out;
     for (const input of this.model.inputs) {
@@ -318,19 +318,12 @@ export class Session {
   }
 }
 
-function mentionsInput(sym: KSymbol): boolean {
-  let found = false;
-  const look = (e: ModelExpr): void =>
-    forEachLeaf(e, (leaf) => {
-      if (leaf.kind === 'input') found = true;
-    });
-  for (const d of sym.defaults) {
-    look(d.value);
-    look(d.condition);
-  }
-  for (const p of sym.prompts) look(p.visibility);
-  for (const d of sym.definitions) look(d.dependency);
-  return found;
+function readsInput(sym: KSymbol): boolean {
+  return [
+    ...sym.defaults.flatMap((d) => [d.value, d.condition]),
+    ...sym.prompts.map((p) => p.visibility),
+    ...sym.definitions.map((d) => d.dependency),
+  ].some(mentionsInput);
 }
 
 /** The values a parsed .config gives, later assignments winning as in conf. */

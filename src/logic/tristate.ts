@@ -49,6 +49,12 @@ export class TristateLogic {
     return { m: a.m, y: this.cnf.or2(a.y, this.cnf.and2(a.m, boolLike)) };
   }
 
+  /** a > b; where `asBool`, m counts as y on both sides (conf's comparisons for bool symbols). */
+  above(a: Pair, b: Pair, asBool: boolean): Lit {
+    const overM = this.cnf.and2(a.m, -b.m);
+    return asBool ? overM : this.cnf.or2(overM, this.cnf.and2(a.y, -b.y));
+  }
+
   /** if c then a else b, componentwise. */
   select(c: Lit, a: Pair, b: Pair): Pair {
     const pick = (x: Lit, y: Lit): Lit => this.cnf.or2(this.cnf.and2(c, x), this.cnf.and2(-c, y));

@@ -90,6 +90,15 @@ export function forEachLeaf(e: ModelExpr, visit: (leaf: Leaf) => void): void {
   }
 }
 
+/** Whether the expression reads a toolchain probe or other macro input. */
+export function mentionsInput(e: ModelExpr): boolean {
+  let found = false;
+  forEachLeaf(e, (leaf) => {
+    if (leaf.kind === 'input') found = true;
+  });
+  return found;
+}
+
 export function symbolsOf(e: ModelExpr): Set<KSymbol> {
   const out = new Set<KSymbol>();
   forEachLeaf(e, (leaf) => {
