@@ -5,24 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
 import { ensureBuilt, expectOneLineError, MAIN, REPO, run } from './run.js';
 
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
 
-let tmp: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-cli-'));
-});
-
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+beforeAll(ensureBuilt);
+const tmp = scratchDir('cli');
 
 /** Runs a command once and hands every later caller the same result. */
 function once<T>(f: () => T): () => T {
@@ -34,7 +26,7 @@ const demo = once(() => run('demo'));
 
 /** A witness .config for XEN_UNPOPULATED_ALLOC=y on x86_64, written by `query --out`. */
 const witness = once(() => {
-  const out = path.join(tmp, 'witness-x86_64.config');
+  const out = path.join(tmp(), 'witness-x86_64.config');
   const r = run('query', '--tree', FIXED, '--arch', 'x86_64', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
   return { r, out };
 });
@@ -98,7 +90,7 @@ describe('query', () => {
   });
 
   it('writes no witness file when the answer is no', () => {
-    const out = path.join(tmp, 'never-written.config');
+    const out = path.join(tmp(), 'never-written.config');
     const r = run('query', '--tree', FIXED, '--arch', 'i386', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
     expect(r.status).toBe(1);
     expect(fs.existsSync(out)).toBe(false);
@@ -143,7 +135,7 @@ describe('check', () => {
     expect(written.status).toBe(0);
     const text = fs.readFileSync(out, 'utf8');
     expect(text).toContain('CONFIG_ZONE_DEVICE=y\n');
-    const flipped = path.join(tmp, 'flipped.config');
+    const flipped = path.join(tmp(), 'flipped.config');
     fs.writeFileSync(flipped, text.replace('CONFIG_ZONE_DEVICE=y\n', '# CONFIG_ZONE_DEVICE is not set\n'));
     const r = run('check', '--tree', FIXED, '--arch', 'x86_64', flipped);
     expect(r.stderr).toBe('');
@@ -156,7 +148,7 @@ describe('check', () => {
   });
 
   it('reports an unreadable config file as a one-line error', () => {
-    const missing = path.join(tmp, 'no-such.config');
+    const missing = path.join(tmp(), 'no-such.config');
     expectOneLineError(run('check', '--tree', FIXED, '--arch', 'x86_64', missing), `kconfsat: cannot read ${missing}`);
   });
 });
@@ -189,7 +181,7 @@ describe('values, dead, sample, query --config', () => {
   });
 
   it('sample --out-dir writes configs that check accepts', () => {
-    const dir = path.join(tmp, 'samples');
+    const dir = path.join(tmp(), 'samples');
     const r = run('sample', '--tree', BUGGY, '--arch', 'x86_64', '-n', '3', '--seed', '5', '--out-dir', dir);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('sample '))).toHaveLength(3);
@@ -205,7 +197,7 @@ describe('values, dead, sample, query --config', () => {
   });
 
   it('query --config keeps the base and lists what had to change', () => {
-    const base = path.join(tmp, 'base.config');
+    const base = path.join(tmp(), 'base.config');
     fs.writeFileSync(base, 'CONFIG_XEN=y\n# CONFIG_XEN_UNPOPULATED_ALLOC is not set\n# CONFIG_ZONE_DEVICE is not set\nCONFIG_XEN_GNTDEV=y\n');
     const r = run('query', '--tree', FIXED, '--arch', 'x86_64', '--config', base, 'XEN_UNPOPULATED_ALLOC=y');
     expect(r.status).toBe(0);
@@ -240,22 +232,22 @@ describe('one-line errors, exit 2', () => {
   });
 
   it('for a missing tree', () => {
-    const missing = path.join(tmp, 'no-such-tree');
+    const missing = path.join(tmp(), 'no-such-tree');
     expectOneLineError(run('query', '--tree', missing, 'A=y'), `kconfsat: tree not found: ${missing}`);
-    const config = path.join(tmp, 'for-missing-tree.config');
+    const config = path.join(tmp(), 'for-missing-tree.config');
     fs.writeFileSync(config, 'CONFIG_A=y\n');
     expectOneLineError(run('check', '--tree', missing, config), `kconfsat: tree not found: ${missing}`);
   });
 
   it('for a tree with a missing endif', () => {
-    const tree = path.join(tmp, 'missing-endif');
+    const tree = path.join(tmp(), 'missing-endif');
     fs.mkdirSync(tree);
     fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n\nif A\nconfig B\n\tbool "b"\n');
     expectOneLineError(run('query', '--tree', tree, 'B=y'), "kconfsat: Kconfig:4:1: 'if' without matching 'endif'");
   });
 
   it('for a macro error-if in the tree', () => {
-    const tree = path.join(tmp, 'error-if');
+    const tree = path.join(tmp(), 'error-if');
     fs.mkdirSync(tree);
     fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n$(error-if,y,no compiler here)\n');
     expectOneLineError(run('query', '--tree', tree, 'A=y'), 'kconfsat: Kconfig:3:1: no compiler here');
@@ -268,7 +260,7 @@ describe('one-line errors, exit 2', () => {
 
 describe('audit', () => {
   const buggy = once(() => {
-    const dir = path.join(tmp, 'audit-buggy');
+    const dir = path.join(tmp(), 'audit-buggy');
     const files = { sarif: path.join(dir, 'audit.sarif'), csv: path.join(dir, 'audit.csv'), outDir: path.join(dir, 'witnesses') };
     fs.mkdirSync(dir);
     const r = run('audit', '--tree', BUGGY, '--arch', 'i386', '--sarif', files.sarif, '--csv', files.csv, '--out-dir', files.outDir);

@@ -5,22 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
+import { ensureBuilt, MAIN, REPO } from './run.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = path.join(REPO, 'dist/src/cli/main.js');
-
-let tmp: string;
-
-beforeAll(() => {
-  if (!fs.existsSync(MAIN)) spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-corpus-'));
-});
-
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+beforeAll(ensureBuilt);
+const tmp = scratchDir('corpus');
 
 function kconfsat(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
@@ -28,12 +19,12 @@ function kconfsat(args: string[], env: Record<string, string> = {}) {
 
 describe('corpus', () => {
   it('lists every manifest entry; the cache is $XDG_CACHE_HOME/kconfsat', () => {
-    const r = kconfsat(['--json', 'corpus', 'list'], { XDG_CACHE_HOME: tmp });
+    const r = kconfsat(['--json', 'corpus', 'list'], { XDG_CACHE_HOME: tmp() });
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout) as { name: string; cachedVersion: string | null; dir: string; arches: string[] }[];
     expect(rows.map((x) => x.name)).toEqual(expect.arrayContaining(['linux-6.1', 'linux-6.12', 'busybox', 'u-boot', 'xen', 'toybox', 'xen-zone-device-buggy']));
     const linux = rows.find((x) => x.name === 'linux-6.1')!;
-    expect(linux).toMatchObject({ dir: path.join(tmp, 'kconfsat/linux-6.1'), cachedVersion: null });
+    expect(linux).toMatchObject({ dir: path.join(tmp(), 'kconfsat/linux-6.1'), cachedVersion: null });
     expect(linux.arches).toEqual(expect.arrayContaining(['i386', 'x86_64', 'arm64']));
     expect(rows.find((x) => x.name === 'xen-zone-device-buggy')).toMatchObject({ cachedVersion: 'bundled', arches: ['i386', 'x86_64'] });
   });
@@ -46,13 +37,13 @@ describe('corpus', () => {
   });
 
   it('gives fetch-corpus its reason as one line, exit 2', () => {
-    const manifest = path.join(tmp, 'manifest.json');
+    const manifest = path.join(tmp(), 'manifest.json');
     fs.writeFileSync(manifest, JSON.stringify([{ name: 'odd', kind: 'floppy', rootKconfig: 'Kconfig', arches: [] }]));
-    const r = kconfsat(['corpus', 'fetch', 'odd'], { KCONFSAT_MANIFEST: manifest, XDG_CACHE_HOME: tmp });
+    const r = kconfsat(['corpus', 'fetch', 'odd'], { KCONFSAT_MANIFEST: manifest, XDG_CACHE_HOME: tmp() });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     // The progress line names the cache below $XDG_CACHE_HOME; the error is the script's reason.
-    expect(r.stderr).toContain(`-> ${path.join(tmp, 'kconfsat/odd')}`);
+    expect(r.stderr).toContain(`-> ${path.join(tmp(), 'kconfsat/odd')}`);
     expect(r.stderr.trimEnd().split('\n').pop()).toBe("kconfsat: odd: unknown corpus kind 'floppy' for odd");
   });
 

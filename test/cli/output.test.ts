@@ -5,28 +5,20 @@
  * same under --timeout, where the files are written once the command is done.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
 import { ensureBuilt, expectOneLineError, run } from './run.js';
 
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 const QUERY = ['query', '--tree', FIXED, '--arch', 'x86_64'];
 const OLD = Buffer.from('# an older witness, kept\nCONFIG_OLD=y\n\xff\n', 'latin1');
 
-let tmp: string;
-
-beforeAll(() => {
-  ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-output-'));
-});
-
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+beforeAll(ensureBuilt);
+const tmp = scratchDir('output');
 
 function existing(name: string): string {
-  const file = path.join(tmp, name);
+  const file = path.join(tmp(), name);
   fs.writeFileSync(file, OLD);
   return file;
 }
@@ -38,7 +30,7 @@ describe.each([[[]], [['--timeout', '60']]])('with %j', (deadline: string[]) => 
     const out = existing(`${tag}witness.config`);
     expectOneLineError(run(...deadline, ...QUERY, '--out', out, 'XEN_UNPOPULATED_ALLOC=y'), `kconfsat: ${out} exists (use --force to overwrite)`);
     expect(fs.readFileSync(out).equals(OLD)).toBe(true);
-    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(tmp()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('query --out --force replaces it', () => {
@@ -55,7 +47,7 @@ describe.each([[[]], [['--timeout', '60']]])('with %j', (deadline: string[]) => 
   });
 
   it('sample --out-dir with one config already there writes none of them; --force writes all', () => {
-    const dir = path.join(tmp, `${tag}samples`);
+    const dir = path.join(tmp(), `${tag}samples`);
     fs.mkdirSync(dir);
     const second = path.join(dir, 'config-2');
     fs.writeFileSync(second, OLD);

@@ -5,71 +5,63 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFilesAtomic } from '../../src/io/files.js';
 import { ensureBuilt, REPO } from '../cli/run.js';
 import { kconfsatError } from '../helpers/errors.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-let dir: string;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-files-'));
-});
-
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('files', { perTest: true });
 
 describe('writeFileAtomic', () => {
   it('writes a new file and leaves nothing else in the directory', () => {
-    const file = path.join(dir, 'new.config');
+    const file = path.join(dir(), 'new.config');
     writeFileAtomic(file, 'CONFIG_A=y\n');
     expect(fs.readFileSync(file, 'utf8')).toBe('CONFIG_A=y\n');
-    expect(fs.readdirSync(dir)).toEqual(['new.config']);
+    expect(fs.readdirSync(dir())).toEqual(['new.config']);
   });
 
   it('refuses an existing file by default and leaves it byte-identical', () => {
-    const file = path.join(dir, 'old.config');
+    const file = path.join(dir(), 'old.config');
     const old = Buffer.from([0x43, 0x4f, 0x4e, 0x46, 0xff, 0x00, 0x0a]);
     fs.writeFileSync(file, old);
     const e = kconfsatError(() => writeFileAtomic(file, 'CONFIG_NEW=y\n'));
     expect([e.kind, e.format()]).toEqual(['io', `${file} exists (use --force to overwrite)`]);
     expect(fs.readFileSync(file).equals(old)).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual(['old.config']);
+    expect(fs.readdirSync(dir())).toEqual(['old.config']);
   });
 
   it('replaces an existing file with force', () => {
-    const file = path.join(dir, 'old.config');
+    const file = path.join(dir(), 'old.config');
     fs.writeFileSync(file, 'CONFIG_OLD=y\n');
     writeFileAtomic(file, 'CONFIG_NEW=y\n', { force: true });
     expect(fs.readFileSync(file, 'utf8')).toBe('CONFIG_NEW=y\n');
-    expect(fs.readdirSync(dir)).toEqual(['old.config']);
+    expect(fs.readdirSync(dir())).toEqual(['old.config']);
   });
 
   it('refuses a batch as a whole: one existing file and none is written', () => {
-    fs.writeFileSync(path.join(dir, 'config-2'), 'old\n');
-    const files = [1, 2, 3].map((k) => ({ file: path.join(dir, `config-${k}`), content: `new ${k}\n` }));
+    fs.writeFileSync(path.join(dir(), 'config-2'), 'old\n');
+    const files = [1, 2, 3].map((k) => ({ file: path.join(dir(), `config-${k}`), content: `new ${k}\n` }));
     expect(kconfsatError(() => writeFilesAtomic(files)).message).toBe(`${files[1]!.file} exists (use --force to overwrite)`);
-    expect(fs.readdirSync(dir)).toEqual(['config-2']);
+    expect(fs.readdirSync(dir())).toEqual(['config-2']);
     expect(fs.readFileSync(files[1]!.file, 'utf8')).toBe('old\n');
   });
 
   it('a rename that fails is a one-line error and leaves no temporary file', () => {
     // A non-empty directory where the file should go: the final rename fails after the content was written.
-    const target = path.join(dir, 'taken');
+    const target = path.join(dir(), 'taken');
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'keep'), 'kept\n');
     const e = kconfsatError(() => writeFileAtomic(target, 'CONFIG_A=y\n', { force: true }));
     expect(e.kind).toBe('io');
     expect(e.message).toMatch(new RegExp(`^cannot write ${target}: `));
-    expect(fs.readdirSync(dir)).toEqual(['taken']);
+    expect(fs.readdirSync(dir())).toEqual(['taken']);
     expect(fs.readFileSync(path.join(target, 'keep'), 'utf8')).toBe('kept\n');
   });
 
   it('an unwritable directory is a one-line error', () => {
-    const e = kconfsatError(() => writeFileAtomic(path.join(dir, 'no-such-dir', 'x.config'), 'x'));
+    const e = kconfsatError(() => writeFileAtomic(path.join(dir(), 'no-such-dir', 'x.config'), 'x'));
     expect(e.message).toMatch(/^cannot write .*no-such-dir\/x\.config: ENOENT/);
   });
 });
@@ -84,7 +76,7 @@ describe('a write killed midway', () => {
    * writeFileSync leaves a truncated file at most such moments.)
    */
   it('leaves the file whole, old or new, at whatever moment the process dies', async () => {
-    const file = path.join(dir, 'big.config');
+    const file = path.join(dir(), 'big.config');
     const lines = 350_000; // 4 MB
     const contents = ['A', 'B'].map((c) => `CONFIG_${c}=y\n`.repeat(lines));
     fs.writeFileSync(file, contents[0]!);

@@ -4,9 +4,8 @@
  * builtins, the environment, and that $(shell,...) only runs when asked to.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KconfsatError } from '../../src/errors.js';
 import { containsUnknown, MacroExpander } from '../../src/macro/expander.js';
 import { loadKconfig } from '../../src/model/load.js';
@@ -15,6 +14,7 @@ import type { ConfigNode, ParsedTree } from '../../src/parse/ast.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { parseKconfig } from '../../src/parse/parser.js';
 import { kconfsatError } from '../helpers/errors.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 function parse(text: string, macros = new MacroExpander()): ParsedTree {
   return parseKconfig(new MemorySourceFiles({ Kconfig: text }), 'Kconfig', macros);
@@ -289,16 +289,10 @@ describe('environment', () => {
 });
 
 describe('$(shell,...)', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-shell-'));
-  });
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('shell');
 
   it('is not executed by default: the result is an unknown placeholder', () => {
-    const marker = path.join(dir, 'not-created');
+    const marker = path.join(dir(), 'not-created');
     const m = new MacroExpander();
     const out = m.expand(`$(shell,touch ${marker} && echo ran)`);
     expect(fs.existsSync(marker)).toBe(false);
@@ -308,7 +302,7 @@ describe('$(shell,...)', () => {
   });
 
   it('is not executed when loading a tree without runShell either', () => {
-    const marker = path.join(dir, 'not-created-by-load');
+    const marker = path.join(dir(), 'not-created-by-load');
     const { model } = loadKconfig({
       tree: new MemorySourceFiles({ Kconfig: `config CC_OK\n\tdef_bool $(shell,touch ${marker} && echo y)\n` }),
     });
@@ -317,7 +311,7 @@ describe('$(shell,...)', () => {
   });
 
   it('runs with runShell: true, trailing newlines removed and inner ones made spaces', () => {
-    const marker = path.join(dir, 'created');
+    const marker = path.join(dir(), 'created');
     const m = new MacroExpander({ runShell: true });
     const out = m.expand(`$(shell,touch ${marker} && printf 'a\\nb\\n\\n')`);
     expect(fs.existsSync(marker)).toBe(true);
@@ -326,8 +320,8 @@ describe('$(shell,...)', () => {
   });
 
   it('runs in shellCwd with the given environment', () => {
-    const m = new MacroExpander({ runShell: true, shellCwd: dir, env: { KCONFSAT_PROBE: 'probe-value' } });
-    expect(m.expand('$(shell,pwd)')).toBe(fs.realpathSync(dir));
+    const m = new MacroExpander({ runShell: true, shellCwd: dir(), env: { KCONFSAT_PROBE: 'probe-value' } });
+    expect(m.expand('$(shell,pwd)')).toBe(fs.realpathSync(dir()));
     expect(m.expand('$(shell,echo $KCONFSAT_PROBE)')).toBe('probe-value');
   });
 

@@ -5,26 +5,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResult } from '../../scripts/sweep-run.js';
+import { ensureBuilt, REPO } from '../cli/run.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SWEEP = path.join(REPO, 'dist/scripts/sweep.js');
 
-let tmp: string;
-
-beforeAll(() => {
-  if (!fs.existsSync(SWEEP)) spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sweep-'));
-});
-
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+beforeAll(ensureBuilt);
+const tmp = scratchDir('sweep');
 
 function sweep(args: string[], manifest: unknown[]) {
-  const file = path.join(tmp, 'manifest.json');
+  const file = path.join(tmp(), 'manifest.json');
   fs.writeFileSync(file, JSON.stringify(manifest));
   return spawnSync(process.execPath, [SWEEP, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, KCONFSAT_MANIFEST: file }, timeout: 120_000 });
 }
@@ -44,7 +37,7 @@ const example = {
 describe('scripts/sweep', () => {
   it('analyses what it can, records why the rest could not be, and exits 1', () => {
     const missing = { ...example, name: 'gone', path: 'corpora/examples/no-such-tree' };
-    const out = path.join(tmp, 'out');
+    const out = path.join(tmp(), 'out');
     const r = sweep(['--corpus', 'fixed,gone', '--arch', 'i386', '--jobs', '1', '--out-dir', out], [example, missing]);
     expect(r.status).toBe(1);
     const result = JSON.parse(fs.readFileSync(path.join(out, 'sweep.json'), 'utf8')) as SweepResult;
@@ -60,7 +53,7 @@ describe('scripts/sweep', () => {
   });
 
   it('rejects an unknown corpus with the known ones, exit 2', () => {
-    const r = sweep(['--corpus', 'nope', '--out-dir', path.join(tmp, 'x')], [example]);
+    const r = sweep(['--corpus', 'nope', '--out-dir', path.join(tmp(), 'x')], [example]);
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('sweep: error: unknown corpus nope (known: fixed)');
   });

@@ -4,12 +4,12 @@
  * the library and through the command line, and writes them when asked.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Session } from '../../src/analysis/session.js';
 import { query } from '../../src/analysis/query.js';
 import { ensureBuilt, run } from '../cli/run.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 // The kernel's own probe idiom (scripts/Kconfig.include) and a plain immediate assignment, each writing a file.
 const KCONFIG = `if-success = $(shell,{ $(1); } >/dev/null 2>&1 && echo "$(2)" || echo "$(3)")
@@ -25,22 +25,14 @@ config A
 `;
 const WRITTEN = ['touched-by-shell', 'written-by-shell'];
 
-let tree: string;
+const tree = scratchDir('shell', { perTest: true });
+beforeEach(() => fs.writeFileSync(path.join(tree(), 'Kconfig'), KCONFIG));
 
-beforeEach(() => {
-  tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-shell-'));
-  fs.writeFileSync(path.join(tree, 'Kconfig'), KCONFIG);
-});
-
-afterEach(() => {
-  fs.rmSync(tree, { recursive: true, force: true });
-});
-
-const written = (): string[] => WRITTEN.filter((f) => fs.existsSync(path.join(tree, f)));
+const written = (): string[] => WRITTEN.filter((f) => fs.existsSync(path.join(tree(), f)));
 
 describe('library', () => {
   it('runs no command by default: no file, and the probe that matters is a free input', () => {
-    const session = Session.open({ tree });
+    const session = Session.open({ tree: tree() });
     expect(written()).toEqual([]);
     expect(session.model.inputs.map((i) => i.origin)).toEqual([
       "$(shell,{ sh -c 'echo x > written-by-shell'; } >/dev/null 2>&1 && echo \"y\" || echo \"n\")",
@@ -49,9 +41,9 @@ describe('library', () => {
   });
 
   it('runs the commands with runShell', () => {
-    const session = Session.open({ tree, runShell: true });
+    const session = Session.open({ tree: tree(), runShell: true });
     expect(written()).toEqual(WRITTEN);
-    expect(fs.readFileSync(path.join(tree, 'written-by-shell'), 'utf8')).toBe('x\n');
+    expect(fs.readFileSync(path.join(tree(), 'written-by-shell'), 'utf8')).toBe('x\n');
     expect(session.model.inputs).toEqual([]);
     expect(query(session, ['A=y']).satisfiable).toBe(true);
   });
@@ -61,19 +53,19 @@ describe('command line', () => {
   beforeAll(ensureBuilt);
 
   it('runs no command by default', () => {
-    const r = run('--tree', tree, 'query', 'A=y');
+    const r = run('--tree', tree(), 'query', 'A=y');
     expect(r.status).toBe(0);
     expect(written()).toEqual([]);
     expect(r.stdout).toContain('note: $(shell,...) toolchain probes were left free');
   });
 
   it('runs no command under --timeout either (the worker gets the same options)', () => {
-    expect(run('--timeout', '60', '--tree', tree, 'query', 'A=y').status).toBe(0);
+    expect(run('--timeout', '60', '--tree', tree(), 'query', 'A=y').status).toBe(0);
     expect(written()).toEqual([]);
   });
 
   it('runs the commands with --run-shell', () => {
-    const r = run('--run-shell', '--tree', tree, 'query', 'A=y');
+    const r = run('--run-shell', '--tree', tree(), 'query', 'A=y');
     expect(r.status).toBe(0);
     expect(written()).toEqual(WRITTEN);
     expect(r.stdout).not.toContain('note: $(shell,...)');

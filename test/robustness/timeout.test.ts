@@ -5,14 +5,14 @@
  * same for the library's queryWithTimeout.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../src/analysis/query.js';
 import { Session } from '../../src/analysis/session.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { ensureBuilt, REPO, run } from '../cli/run.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 
@@ -49,19 +49,14 @@ function randomThreeSat(variables: number, seed: number): string {
   return lines.join('\n');
 }
 
-let tmp: string;
+const tmp = scratchDir('timeout');
 let hard: string;
 
 beforeAll(() => {
   ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-timeout-'));
-  hard = path.join(tmp, 'three-sat');
+  hard = path.join(tmp(), 'three-sat');
   fs.mkdirSync(hard);
   fs.writeFileSync(path.join(hard, 'Kconfig'), randomThreeSat(250, 1));
-});
-
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 function timed<T>(f: () => T): { result: T; seconds: number } {
@@ -82,7 +77,7 @@ describe('a query past its deadline', () => {
   });
 
   it('stops at the deadline: "unknown (timeout)", exit 3, nothing else', () => {
-    const out = path.join(tmp, 'never.config');
+    const out = path.join(tmp(), 'never.config');
     const { result: r, seconds } = timed(() => run('--timeout', String(timeout), '--tree', hard, 'query', '--out', out, 'ALL=y'));
     expect(r.stdout).toBe(`query ALL=y: unknown (timeout after ${timeout}s)\n`);
     expect(r.status).toBe(3);
@@ -113,7 +108,7 @@ describe('a query within its deadline', () => {
   });
 
   it('writes --out once the command has finished', () => {
-    const out = path.join(tmp, 'witness.config');
+    const out = path.join(tmp(), 'witness.config');
     const r = run('--timeout', '60', 'query', '--tree', FIXED, '--arch', 'x86_64', '--out', out, 'XEN_UNPOPULATED_ALLOC=y');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`witness written to ${out}`);
