@@ -19,7 +19,7 @@ import { auditCsv } from '../io/csv.js';
 import { writeDimacs } from '../io/dimacs.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
+import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
 import { writeStdout } from './output.js';
 import { ProgressLine } from './progress.js';
 
@@ -218,11 +218,6 @@ const FREE_PROBES_NOTE =
 
 function hasFreeProbes(session: Session, g: GlobalOptions): boolean {
   return !g.runShell && session.model.inputs.length > 0;
-}
-
-function positiveInteger(text: string, option: string): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new KconfsatError('usage', `${option} expects a positive integer, got '${text}'`);
-  return Number(text);
 }
 
 /** A .config file, read with the kernel's CONFIG_ prefix override. */

@@ -77,3 +77,9 @@ export function writeOutput(g: GlobalOptions, file: string, content: string): vo
 export function writeOutputs(g: GlobalOptions, files: { file: string; content: string }[]): void {
   writeOutputFiles(files, g.force);
 }
+
+/** A count option's value: digits only, at least 1. */
+export function positiveInteger(text: string, option: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new KconfsatError('usage', `${option} expects a positive integer, got '${text}'`);
+  return Number(text);
+}

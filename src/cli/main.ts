@@ -101,7 +101,7 @@ export function buildProgram(): Command {
     .option('--finding <SELECTOR:SELECTEE>', 'only this finding (repeatable)', collectEnv, [])
     .option('--verify-arch <list>', "arches each repair is verified on: comma list or 'all' (default: every arch of the tree)")
     .option('--patch-dir <dir>', 'write the best verified repair of each finding as DIR/SELECTOR-SELECTEE-FILE-LINE.patch')
-    .option('--jobs <n>', 'arches audited in parallel for the baseline, on worker threads', '1')
+    .option('--jobs <n>', 'target arches audited in parallel, on worker threads', '1')
     .action(async (opts: FixCommandOptions) => exit(await runFix(opts, globals())));
 
   program

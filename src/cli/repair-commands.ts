@@ -12,7 +12,7 @@ import { writeDotConfig } from '../io/dotconfig.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { formatExplanation, readConfig } from './commands.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, printJson, writeOutputs, type GlobalOptions } from './context.js';
+import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
 import { ProgressLine } from './progress.js';
 
 export interface FixCommandOptions {
@@ -30,7 +30,7 @@ export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise
     arches,
     verifyArches: verificationArches(opts.verifyArch, arches, g),
     only: opts.finding.length ? opts.finding : undefined,
-    jobs: Number(opts.jobs) || 1,
+    jobs: positiveInteger(opts.jobs, '--jobs'),
     onProgress: (m) => progress?.message(m),
   });
   progress?.finish();
@@ -102,10 +102,10 @@ export interface ResolveCommandOptions {
 
 export function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): number {
   if (g.arch === 'all') throw new KconfsatError('usage', 'resolve works on one arch at a time (a .config belongs to one)');
+  const limits = { max: positiveInteger(opts.max, '--max'), maxChanges: positiveInteger(opts.maxChanges, '--max-changes') };
   const configFile = opts.config ?? process.env.KCONFIG_CONFIG ?? '.config';
   const base = configValues(readConfig(configFile));
-  const session = openSession(g);
-  const result = resolve(session, wishes, base, { max: positive(opts.max, '--max'), maxChanges: positive(opts.maxChanges, '--max-changes') });
+  const result = resolve(openSession(g), wishes, base, limits);
   const files = opts.outDir
     ? result.diagnoses.map((d, i) => ({ file: path.join(opts.outDir!, `diagnosis-${i + 1}.config`), content: writeDotConfig(d.config, dotConfigPrefix()) }))
     : [];
@@ -129,10 +129,4 @@ function formatResolve(r: ResolveResult, configFile: string, written: string[]):
     lines.push(`  ${i + 1}. ${changes}${written[i] ? `  (${written[i]})` : ''}`);
   });
   return lines;
-}
-
-function positive(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new KconfsatError('usage', `${option} expects a positive integer, got '${text}'`);
-  return n;
 }

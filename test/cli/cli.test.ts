@@ -191,9 +191,10 @@ describe('values, dead, sample, query --config', () => {
     }
   });
 
-  it('sample rejects a count that is not a positive integer', () => {
-    const r = run('sample', '--tree', BUGGY, '-n', 'many');
-    expect([r.status, r.stderr]).toEqual([2, "kconfsat: -n expects a positive integer, got 'many'\n"]);
+  it('count options reject what is not a positive integer', () => {
+    expectOneLineError(run('sample', '--tree', BUGGY, '-n', 'many'), "kconfsat: -n expects a positive integer, got 'many'");
+    expectOneLineError(run('fix', '--tree', BUGGY, '--jobs', '0'), "kconfsat: --jobs expects a positive integer, got '0'");
+    expectOneLineError(run('resolve', '--tree', BUGGY, '--max', '2.5', 'XEN=y'), "kconfsat: --max expects a positive integer, got '2.5'");
   });
 
   it('query --config keeps the base and lists what had to change', () => {
