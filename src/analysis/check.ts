@@ -29,6 +29,7 @@ export interface CheckResult {
 export function checkConfig(session: Session, config: DotConfig): CheckResult {
   const sorted = checkAgainstModel(config, session.model);
   const values = configValues({ ...config, entries: sorted.valid });
+  session.coverComparisons(session.valueComparisons(values));
   const broken = session.violatedSymbols(values, session.inputValuesFor(values));
   const violations = broken.map((sym) => violation(session, sym, values));
   fillExpected(session, values, broken, violations);

@@ -17,7 +17,7 @@ export interface Witness {
   /** The complete configuration, as conf would write it. */
   config: ConfigEntry[];
   /** The values that matter: the query's symbols and what they depend on, nearest first. */
-  relevant: { name: string; value: string }[];
+  relevant: ConfigEntry[];
 }
 
 export interface QueryAnswer {
@@ -78,6 +78,7 @@ export function holds(session: Session, e: ModelExpr): Lit {
 
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
   const exprs = expressions.map((text) => resolveExpression(session, text));
+  session.coverComparisons([...exprs, ...(options.base ? session.valueComparisons(options.base) : [])]);
   const lits = exprs.map((e) => holds(session, e));
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
@@ -86,14 +87,14 @@ export function query(session: Session, expressions: string[], options: QueryOpt
     if (options.base) keepBase(session, lits, roots, options.base);
     const config = session.modelConfig();
     const values = new Map(config.map((c) => [c.name, c.value]));
+    const byName = new Map(config.map((c) => [c.name, c]));
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
     const relevant = cone(roots, RELEVANT_SEARCH)
-      .filter((s) => {
-        const v = values.get(s.name);
-        return v !== undefined && v !== 'n' && v !== '' && !s.choiceInfo;
+      .flatMap((s) => {
+        const entry = byName.get(s.name);
+        return entry && entry.value !== 'n' && entry.value !== '' && !s.choiceInfo ? [entry] : [];
       })
-      .slice(0, options.relevantLimit ?? 12)
-      .map((s) => ({ name: s.name, value: values.get(s.name)! }));
+      .slice(0, options.relevantLimit ?? 12);
     answer.witness = { config, relevant };
     if (options.base) answer.changedFromBase = changes(session, options.base, values);
   } else if (options.explain ?? true) {

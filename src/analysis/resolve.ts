@@ -65,6 +65,7 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const max = options.max ?? 10;
   const maxChanges = options.maxChanges ?? 12;
   const exprs = wishes.map((text) => resolveExpression(session, text));
+  session.coverComparisons([...exprs, ...session.valueComparisons(base)]);
   const wish = exprs.map((e) => holds(session, e));
   const result: ResolveResult = { wishes, satisfiable: session.solve(wish) === 'sat', diagnoses: [], complete: true };
   if (session.arch) result.arch = session.arch;

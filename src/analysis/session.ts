@@ -5,10 +5,12 @@
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
+import { OTHER_STRING } from '../logic/domains.js';
+import { isValidValue } from '../logic/values.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { mentionsInput } from '../model/expr.js';
-import type { KconfigModel, KSymbol } from '../model/types.js';
+import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { MiniSatSolver } from '../sat/minisat.js';
 import { SolverMemoryError, type SolveResult, type Solver } from '../sat/solver.js';
 
@@ -103,17 +105,21 @@ class LiveSolver {
 
 export class Session {
   readonly model: KconfigModel;
-  readonly encoding: Encoding;
   readonly timings: SessionTimings;
+  private current!: Encoding;
   /**
    * Each symbol's constraints are guarded by a selector literal so that
    * explanations can switch them off; ordinary questions assume this literal,
    * which switches them all on.
    */
-  readonly allConstraints: Lit;
-  private readonly solvers = new Map<Lean, LiveSolver>();
+  private allConstraintsLit!: Lit;
+  private solvers = new Map<Lean, LiveSolver>();
   /** The solver that answered last: its model is the one read. */
-  private last: LiveSolver;
+  private last!: LiveSolver;
+  /** Questions' expressions whose comparisons the value domains were widened for. */
+  private readonly extraComparisons: ModelExpr[] = [];
+  /** Clauses added with addClause: widening the domains would lose them. */
+  private addedClauses = 0;
 
   private constructor(
     readonly loaded: LoadedTree,
@@ -121,13 +127,42 @@ export class Session {
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    this.encoding = encodeModel(this.model, { groupSelectors: true });
-    this.allConstraints = this.encoding.cnf.newVar('all-constraints');
-    for (const s of this.encoding.selectors.values()) this.encoding.cnf.implies(this.allConstraints, s);
+    this.encode();
     const t1 = performance.now();
     this.last = this.liveSolver(DEFAULT_LEAN);
     const t2 = performance.now();
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
+  }
+
+  get encoding(): Encoding {
+    return this.current;
+  }
+
+  get allConstraints(): Lit {
+    return this.allConstraintsLit;
+  }
+
+  private encode(): void {
+    this.current = encodeModel(this.model, { groupSelectors: true, extraComparisons: this.extraComparisons });
+    this.allConstraintsLit = this.current.cnf.newVar('all-constraints');
+    for (const s of this.current.selectors.values()) this.current.cnf.implies(this.allConstraintsLit, s);
+    this.solvers = new Map();
+    this.writtenLiterals = undefined;
+  }
+
+  /**
+   * Makes the value domains tell apart what these expressions compare: a
+   * string, int or hex value the tree never mentions (LOCALVERSION="-test")
+   * gets its own candidate. The formula is then built again, so literals
+   * taken from the encoding before this call are void; call it before taking
+   * any for a question.
+   */
+  coverComparisons(exprs: readonly ModelExpr[]): void {
+    if (exprs.every((e) => this.current.domains.covers(e))) return;
+    if (this.addedClauses > 0) throw new Error('coverComparisons after addClause: the added clauses would be lost');
+    this.extraComparisons.push(...exprs);
+    this.encode();
+    this.last = this.liveSolver(DEFAULT_LEAN);
   }
 
   static open(options: SessionOptions): Session {
@@ -165,6 +200,7 @@ export class Session {
 
   /** A clause kept for the rest of the session (it survives solver renewal). */
   addClause(lits: readonly Lit[]): void {
+    this.addedClauses++;
     this.encoding.cnf.clause(lits);
   }
 
@@ -185,6 +221,19 @@ export class Session {
       lits.push(...this.valueLiterals(sym, given));
     }
     return lits;
+  }
+
+  /** `S = "text"` for each int/hex/string value of the configuration that the value domains do not hold. */
+  valueComparisons(values: ConfigValues): ModelExpr[] {
+    const out: ModelExpr[] = [];
+    for (const [name, text] of values) {
+      const sym = this.model.byName.get(name);
+      const domain = sym && this.encoding.valuesOf(sym) && this.encoding.domains.get(sym);
+      // A number of the wrong form is no value of an int/hex symbol: nothing to tell apart.
+      if (!domain || !isValidValue(sym.type, text)) continue;
+      if (!domain.values.includes(text)) out.push({ kind: 'compare', op: '=', left: { kind: 'symbol', symbol: sym }, right: { kind: 'const', text } });
+    }
+    return out;
   }
 
   /** Literals saying `sym` has the value `text` (absent: n, or "" for strings and numbers). */
@@ -313,7 +362,7 @@ export class Session {
     if (pair) return this.solver.value(pair.y) ? 'y' : this.solver.value(pair.m) ? 'm' : 'n';
     const values = this.encoding.valuesOf(sym);
     if (!values) return undefined;
-    for (const [text, lit] of values) if (this.solver.value(lit)) return text;
+    for (const [text, lit] of values) if (this.solver.value(lit)) return text === OTHER_STRING ? this.encoding.domains.get(sym).unmentioned : text;
     return undefined;
   }
 }

@@ -39,7 +39,7 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
   if (!verbose) return lines;
   if (a.witness) {
     lines.push('  witness (values that matter):');
-    for (const r of a.witness.relevant) lines.push(`    CONFIG_${r.name}=${r.value}`);
+    for (const line of writeDotConfig(a.witness.relevant, dotConfigPrefix()).split('\n').slice(0, -1)) lines.push(`    ${line}`);
   }
   if (a.changedFromBase) {
     lines.push(`  values of the base config that had to change: ${a.changedFromBase.length ? '' : 'none'}`);

@@ -20,6 +20,8 @@ export const OTHER_STRING = 'kconfsat:other';
 export interface Domain {
   /** Candidate values, each a concrete string. */
   values: string[];
+  /** A concrete string OTHER_STRING can be written as: one no candidate equals. */
+  unmentioned: string;
 }
 
 export function isValueSymbol(sym: KSymbol): boolean {
@@ -46,7 +48,12 @@ class UnionFind<T> {
 export class Domains {
   private readonly domainOf = new Map<ValueNode, Domain>();
 
-  constructor(model: KconfigModel) {
+  /**
+   * `extraComparisons` are expressions from outside the tree (queries, wishes)
+   * whose comparisons must be told apart too: their constants join the
+   * domains like the tree's own.
+   */
+  constructor(model: KconfigModel, extraComparisons: readonly ModelExpr[] = []) {
     const uf = new UnionFind<ValueNode>();
     const constants = new Map<ValueNode, Set<string>>();
     const nodes: ValueNode[] = [...model.symbols.filter(isValueSymbol), ...model.inputs];
@@ -55,32 +62,21 @@ export class Domains {
       if (!set) constants.set(node, (set = new Set()));
       set.add(text);
     };
-    const nodeOf = (leaf: Leaf): ValueNode | undefined =>
-      leaf.kind === 'input' ? leaf.input : leaf.kind === 'symbol' && isValueSymbol(leaf.symbol) ? leaf.symbol : undefined;
-    /** The constant strings a non-node leaf can stand for. */
-    const constantsOf = (leaf: Leaf): string[] => {
-      if (leaf.kind === 'const') return [leaf.text];
-      if (leaf.kind === 'symbol') {
-        const s = leaf.symbol;
-        if (s.type === 'bool' || s.type === 'tristate') return ['n', 'm', 'y'];
-        if (s.definitions.length === 0 || s.type === 'unknown') return [s.name];
-      }
-      return [];
-    };
     const relate = (node: ValueNode, leaf: Leaf): void => {
-      const other = nodeOf(leaf);
+      const other = valueNodeOf(leaf);
       if (other) uf.union(node, other);
       else for (const c of constantsOf(leaf)) addConstant(node, c);
     };
     const relateComparisons = (e: ModelExpr): void => {
       walkCompares(e, (left, right) => {
-        const l = nodeOf(left);
-        const r = nodeOf(right);
+        const l = valueNodeOf(left);
+        const r = valueNodeOf(right);
         if (l) relate(l, right);
         if (r) relate(r, left);
       });
     };
 
+    for (const e of extraComparisons) relateComparisons(e);
     for (const input of model.inputs) for (const c of ['n', 'm', 'y']) addConstant(input, c);
     for (const sym of model.symbols) {
       const valued = isValueSymbol(sym);
@@ -113,7 +109,10 @@ export class Domains {
     for (const members of groups.values()) {
       const shared = new Set<string>(['']);
       for (const m of members) for (const c of constants.get(m) ?? []) shared.add(c);
-      const domain: Domain = { values: withRepresentatives(shared, members) };
+      const values = withRepresentatives(shared, members);
+      let unmentioned = 'kconfsat-other';
+      while (values.includes(unmentioned)) unmentioned += '-';
+      const domain: Domain = { values, unmentioned };
       for (const m of members) this.domainOf.set(m, domain);
     }
   }
@@ -122,6 +121,22 @@ export class Domains {
     const d = this.domainOf.get(node);
     if (!d) throw new Error(`no value domain for ${'name' in node ? node.name : node.origin}`);
     return d;
+  }
+
+  /**
+   * Whether the domains already tell apart everything the expression's
+   * comparisons can: each constant compared with a value symbol is one of
+   * its candidates, and two value symbols compared share one domain.
+   */
+  covers(e: ModelExpr): boolean {
+    let covered = true;
+    walkCompares(e, (left, right) => {
+      const l = valueNodeOf(left);
+      const r = valueNodeOf(right);
+      if (l && r) covered &&= this.get(l) === this.get(r);
+      else if (l || r) covered &&= constantsOf(l ? right : left).every((c) => this.get((l ?? r)!).values.includes(c));
+    });
+    return covered;
   }
 
   /** The candidate that stands for a concrete value (itself, or its class representative). */
@@ -135,6 +150,21 @@ export class Domains {
     }
     return OTHER_STRING;
   }
+}
+
+function valueNodeOf(leaf: Leaf): ValueNode | undefined {
+  return leaf.kind === 'input' ? leaf.input : leaf.kind === 'symbol' && isValueSymbol(leaf.symbol) ? leaf.symbol : undefined;
+}
+
+/** The constant strings a leaf that is not a value node can stand for. */
+function constantsOf(leaf: Leaf): string[] {
+  if (leaf.kind === 'const') return [leaf.text];
+  if (leaf.kind === 'symbol') {
+    const s = leaf.symbol;
+    if (s.type === 'bool' || s.type === 'tristate') return ['n', 'm', 'y'];
+    if (s.definitions.length === 0 || s.type === 'unknown') return [s.name];
+  }
+  return [];
 }
 
 function walkCompares(e: ModelExpr, visit: (left: Leaf, right: Leaf) => void): void {

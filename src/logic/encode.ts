@@ -16,6 +16,8 @@ export interface EncodeOptions {
    * explanations can switch whole symbols off under assumptions.
    */
   groupSelectors?: boolean;
+  /** Expressions from outside the tree whose comparisons the value domains must tell apart (Domains). */
+  extraComparisons?: readonly ModelExpr[];
 }
 
 /** Value of a leaf as a one-hot map: candidate string → literal. */
@@ -50,7 +52,7 @@ export class Encoding {
     readonly model: KconfigModel,
     readonly options: EncodeOptions = {},
   ) {
-    this.domains = new Domains(model);
+    this.domains = new Domains(model, options.extraComparisons);
     for (const sym of model.symbols) this.declare(sym);
     for (const input of model.inputs) this.declareValues(input, `$input${input.id}`);
     const modules = model.modules;

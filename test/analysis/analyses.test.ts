@@ -175,3 +175,52 @@ describe('query expressions that fold to a constant', () => {
     expect([answer('A && !A'), answer('A || !A'), answer('n'), answer('y')]).toEqual([false, true, false, true]);
   });
 });
+
+describe('values the tree never mentions', () => {
+  const tree = `
+config S
+\tstring "s"
+config COPY
+\tstring
+\tdefault S
+config N
+\tint "n"
+\trange 1 4096
+\tdefault 64
+config B
+\tbool
+\tdefault y
+\tdepends on S != ""
+`;
+  const yes = (s: Session, ...e: string[]): boolean => query(s, e, { explain: false }).satisfiable;
+
+  it('a query may name any string or number a user can type, and the witness holds it', () => {
+    const s = memory(tree);
+    const answer = query(s, ['S="-test"', 'N=100']);
+    expect(answer.satisfiable).toBe(true);
+    const written = new Map(answer.witness!.config.map((e) => [e.name, e.value]));
+    expect([written.get('S'), written.get('COPY'), written.get('N')]).toEqual(['-test', '-test', '100']);
+    expect(yes(s, 'S="a"', 'S="b"')).toBe(false);
+    expect(yes(s, 'N>=100', 'N<=99')).toBe(false);
+    expect(yes(s, 'N=5000')).toBe(false);
+    // COPY is S's value: it cannot differ from it, whatever the strings.
+    expect([yes(s, 'S="x"', 'COPY="y"'), yes(s, 'S="x"', 'COPY="x"')]).toEqual([false, true]);
+  });
+
+  it('a witness never shows a placeholder: an unmentioned string is written as a real one', () => {
+    const s = memory(tree);
+    const answer = query(s, ['B', 'S!="kconfsat-other"']);
+    const value = answer.witness!.config.find((e) => e.name === 'S')!.value;
+    expect(value).not.toBe('');
+    expect(value).not.toBe('kconfsat-other');
+    expect(value).not.toContain(':');
+  });
+
+  it('a base .config keeps its own strings and numbers', () => {
+    const s = memory(tree);
+    const answer = query(s, ['B'], { base: new Map([['S', 'mine'], ['N', '77']]) });
+    expect(answer.changedFromBase).toEqual([]);
+    const written = new Map(answer.witness!.config.map((e) => [e.name, e.value]));
+    expect([written.get('S'), written.get('N')]).toEqual(['mine', '77']);
+  });
+});
