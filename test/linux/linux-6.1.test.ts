@@ -163,4 +163,13 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('CONFIG_XEN_UNPOPULATED_ALLOC=y\n');
     expect(olddefconfigChanges(tree!, 'x86_64', conf!, file)).toEqual([]);
   });
+
+  it('x86_64: a string and a number the tree never mentions: the witness holds them and conf keeps it', () => {
+    const answer = query(hostSession('x86_64'), ['LOCALVERSION="-kconfsat"', 'NR_CPUS=100']);
+    expect(answer.satisfiable).toBe(true);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-witness-')), 'witness.config');
+    fs.writeFileSync(file, writeDotConfig(answer.witness!.config));
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/^CONFIG_LOCALVERSION="-kconfsat"\n[^]*^CONFIG_NR_CPUS=100\n/m);
+    expect(olddefconfigChanges(tree!, 'x86_64', conf!, file)).toEqual([]);
+  });
 });
