@@ -82,9 +82,11 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   });
   const inCone = settable.filter((s) => near.has(s.sym));
   // Far from the wish every user value stays: one literal switches that on.
-  const keepFar = session.encoding.cnf.newVar();
-  for (const s of settable) if (!near.has(s.sym)) session.addClause([-keepFar, -s.changed]);
-  const atLeast = atLeastOutputs(session.encoding.cnf, inCone.map((s) => s.changed), maxChanges + 1);
+  // Only under keepFar, so they go into the CNF like gate definitions, not as session constraints.
+  const cnf = session.encoding.cnf;
+  const keepFar = cnf.newVar();
+  for (const s of settable) if (!near.has(s.sym)) cnf.clause([-keepFar, -s.changed]);
+  const atLeast = atLeastOutputs(cnf, inCone.map((s) => s.changed), maxChanges + 1);
   const atMost = (k: number): Lit[] => (k < atLeast.length ? [-atLeast[k]!] : []);
 
   const blocked: Lit[][] = [];

@@ -357,12 +357,19 @@ export class Session {
     return lit === TRUE || (lit !== FALSE && this.solver.value(lit));
   }
 
+  /** The symbol's value in the last satisfying assignment, as a .config would hold it. */
   valueOf(sym: KSymbol): string | undefined {
+    const candidate = this.candidateOf(sym);
+    return candidate === OTHER_STRING ? this.encoding.domains.get(sym).unmentioned : candidate;
+  }
+
+  /** Which of its candidate values (n/m/y, or its value domain's) the symbol holds in the last satisfying assignment. */
+  candidateOf(sym: KSymbol): string | undefined {
     const pair = this.encoding.pairOf(sym);
     if (pair) return this.solver.value(pair.y) ? 'y' : this.solver.value(pair.m) ? 'm' : 'n';
     const values = this.encoding.valuesOf(sym);
     if (!values) return undefined;
-    for (const [text, lit] of values) if (this.solver.value(lit)) return text === OTHER_STRING ? this.encoding.domains.get(sym).unmentioned : text;
+    for (const [text, lit] of values) if (this.solver.value(lit)) return text;
     return undefined;
   }
 }

@@ -59,7 +59,7 @@ export function reachableValues(session: Session, symbols: readonly KSymbol[], w
     const lean = round % 2 === 0 ? 'on' : 'off';
     if (open.length === 0 || session.solve(within, { clauses: [open], lean }) !== 'sat') return reached;
     for (const [sym, values] of reached) {
-      const v = session.valueOf(sym);
+      const v = session.candidateOf(sym);
       if (v !== undefined) values.add(v);
     }
   }

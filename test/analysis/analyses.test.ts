@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deadSymbols } from '../../src/analysis/dead.js';
 import { query } from '../../src/analysis/query.js';
+import { resolve } from '../../src/analysis/resolve.js';
 import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
 import { possibleValues } from '../../src/analysis/values.js';
@@ -214,6 +215,12 @@ config B
     expect(value).not.toBe('');
     expect(value).not.toBe('kconfsat-other');
     expect(value).not.toContain(':');
+  });
+
+  it('a session that has run resolve still widens for a later question', () => {
+    const s = memory(tree);
+    expect(resolve(s, ['B'], new Map()).satisfiable).toBe(true);
+    expect(yes(s, 'S="late"', 'N=1000')).toBe(true);
   });
 
   it('a base .config keeps its own strings and numbers', () => {
