@@ -5,17 +5,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KconfsatError } from '../src/errors.js';
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
+import { packageRoot } from '../src/io/package-root.js';
 
-/** The repository root: the nearest directory above this module with a package.json (from scripts/ or dist/scripts/). */
-export const repo = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
-  return dir;
-})();
+/** The repository root. */
+export const repo = packageRoot();
 
 export interface Corpus {
   name: string;

@@ -12,11 +12,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { KconfsatError } from '../errors.js';
 import { causingPairs, pairKey, parseConfWarnings } from '../io/conf-warnings.js';
 import { writeDotConfig } from '../io/dotconfig.js';
+import { packageRoot } from '../io/package-root.js';
 import type { AuditFinding } from './audit.js';
 import { mapConcurrent } from './pool.js';
 
@@ -31,13 +31,11 @@ export interface ConfirmOptions {
   jobs?: number;
 }
 
-/** scripts/ of this package, from src/analysis or dist/src/analysis. */
+/** scripts/ of this package. */
 function kernelScript(name: string): string {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'scripts', name);
-    if (fs.existsSync(file) && fs.existsSync(path.join(dir, 'package.json'))) return file;
-  }
-  throw new KconfsatError('io', `cannot find scripts/${name} of the kconfsat package`);
+  const file = path.join(packageRoot(), 'scripts', name);
+  if (!fs.existsSync(file)) throw new KconfsatError('io', `cannot find scripts/${name} of the kconfsat package`);
+  return file;
 }
 
 function requireLinuxTree(tree: string): void {

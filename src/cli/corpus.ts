@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { KconfsatError } from '../errors.js';
+import { packageRoot } from '../io/package-root.js';
 import { EXIT } from './context.js';
 
 /** The manifest fields `corpus list` shows (scripts/corpora.ts has the whole entry). */
@@ -22,16 +22,6 @@ interface ManifestEntry {
   rootKconfig: string | null;
   arches: string[];
   path?: string;
-}
-
-/** The installed package's root: the nearest directory above this module with a package.json. */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    if (dir === path.dirname(dir)) throw new KconfsatError('io', 'cannot find the kconfsat package (no package.json above the CLI)');
-    dir = path.dirname(dir);
-  }
-  return dir;
 }
 
 function readManifest(): ManifestEntry[] {
