@@ -86,7 +86,6 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   if (answer.satisfiable) {
     if (options.base) keepBase(session, lits, roots, options.base);
     const config = session.modelConfig();
-    const values = new Map(config.map((c) => [c.name, c.value]));
     const byName = new Map(config.map((c) => [c.name, c]));
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
     const relevant = cone(roots, RELEVANT_SEARCH)
@@ -96,7 +95,7 @@ export function query(session: Session, expressions: string[], options: QueryOpt
       })
       .slice(0, options.relevantLimit ?? 12);
     answer.witness = { config, relevant };
-    if (options.base) answer.changedFromBase = changes(session, options.base, values);
+    if (options.base) answer.changedFromBase = changes(session, options.base, byName);
   } else if (options.explain ?? true) {
     answer.explanation = explain(session, lits, roots);
   }
@@ -119,12 +118,12 @@ function keepBase(session: Session, query: Lit[], roots: KSymbol[], base: Config
   keepMaximal(session, query, wishes);
 }
 
-function changes(session: Session, base: ConfigValues, witness: Map<string, string>): QueryAnswer['changedFromBase'] {
+function changes(session: Session, base: ConfigValues, witness: Map<string, ConfigEntry>): QueryAnswer['changedFromBase'] {
   const out: NonNullable<QueryAnswer['changedFromBase']> = [];
   for (const [name, value] of base) {
     const sym = session.model.byName.get(name);
     if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
-    const now = witness.get(name) ?? (session.encoding.pairOf(sym) ? 'n' : '');
+    const now = witness.get(name)?.value ?? (session.encoding.pairOf(sym) ? 'n' : '');
     if (now !== value) out.push({ name, base: value, witness: now });
   }
   return out;
