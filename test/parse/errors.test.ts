@@ -223,8 +223,9 @@ describe('source confinement on disk', () => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-escape-'));
     root = path.join(base, 'tree');
     fs.mkdirSync(path.join(root, 'inside'), { recursive: true });
-    fs.mkdirSync(path.join(base, 'outside'));
+    fs.mkdirSync(path.join(base, 'outside', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(base, 'outside', 'Kconfig'), 'config SECRET\n\tbool\n');
+    fs.writeFileSync(path.join(base, 'outside', 'sub', 'Kconfig'), 'config DEEP_SECRET\n\tbool\n');
     fs.writeFileSync(path.join(root, 'inside', 'Kconfig'), 'config INSIDE\n\tbool\n');
     fs.symlinkSync(path.join(base, 'outside'), path.join(root, 'dirlink'));
     fs.symlinkSync(path.join(base, 'outside', 'Kconfig'), path.join(root, 'filelink.Kconfig'));
@@ -250,6 +251,12 @@ describe('source confinement on disk', () => {
 
   it('refuses a symlinked directory that points outside', () => {
     expectError(errorOf(withRoot('source "dirlink/Kconfig"\n')), 'source', 'Kconfig', 1, 1, '"dirlink/Kconfig" is outside the tree root');
+  });
+
+  it('refuses a directory below a symlinked one, however often it is reached', () => {
+    // The first, optional source finds nothing; the second must still see the link above sub/.
+    const text = 'osource "dirlink/sub/missing"\nsource "dirlink/sub/Kconfig"\n';
+    expectError(errorOf(withRoot(text)), 'source', 'Kconfig', 2, 1, '"dirlink/sub/Kconfig" is outside the tree root');
   });
 
   it('refuses a symlinked file that points outside', () => {
