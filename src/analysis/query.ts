@@ -86,16 +86,13 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   if (answer.satisfiable) {
     if (options.base) keepBase(session, lits, roots, options.base);
     const config = session.modelConfig();
-    const byName = new Map(config.map((c) => [c.name, c]));
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
-    const relevant = cone(roots, RELEVANT_SEARCH)
-      .flatMap((s) => {
-        const entry = byName.get(s.name);
-        return entry && entry.value !== 'n' && entry.value !== '' && !s.choiceInfo ? [entry] : [];
-      })
+    const relevant = session
+      .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
+      .filter((entry) => entry.value !== 'n' && entry.value !== '')
       .slice(0, options.relevantLimit ?? 12);
     answer.witness = { config, relevant };
-    if (options.base) answer.changedFromBase = changes(session, options.base, byName);
+    if (options.base) answer.changedFromBase = changes(session, options.base, new Map(config.map((c) => [c.name, c])));
   } else if (options.explain ?? true) {
     answer.explanation = explain(session, lits, roots);
   }

@@ -147,7 +147,7 @@ export class Session {
     this.allConstraintsLit = this.current.cnf.newVar('all-constraints');
     for (const s of this.current.selectors.values()) this.current.cnf.implies(this.allConstraintsLit, s);
     this.solvers = new Map();
-    this.writtenLiterals = undefined;
+    this.writtenReasons = undefined;
   }
 
   /**
@@ -332,25 +332,27 @@ export class Session {
     return out;
   }
 
-  /** The last satisfying assignment as conf would write it: the symbols it writes, with their values. */
-  modelConfig(): ConfigEntry[] {
-    const written = (this.writtenLiterals ??= this.model.symbols.map((sym) => this.encoding.writtenLiteral(sym)));
-    // The gates are made on first use; until a later solve hands them to the
-    // solver, their values are computed from the model instead of read from it.
-    const known = written.every((l) => Math.abs(l) <= this.solver.numVars);
+  /**
+   * The last satisfying assignment as conf would write it: the symbols it
+   * writes, with their values; of `symbols` only (in their order) when given.
+   */
+  modelConfig(symbols: readonly KSymbol[] = this.model.symbols): ConfigEntry[] {
+    const reasons = (this.writtenReasons ??= this.model.symbols.map((sym) => this.encoding.writtenReasons(sym)));
+    // A gate made after the solver was loaded has its value computed from the model instead of read from it.
+    const known = reasons.every((lits) => lits.every((l) => Math.abs(l) <= this.solver.numVars));
     const truth = known
       ? (l: Lit) => this.modelHolds(l)
       : this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
     const out: ConfigEntry[] = [];
-    this.model.symbols.forEach((sym, i) => {
-      if (!truth(written[i]!)) return;
+    for (const sym of symbols) {
+      if (!reasons[sym.id]!.some(truth)) continue;
       const value = this.valueOf(sym);
       if (value !== undefined) out.push({ name: sym.name, type: sym.type, value });
-    });
+    }
     return out;
   }
 
-  private writtenLiterals?: Lit[];
+  private writtenReasons?: Lit[][];
 
   /** A literal's truth in the last satisfying assignment; the constants need no solver. */
   modelHolds(lit: Lit): boolean {

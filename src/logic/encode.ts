@@ -198,12 +198,14 @@ export class Encoding {
   }
 
   /**
-   * Whether conf writes the symbol to .config (its SYMBOL_WRITE flag): visible,
-   * selected or implied, or given a value by a default. Gates are made on
-   * demand; read them with Cnf.evaluator.
+   * Why conf would write the symbol to .config (its SYMBOL_WRITE flag), as
+   * literals of which one holds if it is written: visible, selected or
+   * implied, or given a value by a default. They are the encoding's own
+   * gates, so reading them adds nothing to the solver; a symbol the encoding
+   * has no gates for gets new ones (read them with Cnf.evaluator).
    */
-  writtenLiteral(sym: KSymbol): Lit {
-    if (sym.definitions.length === 0 || sym.choiceInfo) return FALSE;
+  writtenReasons(sym: KSymbol): Lit[] {
+    if (sym.definitions.length === 0 || sym.choiceInfo) return [];
     const reasons: Lit[] = [this.rawVisibility(sym).m];
     if (this.pairs.has(sym)) {
       reasons.push(...this.defaultTerms(sym).m);
@@ -213,7 +215,7 @@ export class Encoding {
     } else {
       reasons.push(...sym.defaults.map((d) => this.expr(d.condition).m));
     }
-    return this.cnf.or(reasons);
+    return reasons;
   }
 
   // ---- per-symbol constraints ----
