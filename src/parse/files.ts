@@ -62,7 +62,6 @@ export class DiskSourceFiles implements SourceFiles {
     if (this.allowOutsideRoot) return false;
     const full = path.resolve(this.root, name);
     if (!isInside(this.root, full)) return true;
-    if (!this.linkOnTheWay(full)) return false;
     try {
       // Symlinks may point anywhere: judge the resolved path.
       const real = fs.realpathSync.native(full);
@@ -70,29 +69,6 @@ export class DiskSourceFiles implements SourceFiles {
     } catch {
       return false; // missing files are reported as missing, not as escapes
     }
-  }
-
-  /** Directories below the root known not to be symbolic links. */
-  private readonly plainDirectories = new Set<string>();
-
-  /**
-   * Whether a symbolic link (or something missing) lies between the root and
-   * `full`, itself included. Each directory is looked at once: resolving every
-   * file's real path costs Linux about 40 ms, mostly on directories shared by
-   * many files.
-   */
-  private linkOnTheWay(full: string): boolean {
-    const unchecked: string[] = [];
-    for (let dir = path.dirname(full); dir.length > this.root.length; dir = path.dirname(dir)) {
-      if (this.plainDirectories.has(dir)) break;
-      unchecked.push(dir);
-    }
-    // Outermost first: a directory counts as plain only once all above it do.
-    for (const dir of unchecked.reverse()) {
-      if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return true;
-      this.plainDirectories.add(dir);
-    }
-    return fs.lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink() ?? true;
   }
 
   glob(pattern: string): string[] {
