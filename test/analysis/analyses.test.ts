@@ -1,13 +1,14 @@
 /**
- * values, dead, sample and query --config: exact answers on the bundled
- * example, and the same answers as brute force over the reference
- * evaluator's fixpoints on random small trees.
+ * values, dead, sample, query --config and explanations: exact answers on
+ * the bundled example, and the same answers as brute force over the
+ * reference evaluator's fixpoints on random small trees.
  */
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cone } from '../../src/analysis/cone.js';
 import { deadSymbols } from '../../src/analysis/dead.js';
-import { query } from '../../src/analysis/query.js';
+import { holds, query, resolveExpression } from '../../src/analysis/query.js';
 import { resolve } from '../../src/analysis/resolve.js';
 import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
@@ -145,6 +146,42 @@ describe('sample', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('explanations', () => {
+  it('a no agrees with the fixpoints, and its reason is a minimal set of definitions that rules the query out', () => {
+    let explained = 0;
+    let narrowed = 0;
+    fc.assert(
+      fc.property(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), (text, picks) => {
+        const { session: s, fixpoints } = smallTree(text);
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
+        fc.pre(candidates.length > 0);
+        // A bool is never m: such a query is no before any definition is read.
+        const wanted = picks.map(([pick, value]) => {
+          const target = candidates[pick % candidates.length]!;
+          return { name: target.name, value: target.type === 'bool' && value === 'm' ? 'y' : value };
+        });
+        const expression = wanted.map((w) => `${w.name}=${w.value}`).join(' && ');
+        const answer = query(s, [expression]);
+        expect(answer.satisfiable).toBe(fixpoints.some((f) => wanted.every((w) => (f.get(w.name) ?? 'n') === w.value)));
+        if (answer.satisfiable) return;
+        explained++;
+        const lits = [holds(s, resolveExpression(s, expression))];
+        const reason = answer.explanation!.symbols.map((name) => s.model.byName.get(name)!);
+        const unsatWith = (group: typeof reason): boolean =>
+          s.solveWithGroups(lits, group.map((x) => s.encoding.selectors.get(x)!)) === 'unsat';
+        expect(unsatWith(reason)).toBe(true);
+        for (const left of reason) expect(unsatWith(reason.filter((x) => x !== left))).toBe(false);
+        if (reason.length < cone(wanted.map((w) => s.model.byName.get(w.name)!)).filter((x) => s.encoding.selectors.has(x)).length) narrowed++;
+        const facts = new Set(answer.explanation!.facts.map((f) => f.symbol));
+        expect([...facts].sort()).toEqual(reason.map((x) => x.name).sort());
+      }),
+      { numRuns: 80 },
+    );
+    // The property must have met enough answers of no, and reasons smaller than the query's cone, to mean something.
+    expect([explained > 20, narrowed > 5]).toEqual([true, true]);
   });
 });
 
