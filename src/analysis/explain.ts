@@ -30,9 +30,8 @@ export interface Explanation {
 
 export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]): Explanation {
   const order = cone(roots).filter((s) => session.encoding.selectors.has(s));
-  const selector = (s: KSymbol): Lit => session.encoding.selectors.get(s)!;
-  const unsatWith = (groups: KSymbol[]): boolean =>
-    session.solveWithGroups(assumptions, groups.map(selector)) === 'unsat';
+  const solveWith = session.groupSolver(order, assumptions);
+  const unsatWith = (groups: KSymbol[]): boolean => solveWith(groups) === 'unsat';
 
   // The shortest unsatisfiable prefix (the whole cone is unsatisfiable when called).
   let lo = 0;

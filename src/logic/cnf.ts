@@ -27,7 +27,10 @@ export class Cnf {
    * 0 for inputs.
    */
   private varKind = new Int32Array(1 << 12);
-  /** For each clause, the owner set when it was added (-1: definitional). */
+  /**
+   * For each clause, the owner set when it was added: -1 for definitional
+   * clauses, gateOwner(g) for the clauses defining gate g.
+   */
   private readonly owners: number[] = [];
   /** Owner stamped on the clauses added from now on (a symbol id in the encoder). */
   owner = -1;
@@ -150,7 +153,7 @@ export class Cnf {
   private gate(sorted: Lit[]): Lit {
     const g = this.newVar();
     const owner = this.owner;
-    this.owner = -1;
+    this.owner = gateOwner(g);
     const back: Lit[] = [g];
     for (const l of sorted) {
       this.clause([-g, l]);
@@ -249,6 +252,56 @@ export class Cnf {
     return violated;
   }
 
+  /**
+   * The clauses a question about some owners' constraints needs: those
+   * owners' own clauses, every definitional clause that is no gate, and the
+   * definitions of the gates these (and `seeds`) reach. What is left out
+   * mentions only variables nothing kept mentions, so it can always be
+   * satisfied: satisfiability under any assumptions among the kept clauses'
+   * and the seeds' literals is that of the whole formula without the other
+   * owners' clauses.
+   */
+  rawClausesFor(keepOwner: (owner: number) => boolean, seeds: readonly Lit[]): Int32Array {
+    const buffer = this.buffer;
+    const reached = new Uint8Array(this.nextVar);
+    const pending: number[] = [];
+    const reach = (l: Lit): void => {
+      const v = l < 0 ? -l : l;
+      if (reached[v] === 1) return;
+      reached[v] = 1;
+      if (this.varKind[v]! > 0) pending.push(v);
+    };
+    const kept = new Uint8Array(this.clauseCount);
+    for (const l of seeds) reach(l);
+    for (let i = 0, start = 0, clause = 0; i < this.length; i++) {
+      if (buffer[i] !== 0) continue;
+      const owner = this.owners[clause]!;
+      if (owner === -1 || (owner >= 0 && keepOwner(owner))) {
+        kept[clause] = 1;
+        for (let j = start; j < i; j++) reach(buffer[j]!);
+      }
+      clause++;
+      start = i + 1;
+    }
+    // A gate's inputs follow its first literal in the clause varKind points at.
+    while (pending.length > 0) {
+      for (let i = this.varKind[pending.pop()!]! + 1; buffer[i] !== 0; i++) reach(buffer[i]!);
+    }
+    const out = new Int32Array(this.length);
+    let end = 0;
+    for (let i = 0, start = 0, clause = 0; i < this.length; i++) {
+      if (buffer[i] !== 0) continue;
+      const owner = this.owners[clause]!;
+      if (kept[clause] === 1 || (owner < -1 && reached[gateOf(owner)] === 1)) {
+        out.set(buffer.subarray(start, i + 1), end);
+        end += i + 1 - start;
+      }
+      clause++;
+      start = i + 1;
+    }
+    return out.subarray(0, end);
+  }
+
   /** Each clause as a fresh array (for DIMACS export and tests). */
   *clauses(): Generator<number[]> {
     let start = 0;
@@ -272,6 +325,43 @@ export class Cnf {
 }
 
 const AUXILIARY = -1;
+
+/** The owner recorded for the clauses that define gate g, and back. */
+const gateOwner = (g: number): number => -2 - g;
+const gateOf = (owner: number): number => -2 - owner;
+
+/**
+ * A raw clause buffer as it reads once the `facts` literals are true: the
+ * clauses a fact satisfies are left out and the negated facts dropped from
+ * the rest (a clause left empty stays, as the contradiction it is). The facts
+ * themselves are not written.
+ */
+export function underFacts(buffer: Int32Array, facts: readonly Lit[]): Int32Array {
+  let maxVar = 0;
+  for (const f of facts) maxVar = Math.max(maxVar, Math.abs(f));
+  // Per variable: +1 when its positive literal is a fact, -1 when its negation is.
+  const sign = new Int8Array(maxVar + 1);
+  for (const f of facts) sign[Math.abs(f)] = f > 0 ? 1 : -1;
+  const out = new Int32Array(buffer.length);
+  let end = 0;
+  let clauseStart = 0;
+  let satisfied = false;
+  for (let i = 0; i < buffer.length; i++) {
+    const l = buffer[i]!;
+    if (l === 0) {
+      if (satisfied) end = clauseStart;
+      else out[end++] = 0;
+      clauseStart = end;
+      satisfied = false;
+      continue;
+    }
+    const v = l < 0 ? -l : l;
+    const s = v <= maxVar ? sign[v]! : 0;
+    if (s === 0) out[end++] = l;
+    else if ((s > 0) === (l > 0)) satisfied = true;
+  }
+  return out.subarray(0, end);
+}
 
 /**
  * Open-addressing hash map from a pair of literals to a gate variable: the

@@ -53,7 +53,12 @@ export class Encoding {
     readonly options: EncodeOptions = {},
   ) {
     this.domains = new Domains(model, options.extraComparisons);
-    for (const sym of model.symbols) this.declare(sym);
+    for (const sym of model.symbols) {
+      // A symbol's own variables' clauses (y → m, one value) are its own: a question about other symbols can leave them out.
+      this.cnf.owner = sym.id;
+      this.declare(sym);
+    }
+    this.cnf.owner = -1;
     for (const input of model.inputs) this.declareValues(input, `$input${input.id}`);
     const modules = model.modules;
     this.modulesOn = modules && this.pairs.has(modules) ? this.pairs.get(modules)!.y : FALSE;

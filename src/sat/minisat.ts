@@ -8,6 +8,10 @@
  * towards "off". `preferTrue` stores every variable negated, which makes the
  * same search lean towards "on": searches for symbols that can be enabled, and
  * samplers wanting variety, use both.
+ *
+ * MiniSat creates, and decides on every solve, each variable up to the highest
+ * number it is given. A solver for a small part of a large formula is
+ * `compact`: it numbers variables in the order they first appear.
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
@@ -45,19 +49,26 @@ export class MiniSatSolver implements Solver {
 
   /** 1, or -1 when variables are stored negated. */
   private readonly sign: 1 | -1;
+  /** With `compact`: the solver's number for each caller's variable (0: not seen yet). */
+  private numbering: Int32Array | undefined;
+  /** Variables numbered so far (with `compact`). */
+  private numbered = 0;
 
-  constructor(options: { preferTrue?: boolean } = {}) {
+  constructor(options: { preferTrue?: boolean; compact?: boolean } = {}) {
     this.sign = options.preferTrue ? -1 : 1;
+    if (options.compact) this.numbering = new Int32Array(1024);
     const Logic = require('logic-solver') as LogicModule;
     this.core = new Logic._MiniSat()._C;
     this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
   }
 
+  /** How many variables the solver has (with `compact`, fewer than the highest number it was given). */
   get numVars(): number {
     return this.vars;
   }
 
-  addRawClauses(buffer: Int32Array): void {
+  addRawClauses(given: Int32Array): void {
+    const buffer = this.numbering ? given.map((l) => this.renumber(l)) : given;
     let maxVar = 0;
     for (let i = 0; i < buffer.length; i++) {
       const v = buffer[i]! < 0 ? -buffer[i]! : buffer[i]!;
@@ -75,7 +86,12 @@ export class MiniSatSolver implements Solver {
     });
   }
 
-  addClause(lits: ArrayLike<Lit>): void {
+  addClause(given: ArrayLike<Lit>): void {
+    this.addOwnClause(this.numbering ? Array.from(given, (l) => this.renumber(l)) : given);
+  }
+
+  /** addClause for literals in the solver's own numbering. */
+  private addOwnClause(lits: ArrayLike<Lit>): void {
     let maxVar = 0;
     for (let i = 0; i < lits.length; i++) {
       const v = lits[i]! < 0 ? -lits[i]! : lits[i]!;
@@ -83,6 +99,18 @@ export class MiniSatSolver implements Solver {
     }
     this.reserveVars(maxVar);
     this.guard(() => this.load(lits, 0, lits.length));
+  }
+
+  /** The solver's literal for a caller's literal, numbering a new variable on first sight (0 stays 0). */
+  private renumber(lit: Lit): Lit {
+    const v = lit < 0 ? -lit : lit;
+    if (v >= this.numbering!.length) {
+      const grown = new Int32Array(Math.max(v + 1, this.numbering!.length * 2));
+      grown.set(this.numbering!);
+      this.numbering = grown;
+    }
+    if (v !== 0 && this.numbering![v] === 0) this.numbering![v] = ++this.numbered;
+    return lit < 0 ? -this.numbering![v]! : this.numbering![v]!;
   }
 
   private reserveVars(maxVar: number): void {
@@ -104,11 +132,15 @@ export class MiniSatSolver implements Solver {
     if (!this.core._addClause(this.clausePtr)) this.consistent = false;
   }
 
-  solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
+  solve(given: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
     this.checkAlive();
     this.solution = undefined;
     if (!this.consistent) return 'unsat';
-    const temporary = options.clauses ?? [];
+    const own = (l: Lit): Lit => (this.numbering ? this.renumber(l) : l);
+    const assumptions = given.map(own);
+    const temporary = (options.clauses ?? []).map((c) => c.map(own));
+    // An assumption on a variable no clause holds yet needs the variable to exist.
+    this.reserveVars(assumptions.reduce((max, l) => Math.max(max, Math.abs(l)), 0));
     const single = assumptions.length === 1 && temporary.length === 0 ? this.sign * assumptions[0]! : 0;
     let sat: number;
     if (assumptions.length === 0 && temporary.length === 0) {
@@ -119,19 +151,21 @@ export class MiniSatSolver implements Solver {
       // The core assumes a stored variable true (it takes no negative literal),
       // so the activation literal is whichever sign stores positive.
       if (!options.activation) throw new Error('several assumptions need an activation variable source');
-      const v = options.activation();
+      const v = own(options.activation());
       const a = this.sign * v;
-      for (const l of assumptions) this.addClause([-a, l]);
-      for (const c of temporary) this.addClause([-a, ...c]);
+      for (const l of assumptions) this.addOwnClause([-a, l]);
+      for (const c of temporary) this.addOwnClause([-a, ...c]);
       sat = this.guard(() => this.core._solveAssuming(v));
-      this.addClause([-a]); // retired for good
+      this.addOwnClause([-a]); // retired for good
     }
     if (sat) this.readSolution();
     return sat ? 'sat' : 'unsat';
   }
 
-  value(lit: Lit): boolean {
+  value(given: Lit): boolean {
     if (!this.solution) throw new Error('no satisfying assignment to read');
+    if (this.numbering && !this.numbering[Math.abs(given)]) throw new Error(`variable ${Math.abs(given)} is in no clause of this solver`);
+    const lit = this.numbering ? this.renumber(given) : given;
     const v = lit < 0 ? -lit : lit;
     const stored = this.solution[v - 1] === 0; // MiniSat's l_True is 0
     const truth = this.sign > 0 ? stored : !stored;

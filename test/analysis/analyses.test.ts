@@ -185,6 +185,27 @@ describe('explanations', () => {
   });
 });
 
+describe('a solver for one explanation', () => {
+  it('answers every question over subsets of a cone as the solver of the whole tree does', () => {
+    fc.assert(
+      fc.property(arbKconfig(), fc.nat(100), fc.array(fc.array(fc.boolean(), { maxLength: 12 }), { minLength: 1, maxLength: 6 }), (text, pick, subsets) => {
+        const s = memory(text);
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && s.encoding.pairOf(x));
+        fc.pre(candidates.length > 0);
+        const root = candidates[pick % candidates.length]!;
+        const groups = cone([root]).filter((x) => s.encoding.selectors.has(x));
+        const lits = [s.encoding.pairOf(root)!.y];
+        const focused = s.groupSolver(groups, lits);
+        for (const mask of subsets) {
+          const subset = groups.filter((_, i) => mask[i % mask.length] ?? true);
+          expect(focused(subset)).toBe(s.solveWithGroups(lits, subset.map((x) => s.encoding.selectors.get(x)!)));
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
 describe('query --config BASE', () => {
   it('keeps the base values that do not conflict and names those that had to change', () => {
     const s = exampleSession('fixed', 'x86_64');

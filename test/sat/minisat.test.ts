@@ -1,6 +1,7 @@
 /**
  * MiniSat's fixed heap: running out of it is a SolverMemoryError carrying
  * MiniSat's own note, and nothing reaches stdout (it would corrupt --json).
+ * A compact solver numbers only the variables it is given.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { MiniSatSolver } from '../../src/sat/minisat.js';
@@ -28,5 +29,25 @@ describe('MiniSat out of memory', () => {
     expect(log).not.toHaveBeenCalled();
     log.mockRestore();
     expect(() => solver.solve([])).toThrow(SolverMemoryError);
+  });
+});
+
+describe('MiniSat, compact', () => {
+  it('answers as a plain solver does, with only the variables it was given', () => {
+    const clauses = [[70_001, -90_000], [-70_001, 80_000], [-80_000, -90_000], [90_000, 5]];
+    const plain = new MiniSatSolver();
+    const compact = new MiniSatSolver({ compact: true });
+    for (const s of [plain, compact]) s.addRawClauses(Int32Array.from(clauses.flatMap((c) => [...c, 0])));
+    expect([plain.numVars, compact.numVars]).toEqual([90_000, 4]);
+    let activation = 100_000;
+    for (const assumptions of [[90_000], [-5], [70_001, 5], [70_001, -5], [-80_000, 70_001]]) {
+      const answers = [plain, compact].map((s) => s.solve(assumptions, { activation: () => ++activation }));
+      expect(answers[1]).toBe(answers[0]);
+      if (answers[0] === 'sat') {
+        for (const v of [5, 70_001, 80_000, 90_000]) expect(compact.value(v)).toBe(plain.value(v));
+      }
+    }
+    expect(compact.solve([])).toBe('sat');
+    expect(() => compact.value(12)).toThrow(/in no clause/);
   });
 });
