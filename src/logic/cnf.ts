@@ -255,11 +255,11 @@ export class Cnf {
   /**
    * The clauses a question about some owners' constraints needs: those
    * owners' own clauses, every definitional clause that is no gate, and the
-   * definitions of the gates these (and `seeds`) reach. What is left out
-   * mentions only variables nothing kept mentions, so it can always be
-   * satisfied: satisfiability under any assumptions among the kept clauses'
-   * and the seeds' literals is that of the whole formula without the other
-   * owners' clauses.
+   * definitions of the gates these (and `seeds`) reach. The gate
+   * definitions left out define gates nothing kept mentions, so they can
+   * always be satisfied: satisfiability under assumptions among the kept
+   * clauses' and the seeds' literals is that of the whole formula without the
+   * other owners' clauses.
    */
   rawClausesFor(keepOwner: (owner: number) => boolean, seeds: readonly Lit[]): Int32Array {
     const buffer = this.buffer;
