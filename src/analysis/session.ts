@@ -170,7 +170,7 @@ export class Session {
     }
     cnf.owner = -1;
     this.solvers = new Map();
-    this.writtenReasons = undefined;
+    this.written = undefined;
   }
 
   /**
@@ -380,22 +380,30 @@ export class Session {
    * writes, with their values; of `symbols` only (in their order) when given.
    */
   modelConfig(symbols: readonly KSymbol[] = this.model.symbols): ConfigEntry[] {
-    const reasons = (this.writtenReasons ??= this.model.symbols.map((sym) => this.encoding.writtenReasons(sym)));
+    const written = (this.written ??= this.writtenReasons());
     // A gate made after the solver was loaded has its value computed from the model instead of read from it.
-    const known = reasons.every((lits) => lits.every((l) => Math.abs(l) <= this.solver.numVars));
-    const truth = known
-      ? (l: Lit) => this.modelHolds(l)
-      : this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
+    const truth =
+      written.highestVar <= this.solver.numVars
+        ? (l: Lit) => this.modelHolds(l)
+        : this.encoding.cnf.evaluator((v) => v <= this.solver.numVars && this.solver.value(v));
     const out: ConfigEntry[] = [];
     for (const sym of symbols) {
-      if (!reasons[sym.id]!.some(truth)) continue;
+      if (!written.reasons[sym.id]!.some(truth)) continue;
       const value = this.valueOf(sym);
       if (value !== undefined) out.push({ name: sym.name, type: sym.type, value });
     }
     return out;
   }
 
-  private writtenReasons?: Lit[][];
+  /** Per symbol (by id), the literals of which one holds when conf writes it, and the highest variable among them. */
+  private writtenReasons(): { reasons: Lit[][]; highestVar: number } {
+    const reasons = this.model.symbols.map((sym) => this.encoding.writtenReasons(sym));
+    let highestVar = 0;
+    for (const lits of reasons) for (const l of lits) highestVar = Math.max(highestVar, Math.abs(l));
+    return { reasons, highestVar };
+  }
+
+  private written?: { reasons: Lit[][]; highestVar: number };
 
   /** A literal's truth in the last satisfying assignment; the constants need no solver. */
   modelHolds(lit: Lit): boolean {
