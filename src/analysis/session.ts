@@ -226,9 +226,12 @@ export class Session {
    * A solver for many questions over subsets of `groups` under the same
    * assumptions, holding only what those groups and assumptions reach: each
    * answer is solveWithGroups' when the groups hold every symbol their own
-   * constraints and the assumptions mention (a cone), since the clauses left
-   * out then mention nothing kept. An explanation loads a few thousand
-   * clauses instead of the whole tree.
+   * constraints and the assumptions mention (a cone). The clauses left out
+   * are then other groups' constraints, which solveWithGroups switches off
+   * too, clauses on a left-out symbol's own variables (y → m, one value,
+   * m only with MODULES), which some value of that symbol satisfies, and definitions
+   * of gates nothing kept uses. An explanation loads a few thousand clauses
+   * instead of the whole tree.
    */
   groupSolver(groups: readonly KSymbol[], assumptions: readonly Lit[]): (subset: readonly KSymbol[]) => SolveResult {
     const ids = new Set(groups.map((g) => g.id));
