@@ -17,7 +17,9 @@ import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
 import { SolverMemoryError, type SolveOptions, type SolveResult, type Solver } from './solver.js';
 
-const require = createRequire(import.meta.url);
+// Loaded with the module: V8 compiling logic-solver's asm.js takes about 0.2 s once per
+// process, which belongs to starting up, not to whichever solver happens to be made first.
+const Logic = createRequire(import.meta.url)('logic-solver') as LogicModule;
 
 interface MiniSatCore {
   HEAP32: Int32Array;
@@ -57,7 +59,6 @@ export class MiniSatSolver implements Solver {
   constructor(options: { preferTrue?: boolean; compact?: boolean } = {}) {
     this.sign = options.preferTrue ? -1 : 1;
     if (options.compact) this.numbering = new Int32Array(1024);
-    const Logic = require('logic-solver') as LogicModule;
     this.core = new Logic._MiniSat()._C;
     this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
   }
