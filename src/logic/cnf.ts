@@ -14,29 +14,42 @@ export const FALSE: Lit = -1;
 export class Cnf {
   private nextVar = 2;
   /** Clause literals, each clause terminated by 0. */
-  private buffer = new Int32Array(1 << 16);
+  private buffer: Int32Array;
   private length = 0;
   private clauseCount = 0;
   /** AND gates of two inputs (most of them), and of more, by input list. */
-  private readonly gates2 = new PairTable();
+  private readonly gates2: PairTable;
   private readonly gatesN = new Map<string, Lit>();
+  /** gate2's inputs handed to gate() without a new array per gate. */
+  private readonly inputs2: Lit[] = [0, 0];
   /**
    * Per variable: for an AND gate (an OR gate is a negated AND) the offset of
    * its clause (g ∨ ¬x1 ∨ … ∨ ¬xn), which lists the inputs; AUXILIARY for
    * variables of counting encodings, which are no function of the others;
    * 0 for inputs.
    */
-  private varKind = new Int32Array(1 << 12);
+  private varKind: Int32Array;
   /**
    * For each clause, the owner set when it was added: -1 for definitional
    * clauses, gateOwner(g) for the clauses defining gate g.
    */
-  private readonly owners: number[] = [];
+  private owners: Int32Array;
   /** Owner stamped on the clauses added from now on (a symbol id in the encoder). */
   owner = -1;
-  readonly names = new Map<number, string>();
+  private readonly givenNames = new Map<number, string>();
+  /** Further names, made only when asked for: only DIMACS export reads names, and a name per variable costs encoding time. */
+  private readonly nameSources: (() => Iterable<readonly [number, string]>)[] = [];
 
-  constructor() {
+  /**
+   * `expected` sizes the buffers. Each growth copies into memory touched for
+   * the first time, and first touches are much of the encoding's time (about
+   * 15-25 µs per 4 KB page on the bench machine); room never used costs nothing.
+   */
+  constructor(expected: { vars?: number; clauses?: number; literals?: number; gates2?: number } = {}) {
+    this.buffer = new Int32Array(Math.max(1 << 16, expected.literals ?? 0));
+    this.owners = new Int32Array(Math.max(1 << 14, expected.clauses ?? 0));
+    this.varKind = new Int32Array(Math.max(1 << 12, expected.vars ?? 0));
+    this.gates2 = new PairTable(expected.gates2 ?? 0);
     // clause() drops a clause holding TRUE, so the unit clause fixing it is written directly:
     // without it a solver would treat TRUE/FALSE in assumptions as a free variable.
     this.buffer[0] = TRUE;
@@ -60,41 +73,75 @@ export class Cnf {
       grown.set(this.varKind);
       this.varKind = grown;
     }
-    if (name !== undefined) this.names.set(v, name);
+    if (name !== undefined) this.givenNames.set(v, name);
     return v;
+  }
+
+  /** Names the variables `source` lists when names are asked for. */
+  nameLater(source: () => Iterable<readonly [number, string]>): void {
+    this.nameSources.push(source);
+  }
+
+  /** The named variables' names: those given to newVar and those of nameLater's sources. */
+  get names(): Map<number, string> {
+    const names = new Map(this.givenNames);
+    for (const source of this.nameSources) for (const [v, name] of source()) names.set(v, name);
+    return names;
   }
 
   clause(lits: readonly Lit[]): void {
     // Drop satisfied clauses and false literals up front; solvers need not see them.
-    let keep = 0;
-    for (let i = 0; i < lits.length; i++) {
-      const l = lits[i]!;
-      if (l === TRUE) return;
-      if (l !== FALSE) keep++;
+    for (let i = 0; i < lits.length; i++) if (lits[i] === TRUE) return;
+    this.reserve(lits.length);
+    for (let i = 0; i < lits.length; i++) this.put(lits[i]!);
+    this.end();
+  }
+
+  /** clause([a, b, c, d]) without the array (FALSE literals are left out): most clauses are this short. */
+  clauseOf(a: Lit, b: Lit, c: Lit = FALSE, d: Lit = FALSE): void {
+    if (a === TRUE || b === TRUE || c === TRUE || d === TRUE) return;
+    this.reserve(4);
+    this.put(a);
+    this.put(b);
+    this.put(c);
+    this.put(d);
+    this.end();
+  }
+
+  /** Room for a clause of up to n literals. */
+  private reserve(n: number): void {
+    if (this.length + n + 1 <= this.buffer.length) return;
+    const grown = new Int32Array(Math.max(this.buffer.length * 2, this.length + n + 1));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
+  /** Writes a literal of the clause being added (FALSE is left out). */
+  private put(l: Lit): void {
+    if (l !== FALSE) this.buffer[this.length++] = l;
+  }
+
+  /** Ends the clause being added. */
+  private end(): void {
+    this.buffer[this.length++] = 0;
+    if (this.clauseCount === this.owners.length) {
+      const grown = new Int32Array(this.owners.length * 2);
+      grown.set(this.owners);
+      this.owners = grown;
     }
-    if (this.length + keep + 1 > this.buffer.length) {
-      const grown = new Int32Array(Math.max(this.buffer.length * 2, this.length + keep + 1));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    const buffer = this.buffer;
-    let end = this.length;
-    for (let i = 0; i < lits.length; i++) if (lits[i] !== FALSE) buffer[end++] = lits[i]!;
-    buffer[end++] = 0;
-    this.length = end;
     this.owners[this.clauseCount++] = this.owner;
   }
 
   /** a → b */
   implies(a: Lit, b: Lit): void {
-    this.clause([-a, b]);
+    this.clauseOf(-a, b);
   }
 
   /** a ↔ b */
   equal(a: Lit, b: Lit): void {
     if (a === b) return;
-    this.clause([-a, b]);
-    this.clause([a, -b]);
+    this.clauseOf(-a, b);
+    this.clauseOf(a, -b);
   }
 
   and(lits: readonly Lit[]): Lit {
@@ -144,23 +191,24 @@ export class Cnf {
   private gate2(x: Lit, y: Lit): Lit {
     const known = this.gates2.get(x, y);
     if (known !== 0) return known;
-    const g = this.gate([x, y]);
+    this.inputs2[0] = x;
+    this.inputs2[1] = y;
+    const g = this.gate(this.inputs2);
     this.gates2.set(x, y, g);
     return g;
   }
 
   /** A new AND gate over distinct, ascending, non-constant literals. */
-  private gate(sorted: Lit[]): Lit {
+  private gate(sorted: readonly Lit[]): Lit {
     const g = this.newVar();
     const owner = this.owner;
     this.owner = gateOwner(g);
-    const back: Lit[] = [g];
-    for (const l of sorted) {
-      this.clause([-g, l]);
-      back.push(-l);
-    }
+    for (let i = 0; i < sorted.length; i++) this.clauseOf(-g, sorted[i]!);
     this.varKind[g] = this.length;
-    this.clause(back);
+    this.reserve(sorted.length + 1);
+    this.put(g);
+    for (let i = 0; i < sorted.length; i++) this.put(-sorted[i]!);
+    this.end();
     this.owner = owner;
     return g;
   }
@@ -183,7 +231,7 @@ export class Cnf {
     const live = lits.filter((l) => l !== FALSE);
     if (live.length <= 6) {
       for (let i = 0; i < live.length; i++) {
-        for (let j = i + 1; j < live.length; j++) this.clause([-live[i]!, -live[j]!]);
+        for (let j = i + 1; j < live.length; j++) this.clauseOf(-live[i]!, -live[j]!);
       }
       return;
     }
@@ -192,7 +240,7 @@ export class Cnf {
     this.implies(live[0]!, seen);
     for (let i = 1; i < live.length; i++) {
       const l = live[i]!;
-      this.clause([-l, -seen]);
+      this.clauseOf(-l, -seen);
       const next = this.newVar();
       this.varKind[next] = AUXILIARY;
       this.implies(seen, next);
@@ -370,9 +418,17 @@ export function underFacts(buffer: Int32Array, facts: readonly Lit[]): Int32Arra
  */
 class PairTable {
   /** Key pairs side by side; a first literal of 0 marks an empty slot (0 is never a literal). */
-  private keys = new Int32Array(1 << 13);
-  private values = new Int32Array(1 << 12);
+  private keys: Int32Array;
+  private values: Int32Array;
   private size = 0;
+
+  /** Room for `expected` pairs before growing. */
+  constructor(expected: number) {
+    let slots = 1 << 12;
+    while (slots < 2 * expected) slots *= 2;
+    this.keys = new Int32Array(2 * slots);
+    this.values = new Int32Array(slots);
+  }
 
   /** The gate for (x, y), or 0. */
   get(x: Lit, y: Lit): Lit {

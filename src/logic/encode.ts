@@ -36,8 +36,8 @@ interface Substitution {
 }
 
 export class Encoding {
-  readonly cnf = new Cnf();
-  readonly logic = new TristateLogic(this.cnf);
+  readonly cnf: Cnf;
+  readonly logic: TristateLogic;
   readonly domains: Domains;
   /** Literal for "MODULES = y"; FALSE when the tree has no modules symbol. */
   readonly modulesOn: Lit;
@@ -46,27 +46,33 @@ export class Encoding {
   private readonly pairs = new Map<KSymbol, Pair>();
   private readonly values = new Map<ValueNode, ValueLits>();
   private readonly exprCache = new Map<ModelExpr, Pair>();
-  private currentGroup: Lit[] = [];
+  /** Added to each clause of the symbol being constrained: its selector negated, FALSE (left out) without selectors. */
+  private groupOff: Lit = FALSE;
 
   constructor(
     readonly model: KconfigModel,
     readonly options: EncodeOptions = {},
   ) {
+    // Linux needs about 52 literals, 13.5 clauses, 5 variables and 2 two-input gates per symbol.
+    const n = model.symbols.length;
+    this.cnf = new Cnf({ literals: 64 * n, clauses: 16 * n, vars: 6 * n, gates2: 2.5 * n });
+    this.logic = new TristateLogic(this.cnf);
     this.domains = new Domains(model, options.extraComparisons);
+    this.cnf.nameLater(() => this.variableNames());
     for (const sym of model.symbols) {
       // A symbol's own variables' clauses (y → m, one value) are its own: a question about other symbols can leave them out.
       this.cnf.owner = sym.id;
       this.declare(sym);
     }
     this.cnf.owner = -1;
-    for (const input of model.inputs) this.declareValues(input, `$input${input.id}`);
+    for (const input of model.inputs) this.declareValues(input);
     const modules = model.modules;
     this.modulesOn = modules && this.pairs.has(modules) ? this.pairs.get(modules)!.y : FALSE;
     for (const sym of model.symbols) {
       const pair = this.pairs.get(sym);
       // A tristate can only be m while MODULES is y.
       this.cnf.owner = sym.id;
-      if (pair && pair.m !== pair.y) this.cnf.clause([-pair.m, pair.y, this.modulesOn]);
+      if (pair && pair.m !== pair.y) this.cnf.clauseOf(-pair.m, pair.y, this.modulesOn);
     }
     this.cnf.owner = -1;
     for (const sym of model.symbols) this.constrain(sym);
@@ -129,25 +135,40 @@ export class Encoding {
   private declare(sym: KSymbol): void {
     if (sym.definitions.length === 0) return;
     if (sym.type === 'bool') {
-      const v = this.cnf.newVar(`${sym.name}=y`);
+      const v = this.cnf.newVar();
       this.pairs.set(sym, { m: v, y: v });
     } else if (sym.type === 'tristate') {
-      const m = this.cnf.newVar(`${sym.name}>=m`);
-      const y = this.cnf.newVar(`${sym.name}=y`);
+      const m = this.cnf.newVar();
+      const y = this.cnf.newVar();
       this.cnf.implies(y, m);
       this.pairs.set(sym, { m, y });
     } else if (isValueSymbol(sym)) {
-      this.declareValues(sym, sym.name);
+      this.declareValues(sym);
     }
   }
 
-  private declareValues(node: ValueNode, name: string): void {
+  private declareValues(node: ValueNode): void {
     const lits: ValueLits = new Map();
-    for (const value of this.domains.get(node).values) {
-      lits.set(value, this.cnf.newVar(`${name}=${JSON.stringify(value)}`));
-    }
+    for (const value of this.domains.get(node).values) lits.set(value, this.cnf.newVar());
     this.cnf.exactlyOne([...lits.values()]);
     this.values.set(node, lits);
+  }
+
+  /** The names of the variables declare() and constrain() make, for DIMACS export. */
+  private *variableNames(): Generator<[number, string]> {
+    const valueNames = function* (lits: ValueLits, name: string): Generator<[number, string]> {
+      for (const [value, lit] of lits) yield [lit, `${name}=${JSON.stringify(value)}`];
+    };
+    for (const sym of this.model.symbols) {
+      const pair = this.pairs.get(sym);
+      if (pair && pair.m !== pair.y) yield [pair.m, `${sym.name}>=m`];
+      if (pair) yield [pair.y, `${sym.name}=y`];
+      const values = this.values.get(sym);
+      if (values) yield* valueNames(values, sym.name);
+      const selector = this.selectors.get(sym);
+      if (selector !== undefined) yield [selector, `group:${sym.name}`];
+    }
+    for (const input of this.model.inputs) yield* valueNames(this.values.get(input)!, `$input${input.id}`);
   }
 
   private leafPair(leaf: Leaf, subst?: Substitution): Pair {
@@ -228,11 +249,11 @@ export class Encoding {
   private constrain(sym: KSymbol): void {
     if (sym.definitions.length === 0) return;
     this.cnf.owner = sym.id;
-    this.currentGroup = [];
+    this.groupOff = FALSE;
     if (this.options.groupSelectors) {
-      const s = this.cnf.newVar(`group:${sym.name}`);
+      const s = this.cnf.newVar();
       this.selectors.set(sym, s);
-      this.currentGroup = [-s];
+      this.groupOff = -s;
     }
     if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
     else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
@@ -242,8 +263,13 @@ export class Encoding {
 
   /** Adds the clause `lits` (a fresh array, extended in place) under the current group. */
   private guarded(lits: Lit[]): void {
-    for (const g of this.currentGroup) lits.push(g);
+    lits.push(this.groupOff);
     this.cnf.clause(lits);
+  }
+
+  /** guarded([a, b, c]) without the array. */
+  private guarded3(a: Lit, b: Lit, c: Lit): void {
+    this.cnf.clauseOf(a, b, c, this.groupOff);
   }
 
   /** m counts as y: for bool symbols always, for tristates while MODULES is n. */
@@ -327,24 +353,24 @@ export class Encoding {
       dflt = { m: [implied.m], y: [implied.y] };
     }
     const visible = raw.m;
-    // "m counts as y" for tristates means MODULES is n; for bools it is always so.
-    const notModules = tristate ? [-this.modulesOn] : [];
+    // "m counts as y" for tristates means MODULES is n (-this.modulesOn below); for bools it is always so.
 
     // Visible: the user's value stands if rev ≤ v ≤ max(vis, rev).
-    for (const x of rev.m) this.guarded([-visible, -x, v.m]);
-    for (const x of rev.y) this.guarded([-visible, -x, v.y]);
+    for (const x of rev.m) this.guarded3(-visible, -x, v.m);
+    for (const x of rev.y) this.guarded3(-visible, -x, v.y);
     if (tristate) {
-      this.guarded([-visible, -v.y, raw.y, ...notModules, ...rev.y]);
+      this.guarded([-visible, -v.y, raw.y, -this.modulesOn, ...rev.y]);
       // A member visible as y takes the choice's selection: y or n (see constrainChoice).
-      if (member) this.guarded([-raw.y, -v.m, v.y]);
+      if (member) this.guarded3(-raw.y, -v.m, v.y);
     }
 
     // Hidden: v is the default (or implied value) raised to rev.
-    const lower = { m: [...dflt.m, ...rev.m], y: [...dflt.y, ...rev.y] };
-    for (const x of lower.m) this.guarded([visible, -x, v.m]);
-    for (const x of lower.y) this.guarded([visible, -x, v.y]);
-    this.guarded([visible, -v.m, ...lower.m]);
-    if (tristate) this.guarded([visible, -v.y, ...lower.y, ...notModules]);
+    for (const x of dflt.m) this.guarded3(visible, -x, v.m);
+    for (const x of rev.m) this.guarded3(visible, -x, v.m);
+    for (const x of dflt.y) this.guarded3(visible, -x, v.y);
+    for (const x of rev.y) this.guarded3(visible, -x, v.y);
+    this.guarded([visible, -v.m, ...dflt.m, ...rev.m]);
+    if (tristate) this.guarded([visible, -v.y, ...dflt.y, ...rev.y, -this.modulesOn]);
   }
 
   private constrainChoice(choice: Choice): void {
@@ -373,14 +399,14 @@ export class Encoding {
       m: this.cnf.and2(computed.m, this.cnf.or2(-computed.y, anyVisibleAtY)),
       y: this.cnf.and2(computed.y, anyVisibleAtY),
     };
-    this.logic.equalUnder([], v, result, this.currentGroup);
+    this.logic.equalUnder([], v, result, [this.groupOff]);
     // At y exactly one member visible as y is selected.
     const selected = choice.members
       .filter((m) => this.pairs.has(m))
       .map((m) => this.cnf.and2(this.visibility(m).y, this.pairs.get(m)!.y));
     this.guarded([-v.y, ...selected]);
     for (let i = 0; i < selected.length; i++) {
-      for (let j = i + 1; j < selected.length; j++) this.guarded([-selected[i]!, -selected[j]!]);
+      for (let j = i + 1; j < selected.length; j++) this.cnf.clauseOf(-selected[i]!, -selected[j]!, this.groupOff);
     }
   }
 
@@ -395,7 +421,7 @@ export class Encoding {
       // conf writes that value back unchanged.
       const computed = hidden.get(value) ?? FALSE;
       this.guarded([-vis.m, -lit, computed, ...(isValidValue(sym.type, value) ? [this.inRange(sym, value)] : [])]);
-      this.guarded([vis.m, -lit, hidden.get(value) ?? FALSE]);
+      this.guarded3(vis.m, -lit, hidden.get(value) ?? FALSE);
     }
   }
 
