@@ -255,17 +255,18 @@ export class Cnf {
   }
 
   /**
-   * Truth of any literal once the input variables (all but gates and
-   * auxiliaries) have values: gates are computed from their inputs. Gates
-   * added after a solver was loaded can be read off its model this way.
+   * Every variable's value (1 true, 0 false; read with holdsIn) once the
+   * input variables (all but gates and auxiliaries) have values: gates are
+   * computed from their inputs. Gates added after a solver was loaded can be
+   * read off its model this way.
    */
-  evaluator(input: (v: number) => boolean): (l: Lit) => boolean {
+  evaluate(input: (v: number) => boolean): Uint8Array {
     const n = this.numVars;
     const value = new Uint8Array(n + 1);
     value[1] = 1;
-    const truth = (l: Lit): number => ((value[l < 0 ? -l : l] === 1) === l > 0 ? 1 : 0);
+    const truth = (l: Lit): number => (holdsIn(value, l) ? 1 : 0);
     for (let v = 2; v <= n; v++) value[v] = this.varKind[v]! > 0 ? this.gateValue(v, truth) : input(v) ? 1 : 0;
-    return (l) => truth(l) === 1;
+    return value;
   }
 
   /**
@@ -373,6 +374,11 @@ export class Cnf {
 }
 
 const AUXILIARY = -1;
+
+/** A literal's truth under values by variable (1 true, 0 false), as Cnf.evaluate and Solver.assignment give them. */
+export function holdsIn(values: Uint8Array, l: Lit): boolean {
+  return l > 0 ? values[l] === 1 : values[-l] === 0;
+}
 
 /** The owner recorded for the clauses that define gate g, and back. */
 const gateOwner = (g: number): number => -2 - g;

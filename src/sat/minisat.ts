@@ -45,6 +45,8 @@ export class MiniSatSolver implements Solver {
   private readonly clausePtr: number;
   private vars = 0;
   private solution: Int8Array | undefined;
+  /** assignment() of the current solution, made when first asked. */
+  private assigned: Uint8Array | undefined;
   private dead: string | undefined;
   /** False once a clause made the formula unsatisfiable at the top level. */
   private consistent = true;
@@ -136,6 +138,7 @@ export class MiniSatSolver implements Solver {
   solve(given: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
     this.checkAlive();
     this.solution = undefined;
+    this.assigned = undefined;
     if (!this.consistent) return 'unsat';
     const own = (l: Lit): Lit => (this.numbering ? this.renumber(l) : l);
     const assumptions = given.map(own);
@@ -171,6 +174,22 @@ export class MiniSatSolver implements Solver {
     const stored = this.solution[v - 1] === 0; // MiniSat's l_True is 0
     const truth = this.sign > 0 ? stored : !stored;
     return lit < 0 ? !truth : truth;
+  }
+
+  assignment(): Uint8Array {
+    if (!this.solution) throw new Error('no satisfying assignment to read');
+    if (this.assigned) return this.assigned;
+    const solution = this.solution;
+    const numbering = this.numbering;
+    const n = numbering ? numbering.length - 1 : solution.length;
+    const out = new Uint8Array(n + 1);
+    const positive = this.sign > 0;
+    for (let v = 1; v <= n; v++) {
+      const own = numbering ? numbering[v]! : v;
+      // As value() reads it: MiniSat's l_True is 0, and a variable stored negated is true when it is not.
+      if (own !== 0 && (solution[own - 1] === 0) === positive) out[v] = 1;
+    }
+    return (this.assigned = out);
   }
 
   private readSolution(): void {

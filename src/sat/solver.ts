@@ -26,6 +26,12 @@ export interface Solver {
   solve(assumptions?: readonly Lit[], options?: SolveOptions): SolveResult;
   /** Truth value of a variable in the last satisfying assignment. */
   value(lit: Lit): boolean;
+  /**
+   * The last satisfying assignment by variable, 1 true and 0 false (read it
+   * with holdsIn), for reading many values; index 0 and variables in no
+   * clause of this solver read 0.
+   */
+  assignment(): Uint8Array;
 }
 
 /** The solver ran out of its fixed memory; no answer from it can be trusted afterwards. */

@@ -1,9 +1,11 @@
 /**
  * MiniSat's fixed heap: running out of it is a SolverMemoryError carrying
  * MiniSat's own note, and nothing reaches stdout (it would corrupt --json).
- * A compact solver numbers only the variables it is given.
+ * A compact solver numbers only the variables it is given. assignment()
+ * reads every variable as value() does.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { holdsIn } from '../../src/logic/cnf.js';
 import { MiniSatSolver } from '../../src/sat/minisat.js';
 import { SolverMemoryError } from '../../src/sat/solver.js';
 
@@ -49,5 +51,25 @@ describe('MiniSat, compact', () => {
     }
     expect(compact.solve([])).toBe('sat');
     expect(() => compact.value(12)).toThrow(/in no clause/);
+  });
+});
+
+describe('MiniSat assignment()', () => {
+  it('reads each variable as value() does, plain, leaning true and compact', () => {
+    const clauses = [[3, -7], [-3, 5], [-5, -7], [7, 2], [-2, -3, 6]];
+    const buffer = Int32Array.from(clauses.flatMap((c) => [...c, 0]));
+    for (const options of [{}, { preferTrue: true }, { compact: true }, { compact: true, preferTrue: true }]) {
+      const solver = new MiniSatSolver(options);
+      solver.addRawClauses(buffer);
+      let activation = 100;
+      for (const assumptions of [[], [-7], [-7, 6], [3, 6], [-3]]) {
+        expect(solver.solve(assumptions, { activation: () => ++activation })).toBe('sat');
+        const model = solver.assignment();
+        for (const v of [2, 3, 5, 6, 7]) {
+          expect(holdsIn(model, v)).toBe(solver.value(v));
+          expect(holdsIn(model, -v)).toBe(solver.value(-v));
+        }
+      }
+    }
   });
 });
