@@ -129,13 +129,16 @@ class Parser {
     let i = 0;
     while (i < lines.length) {
       this.line = i + 1;
-      let logical = lines[i]!;
+      // A backslash at the end of a line continues the statement; the lines are joined once, at the end.
+      const continuation = new ContinuationScan();
+      const pieces = [lines[i]!];
       i++;
-      // A backslash at the end of a line continues the statement.
-      while (endsWithBackslash(logical) && i < lines.length) {
-        logical = logical.replace(/\\\r?$/, '') + lines[i];
+      while (i < lines.length && continuation.continues(pieces)) {
+        pieces[pieces.length - 1] = pieces[pieces.length - 1]!.replace(/\\\r?$/, '');
+        pieces.push(lines[i]!);
         i++;
       }
+      const logical = pieces.length === 1 ? pieces[0]! : pieces.join('');
       const helpEntry = this.parseLine(logical);
       if (helpEntry) i = this.readHelp(helpEntry, lines, i);
     }
@@ -430,26 +433,63 @@ class Parser {
   }
 }
 
-/** A trailing backslash continues the statement, unless a `#` comment already ended it. */
-function endsWithBackslash(line: string): boolean {
-  if (!line.endsWith('\\') && !line.endsWith('\\\r')) return false;
-  let quote = '';
-  let nest = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '$' && line[i + 1] === '(') {
-      nest++;
-      i++;
-    } else if (nest > 0) {
-      if (c === '(') nest++;
-      else if (c === ')') nest--;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return false;
+/**
+ * Whether a statement's lines, joined, end in a backslash that continues it,
+ * unless a `#` comment already ended it. Quotes and macro references carry
+ * over from line to line, so each line is read once however many follow (a
+ * statement of thousands of continued lines stays linear).
+ */
+class ContinuationScan {
+  private quote = '';
+  private nest = 0;
+  /** The line read last ended in what only the next line's first character completes: an escape, or a `$` before `(`. */
+  private pending: 'escape' | 'dollar' | '' = '';
+
+  /** `pieces`: the statement's lines so far, each but the last without its continuing backslash. */
+  continues(pieces: string[]): boolean {
+    if (pieces.length > 1 && pieces[pieces.length - 1] === '') {
+      // An empty line leaves the statement ending inside an earlier one: read it all again, as one line.
+      const joined = pieces.join('');
+      pieces.splice(0, pieces.length, joined);
+      this.quote = '';
+      this.nest = 0;
+      this.pending = '';
+    }
+    return this.read(pieces[pieces.length - 1]!);
   }
-  return true;
+
+  private read(line: string): boolean {
+    const trailing = line.endsWith('\\') ? 1 : line.endsWith('\\\r') ? 2 : 0;
+    if (trailing === 0) return false;
+    // The backslash itself is dropped from the statement: what comes before it meets the next line.
+    const end = line.length - trailing;
+    let i = 0;
+    if (this.pending === 'escape') i = 1;
+    else if (this.pending === 'dollar' && line[0] === '(') {
+      this.nest++;
+      i = 1;
+    }
+    this.pending = '';
+    for (; i < end; i++) {
+      const c = line[i]!;
+      if (this.quote) {
+        if (c === '\\') {
+          if (i + 1 === end) this.pending = 'escape';
+          i++;
+        } else if (c === this.quote) this.quote = '';
+      } else if (c === '$' && i + 1 === end) {
+        this.pending = 'dollar';
+      } else if (c === '$' && line[i + 1] === '(') {
+        this.nest++;
+        i++;
+      } else if (this.nest > 0) {
+        if (c === '(') this.nest++;
+        else if (c === ')') this.nest--;
+      } else if (c === '"' || c === "'") this.quote = c;
+      else if (c === '#') return false;
+    }
+    return true;
+  }
 }
 
 /** Indentation width with tabs to multiples of 8, and where the text starts. */
