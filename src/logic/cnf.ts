@@ -145,6 +145,9 @@ export class Cnf {
   }
 
   and(lits: readonly Lit[]): Lit {
+    // Most calls (sums of a symbol's few terms) have at most two inputs: no arrays for them.
+    if (lits.length === 0) return TRUE;
+    if (lits.length === 1) return lits[0]!;
     if (lits.length === 2) return this.and2(lits[0]!, lits[1]!);
     const live: Lit[] = [];
     for (const l of lits) {
@@ -172,6 +175,9 @@ export class Cnf {
   }
 
   or(lits: readonly Lit[]): Lit {
+    if (lits.length === 0) return FALSE;
+    if (lits.length === 1) return lits[0]!;
+    if (lits.length === 2) return this.or2(lits[0]!, lits[1]!);
     return -this.and(lits.map((l) => -l));
   }
 
@@ -383,39 +389,6 @@ export function holdsIn(values: Uint8Array, l: Lit): boolean {
 /** The owner recorded for the clauses that define gate g, and back. */
 const gateOwner = (g: number): number => -2 - g;
 const gateOf = (owner: number): number => -2 - owner;
-
-/**
- * A raw clause buffer as it reads once the `facts` literals are true: the
- * clauses a fact satisfies are left out and the negated facts dropped from
- * the rest (a clause left empty stays, as the contradiction it is). The facts
- * themselves are not written.
- */
-export function underFacts(buffer: Int32Array, facts: readonly Lit[]): Int32Array {
-  let maxVar = 0;
-  for (const f of facts) maxVar = Math.max(maxVar, Math.abs(f));
-  // Per variable: +1 when its positive literal is a fact, -1 when its negation is.
-  const sign = new Int8Array(maxVar + 1);
-  for (const f of facts) sign[Math.abs(f)] = f > 0 ? 1 : -1;
-  const out = new Int32Array(buffer.length);
-  let end = 0;
-  let clauseStart = 0;
-  let satisfied = false;
-  for (let i = 0; i < buffer.length; i++) {
-    const l = buffer[i]!;
-    if (l === 0) {
-      if (satisfied) end = clauseStart;
-      else out[end++] = 0;
-      clauseStart = end;
-      satisfied = false;
-      continue;
-    }
-    const v = l < 0 ? -l : l;
-    const s = v <= maxVar ? sign[v]! : 0;
-    if (s === 0) out[end++] = l;
-    else if ((s > 0) === (l > 0)) satisfied = true;
-  }
-  return out.subarray(0, end);
-}
 
 /**
  * Open-addressing hash map from a pair of literals to a gate variable: the

@@ -16,6 +16,14 @@ export interface ParsedNumber {
   overflow: boolean;
 }
 
+/** Below this, `n * 16 + 15` is still an exact double. */
+const EXACT_DOUBLE_LIMIT = 2 ** 48;
+
+/** C's isspace in the C locale. */
+function isCSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
 function digitValue(c: string): number {
   const code = c.charCodeAt(0);
   if (code >= 48 && code <= 57) return code - 48;
@@ -27,7 +35,7 @@ function digitValue(c: string): number {
 /** C's strtoll/strtoull: leading blanks, sign, base prefix (base 0 or 16), longest digit run. */
 export function parseCNumber(text: string, base: 0 | 10 | 16, unsigned = false): ParsedNumber {
   let i = 0;
-  while (i < text.length && /\s/.test(text[i]!)) i++;
+  while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
   let negative = false;
   if (text[i] === '+' || text[i] === '-') {
     negative = text[i] === '-';
@@ -42,12 +50,15 @@ export function parseCNumber(text: string, base: 0 | 10 | 16, unsigned = false):
     radix = text[i] === '0' ? 8 : 10;
   }
   const start = i;
-  let value = 0n;
-  while (i < text.length && digitValue(text[i]!) < radix) {
-    value = value * BigInt(radix) + BigInt(digitValue(text[i]!));
-    i++;
+  // Digits are summed as a double while that is exact, and as a bigint beyond: most numbers never get there.
+  let small = 0;
+  let big: bigint | undefined;
+  for (let d: number; i < text.length && (d = digitValue(text[i]!)) < radix; i++) {
+    if (big === undefined && small < EXACT_DOUBLE_LIMIT) small = small * radix + d;
+    else big = (big ?? BigInt(small)) * BigInt(radix) + BigInt(d);
   }
   if (i === start) return { value: 0n, end: 0, overflow: false };
+  let value = big ?? BigInt(small);
   let overflow: boolean;
   if (unsigned) {
     overflow = value > UINT64_MAX;

@@ -40,8 +40,24 @@ interface LogicModule {
 
 const CLAUSE_BUFFER_INTS = 1 << 14;
 
+/**
+ * The first solver's core, made with the module. Each core's heap is a 64 MB
+ * ArrayBuffer, and V8 answers the first one with a full garbage collection
+ * (external memory): about 1 ms in a starting process, but 60-70 ms once a
+ * Linux model and its encoding are on the heap.
+ */
+let spareCore: MiniSatCore | undefined = new Logic._MiniSat()._C;
+
+function newCore(): MiniSatCore {
+  const core = spareCore ?? new Logic._MiniSat()._C;
+  spareCore = undefined;
+  return core;
+}
+
 export class MiniSatSolver implements Solver {
   private readonly core: MiniSatCore;
+  private readonly heap: Int32Array;
+  private readonly coreAddClause: (ptr: number) => number;
   private readonly clausePtr: number;
   private vars = 0;
   private solution: Int8Array | undefined;
@@ -61,7 +77,11 @@ export class MiniSatSolver implements Solver {
   constructor(options: { preferTrue?: boolean; compact?: boolean } = {}) {
     this.sign = options.preferTrue ? -1 : 1;
     if (options.compact) this.numbering = new Int32Array(1024);
-    this.core = new Logic._MiniSat()._C;
+    this.core = newCore();
+    // The core's heap never grows (it fails instead), so its view and entry point can be kept:
+    // the emscripten module is a dictionary, slow to look up in once per clause.
+    this.heap = this.core.HEAP32;
+    this.coreAddClause = this.core._addClause;
     this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
   }
 
@@ -71,22 +91,7 @@ export class MiniSatSolver implements Solver {
   }
 
   addRawClauses(given: Int32Array): void {
-    const buffer = this.numbering ? given.map((l) => this.renumber(l)) : given;
-    let maxVar = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      const v = buffer[i]! < 0 ? -buffer[i]! : buffer[i]!;
-      if (v > maxVar) maxVar = v;
-    }
-    this.reserveVars(maxVar);
-    // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
-    this.guard(() => {
-      let start = 0;
-      for (let i = 0; i < buffer.length; i++) {
-        if (buffer[i] !== 0) continue;
-        this.load(buffer, start, i);
-        start = i + 1;
-      }
-    });
+    this.loadOwn(this.numbering ? given.map((l) => this.renumber(l)) : given);
   }
 
   addClause(given: ArrayLike<Lit>): void {
@@ -95,13 +100,35 @@ export class MiniSatSolver implements Solver {
 
   /** addClause for literals in the solver's own numbering. */
   private addOwnClause(lits: ArrayLike<Lit>): void {
+    this.loadOwn([...Array.from(lits), 0]);
+  }
+
+  /** Hands MiniSat a 0-terminated clause buffer in the solver's own numbering. */
+  private loadOwn(buffer: ArrayLike<Lit>): void {
     let maxVar = 0;
-    for (let i = 0; i < lits.length; i++) {
-      const v = lits[i]! < 0 ? -lits[i]! : lits[i]!;
+    for (let i = 0; i < buffer.length; i++) {
+      const v = buffer[i]! < 0 ? -buffer[i]! : buffer[i]!;
       if (v > maxVar) maxVar = v;
     }
     this.reserveVars(maxVar);
-    this.guard(() => this.load(lits, 0, lits.length));
+    // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
+    // Each clause is written straight into MiniSat's clause buffer as the scan meets its literals.
+    this.guard(() => {
+      const { heap, coreAddClause, clausePtr, sign } = this;
+      const base = clausePtr >> 2;
+      let n = 0;
+      for (let i = 0; i < buffer.length; i++) {
+        const l = buffer[i]!;
+        if (l !== 0) {
+          if (n + 1 === CLAUSE_BUFFER_INTS) throw new Error(`clause of over ${n} literals is too long`);
+          heap[base + n++] = sign * l;
+          continue;
+        }
+        heap[base + n] = 0;
+        if (!coreAddClause(clausePtr)) this.consistent = false;
+        n = 0;
+      }
+    });
   }
 
   /** The solver's literal for a caller's literal, numbering a new variable on first sight (0 stays 0). */
@@ -121,18 +148,6 @@ export class MiniSatSolver implements Solver {
     if (maxVar <= this.vars) return;
     this.vars = maxVar;
     this.guard(() => this.core._ensureVar(maxVar));
-  }
-
-  /** Hands MiniSat lits[from..to) as one clause; inside guard(), with its variables reserved. */
-  private load(lits: ArrayLike<Lit>, from: number, to: number): void {
-    const n = to - from;
-    if (n + 1 > CLAUSE_BUFFER_INTS) throw new Error(`clause of ${n} literals is too long`);
-    // Read per clause: MiniSat's allocations may grow (replace) the heap.
-    const heap = this.core.HEAP32;
-    const base = this.clausePtr >> 2;
-    for (let i = 0; i < n; i++) heap[base + i] = this.sign * lits[from + i]!;
-    heap[base + n] = 0;
-    if (!this.core._addClause(this.clausePtr)) this.consistent = false;
   }
 
   solve(given: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
