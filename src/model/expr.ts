@@ -4,6 +4,8 @@
  */
 import type { KSymbol, Leaf, ModelExpr } from './types.js';
 
+export type LeafExpr = Extract<ModelExpr, { kind: 'leaf' }>;
+
 export const TRUE: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } };
 export const FALSE: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'n' } };
 export const MOD: ModelExpr = { kind: 'leaf', leaf: { kind: 'const', text: 'm' } };
@@ -12,7 +14,7 @@ export function leafExpr(leaf: Leaf): ModelExpr {
   return { kind: 'leaf', leaf };
 }
 
-export function symbolExpr(symbol: KSymbol): ModelExpr {
+export function symbolExpr(symbol: KSymbol): LeafExpr {
   return { kind: 'leaf', leaf: { kind: 'symbol', symbol } };
 }
 

@@ -82,7 +82,7 @@ export function parseExpression(text: string, source = '<expression>'): Expr {
     new KconfsatError('expression', `${message} in '${text}'`, { file: source, line: 1, column });
   const tokens = new LineLexer(text, { file: source, line: 1, macros }).all();
   if (tokens.length === 0) throw errorAt('empty expression', 1);
-  const stream = new TokenStream(tokens, errorAt, 1);
+  const stream = new TokenStream(tokens, errorAt, 1, new SymbolRefs());
   const expr = stream.expr();
   stream.end();
   return expr;
@@ -94,6 +94,7 @@ class Parser {
   private readonly includeStack: { file: string; line: number }[] = [];
   /** error() for the token streams, bound once rather than per line. */
   private readonly errorAt = (message: string, column: number): KconfsatError => this.error(message, column);
+  private readonly refs = new SymbolRefs();
   private current: Entry | undefined;
   private file = '';
   private line = 0;
@@ -110,6 +111,7 @@ class Parser {
     }
     this.includeStack.push({ file: path.posix.normalize(rootFile), line: 0 });
     this.parseFile(rootFile, text);
+    this.enter(undefined);
     const open = this.blocks[this.blocks.length - 1]!.node;
     if (open) {
       throw new KconfsatError('syntax', `'${open.kind}' without matching '${END_KEYWORD[open.kind]}'`, {
@@ -146,6 +148,16 @@ class Parser {
     this.line = savedLine;
   }
 
+  /**
+   * Makes `entry` the one later option lines belong to. The entry left keeps
+   * an exact copy of its property list: V8 gives a list 16 slots on its first
+   * push, and the tree keeps some 20,000 of them.
+   */
+  private enter(entry: Entry | undefined): void {
+    if (this.current) this.current.props = this.current.props.slice();
+    this.current = entry;
+  }
+
   private loc(column = 0): SourceLocation {
     return { file: this.file, line: this.line, column };
   }
@@ -169,7 +181,7 @@ class Parser {
       return undefined;
     }
     if (first.kind !== 'word') throw this.error(`invalid statement`, first.column);
-    const tokens = new TokenStream(lexer.all(), this.errorAt, first.column);
+    const tokens = new TokenStream(lexer.all(), this.errorAt, first.column, this.refs);
     return this.statement(first, tokens);
   }
 
@@ -182,7 +194,7 @@ class Parser {
         t.end();
         const node: ConfigNode = { kind: keyword.value, name, loc, props: [] };
         this.addNode(node);
-        this.current = node;
+        this.enter(node);
         return undefined;
       }
       case 'choice': {
@@ -192,7 +204,7 @@ class Parser {
         if (name !== undefined) node.name = name;
         this.addNode(node);
         this.openBlock(node, keyword.column);
-        this.current = node;
+        this.enter(node);
         return undefined;
       }
       case 'menu': {
@@ -201,7 +213,7 @@ class Parser {
         const node: MenuNode = { kind: 'menu', prompt, loc, props: [], children: [] };
         this.addNode(node);
         this.openBlock(node, keyword.column);
-        this.current = node;
+        this.enter(node);
         return undefined;
       }
       case 'comment': {
@@ -209,7 +221,7 @@ class Parser {
         t.end();
         const node: CommentNode = { kind: 'comment', prompt, loc, props: [] };
         this.addNode(node);
-        this.current = node;
+        this.enter(node);
         return undefined;
       }
       case 'if': {
@@ -218,7 +230,7 @@ class Parser {
         const node: IfNode = { kind: 'if', condition, loc, children: [] };
         this.addNode(node);
         this.openBlock(node, keyword.column);
-        this.current = undefined;
+        this.enter(undefined);
         return undefined;
       }
       case 'endmenu':
@@ -235,7 +247,7 @@ class Parser {
           throw this.error(`'mainmenu' must be the first statement`, keyword.column);
         }
         this.tree.mainmenu = { prompt, loc };
-        this.current = undefined;
+        this.enter(undefined);
         return undefined;
       }
       case 'source':
@@ -244,7 +256,7 @@ class Parser {
       case 'orsource': {
         const target = t.string();
         t.end();
-        this.current = undefined;
+        this.enter(undefined);
         this.source(keyword.value, target, keyword.column);
         return undefined;
       }
@@ -286,7 +298,7 @@ class Parser {
       case 'default':
         if (entry.kind === 'choice') {
           const name = t.symbolName();
-          props.push(withCondition({ kind: 'default', value: { kind: 'ref', ref: { kind: 'symbol', name } }, loc }, t));
+          props.push(withCondition({ kind: 'default', value: this.refs.expr(name), loc }, t));
         } else {
           props.push(withCondition({ kind: 'default', value: t.expr(), loc }, t));
         }
@@ -366,7 +378,7 @@ class Parser {
       throw this.error(`'${keyword.value}' in a different file than its '${open.kind}' (${open.loc.file}:${open.loc.line})`, keyword.column);
     }
     this.blocks.pop();
-    this.current = undefined;
+    this.enter(undefined);
   }
 
   private source(kind: string, target: string, column: number): void {
@@ -538,6 +550,23 @@ function balancedChain(kind: 'and' | 'or', operands: Expr[]): Expr {
   return level[0]!;
 }
 
+/**
+ * One symbol reference, and one expression of it, per name: a Linux tree
+ * names its symbols 60,000 times, and parse trees are never modified.
+ */
+class SymbolRefs {
+  private readonly byName = new Map<string, Expr & { kind: 'ref' }>();
+
+  expr(name: string): Expr & { kind: 'ref' } {
+    let e = this.byName.get(name);
+    if (!e) {
+      e = { kind: 'ref', ref: { kind: 'symbol', name } };
+      this.byName.set(name, e);
+    }
+    return e;
+  }
+}
+
 /** The tokens of one statement after its keyword. */
 class TokenStream {
   private index = 0;
@@ -547,6 +576,7 @@ class TokenStream {
     private readonly errorAt: (message: string, column: number) => KconfsatError,
     /** Where the statement starts, for errors at its end. */
     private readonly startColumn: number,
+    private readonly refs: SymbolRefs,
   ) {}
 
   atEnd(): boolean {
@@ -612,7 +642,7 @@ class TokenStream {
     }
     this.index++;
     if (containsUnknown(t.value)) return { kind: 'unknown', text: t.value };
-    return t.kind === 'string' ? { kind: 'const', value: t.value } : { kind: 'symbol', name: t.value };
+    return t.kind === 'string' ? { kind: 'const', value: t.value } : this.refs.expr(t.value).ref;
   }
 
   expr(): Expr {
@@ -660,7 +690,7 @@ class TokenStream {
       this.index++;
       return { kind: 'compare', op: t.value as CompareOp, left, right: this.symbolRef() };
     }
-    return { kind: 'ref', ref: left };
+    return left.kind === 'symbol' ? this.refs.expr(left.name) : { kind: 'ref', ref: left };
   }
 
   private unexpected(what?: string): KconfsatError {
