@@ -106,15 +106,14 @@ export class Encoding {
 
   /** The tristate value of an expression as a pair of literals. */
   expr(e: ModelExpr, subst?: Substitution): Pair {
+    // A leaf's pair is a lookup already: caching it would only grow the cache.
+    if (e.kind === 'leaf') return this.leafPair(e.leaf, subst);
     if (!subst) {
       const cached = this.exprCache.get(e);
       if (cached) return cached;
     }
     let result: Pair;
     switch (e.kind) {
-      case 'leaf':
-        result = this.leafPair(e.leaf, subst);
-        break;
       case 'not':
         result = this.logic.not(this.expr(e.operand, subst));
         break;
