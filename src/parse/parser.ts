@@ -21,7 +21,7 @@ import type {
   SymbolRef,
 } from './ast.js';
 import { hasGlobChars, type SourceFiles } from './files.js';
-import { isEmptyLine, LineLexer, type Token } from './lexer.js';
+import { isEmptyLine, LineLexer, type LineContext, type Token } from './lexer.js';
 
 const KEYWORDS = new Set([
   'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
@@ -95,6 +95,8 @@ class Parser {
   /** error() for the token streams, bound once rather than per line. */
   private readonly errorAt = (message: string, column: number): KconfsatError => this.error(message, column);
   private readonly refs = new SymbolRefs();
+  /** Where the line being lexed is: one object, updated per line, as a line's lexer is done with it before the next. */
+  private readonly lineContext: LineContext;
   private current: Entry | undefined;
   private file = '';
   private line = 0;
@@ -102,7 +104,9 @@ class Parser {
   constructor(
     private readonly files: SourceFiles,
     private readonly macros: MacroExpander,
-  ) {}
+  ) {
+    this.lineContext = { file: '', line: 0, macros };
+  }
 
   parse(rootFile: string): ParsedTree {
     const text = this.files.read(rootFile);
@@ -131,16 +135,19 @@ class Parser {
     let i = 0;
     while (i < lines.length) {
       this.line = i + 1;
-      // A backslash at the end of a line continues the statement; the lines are joined once, at the end.
-      const continuation = new ContinuationScan();
-      const pieces = [lines[i]!];
+      let logical = lines[i]!;
       i++;
-      while (i < lines.length && continuation.continues(pieces)) {
-        pieces[pieces.length - 1] = pieces[pieces.length - 1]!.replace(/\\\r?$/, '');
-        pieces.push(lines[i]!);
-        i++;
+      if (i < lines.length && endsInBackslash(logical)) {
+        // A backslash at the end of a line continues the statement; the lines are joined once, at the end.
+        const continuation = new ContinuationScan();
+        const pieces = [logical];
+        while (i < lines.length && continuation.continues(pieces)) {
+          pieces[pieces.length - 1] = pieces[pieces.length - 1]!.replace(/\\\r?$/, '');
+          pieces.push(lines[i]!);
+          i++;
+        }
+        logical = pieces.length === 1 ? pieces[0]! : pieces.join('');
       }
-      const logical = pieces.length === 1 ? pieces[0]! : pieces.join('');
       const helpEntry = this.parseLine(logical);
       if (helpEntry) i = this.readHelp(helpEntry, lines, i);
     }
@@ -169,7 +176,10 @@ class Parser {
   /** Parses one statement; returns the entry when it opened a help text. */
   private parseLine(text: string): Entry | undefined {
     if (isEmptyLine(text)) return undefined;
-    const lexer = new LineLexer(text, { file: this.file, line: this.line, macros: this.macros });
+    const ctx = this.lineContext;
+    ctx.file = this.file;
+    ctx.line = this.line;
+    const lexer = new LineLexer(text, ctx);
     const first = lexer.next();
     if (!first) return undefined;
     if (first.kind === 'word' && !isKeyword(first)) {
@@ -471,8 +481,8 @@ class ContinuationScan {
   }
 
   private read(line: string): boolean {
-    const trailing = line.endsWith('\\') ? 1 : line.endsWith('\\\r') ? 2 : 0;
-    if (trailing === 0) return false;
+    if (!endsInBackslash(line)) return false;
+    const trailing = line.endsWith('\\') ? 1 : 2;
     // The backslash itself is dropped from the statement: what comes before it meets the next line.
     const end = line.length - trailing;
     let i = 0;
@@ -502,6 +512,12 @@ class ContinuationScan {
     }
     return true;
   }
+}
+
+/** A line ending in a backslash (before a CR, for CRLF files): the statement may go on. */
+function endsInBackslash(line: string): boolean {
+  const last = line.charCodeAt(line.length - 1);
+  return last === 92 /* backslash */ || (last === 13 && line.charCodeAt(line.length - 2) === 92);
 }
 
 /** Indentation width with tabs to multiples of 8, and where the text starts. */
