@@ -168,10 +168,10 @@ export class Session {
     this.current = encodeModel(this.model, { groupSelectors: true, extraComparisons: this.extraComparisons });
     this.allConstraintsLit = this.current.cnf.newVar('all-constraints');
     const cnf = this.current.cnf;
-    for (const [sym, s] of this.current.selectors) {
+    this.current.selectors.forEach((s, sym) => {
       cnf.owner = sym.id;
       cnf.implies(this.allConstraintsLit, s);
-    }
+    });
     cnf.owner = -1;
     this.solvers = new Map();
     this.tables = undefined;

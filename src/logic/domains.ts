@@ -78,25 +78,30 @@ export class Domains {
 
     for (const e of extraComparisons) relateComparisons(e);
     for (const input of model.inputs) for (const c of ['n', 'm', 'y']) addConstant(input, c);
-    for (const sym of model.symbols) {
+    // Index loops over every symbol's lists: for-of allocates an iterator result per step until V8
+    // optimises the loop, and this runs once per encoding, mostly before it does.
+    for (let i = 0; i < model.symbols.length; i++) {
+      const sym = model.symbols[i]!;
       const valued = isValueSymbol(sym);
-      for (const d of sym.defaults) {
+      for (let j = 0; j < sym.defaults.length; j++) {
+        const d = sym.defaults[j]!;
         if (valued) {
           if (d.value.kind === 'leaf') relate(sym, d.value.leaf);
         } else relateComparisons(d.value);
         relateComparisons(d.condition);
       }
-      for (const r of sym.ranges) {
+      for (let j = 0; j < sym.ranges.length; j++) {
+        const r = sym.ranges[j]!;
         if (valued) {
           relate(sym, r.low);
           relate(sym, r.high);
         }
         relateComparisons(r.condition);
       }
-      for (const p of sym.prompts) relateComparisons(p.visibility);
-      for (const def of sym.definitions) relateComparisons(def.dependency);
-      for (const s of sym.selects) relateComparisons(s.condition);
-      for (const s of sym.implies) relateComparisons(s.condition);
+      for (let j = 0; j < sym.prompts.length; j++) relateComparisons(sym.prompts[j]!.visibility);
+      for (let j = 0; j < sym.definitions.length; j++) relateComparisons(sym.definitions[j]!.dependency);
+      for (let j = 0; j < sym.selects.length; j++) relateComparisons(sym.selects[j]!.condition);
+      for (let j = 0; j < sym.implies.length; j++) relateComparisons(sym.implies[j]!.condition);
     }
 
     const groups = new Map<ValueNode, ValueNode[]>();

@@ -59,23 +59,24 @@ export class Encoding {
     this.logic = new TristateLogic(this.cnf);
     this.domains = new Domains(model, options.extraComparisons);
     this.cnf.nameLater(() => this.variableNames());
-    for (const sym of model.symbols) {
+    // forEach over the symbols: for-of would allocate an iterator result per symbol in code not yet optimised.
+    model.symbols.forEach((sym) => {
       // A symbol's own variables' clauses (y → m, one value) are its own: a question about other symbols can leave them out.
       this.cnf.owner = sym.id;
       this.declare(sym);
-    }
+    });
     this.cnf.owner = -1;
     for (const input of model.inputs) this.declareValues(input);
     const modules = model.modules;
     this.modulesOn = modules && this.pairs.has(modules) ? this.pairs.get(modules)!.y : FALSE;
-    for (const sym of model.symbols) {
+    model.symbols.forEach((sym) => {
       const pair = this.pairs.get(sym);
       // A tristate can only be m while MODULES is y.
       this.cnf.owner = sym.id;
       if (pair && pair.m !== pair.y) this.cnf.clauseOf(-pair.m, pair.y, this.modulesOn);
-    }
+    });
     this.cnf.owner = -1;
-    for (const sym of model.symbols) this.constrain(sym);
+    model.symbols.forEach((sym) => this.constrain(sym));
   }
 
   /** The (≥m, =y) pair of a bool, tristate or choice symbol; undefined for other symbols. */
@@ -271,6 +272,15 @@ export class Encoding {
     this.cnf.clauseOf(a, b, c, this.groupOff);
   }
 
+  /**
+   * guarded3(a, -x, b) for each term x: a term that holds forces a ∨ b.
+   * (An index loop: for-of allocates an iterator result per step until V8
+   * optimises the loop, and most of an encoding runs before it does.)
+   */
+  private termsImply(terms: readonly Lit[], a: Lit, b: Lit): void {
+    for (let i = 0; i < terms.length; i++) this.guarded3(a, -terms[i]!, b);
+  }
+
   /** m counts as y: for bool symbols always, for tristates while MODULES is n. */
   private boolLike(sym: KSymbol): Lit {
     return sym.type === 'bool' ? TRUE : -this.modulesOn;
@@ -355,8 +365,8 @@ export class Encoding {
     // "m counts as y" for tristates means MODULES is n (-this.modulesOn below); for bools it is always so.
 
     // Visible: the user's value stands if rev ≤ v ≤ max(vis, rev).
-    for (const x of rev.m) this.guarded3(-visible, -x, v.m);
-    for (const x of rev.y) this.guarded3(-visible, -x, v.y);
+    this.termsImply(rev.m, -visible, v.m);
+    this.termsImply(rev.y, -visible, v.y);
     if (tristate) {
       this.guarded([-visible, -v.y, raw.y, -this.modulesOn, ...rev.y]);
       // A member visible as y takes the choice's selection: y or n (see constrainChoice).
@@ -364,10 +374,10 @@ export class Encoding {
     }
 
     // Hidden: v is the default (or implied value) raised to rev.
-    for (const x of dflt.m) this.guarded3(visible, -x, v.m);
-    for (const x of rev.m) this.guarded3(visible, -x, v.m);
-    for (const x of dflt.y) this.guarded3(visible, -x, v.y);
-    for (const x of rev.y) this.guarded3(visible, -x, v.y);
+    this.termsImply(dflt.m, visible, v.m);
+    this.termsImply(rev.m, visible, v.m);
+    this.termsImply(dflt.y, visible, v.y);
+    this.termsImply(rev.y, visible, v.y);
     this.guarded([visible, -v.m, ...dflt.m, ...rev.m]);
     if (tristate) this.guarded([visible, -v.y, ...dflt.y, ...rev.y, -this.modulesOn]);
   }
