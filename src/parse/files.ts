@@ -122,9 +122,9 @@ export class DiskSourceFiles implements SourceFiles {
   }
 }
 
+/** Whether `full` is `root` or beneath it; both absolute and normalized (path.resolve, realpath give them so). */
 function isInside(root: string, full: string): boolean {
-  const rel = path.relative(root, full);
-  return !isParentReference(rel, path.sep) && !path.isAbsolute(rel);
+  return full === root || full.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 /** `..` or `../x`, but not a name that merely starts with two dots (`..config`). */
