@@ -401,7 +401,7 @@ export class ExprResolver {
   /**
    * One leaf, and one expression of it, per symbol: a Linux tree mentions its
    * 17,000 symbols 60,000 times, and model expressions are never modified, so
-   * sharing them saves that many objects (and the encoder's cache sees each once).
+   * sharing them saves that many objects.
    */
   private readonly symbolExprs = new Map<KSymbol, LeafExpr>();
 

@@ -73,7 +73,7 @@ export class DiskSourceFiles implements SourceFiles {
    * The real path of `full`, a path lexically inside the root (undefined when
    * it does not exist). Each directory is resolved once, with one lstat, from
    * its parent's real path; realpath per file would test every component of
-   * every path again (10 system calls a file, 1,500 files for Linux).
+   * every path again (a system call per component, for each of Linux's 1,500 files).
    */
   private resolved(full: string): string | undefined {
     if (full === this.root) return this.realRoot;
