@@ -247,10 +247,10 @@ export function containsUnknown(text: string): boolean {
   return text.indexOf(UNKNOWN_OPEN) >= 0;
 }
 
-/** Index of the `)` closing a reference whose body starts at `from`, or -1. */
-export function findClosingParen(text: string, from: number): number {
+/** Index of the `)` closing a reference whose body starts at `from`, or -1 when none comes before `end`. */
+export function findClosingParen(text: string, from: number, end = text.length): number {
   let nest = 0;
-  for (let i = from; i < text.length; i++) {
+  for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 40 /* ( */) nest++;
     else if (c === 41 /* ) */) {

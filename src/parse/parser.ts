@@ -21,7 +21,7 @@ import type {
   SymbolRef,
 } from './ast.js';
 import { hasGlobChars, type SourceFiles } from './files.js';
-import { isEmptyLine, LineLexer, type LineContext, type Token } from './lexer.js';
+import { isEmptyLine, LineLexer, type LineContext, Tokens } from './lexer.js';
 
 const KEYWORDS = new Set([
   'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
@@ -54,6 +54,12 @@ const ENTRY_OPTIONS: Record<string, Set<string>> = {
 
 type Entry = ConfigNode | ChoiceNode | MenuNode | CommentNode;
 
+/** A statement's first word. */
+interface Keyword {
+  value: string;
+  column: number;
+}
+
 interface Block {
   node: ChoiceNode | MenuNode | IfNode | undefined;
   children: Node[];
@@ -80,9 +86,13 @@ export function parseExpression(text: string, source = '<expression>'): Expr {
   const macros = new MacroExpander({ emptyUnsetEnv: true });
   const errorAt = (message: string, column: number): KconfsatError =>
     new KconfsatError('expression', `${message} in '${text}'`, { file: source, line: 1, column });
-  const tokens = new LineLexer(text, { file: source, line: 1, macros }).all();
-  if (tokens.length === 0) throw errorAt('empty expression', 1);
-  const stream = new TokenStream(tokens, errorAt, 1, new SymbolRefs());
+  const lexer = new LineLexer({ file: source, line: 1, macros });
+  const tokens = new Tokens();
+  lexer.reset(text, 0, text.length);
+  lexer.all(tokens);
+  if (tokens.count === 0) throw errorAt('empty expression', 1);
+  const stream = new TokenStream(tokens, errorAt, new SymbolRefs());
+  stream.reset(0, 1);
   const expr = stream.expr();
   stream.end();
   return expr;
@@ -94,8 +104,12 @@ class Parser {
   private readonly includeStack: { file: string; line: number }[] = [];
   /** error() for the token streams, bound once rather than per line. */
   private readonly errorAt = (message: string, column: number): KconfsatError => this.error(message, column);
+  /** One lexer and one token list for every line: a line is done with before the next is read. */
+  private readonly lexer: LineLexer;
+  private readonly tokens = new Tokens();
   private readonly refs = new SymbolRefs();
-  /** Where the line being lexed is: one object, updated per line, as a line's lexer is done with it before the next. */
+  private readonly stream = new TokenStream(this.tokens, this.errorAt, this.refs);
+  /** Where the line being lexed is: one object, updated per line. */
   private readonly lineContext: LineContext;
   private current: Entry | undefined;
   private file = '';
@@ -106,6 +120,7 @@ class Parser {
     private readonly macros: MacroExpander,
   ) {
     this.lineContext = { file: '', line: 0, macros };
+    this.lexer = new LineLexer(this.lineContext);
   }
 
   parse(rootFile: string): ParsedTree {
@@ -131,25 +146,25 @@ class Parser {
     const savedLine = this.line;
     this.file = name;
     this.tree.files.push(name);
-    const lines = text.split('\n');
-    let i = 0;
-    while (i < lines.length) {
-      this.line = i + 1;
-      let logical = lines[i]!;
-      i++;
-      if (i < lines.length && endsInBackslash(logical)) {
+    const lines = new LineCursor(text);
+    while (lines.advance()) {
+      this.line = lines.number;
+      let helpEntry: Entry | undefined;
+      if (lines.hasNext() && endsInBackslash(text, lines.end)) {
         // A backslash at the end of a line continues the statement; the lines are joined once, at the end.
         const continuation = new ContinuationScan();
-        const pieces = [logical];
-        while (i < lines.length && continuation.continues(pieces)) {
+        const pieces = [lines.current()];
+        while (lines.hasNext() && continuation.continues(pieces)) {
           pieces[pieces.length - 1] = pieces[pieces.length - 1]!.replace(/\\\r?$/, '');
-          pieces.push(lines[i]!);
-          i++;
+          lines.advance();
+          pieces.push(lines.current());
         }
-        logical = pieces.length === 1 ? pieces[0]! : pieces.join('');
+        const logical = pieces.length === 1 ? pieces[0]! : pieces.join('');
+        helpEntry = this.parseLine(logical, 0, logical.length);
+      } else {
+        helpEntry = this.parseLine(text, lines.start, lines.end);
       }
-      const helpEntry = this.parseLine(logical);
-      if (helpEntry) i = this.readHelp(helpEntry, lines, i);
+      if (helpEntry) this.readHelp(helpEntry, lines);
     }
     this.file = savedFile;
     this.line = savedLine;
@@ -173,29 +188,33 @@ class Parser {
     return new KconfsatError('syntax', message, this.loc(column));
   }
 
-  /** Parses one statement; returns the entry when it opened a help text. */
-  private parseLine(text: string): Entry | undefined {
-    if (isEmptyLine(text)) return undefined;
+  /** Parses the statement in text[start, end); returns the entry when it opened a help text. */
+  private parseLine(text: string, start: number, end: number): Entry | undefined {
+    if (isEmptyLine(text, start, end)) return undefined;
     const ctx = this.lineContext;
     ctx.file = this.file;
     ctx.line = this.line;
-    const lexer = new LineLexer(text, ctx);
-    const first = lexer.next();
-    if (!first) return undefined;
-    if (first.kind === 'word' && !isKeyword(first)) {
+    const lexer = this.lexer;
+    const tokens = this.tokens;
+    lexer.reset(text, start, end);
+    tokens.clear();
+    if (!lexer.next(tokens)) return undefined;
+    const keyword: Keyword = { value: tokens.values[0]!, column: tokens.columns[0]! };
+    if (tokens.kinds[0] === 'word' && !isKeywordAt(tokens, 0)) {
       const op = lexer.peekAssignOp();
-      if (!op) throw this.error(`unknown statement "${first.value}"`, first.column);
+      if (!op) throw this.error(`unknown statement "${keyword.value}"`, keyword.column);
       lexer.consumeAssignOp(op);
-      this.macros.setLocation(this.loc(first.column));
-      this.macros.assign(first.value, op, lexer.rest());
+      this.macros.setLocation(this.loc(keyword.column));
+      this.macros.assign(keyword.value, op, lexer.rest());
       return undefined;
     }
-    if (first.kind !== 'word') throw this.error(`invalid statement`, first.column);
-    const tokens = new TokenStream(lexer.all(), this.errorAt, first.column, this.refs);
-    return this.statement(first, tokens);
+    if (tokens.kinds[0] !== 'word') throw this.error(`invalid statement`, keyword.column);
+    lexer.all(tokens);
+    this.stream.reset(1, keyword.column);
+    return this.statement(keyword, this.stream);
   }
 
-  private statement(keyword: Token, t: TokenStream): Entry | undefined {
+  private statement(keyword: Keyword, t: TokenStream): Entry | undefined {
     const loc = this.loc(keyword.column);
     switch (keyword.value) {
       case 'config':
@@ -275,7 +294,7 @@ class Parser {
     }
   }
 
-  private option(keyword: Token, t: TokenStream, loc: SourceLocation): Entry | undefined {
+  private option(keyword: Keyword, t: TokenStream, loc: SourceLocation): Entry | undefined {
     const entry = this.current;
     const word = keyword.value;
     const optionKind =
@@ -376,7 +395,7 @@ class Parser {
     this.blocks.push({ node, children: node.children });
   }
 
-  private closeBlock(keyword: Token): void {
+  private closeBlock(keyword: Keyword): void {
     const block = this.blocks[this.blocks.length - 1]!;
     const open = block.node;
     const wanted = keyword.value.slice(3);
@@ -425,33 +444,71 @@ class Parser {
     return new KconfsatError('source', message, this.loc(column));
   }
 
-  /** Reads the help text that follows `help`; returns the index of the first line after it. */
-  private readHelp(entry: Entry, lines: string[], start: number): number {
+  /** Reads the help text that follows `help`, leaving `lines` on its last line. */
+  private readHelp(entry: Entry, lines: LineCursor): void {
+    const source = lines.text;
     let firstIndent = 0;
     const text: string[] = [];
-    let i = start;
-    for (; i < lines.length; i++) {
-      const line = lines[i]!;
-      const { width, end } = measureIndent(line);
-      if (end === line.length || line.charCodeAt(end) === 13) {
+    for (let first = true; lines.hasNext(); first = false) {
+      // The line after the cursor's: taken (advance) only once it is known to be help text.
+      const start = lines.end + 1;
+      const nl = source.indexOf('\n', start);
+      const end = nl < 0 ? source.length : nl;
+      // Indentation width, with tabs to multiples of 8, and where the text starts.
+      let width = 0;
+      let textStart = start;
+      for (; textStart < end; textStart++) {
+        const c = source.charCodeAt(textStart);
+        if (c === 32) width++;
+        else if (c === 9) width = (width & ~7) + 8;
+        else break;
+      }
+      if (textStart === end || source.charCodeAt(textStart) === 13) {
+        lines.advance();
         // A blank line followed by an unindented one ends the help text.
-        const next = lines[i + 1];
-        if (next !== undefined && next.length > 0 && !isIndentOrLineEnd(next.charCodeAt(0))) {
-          i++;
-          break;
-        }
+        if (end + 1 < source.length && !isIndentOrLineEnd(source.charCodeAt(end + 1))) break;
         text.push('');
         continue;
       }
       // An unindented line ends the help text, except right after `help` (conf takes it as text).
-      if (width === 0 && i > start) break;
+      if (width === 0 && !first) break;
       if (firstIndent === 0) firstIndent = width;
       else if (width < firstIndent) break;
-      text.push(' '.repeat(Math.max(0, width - firstIndent)) + line.slice(end).trimEnd());
+      lines.advance();
+      const content = source.slice(textStart, end).trimEnd();
+      text.push(width > firstIndent ? ' '.repeat(width - firstIndent) + content : content);
     }
     while (text.length > 0 && text[text.length - 1] === '') text.pop();
     entry.props.push({ kind: 'help', text: text.join('\n') + '\n', loc: this.loc(0) });
-    return i;
+  }
+}
+
+/** The lines of a file's text, one at a time, without splitting it. */
+class LineCursor {
+  /** The current line is text[start, end): `end` is at its newline or the end of the text. */
+  start = 0;
+  end = -1;
+  /** 1-based number of the current line. */
+  number = 0;
+
+  constructor(readonly text: string) {}
+
+  /** Moves to the next line; false when the current one was the last. */
+  advance(): boolean {
+    if (this.end >= this.text.length) return false;
+    this.start = this.end + 1;
+    const nl = this.text.indexOf('\n', this.start);
+    this.end = nl < 0 ? this.text.length : nl;
+    this.number++;
+    return true;
+  }
+
+  hasNext(): boolean {
+    return this.end < this.text.length;
+  }
+
+  current(): string {
+    return this.text.slice(this.start, this.end);
   }
 }
 
@@ -481,7 +538,7 @@ class ContinuationScan {
   }
 
   private read(line: string): boolean {
-    if (!endsInBackslash(line)) return false;
+    if (!endsInBackslash(line, line.length)) return false;
     const trailing = line.endsWith('\\') ? 1 : 2;
     // The backslash itself is dropped from the statement: what comes before it meets the next line.
     const end = line.length - trailing;
@@ -514,31 +571,18 @@ class ContinuationScan {
   }
 }
 
-/** A line ending in a backslash (before a CR, for CRLF files): the statement may go on. */
-function endsInBackslash(line: string): boolean {
-  const last = line.charCodeAt(line.length - 1);
-  return last === 92 /* backslash */ || (last === 13 && line.charCodeAt(line.length - 2) === 92);
-}
-
-/** Indentation width with tabs to multiples of 8, and where the text starts. */
-function measureIndent(line: string): { width: number; end: number } {
-  let width = 0;
-  let end = 0;
-  for (; end < line.length; end++) {
-    const c = line.charCodeAt(end);
-    if (c === 32) width++;
-    else if (c === 9) width = (width & ~7) + 8;
-    else break;
-  }
-  return { width, end };
+/** A line ending at `end` in a backslash (before a CR, for CRLF files): the statement may go on. */
+function endsInBackslash(text: string, end: number): boolean {
+  const last = text.charCodeAt(end - 1);
+  return last === 92 /* backslash */ || (last === 13 && text.charCodeAt(end - 2) === 92);
 }
 
 function isIndentOrLineEnd(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
-function isKeyword(t: Token): boolean {
-  return t.kind === 'word' && !t.expanded && KEYWORDS.has(t.value);
+function isKeywordAt(tokens: Tokens, i: number): boolean {
+  return tokens.kinds[i] === 'word' && !tokens.expanded[i] && KEYWORDS.has(tokens.values[i]!);
 }
 
 function withCondition<P extends Property & { condition?: Expr }>(prop: P, t: TokenStream): P {
@@ -583,41 +627,38 @@ class SymbolRefs {
   }
 }
 
-/** The tokens of one statement after its keyword. */
+/** The tokens of one statement after its keyword: a cursor over the parser's token list, reset per statement. */
 class TokenStream {
   private index = 0;
+  /** Where the statement starts, for errors at its end. */
+  private startColumn = 1;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly tokens: Tokens,
     private readonly errorAt: (message: string, column: number) => KconfsatError,
-    /** Where the statement starts, for errors at its end. */
-    private readonly startColumn: number,
     private readonly refs: SymbolRefs,
   ) {}
 
+  reset(index: number, startColumn: number): void {
+    this.index = index;
+    this.startColumn = startColumn;
+  }
+
   atEnd(): boolean {
-    return this.index >= this.tokens.length;
+    return this.index >= this.tokens.count;
   }
 
-  private peek(): Token | undefined {
-    return this.tokens[this.index];
-  }
-
-  take(): Token {
-    const t = this.tokens[this.index];
-    if (!t) throw this.unexpected();
+  take(): void {
+    if (this.atEnd()) throw this.unexpected();
     this.index++;
-    return t;
   }
 
   atKeyword(word: string): boolean {
-    const t = this.peek();
-    return t !== undefined && isKeyword(t) && t.value === word;
+    return !this.atEnd() && isKeywordAt(this.tokens, this.index) && this.tokens.values[this.index] === word;
   }
 
   atOp(op: string): boolean {
-    const t = this.peek();
-    return t !== undefined && t.kind === 'op' && t.value === op;
+    return !this.atEnd() && this.tokens.kinds[this.index] === 'op' && this.tokens.values[this.index] === op;
   }
 
   keyword(word: string): void {
@@ -635,30 +676,31 @@ class TokenStream {
    * u-boot and xen) accept everywhere a prompt goes (`bool n`, `source a/Kconfig`).
    */
   string(): string {
-    const t = this.peek();
-    if (!t || (t.kind !== 'string' && (t.kind !== 'word' || isKeyword(t)))) {
+    const kind = this.atEnd() ? undefined : this.tokens.kinds[this.index];
+    if (kind !== 'string' && (kind !== 'word' || isKeywordAt(this.tokens, this.index))) {
       throw this.unexpected('expected a quoted string');
     }
-    this.index++;
-    return t.value;
+    return this.tokens.values[this.index++]!;
   }
 
   symbolName(): string {
-    const t = this.peek();
-    if (!t || t.kind !== 'word' || isKeyword(t)) throw this.unexpected('expected a symbol name');
-    if (containsUnknown(t.value)) throw this.unexpected('a symbol name cannot depend on the toolchain');
+    if (this.atEnd() || this.tokens.kinds[this.index] !== 'word' || isKeywordAt(this.tokens, this.index)) {
+      throw this.unexpected('expected a symbol name');
+    }
+    const name = this.tokens.values[this.index]!;
+    if (containsUnknown(name)) throw this.unexpected('a symbol name cannot depend on the toolchain');
     this.index++;
-    return t.value;
+    return name;
   }
 
   symbolRef(): SymbolRef {
-    const t = this.peek();
-    if (!t || (t.kind !== 'word' && t.kind !== 'string') || isKeyword(t)) {
+    const kind = this.atEnd() ? undefined : this.tokens.kinds[this.index];
+    if ((kind !== 'word' && kind !== 'string') || isKeywordAt(this.tokens, this.index)) {
       throw this.unexpected('expected a symbol or constant');
     }
-    this.index++;
-    if (containsUnknown(t.value)) return { kind: 'unknown', text: t.value };
-    return t.kind === 'string' ? { kind: 'const', value: t.value } : this.refs.expr(t.value).ref;
+    const value = this.tokens.values[this.index++]!;
+    if (containsUnknown(value)) return { kind: 'unknown', text: value };
+    return kind === 'string' ? { kind: 'const', value } : this.refs.expr(value).ref;
   }
 
   expr(): Expr {
@@ -701,18 +743,17 @@ class TokenStream {
       return inner;
     }
     const left = this.symbolRef();
-    const t = this.peek();
-    if (t && t.kind === 'op' && COMPARE_OPS.has(t.value)) {
-      this.index++;
-      return { kind: 'compare', op: t.value as CompareOp, left, right: this.symbolRef() };
+    if (!this.atEnd() && this.tokens.kinds[this.index] === 'op' && COMPARE_OPS.has(this.tokens.values[this.index]!)) {
+      const op = this.tokens.values[this.index++] as CompareOp;
+      return { kind: 'compare', op, left, right: this.symbolRef() };
     }
     return left.kind === 'symbol' ? this.refs.expr(left.name) : { kind: 'ref', ref: left };
   }
 
   private unexpected(what?: string): KconfsatError {
-    const t = this.peek();
-    const column = t ? t.column : (this.tokens[this.tokens.length - 1]?.column ?? this.startColumn);
-    const found = t ? `unexpected '${t.value}'` : 'unexpected end of line';
+    const { count, columns, values } = this.tokens;
+    const column = this.index < count ? columns[this.index]! : count > 0 ? columns[count - 1]! : this.startColumn;
+    const found = this.index < count ? `unexpected '${values[this.index]}'` : 'unexpected end of line';
     return this.errorAt(what ? `${found}, ${what}` : found, column);
   }
 }
