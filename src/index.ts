@@ -21,7 +21,7 @@ export {
   type ExtraEdge,
 } from './model/cycles.js';
 export { archEnvironment, kernelVersion, listArchitectures, srcArchFor, toolchainEnvironment } from './model/arch.js';
-export { DiskSourceFiles, MemorySourceFiles, type SourceFiles } from './parse/files.js';
+export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } from './parse/files.js';
 export type { Choice, Default, Definition, KconfigModel, KSymbol, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.

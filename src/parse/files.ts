@@ -5,15 +5,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** What readConfined() gives for a name that leads out of the tree root. */
+export const OUTSIDE_ROOT = Symbol('outside the tree root');
+
 export interface SourceFiles {
   /** Shown in messages; file names are relative to it. */
   readonly root: string;
   /** The text of a file, or undefined when it does not exist. */
   read(name: string): string | undefined;
+  /**
+   * The text of a file a `source` names: OUTSIDE_ROOT when the name, or a
+   * symlink on its way, leads out of the root (the file is then not read),
+   * undefined when it does not exist.
+   */
+  readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT;
   /** Names matching a pattern with `*`, `?` and `[...]`, sorted. */
   glob(pattern: string): string[];
-  /** Whether `name` is outside the root (a `source` that escapes the tree). */
-  escapesRoot(name: string): boolean;
 }
 
 export function hasGlobChars(name: string): boolean {
@@ -38,6 +45,12 @@ function globSegmentToRegExp(segment: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * open(2) flags that refuse a final symlink (ELOOP). Node takes numeric flags
+ * ("File system flags" in its fs docs); its type declarations only list strings.
+ */
+const NO_FOLLOW = (fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW) as unknown as string;
+
 export class DiskSourceFiles implements SourceFiles {
   readonly root: string;
   private readonly realRoot: string;
@@ -53,27 +66,43 @@ export class DiskSourceFiles implements SourceFiles {
   }
 
   read(name: string): string | undefined {
-    try {
-      return fs.readFileSync(path.resolve(this.root, name), 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-
-  escapesRoot(name: string): boolean {
-    if (this.allowOutsideRoot) return false;
-    const full = path.resolve(this.root, name);
-    if (!isInside(this.root, full)) return true;
-    // Symlinks may point anywhere: judge the resolved path. Missing files are reported as missing, not as escapes.
-    const real = this.resolved(full);
-    return real !== undefined && !isInside(this.realRoot, real);
+    return readText(path.resolve(this.root, name));
   }
 
   /**
-   * The real path of `full`, a path lexically inside the root (undefined when
-   * it does not exist). Each directory is resolved once, with one lstat, from
-   * its parent's real path; realpath per file would test every component of
-   * every path again (a system call per component, for each of Linux's 1,500 files).
+   * Symlinks may point anywhere, so the directory is judged by its real path
+   * and the file is opened without following a final symlink: the file's own
+   * check costs no system call of its own (an lstat per file was 20-40 ms of
+   * Linux's load). A symlinked file is judged by where it leads.
+   */
+  readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
+    const full = path.resolve(this.root, name);
+    if (this.allowOutsideRoot) return readText(full);
+    if (!isInside(this.root, full)) return OUTSIDE_ROOT;
+    if (full === this.root) return undefined; // a directory: nothing to read
+    const dir = this.resolved(path.dirname(full));
+    if (dir === undefined) return undefined;
+    // Missing files are reported as missing, not as escapes (an osource of one is no error).
+    if (!isInside(this.realRoot, dir)) return fs.existsSync(full) ? OUTSIDE_ROOT : undefined;
+    try {
+      return fs.readFileSync(full, { encoding: 'utf8', flag: NO_FOLLOW });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOOP') return undefined;
+    }
+    let real: string;
+    try {
+      real = fs.realpathSync.native(full);
+    } catch {
+      return undefined; // a dangling link: missing
+    }
+    return isInside(this.realRoot, real) ? readText(real) : OUTSIDE_ROOT;
+  }
+
+  /**
+   * The real path of `full`, a directory lexically inside the root (undefined
+   * when it does not exist). Each directory is resolved once, with one lstat,
+   * from its parent's real path; realpath per file would test every component
+   * of every path again (a system call per component, for each of Linux's 1,500 files).
    */
   private resolved(full: string): string | undefined {
     if (full === this.root) return this.realRoot;
@@ -122,6 +151,14 @@ export class DiskSourceFiles implements SourceFiles {
   }
 }
 
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `full` is `root` or beneath it; both absolute and normalized (path.resolve, realpath give them so). */
 function isInside(root: string, full: string): boolean {
   return full === root || full.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
@@ -145,8 +182,9 @@ export class MemorySourceFiles implements SourceFiles {
     return this.files.get(path.posix.normalize(name));
   }
 
-  escapesRoot(name: string): boolean {
-    return isParentReference(path.posix.normalize(name), '/') || name.startsWith('/');
+  readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
+    if (isParentReference(path.posix.normalize(name), '/') || name.startsWith('/')) return OUTSIDE_ROOT;
+    return this.read(name);
   }
 
   glob(pattern: string): string[] {

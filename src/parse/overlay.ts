@@ -3,7 +3,7 @@
  * tried without touching the files on disk.
  */
 import * as path from 'node:path';
-import type { SourceFiles } from './files.js';
+import { OUTSIDE_ROOT, type SourceFiles } from './files.js';
 
 export class OverlaySourceFiles implements SourceFiles {
   private readonly texts: Map<string, string>;
@@ -27,7 +27,10 @@ export class OverlaySourceFiles implements SourceFiles {
     return this.base.glob(pattern);
   }
 
-  escapesRoot(name: string): boolean {
-    return this.base.escapesRoot(name);
+  /** An edited file is still confined by where the name leads on disk. */
+  readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
+    const text = this.texts.get(path.posix.normalize(name));
+    const onDisk = this.base.readConfined(name);
+    return text === undefined || onDisk === OUTSIDE_ROOT ? onDisk : text;
   }
 }

@@ -20,7 +20,7 @@ import type {
   SymbolKind,
   SymbolRef,
 } from './ast.js';
-import { hasGlobChars, type SourceFiles } from './files.js';
+import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, type LineContext, Tokens } from './lexer.js';
 
 const KEYWORDS = new Set([
@@ -420,10 +420,8 @@ class Parser {
     const names = hasGlobChars(base) ? this.files.glob(base) : [base];
     if (names.length === 0 && !optional) throw this.sourceError(`no file matches "${base}"`, column);
     for (const name of names) {
-      if (this.files.escapesRoot(name)) {
-        throw this.sourceError(`"${name}" is outside the tree root`, column);
-      }
-      const text = this.files.read(name);
+      const text = this.files.readConfined(name);
+      if (text === OUTSIDE_ROOT) throw this.sourceError(`"${name}" is outside the tree root`, column);
       if (text === undefined) {
         if (optional) continue;
         throw this.sourceError(`can't open file "${name}"`, column);
