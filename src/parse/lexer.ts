@@ -5,7 +5,21 @@
 import { KconfsatError, type SourceLocation } from '../errors.js';
 import { findClosingParen, type MacroExpander } from '../macro/expander.js';
 
-export type TokenKind = 'word' | 'string' | 'op';
+/** A keyword is a word conf's lexer knows, written as such (a word that came out of macro expansion never is one). */
+export type TokenKind = 'keyword' | 'word' | 'string' | 'op';
+
+/**
+ * Each keyword mapped to itself: a keyword token's value is this string
+ * literal, so the parser's comparisons with keywords find the same string.
+ */
+const KEYWORDS = new Map(
+  [
+    'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
+    'depends', 'endchoice', 'endif', 'endmenu', 'help', '---help---', 'hex', 'if', 'imply', 'int',
+    'mainmenu', 'menu', 'menuconfig', 'modules', 'on', 'optional', 'option', 'prompt', 'range',
+    'select', 'source', 'rsource', 'osource', 'orsource', 'string', 'tristate', 'visible',
+  ].map((k) => [k, k]),
+);
 
 /**
  * The tokens of one statement, as parallel lists that the next statement
@@ -19,38 +33,69 @@ export class Tokens {
   readonly values: string[] = [];
   /** 1-based columns in the logical line. */
   readonly columns: number[] = [];
-  /** A word that came out of macro expansion is never a keyword. */
-  readonly expanded: boolean[] = [];
 
   clear(): void {
     this.count = 0;
   }
 
-  push(kind: TokenKind, value: string, column: number, expanded: boolean): void {
+  push(kind: TokenKind, value: string, column: number): void {
     const i = this.count++;
     this.kinds[i] = kind;
     this.values[i] = value;
     this.columns[i] = column;
-    this.expanded[i] = expanded;
   }
 }
 
-const OPERATORS = ['&&', '||', '!=', '<=', '>=', ':=', '+=', '=', '<', '>', '!', '(', ')'];
-
-function isWordChar(c: number): boolean {
-  return (
+/** ASCII character classes, so that the scanning loops test one table entry per character. */
+const WORD = 1;
+const BLANK = 2;
+const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const word =
     (c >= 97 && c <= 122) || // a-z
     (c >= 65 && c <= 90) || // A-Z
     (c >= 48 && c <= 57) || // 0-9
     c === 95 || // _
     c === 45 || // -
     c === 46 || // . (older trees: unquoted paths)
-    c === 47 // / (older trees: unquoted paths)
-  );
+    c === 47; // / (older trees: unquoted paths)
+  CHAR_CLASS[c] = word ? WORD : c === 32 || c === 9 || c === 13 || c === 12 || c === 11 ? BLANK : 0;
+}
+
+function isWordChar(c: number): boolean {
+  return c < 128 && CHAR_CLASS[c] === WORD;
 }
 
 function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+  return c < 128 && CHAR_CLASS[c] === BLANK;
+}
+
+/** The operator starting with `c` (followed by `next`), or undefined: two-character operators win. */
+function operatorAt(c: number, next: number): string | undefined {
+  switch (c) {
+    case 38: // &
+      return next === 38 ? '&&' : undefined;
+    case 124: // |
+      return next === 124 ? '||' : undefined;
+    case 33: // !
+      return next === 61 ? '!=' : '!';
+    case 60: // <
+      return next === 61 ? '<=' : '<';
+    case 62: // >
+      return next === 61 ? '>=' : '>';
+    case 58: // :
+      return next === 61 ? ':=' : undefined;
+    case 43: // +
+      return next === 61 ? '+=' : undefined;
+    case 61:
+      return '=';
+    case 40:
+      return '(';
+    case 41:
+      return ')';
+    default:
+      return undefined;
+  }
 }
 
 /** Whether text[start, end) holds only blanks and perhaps a comment, as most Kconfig lines do. */
@@ -128,14 +173,11 @@ export class LineLexer {
       return true;
     }
     if (isWordChar(c) || c === 36 /* $ */) return this.word(out);
-    for (const op of OPERATORS) {
-      if (start + op.length <= this.end && text.startsWith(op, start)) {
-        this.pos += op.length;
-        out.push('op', op, this.column(start), false);
-        return true;
-      }
-    }
-    throw this.error(`unexpected character '${text[start]}'`, start);
+    const op = operatorAt(c, start + 1 < this.end ? text.charCodeAt(start + 1) : 0);
+    if (op === undefined) throw this.error(`unexpected character '${text[start]}'`, start);
+    this.pos += op.length;
+    out.push('op', op, this.column(start));
+    return true;
   }
 
   /** Appends every token left on the line. */
@@ -144,36 +186,39 @@ export class LineLexer {
   }
 
   private word(out: Tokens): boolean {
-    const text = this.text;
+    const { text, end } = this;
     const start = this.pos;
+    let pos = start;
     let hasMacro = false;
-    while (this.pos < this.end) {
-      const c = text.charCodeAt(this.pos);
-      if (c === 36 /* $ */) {
-        if (this.pos + 1 < this.end && text.charCodeAt(this.pos + 1) === 40 /* ( */) {
-          const close = findClosingParen(text, this.pos + 2, this.end);
-          if (close < 0) throw this.error("unterminated reference: missing ')'", this.pos);
-          this.pos = close + 1;
+    while (pos < end) {
+      const c = text.charCodeAt(pos);
+      if (isWordChar(c)) {
+        pos++;
+      } else if (c === 36 /* $ */) {
+        if (pos + 1 < end && text.charCodeAt(pos + 1) === 40 /* ( */) {
+          const close = findClosingParen(text, pos + 2, end);
+          if (close < 0) throw this.error("unterminated reference: missing ')'", pos);
+          pos = close + 1;
         } else {
-          this.pos++;
+          pos++;
         }
         hasMacro = true;
-      } else if (isWordChar(c)) {
-        this.pos++;
       } else {
         break;
       }
     }
-    const raw = text.slice(start, this.pos);
+    this.pos = pos;
+    const raw = text.slice(start, pos);
     if (!hasMacro) {
-      out.push('word', raw, this.column(start), false);
+      const keyword = KEYWORDS.get(raw);
+      out.push(keyword === undefined ? 'word' : 'keyword', keyword ?? raw, this.column(start));
       return true;
     }
     this.ctx.macros.setLocation(this.location(start));
     const value = this.ctx.macros.expand(raw);
     // conf drops a word that expands to nothing.
     if (value === '') return this.next(out);
-    out.push('word', value, this.column(start), true);
+    out.push('word', value, this.column(start));
     return true;
   }
 
@@ -182,7 +227,6 @@ export class LineLexer {
     const start = this.pos;
     this.pos++;
     let value = '';
-    let hasMacro = false;
     // Plain characters are copied a run at a time, so most strings are one slice.
     let run = this.pos;
     while (true) {
@@ -205,18 +249,20 @@ export class LineLexer {
         if (close < 0) throw this.error("unterminated reference: missing ')'", this.pos);
         this.ctx.macros.setLocation(this.location(this.pos));
         value += text.slice(run, this.pos) + this.ctx.macros.expand(text.slice(this.pos, close + 1));
-        hasMacro = true;
         this.pos = close + 1;
         run = this.pos;
         continue;
       }
       this.pos++;
     }
-    out.push('string', value, this.column(start), hasMacro);
+    out.push('string', value, this.column(start));
   }
 
   private skipBlanks(): void {
-    while (this.pos < this.end && isBlank(this.text.charCodeAt(this.pos))) this.pos++;
+    const { text, end } = this;
+    let pos = this.pos;
+    while (pos < end && isBlank(text.charCodeAt(pos))) pos++;
+    this.pos = pos;
   }
 
   private column(index: number): number {

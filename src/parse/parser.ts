@@ -23,13 +23,6 @@ import type {
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, type LineContext, Tokens } from './lexer.js';
 
-const KEYWORDS = new Set([
-  'bool', 'boolean', 'choice', 'comment', 'config', 'def_bool', 'def_tristate', 'default',
-  'depends', 'endchoice', 'endif', 'endmenu', 'help', '---help---', 'hex', 'if', 'imply', 'int',
-  'mainmenu', 'menu', 'menuconfig', 'modules', 'on', 'optional', 'option', 'prompt', 'range',
-  'select', 'source', 'rsource', 'osource', 'orsource', 'string', 'tristate', 'visible',
-]);
-
 const TYPE_KEYWORDS: Record<string, SymbolKind> = {
   bool: 'bool',
   boolean: 'bool',
@@ -200,7 +193,7 @@ class Parser {
     tokens.clear();
     if (!lexer.next(tokens)) return undefined;
     const keyword: Keyword = { value: tokens.values[0]!, column: tokens.columns[0]! };
-    if (tokens.kinds[0] === 'word' && !isKeywordAt(tokens, 0)) {
+    if (tokens.kinds[0] === 'word') {
       const op = lexer.peekAssignOp();
       if (!op) throw this.error(`unknown statement "${keyword.value}"`, keyword.column);
       lexer.consumeAssignOp(op);
@@ -208,7 +201,7 @@ class Parser {
       this.macros.assign(keyword.value, op, lexer.rest());
       return undefined;
     }
-    if (tokens.kinds[0] !== 'word') throw this.error(`invalid statement`, keyword.column);
+    if (tokens.kinds[0] !== 'keyword') throw this.error(`invalid statement`, keyword.column);
     lexer.all(tokens);
     this.stream.reset(1, keyword.column);
     return this.statement(keyword, this.stream);
@@ -579,9 +572,6 @@ function isIndentOrLineEnd(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
-function isKeywordAt(tokens: Tokens, i: number): boolean {
-  return tokens.kinds[i] === 'word' && !tokens.expanded[i] && KEYWORDS.has(tokens.values[i]!);
-}
 
 function withCondition<P extends Property & { condition?: Expr }>(prop: P, t: TokenStream): P {
   if (t.atKeyword('if')) {
@@ -652,7 +642,7 @@ class TokenStream {
   }
 
   atKeyword(word: string): boolean {
-    return !this.atEnd() && isKeywordAt(this.tokens, this.index) && this.tokens.values[this.index] === word;
+    return !this.atEnd() && this.tokens.kinds[this.index] === 'keyword' && this.tokens.values[this.index] === word;
   }
 
   atOp(op: string): boolean {
@@ -675,14 +665,14 @@ class TokenStream {
    */
   string(): string {
     const kind = this.atEnd() ? undefined : this.tokens.kinds[this.index];
-    if (kind !== 'string' && (kind !== 'word' || isKeywordAt(this.tokens, this.index))) {
+    if (kind !== 'string' && kind !== 'word') {
       throw this.unexpected('expected a quoted string');
     }
     return this.tokens.values[this.index++]!;
   }
 
   symbolName(): string {
-    if (this.atEnd() || this.tokens.kinds[this.index] !== 'word' || isKeywordAt(this.tokens, this.index)) {
+    if (this.atEnd() || this.tokens.kinds[this.index] !== 'word') {
       throw this.unexpected('expected a symbol name');
     }
     const name = this.tokens.values[this.index]!;
@@ -693,7 +683,7 @@ class TokenStream {
 
   symbolRef(): SymbolRef {
     const kind = this.atEnd() ? undefined : this.tokens.kinds[this.index];
-    if ((kind !== 'word' && kind !== 'string') || isKeywordAt(this.tokens, this.index)) {
+    if (kind !== 'word' && kind !== 'string') {
       throw this.unexpected('expected a symbol or constant');
     }
     const value = this.tokens.values[this.index++]!;
@@ -706,7 +696,9 @@ class TokenStream {
   }
 
   private orExpr(depth: number): Expr {
-    const operands = [this.andExpr(depth)];
+    const first = this.andExpr(depth);
+    if (!this.atOp('||')) return first;
+    const operands = [first];
     while (this.atOp('||')) {
       this.index++;
       operands.push(this.andExpr(depth));
@@ -715,7 +707,9 @@ class TokenStream {
   }
 
   private andExpr(depth: number): Expr {
-    const operands = [this.unary(depth)];
+    const first = this.unary(depth);
+    if (!this.atOp('&&')) return first;
+    const operands = [first];
     while (this.atOp('&&')) {
       this.index++;
       operands.push(this.unary(depth));
