@@ -301,6 +301,12 @@ describe('help text', () => {
     expect(helpOf('config A\n\tbool\n\thelp\n\t  The end.')).toBe('The end.\n');
   });
 
+  it('gives an empty help text, as one newline, when help is the last line', () => {
+    expect(helpOf('config A\n\tbool\n\thelp\n')).toBe('\n');
+    expect(helpOf('config A\n\tbool\n\thelp')).toBe('\n');
+    expect(helpOf('config A\n\tbool\n\thelp\n\n\n')).toBe('\n');
+  });
+
   it('accepts ---help--- of older trees', () => {
     expect(helpOf('config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n')).toBe('Old style.\n');
   });
