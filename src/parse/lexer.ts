@@ -24,8 +24,8 @@ const KEYWORDS = new Map(
 /**
  * The tokens of one statement, as parallel lists that the next statement
  * reuses (only the first `count` entries are this statement's): Linux has a
- * quarter of a million tokens, and an object and a list per statement were a
- * third of what parsing allocated.
+ * quarter of a million tokens, and an object per token and a list per
+ * statement were about 27 MB of the 160 MB a load of it allocated.
  */
 export class Tokens {
   count = 0;

@@ -443,8 +443,7 @@ class Parser {
     for (let first = true; lines.hasNext(); first = false) {
       // The line after the cursor's: taken (advance) only once it is known to be help text.
       const start = lines.end + 1;
-      const nl = source.indexOf('\n', start);
-      const end = nl < 0 ? source.length : nl;
+      const end = lines.nextEnd();
       // Indentation width, with tabs to multiples of 8, and where the text starts.
       let width = 0;
       let textStart = start;
@@ -486,16 +485,22 @@ class LineCursor {
 
   /** Moves to the next line; false when the current one was the last. */
   advance(): boolean {
-    if (this.end >= this.text.length) return false;
+    if (!this.hasNext()) return false;
+    const end = this.nextEnd();
     this.start = this.end + 1;
-    const nl = this.text.indexOf('\n', this.start);
-    this.end = nl < 0 ? this.text.length : nl;
+    this.end = end;
     this.number++;
     return true;
   }
 
   hasNext(): boolean {
     return this.end < this.text.length;
+  }
+
+  /** Where the next line ends (there must be one). */
+  nextEnd(): number {
+    const nl = this.text.indexOf('\n', this.end + 1);
+    return nl < 0 ? this.text.length : nl;
   }
 
   current(): string {
