@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGES, type Stage } from './bench-stages.js';
-import { corpusEnvironment, fetchCorpus, readManifest, repo } from './corpora.js';
+import { corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON } from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
@@ -26,8 +26,6 @@ const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
 
 const CORPUS = 'linux-6.1';
 const ARCHES = ['x86_64', 'i386'];
-/** Debian's python3-kconfiglib lives in the system interpreter, not whatever python3 is first on PATH. */
-const PYTHON = '/usr/bin/python3';
 /** kconfsat's side of the comparison with the references: the two stages that turn a tree into a loaded formula. */
 const PARSE_ENCODE = ['parse+resolve', 'encode+solver load'];
 
@@ -153,9 +151,8 @@ function main(): void {
           return { file: conf(), args: ['--allnoconfig', 'Kconfig'], cwd: tree, env: { ...env, ...side } };
         }),
         runReference('Kconfiglib load', arch, runs, () => {
-          if (spawnSync(PYTHON, ['-c', 'import kconfiglib']).status !== 0) {
-            throw new Error(`${PYTHON} cannot import kconfiglib (apt-get install python3-kconfiglib)`);
-          }
+          const missing = ensureKconfiglib(SYSTEM_PYTHON, (m) => process.stderr.write(`bench: ${m}\n`));
+          if (missing) throw new Error(missing);
           // scripts/kconfiglib-symbols.py's Kconfig subclass reads Linux 6.x's `modules` line, which Kconfiglib 14.1 rejects.
           const load = [
             'import importlib.util',
@@ -164,7 +161,7 @@ function main(): void {
             'spec.loader.exec_module(ks)',
             'ks.Kconfig("Kconfig", warn_to_stderr=False)',
           ].join('\n');
-          return { file: PYTHON, args: ['-c', load], cwd: tree, env };
+          return { file: SYSTEM_PYTHON, args: ['-c', load], cwd: tree, env };
         }),
       ];
     });

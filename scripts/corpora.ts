@@ -105,3 +105,27 @@ function ccVersionText(cc: string): string {
   }
   return text;
 }
+
+/** Debian's python3-kconfiglib lives in the system interpreter, not whatever python3 is first on PATH. */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/**
+ * Makes Kconfiglib importable by `python`, installing Debian's
+ * python3-kconfiglib when that interpreter is the system's and apt-get can
+ * (as the corpora come from Debian's archive too). Returns why it cannot be
+ * had, or undefined when it can be imported.
+ */
+export function ensureKconfiglib(python: string, log: (message: string) => void): string | undefined {
+  const importable = (): boolean => spawnSync(python, ['-c', 'import kconfiglib']).status === 0;
+  if (importable()) return undefined;
+  if (python !== SYSTEM_PYTHON) return `${python} cannot import kconfiglib`;
+  log('installing python3-kconfiglib from Debian (apt-get install)');
+  const install = spawnSync('apt-get', ['install', '-y', '-q', 'python3-kconfiglib'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (importable()) return undefined;
+  const why = install.error?.message ?? install.stderr.trim().split('\n').pop() ?? `exit ${install.status}`;
+  return `${python} cannot import kconfiglib, and apt-get install python3-kconfiglib failed: ${why}`;
+}

@@ -9,14 +9,15 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { KconfsatError } from '../src/errors.js';
 import { loadKconfig } from '../src/model/load.js';
-import { corpusEnvironment, fetchCorpus, readManifest, repo, type Corpus } from './corpora.js';
+import { corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON, type Corpus } from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
   --corpus LIST          comma-separated manifest names (default: all; fetched when missing)
   --arch LIST            only these ARCH values (corpora without arches are unaffected)
   --compare-kconfiglib   compare symbol names with Kconfiglib's (Debian python3-kconfiglib)
-  --python PATH          interpreter that has kconfiglib (default /usr/bin/python3)
+  --python PATH          interpreter that has kconfiglib (default /usr/bin/python3, which gets
+                         Debian's python3-kconfiglib when it lacks it)
   --json                 print the results as JSON instead of a table
 `;
 
@@ -153,7 +154,7 @@ function main(): void {
     corpus: { type: 'string' },
     arch: { type: 'string' },
     'compare-kconfiglib': { type: 'boolean', default: false },
-    python: { type: 'string', default: '/usr/bin/python3' },
+    python: { type: 'string', default: SYSTEM_PYTHON },
     json: { type: 'boolean', default: false },
   });
   const manifest = readManifest().filter((c) => c.rootKconfig !== null);
@@ -161,6 +162,10 @@ function main(): void {
   const unknown = names?.filter((n) => !manifest.some((c) => c.name === n));
   if (unknown?.length) fail(`unknown corpus ${unknown.join(', ')} (known: ${manifest.map((c) => c.name).join(', ')})`);
   const arches = list(values.arch);
+  if (values['compare-kconfiglib']) {
+    const missing = ensureKconfiglib(values.python!, (m) => process.stderr.write(`parse-corpora: ${m}\n`));
+    if (missing) fail(missing);
+  }
   const rows: Row[] = [];
   for (const corpus of manifest.filter((c) => !names || names.includes(c.name))) {
     const tree = fetchCorpus(corpus);
