@@ -10,13 +10,13 @@
  * KCONFSAT_CONF_61 (conf binary; default: scripts/build-conf TREE).
  * Exit status 1 when a target is missed, 2 on bad usage.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGES, type Stage } from './bench-stages.js';
-import { corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON } from './corpora.js';
+import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON } from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
@@ -135,19 +135,13 @@ function main(): void {
       }),
     );
     process.stderr.write('bench: references ...\n');
-    const conf = (): string => process.env.KCONFSAT_CONF_61 ?? execFileSync('bash', [path.join(repo, 'scripts/build-conf'), tree], { encoding: 'utf8' }).trim();
+    const conf = (): string => process.env.KCONFSAT_CONF_61 ?? buildConf(tree);
     const references = ARCHES.flatMap((arch) => {
       // conf and Kconfiglib get what the kernel's Makefile exports for this arch, and nothing of the caller's shell.
       const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LC_ALL: 'C', ...corpusEnvironment(corpus, tree, arch) };
       return [
         runReference('conf --allnoconfig', arch, runs, () => {
-          // conf's side files (auto.conf, autoconf.h, ...) go to the scratch directory so the tree stays clean.
-          const side = {
-            KCONFIG_CONFIG: path.join(scratch, 'allno.config'),
-            KCONFIG_AUTOCONFIG: path.join(scratch, 'auto.conf'),
-            KCONFIG_AUTOHEADER: path.join(scratch, 'autoconf.h'),
-            KCONFIG_RUSTCCFG: path.join(scratch, 'rustc_cfg'),
-          };
+          const side = { ...confSideFiles(scratch), KCONFIG_CONFIG: path.join(scratch, 'allno.config') };
           return { file: conf(), args: ['--allnoconfig', 'Kconfig'], cwd: tree, env: { ...env, ...side } };
         }),
         runReference('Kconfiglib load', arch, runs, () => {

@@ -129,3 +129,17 @@ export function ensureKconfiglib(python: string, log: (message: string) => void)
   const why = install.error?.message ?? install.stderr.trim().split('\n').pop() ?? `exit ${install.status}`;
   return `${python} cannot import kconfiglib, and apt-get install python3-kconfiglib failed: ${why}`;
 }
+
+/** The kernel's own conf for a Linux tree: scripts/build-conf builds it once, out of tree, and caches it. */
+export function buildConf(tree: string): string {
+  return execFileSync('bash', [path.join(repo, 'scripts/build-conf'), tree], { encoding: 'utf8' }).trim();
+}
+
+/** Where conf writes its side files (auto.conf, autoconf.h, ...): a scratch directory, so the tree stays clean. */
+export function confSideFiles(dir: string): Record<string, string> {
+  return {
+    KCONFIG_AUTOCONFIG: path.join(dir, 'auto.conf'),
+    KCONFIG_AUTOHEADER: path.join(dir, 'autoconf.h'),
+    KCONFIG_RUSTCCFG: path.join(dir, 'rustc_cfg'),
+  };
+}

@@ -2,20 +2,36 @@
  * parse-corpora: load every corpus of corpora/manifest.json with kconfsat
  * ($(shell,...) not run), once per ARCH the manifest lists, and tabulate what
  * came out. With --compare-kconfiglib, also load each tree with Kconfiglib
- * (scripts/kconfiglib-symbols.py) and compare defined and undefined symbol names.
+ * (scripts/kconfiglib-symbols.py) and compare defined and undefined symbol names;
+ * with --compare-conf, run the kernel's own conf --allyesconfig on each Linux
+ * tree and arch and check that every CONFIG_ name it writes is a symbol kconfsat defines.
  * Exit status 1 when any tree fails to parse with kconfsat, 2 on bad usage.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { KconfsatError } from '../src/errors.js';
+import { parseDotConfig } from '../src/io/dotconfig.js';
 import { loadKconfig } from '../src/model/load.js';
-import { corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON, type Corpus } from './corpora.js';
+import {
+  buildConf,
+  confSideFiles,
+  corpusEnvironment,
+  ensureKconfiglib,
+  fetchCorpus,
+  readManifest,
+  repo,
+  SYSTEM_PYTHON,
+  type Corpus,
+} from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
   --corpus LIST          comma-separated manifest names (default: all; fetched when missing)
   --arch LIST            only these ARCH values (corpora without arches are unaffected)
   --compare-kconfiglib   compare symbol names with Kconfiglib's (Debian python3-kconfiglib)
+  --compare-conf         Linux trees: the names conf --allyesconfig writes must all be kconfsat's symbols
   --python PATH          interpreter that has kconfiglib (default /usr/bin/python3, which gets
                          Debian's python3-kconfiglib when it lacks it)
   --json                 print the results as JSON instead of a table
@@ -48,6 +64,8 @@ interface Row {
   /** kconfsat's first error, `file:line:col: message`. */
   error?: string;
   kconfiglib?: { defined: number; undefined: number; definedDiff: Difference; undefinedDiff: Difference } | { error: string };
+  /** conf --allyesconfig: how many names it wrote, and those kconfsat does not define. */
+  conf?: { written: number; unknown: string[] } | { error: string };
 }
 
 function fail(message: string): never {
@@ -95,6 +113,28 @@ function kconfiglibNames(python: string, corpus: Corpus, tree: string, env: Reco
   return JSON.parse(out) as SymbolNames;
 }
 
+/** The CONFIG_ names conf --allyesconfig writes (its $(shell,...) calls run, as in a real build). */
+function confAllyesNames(conf: string, corpus: Corpus, tree: string, env: Record<string, string>, scratch: string): string[] {
+  const config = path.join(scratch, 'allyes.config');
+  execFileSync(conf, ['--allyesconfig', corpus.rootKconfig!], {
+    cwd: tree,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LC_ALL: 'C', ...env, ...confSideFiles(scratch), KCONFIG_CONFIG: config },
+  });
+  return parseDotConfig(fs.readFileSync(config, 'utf8'), config).entries.map((e) => e.name);
+}
+
+function compareConf(row: Row, ours: SymbolNames, run: () => string[]): void {
+  try {
+    const written = run();
+    const defined = new Set(ours.defined);
+    row.conf = { written: written.length, unknown: written.filter((n) => !defined.has(n)) };
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr ?? String(e);
+    row.conf = { error: stderr.trim().split('\n').pop()! };
+  }
+}
+
 function difference(ours: string[], theirs: string[]): Difference {
   const a = new Set(ours);
   const b = new Set(theirs);
@@ -117,16 +157,22 @@ function compare(row: Row, ours: SymbolNames, run: () => SymbolNames): void {
   }
 }
 
-function printTable(rows: Row[], compared: boolean): void {
+function printTable(rows: Row[], compared: boolean, confCompared: boolean): void {
   const head = ['corpus', 'arch', 'files', 'defined', 'undefined', 'choices', 'parse ms', 'model ms'];
   if (compared) head.push('kconfiglib def/undef', 'def diff +/-', 'undef diff +/-');
+  if (confCompared) head.push('conf allyes names', 'not kconfsat symbols');
   const cells = rows.map((r) => {
     const k = r.kconfiglib;
-    const base = [r.corpus, r.arch ?? '-', r.files, r.defined, r.undefined, r.choices, r.parseMs, r.modelMs].map((v) => String(v ?? '-'));
-    if (!compared) return base;
-    if (!k || 'error' in k) return [...base, k ? 'error' : '-', '-', '-'];
-    const diff = (d: Difference): string => `+${d.onlyKconfsat.length}/-${d.onlyKconfiglib.length}`;
-    return [...base, `${k.defined}/${k.undefined}`, diff(k.definedDiff), diff(k.undefinedDiff)];
+    const cells = [r.corpus, r.arch ?? '-', r.files, r.defined, r.undefined, r.choices, r.parseMs, r.modelMs].map((v) => String(v ?? '-'));
+    if (compared) {
+      const diff = (d: Difference): string => `+${d.onlyKconfsat.length}/-${d.onlyKconfiglib.length}`;
+      cells.push(...(!k || 'error' in k ? [k ? 'error' : '-', '-', '-'] : [`${k.defined}/${k.undefined}`, diff(k.definedDiff), diff(k.undefinedDiff)]));
+    }
+    if (confCompared) {
+      const c = r.conf;
+      cells.push(...(!c || 'error' in c ? [c ? 'error' : '-', '-'] : [String(c.written), String(c.unknown.length)]));
+    }
+    return cells;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => c.map((s, i) => (i < 2 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
@@ -135,6 +181,8 @@ function printTable(rows: Row[], compared: boolean): void {
   for (const r of rows) {
     const who = `${r.corpus}${r.arch ? ` ${r.arch}` : ''}`;
     if (r.error) out.push(`${who}: error: ${r.error}`);
+    if (r.conf && 'error' in r.conf) out.push(`${who}: conf error: ${r.conf.error}`);
+    else if (r.conf?.unknown.length) out.push(`${who}: conf writes names kconfsat does not define: ${shown(r.conf.unknown)}`);
     const k = r.kconfiglib;
     if (!k) continue;
     if ('error' in k) {
@@ -154,6 +202,7 @@ function main(): void {
     corpus: { type: 'string' },
     arch: { type: 'string' },
     'compare-kconfiglib': { type: 'boolean', default: false },
+    'compare-conf': { type: 'boolean', default: false },
     python: { type: 'string', default: SYSTEM_PYTHON },
     json: { type: 'boolean', default: false },
   });
@@ -167,8 +216,11 @@ function main(): void {
     if (missing) fail(missing);
   }
   const rows: Row[] = [];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-corpora-'));
   for (const corpus of manifest.filter((c) => !names || names.includes(c.name))) {
     const tree = fetchCorpus(corpus);
+    // conf is the kernel's: only Linux trees have it to build.
+    const conf = values['compare-conf'] && corpus.name.startsWith('linux-') ? buildConf(tree) : undefined;
     const targets = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => !arches || arches.includes(a));
     for (const arch of targets) {
       const row: Row = { corpus: corpus.name };
@@ -176,13 +228,16 @@ function main(): void {
       const env = corpusEnvironment(corpus, tree, arch);
       const ours = kconfsatNames(corpus, tree, env, row);
       if (ours && values['compare-kconfiglib']) compare(row, ours, () => kconfiglibNames(values.python!, corpus, tree, env));
+      if (ours && conf) compareConf(row, ours, () => confAllyesNames(conf, corpus, tree, env, scratch));
       process.stderr.write(`parse-corpora: ${corpus.name}${arch ? ` ${arch}` : ''}: ${row.error ? 'error' : 'ok'}\n`);
       rows.push(row);
     }
   }
+  fs.rmSync(scratch, { recursive: true, force: true });
   if (values.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  else printTable(rows, values['compare-kconfiglib']);
-  process.exit(rows.some((r) => r.error) ? 1 : 0);
+  else printTable(rows, values['compare-kconfiglib'], values['compare-conf']);
+  const confDisagrees = rows.some((r) => r.conf && ('error' in r.conf || r.conf.unknown.length > 0));
+  process.exit(rows.some((r) => r.error) || confDisagrees ? 1 : 0);
 }
 
 main();
