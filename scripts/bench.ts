@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGES, type Stage } from './bench-stages.js';
-import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, repo, SYSTEM_PYTHON } from './corpora.js';
+import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
@@ -138,7 +138,7 @@ function main(): void {
     const conf = (): string => process.env.KCONFSAT_CONF_61 ?? buildConf(tree);
     const references = ARCHES.flatMap((arch) => {
       // conf and Kconfiglib get what the kernel's Makefile exports for this arch, and nothing of the caller's shell.
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LC_ALL: 'C', ...corpusEnvironment(corpus, tree, arch) };
+      const env = referenceEnvironment(corpusEnvironment(corpus, tree, arch));
       return [
         runReference('conf --allnoconfig', arch, runs, () => {
           const side = { ...confSideFiles(scratch), KCONFIG_CONFIG: path.join(scratch, 'allno.config') };

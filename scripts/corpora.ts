@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { KconfsatError } from '../src/errors.js';
 import { kernelVersion } from '../src/model/arch.js';
@@ -128,6 +129,15 @@ export function ensureKconfiglib(python: string, log: (message: string) => void)
   if (importable()) return undefined;
   const why = install.error?.message ?? install.stderr.trim().split('\n').pop() ?? `exit ${install.status}`;
   return `${python} cannot import kconfiglib, and apt-get install python3-kconfiglib failed: ${why}`;
+}
+
+/**
+ * What a reference tool (conf, Kconfiglib) runs with: PATH, HOME, the C
+ * locale and the environment the project's Makefile would give conf, nothing
+ * else of the caller's shell.
+ */
+export function referenceEnvironment(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LC_ALL: 'C', ...env };
 }
 
 /** The kernel's own conf for a Linux tree: scripts/build-conf builds it once, out of tree, and caches it. */

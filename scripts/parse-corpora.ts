@@ -21,6 +21,7 @@ import {
   ensureKconfiglib,
   fetchCorpus,
   readManifest,
+  referenceEnvironment,
   repo,
   SYSTEM_PYTHON,
   type Corpus,
@@ -108,7 +109,7 @@ function kconfiglibNames(python: string, corpus: Corpus, tree: string, env: Reco
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LC_ALL: 'C', ...env },
+    env: referenceEnvironment(env),
   });
   return JSON.parse(out) as SymbolNames;
 }
@@ -119,7 +120,7 @@ function confAllyesNames(conf: string, corpus: Corpus, tree: string, env: Record
   execFileSync(conf, ['--allyesconfig', corpus.rootKconfig!], {
     cwd: tree,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LC_ALL: 'C', ...env, ...confSideFiles(scratch), KCONFIG_CONFIG: config },
+    env: { ...referenceEnvironment(env), ...confSideFiles(scratch), KCONFIG_CONFIG: config },
   });
   return parseDotConfig(fs.readFileSync(config, 'utf8'), config).entries.map((e) => e.name);
 }
