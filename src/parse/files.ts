@@ -89,20 +89,17 @@ export class DiskSourceFiles implements SourceFiles {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOOP') return undefined;
     }
-    let real: string;
-    try {
-      real = fs.realpathSync.native(full);
-    } catch {
-      return undefined; // a dangling link: missing
-    }
+    const real = this.resolved(full);
+    if (real === undefined) return undefined; // a dangling link: missing
     return isInside(this.realRoot, real) ? readText(real) : OUTSIDE_ROOT;
   }
 
   /**
-   * The real path of `full`, a directory lexically inside the root (undefined
-   * when it does not exist). Each directory is resolved once, with one lstat,
-   * from its parent's real path; realpath per file would test every component
-   * of every path again (a system call per component, for each of Linux's 1,500 files).
+   * The real path of `full`, a directory or a symlink lexically inside the
+   * root (undefined when it does not exist). Each is resolved once, with one
+   * lstat, from its parent's real path; realpath per file would test every
+   * component of every path again (a system call per component, for each of
+   * Linux's 1,500 files).
    */
   private resolved(full: string): string | undefined {
     if (full === this.root) return this.realRoot;
