@@ -105,12 +105,6 @@ export function isEmptyLine(text: string, start: number, end: number): boolean {
   return i === end || text.charCodeAt(i) === 35 /* # */;
 }
 
-export interface LineContext {
-  file: string;
-  line: number;
-  macros: MacroExpander;
-}
-
 /**
  * Reads one logical line, text[start, end) of a whole file's text (or a line
  * joined from continued ones); reset() moves it to the next, so one lexer
@@ -121,14 +115,19 @@ export class LineLexer {
   private start = 0;
   private end = 0;
   private pos = 0;
+  /** Where the line is, for errors and for the macros' messages. */
+  private file = '';
+  private line = 0;
 
-  constructor(private readonly ctx: LineContext) {}
+  constructor(private readonly macros: MacroExpander) {}
 
-  reset(text: string, start: number, end: number): void {
+  reset(text: string, start: number, end: number, file: string, line: number): void {
     this.text = text;
     this.start = start;
     this.end = end;
     this.pos = start;
+    this.file = file;
+    this.line = line;
   }
 
   /** The unconsumed rest of the line with leading blanks removed (assignment values). */
@@ -214,8 +213,8 @@ export class LineLexer {
       out.push(keyword === undefined ? 'word' : 'keyword', keyword ?? raw, this.column(start));
       return true;
     }
-    this.ctx.macros.setLocation(this.location(start));
-    const value = this.ctx.macros.expand(raw);
+    this.macros.setLocation(this.location(start));
+    const value = this.macros.expand(raw);
     // conf drops a word that expands to nothing.
     if (value === '') return this.next(out);
     out.push('word', value, this.column(start));
@@ -247,8 +246,8 @@ export class LineLexer {
       if (c === 36 /* $ */ && this.pos + 1 < this.end && text.charCodeAt(this.pos + 1) === 40 /* ( */) {
         const close = findClosingParen(text, this.pos + 2, this.end);
         if (close < 0) throw this.error("unterminated reference: missing ')'", this.pos);
-        this.ctx.macros.setLocation(this.location(this.pos));
-        value += text.slice(run, this.pos) + this.ctx.macros.expand(text.slice(this.pos, close + 1));
+        this.macros.setLocation(this.location(this.pos));
+        value += text.slice(run, this.pos) + this.macros.expand(text.slice(this.pos, close + 1));
         this.pos = close + 1;
         run = this.pos;
         continue;
@@ -270,7 +269,7 @@ export class LineLexer {
   }
 
   private location(index: number): SourceLocation {
-    return { file: this.ctx.file, line: this.ctx.line, column: this.column(index) };
+    return { file: this.file, line: this.line, column: this.column(index) };
   }
 
   error(message: string, index: number): KconfsatError {

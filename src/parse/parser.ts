@@ -21,7 +21,7 @@ import type {
   SymbolRef,
 } from './ast.js';
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
-import { isEmptyLine, LineLexer, type LineContext, Tokens } from './lexer.js';
+import { isEmptyLine, LineLexer, Tokens } from './lexer.js';
 
 const TYPE_KEYWORDS: Record<string, SymbolKind> = {
   bool: 'bool',
@@ -79,9 +79,9 @@ export function parseExpression(text: string, source = '<expression>'): Expr {
   const macros = new MacroExpander({ emptyUnsetEnv: true });
   const errorAt = (message: string, column: number): KconfsatError =>
     new KconfsatError('expression', `${message} in '${text}'`, { file: source, line: 1, column });
-  const lexer = new LineLexer({ file: source, line: 1, macros });
+  const lexer = new LineLexer(macros);
   const tokens = new Tokens();
-  lexer.reset(text, 0, text.length);
+  lexer.reset(text, 0, text.length, source, 1);
   lexer.all(tokens);
   if (tokens.count === 0) throw errorAt('empty expression', 1);
   const stream = new TokenStream(tokens, errorAt, new SymbolRefs());
@@ -102,8 +102,6 @@ class Parser {
   private readonly tokens = new Tokens();
   private readonly refs = new SymbolRefs();
   private readonly stream = new TokenStream(this.tokens, this.errorAt, this.refs);
-  /** Where the line being lexed is: one object, updated per line. */
-  private readonly lineContext: LineContext;
   private current: Entry | undefined;
   private file = '';
   private line = 0;
@@ -112,8 +110,7 @@ class Parser {
     private readonly files: SourceFiles,
     private readonly macros: MacroExpander,
   ) {
-    this.lineContext = { file: '', line: 0, macros };
-    this.lexer = new LineLexer(this.lineContext);
+    this.lexer = new LineLexer(macros);
   }
 
   parse(rootFile: string): ParsedTree {
@@ -184,12 +181,9 @@ class Parser {
   /** Parses the statement in text[start, end); returns the entry when it opened a help text. */
   private parseLine(text: string, start: number, end: number): Entry | undefined {
     if (isEmptyLine(text, start, end)) return undefined;
-    const ctx = this.lineContext;
-    ctx.file = this.file;
-    ctx.line = this.line;
     const lexer = this.lexer;
     const tokens = this.tokens;
-    lexer.reset(text, start, end);
+    lexer.reset(text, start, end, this.file, this.line);
     tokens.clear();
     if (!lexer.next(tokens)) return undefined;
     const keyword: Keyword = { value: tokens.values[0]!, column: tokens.columns[0]! };
