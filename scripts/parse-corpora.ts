@@ -164,16 +164,16 @@ function printTable(rows: Row[], compared: boolean, confCompared: boolean): void
   if (confCompared) head.push('conf allyes names', 'not kconfsat symbols');
   const cells = rows.map((r) => {
     const k = r.kconfiglib;
-    const cells = [r.corpus, r.arch ?? '-', r.files, r.defined, r.undefined, r.choices, r.parseMs, r.modelMs].map((v) => String(v ?? '-'));
+    const row = [r.corpus, r.arch ?? '-', r.files, r.defined, r.undefined, r.choices, r.parseMs, r.modelMs].map((v) => String(v ?? '-'));
     if (compared) {
       const diff = (d: Difference): string => `+${d.onlyKconfsat.length}/-${d.onlyKconfiglib.length}`;
-      cells.push(...(!k || 'error' in k ? [k ? 'error' : '-', '-', '-'] : [`${k.defined}/${k.undefined}`, diff(k.definedDiff), diff(k.undefinedDiff)]));
+      row.push(...(!k || 'error' in k ? [k ? 'error' : '-', '-', '-'] : [`${k.defined}/${k.undefined}`, diff(k.definedDiff), diff(k.undefinedDiff)]));
     }
     if (confCompared) {
       const c = r.conf;
-      cells.push(...(!c || 'error' in c ? [c ? 'error' : '-', '-'] : [String(c.written), String(c.unknown.length)]));
+      row.push(...(!c || 'error' in c ? [c ? 'error' : '-', '-'] : [String(c.written), String(c.unknown.length)]));
     }
-    return cells;
+    return row;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => c.map((s, i) => (i < 2 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
