@@ -1,0 +1,589 @@
+/**
+ * What conf's olddefconfig computes (scripts/kconfig/confdata.c, symbol.c,
+ * expr.c), simulated on a KconfigModel: the values it reads from a .config
+ * as user values, every symbol's final value, and which symbols it writes.
+ * `check` answers with it, and tests use it as the oracle the SAT encoding is
+ * compared with: a configuration is valid exactly when it is a fixpoint of
+ * this evaluation. It shares nothing with the encoder on purpose.
+ *
+ * conf computes lazily, each symbol once per pass, recursing into what it
+ * needs. For the acyclic dependency graphs conf accepts (sym_check_deps), that
+ * is the unique solution of the per-symbol equations, which we reach instead
+ * by sweeping all symbols until nothing changes.
+ *
+ * The input is a .config already split into name → value text (strings
+ * unquoted). An empty map still means "a .config exists": conf then gives
+ * every choice a user value of n (conf_read_simple), which matters for choices.
+ */
+import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, SymbolType, Tristate } from './types.js';
+import { M, N, Y } from './types.js';
+const TRI_TEXT = ['n', 'm', 'y'] as const;
+const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
+const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
+
+export interface Evaluation {
+  /** Final value of every defined bool/tristate/int/hex/string symbol, and each choice's mode (n/m/y). */
+  values: Map<string, string>;
+  /** Symbols conf writes to the .config (SYMBOL_WRITE); never choices. */
+  written: Set<string>;
+  /** User values conf rejects on reading (text invalid for the type, e.g. m for a bool). */
+  rejected: string[];
+  /**
+   * int/hex user values conf drops after its pass as out of range
+   * (conf_read's sym_string_within_range check). Only these symbols are
+   * recomputed; symbols that already used the clamped value keep it, exactly
+   * as in conf (olddefconfig is then not idempotent).
+   */
+  droppedOutOfRange: string[];
+}
+
+export interface FixpointDiff {
+  symbol: string;
+  given: string | undefined;
+  computed: string;
+}
+
+/** Symbols conf computes a value for: defined, with a bool/tristate/int/hex/string type. */
+export function computedSymbols(model: KconfigModel): KSymbol[] {
+  return model.symbols.filter((s) => s.definitions.length > 0 && s.type !== 'unknown');
+}
+
+/** conf --olddefconfig on a .config holding `userValues`; returns every final value. */
+export function evaluate(
+  model: KconfigModel,
+  userValues: Map<string, string>,
+  inputs?: Map<number, string>,
+): Map<string, string> {
+  return evaluateDetailed(model, userValues, inputs).values;
+}
+
+export function evaluateDetailed(
+  model: KconfigModel,
+  userValues: Map<string, string>,
+  inputs: Map<number, string> = new Map(),
+): Evaluation {
+  const ev = new ConfEvaluator(model, inputs);
+  const rejected = ev.readConfig(userValues);
+  const all = computedSymbols(model);
+  ev.settle(all);
+  const dropped = ev.dropOutOfRangeUserValues(all);
+  return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name) };
+}
+
+/** The selects conf would warn about in the configuration `values` (see ConfEvaluator.unmetSelects). */
+export function unmetSelects(model: KconfigModel, values: Map<string, string>, inputs: Map<number, string> = new Map()): string[] {
+  const ev = new ConfEvaluator(model, inputs);
+  ev.readConfig(values);
+  ev.settle(computedSymbols(model));
+  return ev.unmetSelects();
+}
+
+// ---------------------------------------------------------------------------
+// C number parsing, as conf uses it (glibc strtoll/strtoull).
+
+const LLONG_MAX = (1n << 63n) - 1n;
+const LLONG_MIN = -(1n << 63n);
+const ULLONG_MAX = (1n << 64n) - 1n;
+const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
+const isXDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+
+interface Parsed {
+  value: bigint;
+  /** Index just past the last character used; 0 when no digits were found. */
+  end: number;
+  overflow: boolean;
+}
+
+function cStrtoNum(str: string, base: number, unsigned: boolean): Parsed {
+  let i = 0;
+  while (isSpace(str[i])) i++;
+  let negative = false;
+  if (str[i] === '+' || str[i] === '-') negative = str[i++] === '-';
+  if ((base === 0 || base === 16) && str[i] === '0' && (str[i + 1] === 'x' || str[i + 1] === 'X') && isXDigit(str[i + 2])) {
+    i += 2;
+    base = 16;
+  } else if (base === 0) {
+    base = str[i] === '0' ? 8 : 10;
+  }
+  const start = i;
+  let magnitude = 0n;
+  for (; i < str.length; i++) {
+    const d = parseInt(str[i]!, 36);
+    if (Number.isNaN(d) || d >= base) break;
+    magnitude = magnitude * BigInt(base) + BigInt(d);
+  }
+  if (i === start) return { value: 0n, end: 0, overflow: false };
+  if (unsigned) {
+    if (magnitude > ULLONG_MAX) return { value: ULLONG_MAX, end: i, overflow: true };
+    return { value: negative ? (ULLONG_MAX + 1n - magnitude) & ULLONG_MAX : magnitude, end: i, overflow: false };
+  }
+  const value = negative ? -magnitude : magnitude;
+  if (value > LLONG_MAX) return { value: LLONG_MAX, end: i, overflow: true };
+  if (value < LLONG_MIN) return { value: LLONG_MIN, end: i, overflow: true };
+  return { value, end: i, overflow: false };
+}
+
+const strtoll = (str: string, base: number): bigint => cStrtoNum(str, base, false).value;
+
+type NumberKind = 'string' | 'signed' | 'unsigned';
+
+/** expr.c's expr_parse_string: how a comparison operand is read. */
+function parseOperand(str: string, type: SymbolType): { kind: NumberKind; value: bigint } {
+  if (type === 'bool' || type === 'tristate') {
+    return { kind: 'signed', value: str === 'n' ? 0n : str === 'm' ? 1n : str === 'y' ? 2n : -1n };
+  }
+  const unsigned = type === 'hex';
+  const p = cStrtoNum(str, type === 'int' ? 10 : type === 'hex' ? 16 : 0, unsigned);
+  const ok = !p.overflow && p.end === str.length && p.end > 0 && isXDigit(str[p.end - 1]);
+  return { kind: ok ? (unsigned ? 'unsigned' : 'signed') : 'string', value: p.value };
+}
+
+/** symbol.c's sym_string_valid for int and hex. */
+export function isValidText(type: 'int' | 'hex', str: string): boolean {
+  if (type === 'int') return /^-?(0|[1-9][0-9]*)$/.test(str);
+  return /^(0[xX])?[0-9a-fA-F]+$/.test(str);
+}
+
+function compareValues(op: CompareOp, res: number): boolean {
+  switch (op) {
+    case '=':
+      return res === 0;
+    case '!=':
+      return res !== 0;
+    case '<':
+      return res < 0;
+    case '<=':
+      return res <= 0;
+    case '>':
+      return res > 0;
+    case '>=':
+      return res >= 0;
+  }
+}
+
+const sign = (a: bigint, b: bigint): number => (a > b ? 1 : a < b ? -1 : 0);
+
+/**
+ * conf's for_all_symbols order: buckets of an FNV-1a hash modulo 9973
+ * (symbol.c strhash, expr.h SYMBOL_HASHSIZE), newest symbol first within a bucket.
+ */
+function inHashOrder(syms: KSymbol[]): KSymbol[] {
+  const bucket = (name: string): number => {
+    let h = 2166136261;
+    for (const byte of Buffer.from(name)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    return h % 9973;
+  };
+  return syms
+    .map((s, i) => ({ s, i, b: bucket(s.name) }))
+    .sort((x, y) => x.b - y.b || y.i - x.i)
+    .map((x) => x.s);
+}
+
+// ---------------------------------------------------------------------------
+
+interface ChoiceUserValue {
+  /** OR of the members' user values (conf_read_simple). */
+  tri: Tristate;
+  /** The last member set to y. */
+  selection: KSymbol | undefined;
+  /** Cleared when a member set to m follows one set to y ("inconsistent choice state"). */
+  has: boolean;
+}
+
+class ConfEvaluator {
+  private readonly tri: Tristate[];
+  /** curr.val of int/hex/string symbols. */
+  private readonly str: string[];
+  private readonly vis: Tristate[];
+  private readonly write: boolean[];
+  private readonly selection = new Map<Choice, KSymbol | undefined>();
+  private readonly userTri = new Map<KSymbol, Tristate>();
+  private readonly userStr = new Map<KSymbol, string>();
+  private readonly choiceUser = new Map<Choice, ChoiceUserValue>();
+
+  constructor(
+    private readonly model: KconfigModel,
+    private readonly inputs: Map<number, string>,
+  ) {
+    const n = Math.max(0, ...model.symbols.map((s) => s.id + 1));
+    this.tri = new Array<Tristate>(n).fill(N);
+    this.str = new Array<string>(n).fill('');
+    this.vis = new Array<Tristate>(n).fill(N);
+    this.write = new Array<boolean>(n).fill(false);
+  }
+
+  /** conf_read_simple: which values become user values. Returns the rejected names. */
+  readConfig(userValues: Map<string, string>): string[] {
+    const rejected: string[] = [];
+    for (const c of this.model.choices) this.choiceUser.set(c, { tri: N, selection: undefined, has: true });
+    for (const [name, text] of userValues) {
+      const sym = this.model.byName.get(name);
+      if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
+      let t: Tristate | undefined;
+      switch (sym.type) {
+        case 'bool':
+        case 'tristate':
+          // conf_set_sym_val looks at the first character only; m is only for tristates
+          t = text[0] === 'y' ? Y : text[0] === 'n' ? N : text[0] === 'm' && sym.type === 'tristate' ? M : undefined;
+          if (t === undefined) rejected.push(name);
+          else this.userTri.set(sym, t);
+          break;
+        case 'string':
+          this.userStr.set(sym, text);
+          break;
+        case 'int':
+        case 'hex':
+          if (isValidText(sym.type, text)) this.userStr.set(sym, text);
+          else rejected.push(name);
+          break;
+        default:
+          break;
+      }
+      if (t !== undefined && sym.choice) {
+        const cu = this.choiceUser.get(sym.choice)!;
+        if (t === M && cu.tri === Y) cu.has = false;
+        if (t === Y) cu.selection = sym;
+        cu.tri = maxT(cu.tri, t);
+      }
+    }
+    return rejected;
+  }
+
+  settle(syms: KSymbol[]): void {
+    const maxSweeps = 4 * syms.length + 20;
+    for (let sweep = 0; sweep < maxSweeps; sweep++) {
+      let changed = false;
+      for (const s of syms) if (this.update(s)) changed = true;
+      if (!changed) return;
+    }
+    throw new Error('evaluation does not settle: a dependency loop conf would reject?');
+  }
+
+  /**
+   * conf_read's second loop: out-of-range int/hex user values are forgotten
+   * and only those symbols are recomputed (their VALID flag is cleared).
+   * The loop runs in symbol-hash order and later checks already see the
+   * recomputed values, so we follow that order.
+   */
+  dropOutOfRangeUserValues(syms: KSymbol[]): KSymbol[] {
+    const dropped: KSymbol[] = [];
+    for (const s of inHashOrder(syms)) {
+      const text = this.userStr.get(s);
+      if (text === undefined || s.choice || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
+      this.userStr.delete(s);
+      dropped.push(s);
+      this.settle(dropped);
+    }
+    return dropped;
+  }
+
+  /**
+   * The selects whose term (selector ∧ condition) is above the target's
+   * direct dependencies in the current state, conf's "unmet direct
+   * dependencies" condition seen per select: `SELECTOR->TARGET@LINE`.
+   * Choice members are skipped (conf never computes their dependencies).
+   */
+  unmetSelects(): string[] {
+    const out: string[] = [];
+    for (const target of this.model.symbols) {
+      if (target.definitions.length === 0 || target.choice || target.choiceInfo) continue;
+      if (target.type !== 'bool' && target.type !== 'tristate') continue;
+      const dir = this.promote(target, this.dirDep(target));
+      for (const r of target.selectedBy) {
+        const term = this.promote(target, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+        if (term > dir) out.push(`${r.selector.name}->${target.name}@${r.loc.line}`);
+      }
+    }
+    return out;
+  }
+
+  result(syms: KSymbol[]): { values: Map<string, string>; written: Set<string> } {
+    const values = new Map<string, string>();
+    const written = new Set<string>();
+    for (const s of syms) {
+      values.set(s.name, s.type === 'bool' || s.type === 'tristate' ? TRI_TEXT[this.tri[s.id]!] : this.str[s.id]!);
+      if (this.write[s.id] && !s.choiceInfo) written.add(s.name);
+    }
+    return { values, written };
+  }
+
+  // --- sym_calc_value --------------------------------------------------------
+
+  /** Recomputes one symbol from the current state; true when anything changed. */
+  private update(sym: KSymbol): boolean {
+    const before = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
+    const beforeSelection = sym.choiceInfo ? this.selection.get(sym.choiceInfo) : undefined;
+    if (sym.type === 'bool' || sym.type === 'tristate') this.updateLogic(sym);
+    else this.updateString(sym);
+    const after = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
+    return (
+      before.some((v, i) => v !== after[i]) ||
+      (sym.choiceInfo !== undefined && beforeSelection !== this.selection.get(sym.choiceInfo))
+    );
+  }
+
+  private updateLogic(sym: KSymbol): void {
+    const vis = this.visibility(sym);
+    this.vis[sym.id] = vis;
+    const choice = sym.choiceInfo;
+    let write = vis !== N;
+    let v: Tristate;
+    if (sym.choice && vis === Y) {
+      v = this.selection.get(sym.choice) === sym ? Y : N;
+    } else {
+      // conf never computes dir_dep/rev_dep/implied of choice values
+      // (sym_calc_visibility returns early), so select/imply do not reach them
+      const member = sym.choice !== undefined;
+      const dir = member ? N : this.promote(sym, this.dirDep(sym));
+      const rev = member ? N : this.promote(sym, this.revDep(sym));
+      const imp = member ? N : this.promote(sym, this.implied(sym));
+      const user = this.userTriOf(sym);
+      if (vis !== N && user !== undefined) {
+        v = minT(user, vis);
+      } else {
+        v = N;
+        if (rev !== N) write = true;
+        if (!choice) {
+          const def = this.firstDefault(sym);
+          if (def) {
+            v = minT(this.expr(def.prop.value), def.condition);
+            if (v !== N) write = true;
+          }
+          // 6.1: the implied value is capped by the direct dependencies, and a
+          // tristate gets no m→y promotion from it
+          if (imp !== N) {
+            write = true;
+            v = minT(maxT(v, imp), dir);
+          }
+        }
+      }
+      v = maxT(v, rev);
+    }
+    if (v === M && this.effectiveType(sym) === 'bool') v = Y;
+    if (choice) {
+      this.tri[sym.id] = v; // the members' visibility below sees the new mode, as in conf
+      let selected: KSymbol | undefined;
+      if (v === Y) {
+        selected = this.chooseMember(choice);
+        if (!selected) v = N;
+      }
+      this.selection.set(choice, selected);
+      write = false; // SYMBOL_NO_WRITE
+    }
+    this.tri[sym.id] = v;
+    this.write[sym.id] = write;
+  }
+
+  private updateString(sym: KSymbol): void {
+    const vis = this.visibility(sym);
+    this.vis[sym.id] = vis;
+    let write = vis !== N;
+    let val = '';
+    const user = this.userStr.get(sym);
+    if (vis !== N && user !== undefined) {
+      val = user;
+    } else {
+      const def = this.firstDefault(sym);
+      // only a single-symbol default gives a value (prop_get_symbol); any other
+      // expression still wins as the first default but leaves the value empty
+      if (def && def.prop.value.kind === 'leaf') {
+        write = true;
+        val = this.currVal(def.prop.value.leaf);
+      }
+    }
+    this.str[sym.id] = this.clampToRange(sym, val);
+    this.tri[sym.id] = N;
+    this.write[sym.id] = write;
+  }
+
+  /** sym_calc_choice + sym_choice_default. */
+  private chooseMember(choice: Choice): KSymbol | undefined {
+    for (const m of choice.members) this.vis[m.id] = this.visibility(m);
+    const visible = (s: KSymbol): boolean => this.vis[s.id] !== N;
+    const cu = this.choiceUser.get(choice);
+    if (cu?.selection && visible(cu.selection)) return cu.selection;
+    for (const d of choice.symbol.defaults) {
+      if (this.expr(d.condition) === N) continue;
+      if (d.value.kind === 'leaf' && d.value.leaf.kind === 'symbol' && visible(d.value.leaf.symbol)) {
+        return d.value.leaf.symbol;
+      }
+    }
+    return choice.members.find(visible);
+  }
+
+  private userTriOf(sym: KSymbol): Tristate | undefined {
+    if (sym.choiceInfo) {
+      const cu = this.choiceUser.get(sym.choiceInfo);
+      return cu?.has ? cu.tri : undefined;
+    }
+    return this.userTri.get(sym);
+  }
+
+  /** sym_calc_visibility's prompt part. */
+  private visibility(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    const choiceSym = sym.choice?.symbol;
+    for (const p of sym.prompts) {
+      let pv = this.expr(p.visibility);
+      // a tristate choice value visible only as m is hidden while its choice is y
+      if (choiceSym && sym.type === 'tristate' && pv === M && this.tri[choiceSym.id] === Y) pv = N;
+      v = maxT(v, pv);
+    }
+    if (v === M && (sym.type !== 'tristate' || this.modulesValue() === N)) v = Y;
+    return v;
+  }
+
+  /** sym_get_type: a tristate acts as bool without modules, or as a choice value visible as y. */
+  private effectiveType(sym: KSymbol): SymbolType {
+    if (sym.type === 'tristate' && ((sym.choice && this.vis[sym.id] === Y) || this.modulesValue() === N)) return 'bool';
+    return sym.type;
+  }
+
+  private promote(sym: KSymbol, v: Tristate): Tristate {
+    return v === M && this.effectiveType(sym) === 'bool' ? Y : v;
+  }
+
+  private modulesValue(): Tristate {
+    return this.model.modules ? this.tri[this.model.modules.id]! : N;
+  }
+
+  /**
+   * dir_dep: conf ORs the definitions' dependencies with expr_alloc_or, which
+   * treats a definition without dependencies as absent rather than as y.
+   */
+  private dirDep(sym: KSymbol): Tristate {
+    const deps = sym.definitions.map((d) => d.dependency).filter((d) => !(d.kind === 'leaf' && d.leaf.kind === 'const' && d.leaf.text === 'y'));
+    if (deps.length === 0) return Y;
+    return deps.reduce<Tristate>((acc, d) => maxT(acc, this.expr(d)), N);
+  }
+
+  private revDep(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    for (const r of sym.selectedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+    // menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
+    const choice = sym.choiceInfo;
+    if (choice && !choice.optional && sym.prompts[0]) v = maxT(v, minT(this.expr(sym.prompts[0].visibility), M));
+    return v;
+  }
+
+  private implied(sym: KSymbol): Tristate {
+    let v: Tristate = N;
+    for (const r of sym.impliedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
+    return v;
+  }
+
+  /** sym_get_default_prop: the first default whose condition is not n. */
+  private firstDefault(sym: KSymbol): { prop: Default; condition: Tristate } | undefined {
+    for (const prop of sym.defaults) {
+      const condition = this.expr(prop.condition);
+      if (condition !== N) return { prop, condition };
+    }
+    return undefined;
+  }
+
+  /** sym_validate_range: a value outside the first active range becomes the bound's text. */
+  private clampToRange(sym: KSymbol, val: string): string {
+    if (sym.type !== 'int' && sym.type !== 'hex') return val;
+    const base = sym.type === 'int' ? 10 : 16;
+    const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
+    if (!range) return val;
+    const v = strtoll(val, base);
+    if (v < this.rangeBound(range.low, base)) return this.currVal(range.low);
+    if (v > this.rangeBound(range.high, base)) return this.currVal(range.high);
+    return val;
+  }
+
+  /** sym_string_within_range for int/hex. */
+  private withinRange(sym: KSymbol, text: string): boolean {
+    const base = sym.type === 'int' ? 10 : 16;
+    const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
+    if (!range) return true;
+    const v = strtoll(text, base);
+    return v >= this.rangeBound(range.low, base) && v <= this.rangeBound(range.high, base);
+  }
+
+  /** sym_get_range_val: an int/hex bound symbol is read in its own base. */
+  private rangeBound(leaf: Leaf, base: number): bigint {
+    const r = this.resolve(leaf);
+    const type = r.kind === 'symbol' ? r.symbol.type : 'unknown';
+    return strtoll(this.currVal(r), type === 'int' ? 10 : type === 'hex' ? 16 : base);
+  }
+
+  // --- expressions -----------------------------------------------------------
+
+  /** An input leaf reads as the word it stands for. */
+  private resolve(leaf: Leaf): Leaf {
+    if (leaf.kind !== 'input') return leaf;
+    const text = this.inputs.get(leaf.input.id) ?? 'n';
+    const sym = this.model.byName.get(text);
+    if (sym && sym.definitions.length > 0 && text !== 'y' && text !== 'm' && text !== 'n') return { kind: 'symbol', symbol: sym };
+    return { kind: 'const', text };
+  }
+
+  /** A leaf's curr.tri. */
+  private leafTri(leaf: Leaf): Tristate {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol') return this.tri[r.symbol.id]!;
+    if (r.kind === 'const') return r.text === 'y' ? Y : r.text === 'm' ? M : N;
+    return N;
+  }
+
+  /**
+   * A leaf's curr.val: the text of int/hex/string symbols, the name of
+   * undefined symbols and constants. A bool/tristate keeps the "n" of
+   * symbol_no there whatever its value, so e.g. a string `default BOOLSYM` is "n".
+   */
+  private currVal(leaf: Leaf): string {
+    const r = this.resolve(leaf);
+    if (r.kind === 'const') return r.text;
+    if (r.kind === 'input') return 'n';
+    const s = r.symbol;
+    if (s.definitions.length === 0 || s.type === 'unknown') return s.name;
+    if (s.type === 'bool' || s.type === 'tristate') return 'n';
+    return this.str[s.id]!;
+  }
+
+  /** sym_get_string_value. */
+  private leafString(leaf: Leaf): string {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol' && (r.symbol.type === 'bool' || r.symbol.type === 'tristate') && r.symbol.definitions.length > 0) {
+      return TRI_TEXT[this.tri[r.symbol.id]!];
+    }
+    return this.currVal(r);
+  }
+
+  private leafType(leaf: Leaf): SymbolType {
+    const r = this.resolve(leaf);
+    if (r.kind === 'symbol') return r.symbol.definitions.length > 0 ? r.symbol.type : 'unknown';
+    return r.kind === 'const' && (r.text === 'y' || r.text === 'm' || r.text === 'n') ? 'tristate' : 'unknown';
+  }
+
+  /** expr_calc_value. */
+  private expr(e: ModelExpr): Tristate {
+    switch (e.kind) {
+      case 'leaf':
+        return this.leafTri(e.leaf);
+      case 'not':
+        return (2 - this.expr(e.operand)) as Tristate;
+      case 'and':
+        return minT(this.expr(e.left), this.expr(e.right));
+      case 'or':
+        return maxT(this.expr(e.left), this.expr(e.right));
+      case 'compare':
+        return compareValues(e.op, this.compare(e.left, e.right)) ? Y : N;
+    }
+  }
+
+  private compare(left: Leaf, right: Leaf): number {
+    const a = this.leafString(left);
+    const b = this.leafString(right);
+    const ta = this.leafType(left);
+    const tb = this.leafType(right);
+    if (ta === 'string' && tb === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const pa = parseOperand(a, ta);
+    const pb = parseOperand(b, tb);
+    if (pa.kind === 'string' || pb.kind === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    if (pa.kind === 'unsigned' || pb.kind === 'unsigned') return sign(BigInt.asUintN(64, pa.value), BigInt.asUintN(64, pb.value));
+    return sign(pa.value, pb.value);
+  }
+}
