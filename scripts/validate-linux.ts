@@ -1,16 +1,22 @@
 /**
- * validate-linux: how exactly kconfsat's formula matches the kernel's own conf
- * on a real Linux tree, per architecture.
+ * validate-linux: whether kconfsat's commands answer as the kernel's own conf
+ * does on a real Linux tree, per architecture. It drives the functions the
+ * CLI calls (check, query's witness, sample), in the default mode
+ * ($(shell,...) left as free inputs) and with the shell run (--run-shell).
  *
- *   soundness   every configuration conf produces (allnoconfig, allyesconfig,
- *               allmodconfig, defconfig, N randconfigs) satisfies the formula:
- *               checked by evaluation with $(shell,...) executed, and by SAT
- *               with the shell left unknown. The latter also takes Debian's
- *               shipped configs: Debian's build toolchain (gcc-12, pahole)
- *               made them, so only free toolchain probes can fit them. A
- *               Debian config naming symbols the tree lacks is skipped.
- *   precision   M models drawn by kconfsat's sampler (shell executed) come
- *               back unchanged from conf's olddefconfig.
+ *   sound        every configuration conf produces (allnoconfig, allyesconfig,
+ *                allmodconfig, defconfig, N randconfigs) is `valid` for
+ *                `check`, in the default mode and with --run-shell; Debian's
+ *                shipped configs (made with Debian's build toolchain) in the
+ *                default mode, where only free probes can fit them. A Debian
+ *                config naming symbols the tree lacks is skipped.
+ *   exact        `check --run-shell` on edited configurations (conf's own with
+ *                a few visible symbols flipped, an int pushed out of range)
+ *                and on Debian's configs predicts exactly the lines conf's
+ *                olddefconfig changes, adds and drops.
+ *   precise      samples and query witnesses drawn with --run-shell come back
+ *                unchanged from conf's olddefconfig; default-mode witnesses
+ *                keep the values they were asked for.
  *
  * conf always runs through scripts/conf-reference, so it gets the manifest's
  * environment; kconfsat's $(shell,...) calls get the same (isolateEnvironment).
@@ -20,41 +26,43 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { configValues, Session, type ConfigEntry, type ConfigValues } from '../src/analysis/session.js';
+import { checkConfig, type CheckResult } from '../src/analysis/check.js';
+import { query } from '../src/analysis/query.js';
+import { Session, type ConfigEntry } from '../src/analysis/session.js';
 import { sample } from '../src/analysis/sample.js';
 import { formatLocation } from '../src/errors.js';
-import { parseDotConfig, writeDotConfig } from '../src/io/dotconfig.js';
-import type { Lit } from '../src/logic/cnf.js';
+import { parseDotConfig, writeDotConfig, type DotConfig } from '../src/io/dotconfig.js';
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
-import type { KconfigModel, KSymbol } from '../src/model/types.js';
-import { SolverMemoryError } from '../src/sat/solver.js';
+import type { KSymbol } from '../src/model/types.js';
 import { readManifest, repo } from './corpora.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
   --arch LIST     comma-separated ARCH values (default x86_64,i386,arm64,riscv,powerpc,s390,mips)
-  --rand N        randconfigs per arch (default 50)
-  --samples M     precision samples per arch (default 50)
-  --seed S        first KCONFIG_SEED, also seeds the sampler (default 1)
+  --rand N        randconfigs per arch (default 20)
+  --samples M     precision samples per arch (default 20)
+  --edits E       edited configurations per arch for the exactness check (default 10)
+  --witnesses W   query witnesses per arch and mode (default 10)
+  --seed S        first KCONFIG_SEED, also seeds the sampler and the edits (default 1)
   --json FILE     write the results as JSON
   --work DIR      scratch directory for conf's outputs (default $TMPDIR/kconfsat-validate)
-  --quick         x86_64 and i386, 10 randconfigs and 10 samples each (for CI)
+  --quick         x86_64 and i386, 10 randconfigs, 6 samples, 4 edits and 4 witnesses each (for CI)
 Exit status 0 only when every check passed.
 `;
 const DEFAULT_ARCHES = ['x86_64', 'i386', 'arm64', 'riscv', 'powerpc', 's390', 'mips'];
 const STANDARD_TARGETS = ['allno', 'allyes', 'allmod', 'def'];
-/** Clauses a shell-unknown session takes before it is replaced: MiniSat's 64 MiB heap ran out near 2.4M. */
-const CLAUSE_BUDGET = 1_500_000;
-/** Samples handed to conf together; conf works through one batch while the next is drawn. */
-const SAMPLE_BATCH = 5;
+/** Files handed to conf together; conf works through one batch while the next is made. */
+const CONF_BATCH = 5;
 
 interface Options {
   tree: string;
   arches: string[];
   rand: number;
   samples: number;
+  edits: number;
+  witnesses: number;
   seed: number;
   json?: string;
   work: string;
@@ -65,14 +73,16 @@ interface Tally {
   total: number;
 }
 
+type CheckName = 'sound' | 'sound-shell' | 'exact-shell' | 'precise-shell' | 'precise';
+
 interface Failure {
-  check: 'soundness' | 'soundness-no-shell' | 'precision';
+  check: CheckName;
   config: string;
-  /** The first symbol (in Kconfig order) that differs or whose constraint breaks. */
+  /** The first symbol (in Kconfig order) that differs. */
   symbol?: string;
   location?: string;
   detail: string;
-  /** How many symbols differ or break in all. */
+  /** How many symbols differ in all. */
   count?: number;
   /** The first few of them. */
   symbols?: string[];
@@ -80,13 +90,11 @@ interface Failure {
 
 interface ArchResult {
   arch: string;
+  version: string;
   variables: number;
   clauses: number;
-  encodeMs: number;
-  noShell: { variables: number; clauses: number; inputs: number };
-  soundness: Tally;
-  soundnessNoShell: Tally;
-  precision: Tally;
+  inputs: number;
+  tallies: Record<CheckName, Tally>;
   /** Average y and m symbols per precision sample. */
   sampleAverage: { y: number; m: number };
   failures: Failure[];
@@ -104,6 +112,8 @@ function parseOptions(): Options {
     arch: { type: 'string' },
     rand: { type: 'string' },
     samples: { type: 'string' },
+    edits: { type: 'string' },
+    witnesses: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'string' },
     work: { type: 'string' },
@@ -118,8 +128,10 @@ function parseOptions(): Options {
   return {
     tree: path.resolve(values.tree ?? run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])),
     arches: (values.arch ?? (quick ? 'x86_64,i386' : DEFAULT_ARCHES.join(','))).split(',').filter(Boolean),
-    rand: count('rand', values.rand, quick ? 10 : 50),
-    samples: count('samples', values.samples, quick ? 10 : 50),
+    rand: count('rand', values.rand, quick ? 10 : 20),
+    samples: count('samples', values.samples, quick ? 6 : 20),
+    edits: count('edits', values.edits, quick ? 4 : 10),
+    witnesses: count('witnesses', values.witnesses, quick ? 4 : 10),
     seed: count('seed', values.seed, 1),
     json: values.json,
     work: path.resolve(values.work ?? path.join(os.tmpdir(), 'kconfsat-validate')),
@@ -162,22 +174,25 @@ function readEnvFile(file: string): Record<string, string> {
   return env;
 }
 
-function readConfig(file: string): ConfigValues {
+/** A .config as the CLI reads it (.xz decompressed first). */
+function readConfig(file: string): DotConfig {
   const text = file.endsWith('.xz')
     ? execFileSync('xz', ['-dc', file], { encoding: 'utf8', maxBuffer: 1 << 28 })
     : fs.readFileSync(file, 'utf8');
-  return configValues(parseDotConfig(text, file));
+  return parseDotConfig(text, file);
 }
 
 /** Debian's configs for an arch, as corpora/manifest.json lists them for the tree's corpus. */
 function debianConfigs(tree: string, arch: string): string[] {
-  const version = kernelVersion(openTree(tree))?.split('.').slice(0, 2).join('.');
+  const version = treeVersion(tree);
   const entry = readManifest().find((e) => e.name === `linux-${version}`);
   return (entry?.configs ?? [])
     .filter((c) => c.arch === arch)
     .flatMap((c) => c.files.map((f) => path.join(path.dirname(c.glob), f)))
     .filter((f) => fs.existsSync(f));
 }
+
+const treeVersion = (tree: string): string => kernelVersion(openTree(tree))?.split('.').slice(0, 2).join('.') ?? '?';
 
 const seconds = (since: number): string => ((performance.now() - since) / 1000).toFixed(0);
 
@@ -208,221 +223,154 @@ function confInBackground(script: string, runs: string[][]): Promise<number> {
   });
 }
 
-/**
- * Assumption sets kept behind activation literals, so chains of prefixes share
- * clauses and each solve passes a single literal. The clauses go into the
- * session's CNF, so they survive a solver renewal, and sessions are replaced
- * once they hold CLAUSE_BUDGET of them.
- */
-class Activations {
-  added = 0;
+const location = (sym: KSymbol | undefined): string | undefined => (sym?.definitions[0] ? formatLocation(sym.definitions[0].loc) : undefined);
 
-  constructor(readonly session: Session) {}
-
-  get root(): Lit {
-    return this.session.allConstraints;
-  }
-
-  /** A literal that forces `lits` and whatever `base` forces. */
-  extend(base: Lit, lits: readonly Lit[]): Lit {
-    const a = this.session.encoding.cnf.newVar();
-    this.session.addClause([-a, base]);
-    for (const l of lits) this.session.addClause([-a, l]);
-    this.added += lits.length + 1;
-    return a;
-  }
-
-  sat(a: Lit): boolean {
-    return this.session.solveWithGroups([a], []) === 'sat';
-  }
-
-  /** Unit clauses switch the activations off for good. */
-  retire(lits: readonly Lit[]): void {
-    for (const a of lits) this.session.addClause([-a]);
-  }
+/** A seeded generator for the edits and witnesses (mulberry32), so a run can be repeated. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-const location = (sym: KSymbol): string => (sym.definitions[0] ? formatLocation(sym.definitions[0].loc) : '?');
-/** Alternatives, the first few of a numeric domain's representatives being enough to go on. */
-const list = (values: string[]): string => values.slice(0, 8).join('/') + (values.length > 8 ? '/...' : '');
-/** A value as a .config line shows it. */
-const shown = (sym: KSymbol, value: string | undefined): string =>
-  value === undefined ? '(not written)' : sym.type === 'string' ? JSON.stringify(value) : value;
-
-/** Values worth trying for `sym` when explaining a failure: n/m/y, or its value domain when small. */
-function candidates(session: Session, sym: KSymbol): string[] {
-  if (session.encoding.pairOf(sym)) return sym.type === 'tristate' ? ['n', 'm', 'y'] : ['n', 'y'];
-  const domain = session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).values : [];
-  return domain.length <= 64 ? domain : [];
+/** Symbol → value (undefined: no line) of a .config, the last line for a symbol winning as in conf. */
+function lineValues(config: DotConfig): Map<string, string> {
+  return new Map(config.entries.map((e) => [e.name, e.value]));
 }
 
-/** The values `sym` could take instead, the rest of `values` fixed, for its constraint to hold. */
-function acceptedValues(session: Session, values: ConfigValues, sym: KSymbol): string[] {
-  const given = values.get(sym.name) ?? (session.encoding.pairOf(sym) ? 'n' : undefined);
-  return candidates(session, sym).filter(
-    (v) => v !== given && !session.violatedSymbols(new Map(values).set(sym.name, v)).includes(sym),
-  );
+/** The lines conf's output differs in from its input: symbol → the value conf writes (undefined: dropped). */
+function confChanges(before: DotConfig, after: DotConfig): Map<string, string | undefined> {
+  const a = lineValues(before);
+  const b = lineValues(after);
+  const out = new Map<string, string | undefined>();
+  for (const [name, value] of a) if (b.get(name) !== value) out.set(name, b.get(name));
+  for (const [name, value] of b) if (!a.has(name)) out.set(name, value);
+  return out;
 }
 
-/** Soundness with $(shell,...) executed: the formula has no free inputs, so evaluation decides. */
-function checkByEvaluation(session: Session, name: string, values: ConfigValues): Failure | undefined {
-  const broken = session.violatedSymbols(values).sort((a, b) => a.id - b.id);
-  const first = broken[0];
-  if (!first) return undefined;
-  const accepted = acceptedValues(session, values, first);
+/** The same, as `check` predicts it. */
+function predictedChanges(result: CheckResult): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const v of result.violations) out.set(v.symbol, v.kind === 'dropped' ? undefined : v.expected);
+  for (const u of result.unknownSymbols) out.set(u.name, undefined);
+  return out;
+}
+
+/** Where two change sets disagree, first in Kconfig order. */
+function compareChanges(session: Session, check: CheckName, name: string, conf: Map<string, string | undefined>, predicted: Map<string, string | undefined>): Failure | undefined {
+  const names = [...new Set([...conf.keys(), ...predicted.keys()])].filter((n) => conf.get(n) !== predicted.get(n) || conf.has(n) !== predicted.has(n));
+  if (names.length === 0) return undefined;
+  const order = (n: string): number => session.model.byName.get(n)?.id ?? Infinity;
+  names.sort((a, b) => order(a) - order(b));
+  const first = names[0]!;
+  const shown = (m: Map<string, string | undefined>): string => (!m.has(first) ? 'keeps the line' : m.get(first) === undefined ? 'drops it' : `writes ${m.get(first)}`);
   return {
-    check: 'soundness',
+    check,
     config: name,
-    symbol: first.name,
-    location: location(first),
-    count: broken.length,
-    symbols: broken.slice(0, 10).map((s) => s.name),
-    detail:
-      `conf wrote ${shown(first, values.get(first.name))}, the formula ` +
-      (accepted.length ? `accepts ${list(accepted.map((v) => shown(first, v)))}` : 'accepts no other value with the rest fixed'),
+    symbol: first,
+    location: location(session.model.byName.get(first)),
+    count: names.length,
+    symbols: names.slice(0, 10),
+    detail: `conf ${shown(conf)}, check predicts it ${shown(predicted)}`,
   };
 }
 
 /**
- * Soundness with $(shell,...) unknown: the probes are free inputs, so a config
- * is sound when the formula with its values assumed is satisfiable. Sessions
- * are replaced once they hold CLAUSE_BUDGET clauses of assumptions.
+ * Lines the configs Debian ships lack although conf writes them for every
+ * configuration of the tree (the build salt and the module-signing keys, set
+ * by Debian's build; seen in linux-config-6.1 and 6.12 amd64): conf adds
+ * them back, and nothing else may differ.
  */
-class SatChecker {
-  private current?: Activations;
-  stats?: ArchResult['noShell'];
+const DEBIAN_STRIPPED = ['BUILD_SALT', 'MODULE_SIG_ALL', 'MODULE_SIG_KEY', 'SYSTEM_TRUSTED_KEYS'];
 
-  constructor(private readonly open: () => Session) {}
-
-  get model(): KconfigModel {
-    return this.act.session.model;
-  }
-
-  private get act(): Activations {
-    if (!this.current || this.current.added > CLAUSE_BUDGET) {
-      this.current = undefined; // drop the old one before loading the next
-      const session = this.open();
-      const { cnf } = session.encoding;
-      this.stats ??= { variables: cnf.numVars, clauses: cnf.numClauses, inputs: session.model.inputs.length };
-      this.current = new Activations(session);
-    }
-    return this.current;
-  }
-
-  check(name: string, values: ConfigValues): Failure | undefined {
-    try {
-      return this.checkOnce(name, values);
-    } catch (e) {
-      if (!(e instanceof SolverMemoryError)) throw e;
-      this.current = undefined;
-      return this.checkOnce(name, values);
-    }
-  }
-
-  private checkOnce(name: string, values: ConfigValues): Failure | undefined {
-    const act = this.act;
-    const lits = act.session.assumptionsFor(values);
-    const all = act.extend(act.root, lits);
-    const sat = act.sat(all);
-    act.retire([all]);
-    return sat ? undefined : this.diagnose(act, name, values, lits);
-  }
-
-  /** The first symbol whose value cannot follow from the ones before it (binary search over a chain of prefixes). */
-  private diagnose(act: Activations, name: string, values: ConfigValues, lits: Lit[]): Failure {
-    const { session } = act;
-    const owner = new Map<number, KSymbol>();
-    for (const sym of session.model.symbols) {
-      const pair = session.encoding.pairOf(sym);
-      for (const l of pair ? [pair.m, pair.y] : session.encoding.valuesOf(sym)?.values() ?? []) owner.set(l, sym);
-    }
-    const groups: { sym: KSymbol; lits: Lit[] }[] = [];
-    for (const l of lits) {
-      const sym = owner.get(Math.abs(l))!;
-      if (groups.at(-1)?.sym === sym) groups.at(-1)!.lits.push(l);
-      else groups.push({ sym, lits: [l] });
-    }
-    const chain: Lit[] = [];
-    for (const g of groups) chain.push(act.extend(chain.at(-1) ?? act.root, g.lits));
-    let lo = 0;
-    let hi = chain.length - 1; // chain[hi] is unsat
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (act.sat(chain[mid]!)) lo = mid + 1;
-      else hi = mid;
-    }
-    const { sym } = groups[hi]!;
-    const before = chain[hi - 1] ?? act.root;
-    const allowed = candidates(session, sym).filter((v) => {
-      const probe = act.extend(before, session.valueLiterals(sym, v));
-      const ok = act.sat(probe);
-      act.retire([probe]);
-      return ok;
-    });
-    act.retire(chain);
-    return {
-      check: 'soundness-no-shell',
-      config: name,
-      symbol: sym.name,
-      location: location(sym),
-      detail:
-        `unsatisfiable; first symbol the preceding ones rule out: conf wrote ${shown(sym, values.get(sym.name))}` +
-        (allowed.length ? `, the formula allows ${list(allowed.map((v) => shown(sym, v)))}` : ''),
-    };
-  }
+function withoutDebianStripped(result: CheckResult): CheckResult {
+  const violations = result.violations.filter((v) => !(v.kind === 'added' && DEBIAN_STRIPPED.includes(v.symbol)));
+  return { ...result, violations, valid: violations.length === 0 && result.unknownSymbols.length === 0 };
 }
 
-/** Precision: the symbols conf's olddefconfig changed (added, dropped or set otherwise), first in Kconfig order. */
-function comparePrecision(session: Session, name: string, sample: ConfigEntry[], after: ConfigValues): Failure | undefined {
-  const before = new Map(sample.map((e) => [e.name, e.value]));
-  const changed = session.model.symbols.filter(
-    (s) => (before.has(s.name) || after.has(s.name)) && before.get(s.name) !== after.get(s.name),
-  );
-  const first = changed[0];
-  if (!first) return undefined;
+/** `check` says valid; otherwise its first item. */
+function expectValid(check: CheckName, name: string, result: CheckResult): Failure | undefined {
+  if (result.valid) return undefined;
+  const first = result.violations[0];
   return {
-    check: 'precision',
+    check,
     config: name,
-    symbol: first.name,
-    location: location(first),
-    count: changed.length,
-    symbols: changed.slice(0, 10).map((s) => s.name),
-    detail: `sample ${shown(first, before.get(first.name))}, conf ${shown(first, after.get(first.name))}`,
+    symbol: first?.symbol ?? result.unknownSymbols[0]?.name,
+    detail: first ? `${first.kind} ${first.value} -> ${first.expected ?? '(not written)'}: ${first.reason}` : 'names symbols the tree does not define',
+    count: result.violations.length + result.unknownSymbols.length,
+    symbols: result.violations.slice(0, 10).map((v) => v.symbol),
   };
 }
 
-interface Sample {
+/**
+ * A conf-made configuration with a few of its visible, user-settable values
+ * flipped and, when it has one, a visible int set outside every range: what
+ * a person editing a .config by hand produces.
+ */
+function editConfig(session: Session, config: DotConfig, random: () => number, flips: number): ConfigEntry[] {
+  const values = lineValues(config);
+  const visible = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.choiceInfo && values.has(s.name));
+  const logic = visible.filter((s) => s.type === 'bool' || s.type === 'tristate');
+  const numbers = visible.filter((s) => s.type === 'int' && s.ranges.length > 0);
+  const edited = new Map(values);
+  for (let i = 0; i < flips && logic.length > 0; i++) {
+    const sym = logic[Math.floor(random() * logic.length)]!;
+    edited.set(sym.name, edited.get(sym.name) === 'n' ? (sym.type === 'tristate' && random() < 0.5 ? 'm' : 'y') : 'n');
+  }
+  if (numbers.length > 0) edited.set(numbers[Math.floor(random() * numbers.length)]!.name, '99999999');
+  return [...edited].flatMap(([name, value]) => {
+    const sym = session.model.byName.get(name);
+    return sym && sym.type !== 'unknown' ? [{ name, type: sym.type, value }] : [];
+  });
+}
+
+/** Visible bool/tristate symbols to ask `SYM=y` about (m for tristates half the time). */
+function witnessQuestions(session: Session, random: () => number, count: number): string[] {
+  const askable = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.choiceInfo && (s.type === 'bool' || s.type === 'tristate'));
+  const out: string[] = [];
+  for (let i = 0; i < count && askable.length > 0; i++) {
+    const sym = askable[Math.floor(random() * askable.length)]!;
+    out.push(`${sym.name}=${sym.type === 'tristate' && random() < 0.5 ? 'm' : 'y'}`);
+  }
+  return out;
+}
+
+interface ConfJob {
   name: string;
-  entries: ConfigEntry[];
   file: string;
+  /** What to compare once conf's olddefconfig has run on the file. */
+  judge: (after: DotConfig) => void;
 }
 
 async function validate(opts: Options, conf: string, arch: string, index: number): Promise<ArchResult> {
   const t0 = performance.now();
+  const tally = (): Tally => ({ passed: 0, total: 0 });
   const result: ArchResult = {
     arch,
+    version: treeVersion(opts.tree),
     variables: 0,
     clauses: 0,
-    encodeMs: 0,
-    noShell: { variables: 0, clauses: 0, inputs: 0 },
-    soundness: { passed: 0, total: 0 },
-    soundnessNoShell: { passed: 0, total: 0 },
-    precision: { passed: 0, total: 0 },
+    inputs: 0,
+    tallies: { sound: tally(), 'sound-shell': tally(), 'exact-shell': tally(), 'precise-shell': tally(), precise: tally() },
     sampleAverage: { y: 0, m: 0 },
     failures: [],
     notes: [],
     wallMs: 0,
     confMs: 0,
   };
-  const tally = (t: Tally, failure: Failure | undefined): void => {
+  const count = (failure: Failure | undefined, check: CheckName): void => {
+    const t = result.tallies[check];
     t.total++;
     if (failure) result.failures.push(failure);
     else t.passed++;
   };
   const dir = path.join(opts.work, arch);
-  const [stdDir, randDir, precisionDir] = ['std', 'rand', 'precision'].map((d) => path.join(dir, d)) as [string, string, string];
+  const [stdDir, randDir, olddefDir] = ['std', 'rand', 'olddef'].map((d) => path.join(dir, d)) as [string, string, string];
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(precisionDir, { recursive: true });
+  fs.mkdirSync(olddefDir, { recursive: true });
   const reference = (out: string, ...extra: string[]): string[] => [opts.tree, arch, out, ...extra, '--conf', conf];
   const confRuns = (runs: string[][]): Promise<void> => {
     const script = path.join(repo, 'scripts/conf-reference');
@@ -430,71 +378,128 @@ async function validate(opts: Options, conf: string, arch: string, index: number
     done.catch(() => undefined); // awaited later; a failure must not count as unhandled meanwhile
     return done;
   };
+  // Files for conf's olddefconfig go in batches; a batch runs while the next is made.
+  let pending: ConfJob[] = [];
+  let inConf: { jobs: ConfJob[]; done: Promise<void> } = { jobs: [], done: Promise.resolve() };
+  const judgeBatch = async (): Promise<void> => {
+    await inConf.done;
+    for (const job of inConf.jobs) job.judge(readConfig(path.join(olddefDir, `olddef-${path.basename(job.file)}.config`)));
+    inConf = { jobs: [], done: Promise.resolve() };
+  };
+  const flush = async (): Promise<void> => {
+    await judgeBatch();
+    inConf = { jobs: pending, done: confRuns(pending.map((j) => reference(olddefDir, '--olddefconfig', j.file))) };
+    pending = [];
+  };
+  const toConf = async (job: ConfJob): Promise<void> => {
+    pending.push(job);
+    if (pending.length === CONF_BATCH) await flush();
+  };
+  const writeFile = (name: string, entries: ConfigEntry[]): string => {
+    const file = path.join(olddefDir, name);
+    fs.writeFileSync(file, writeDotConfig(entries));
+    return file;
+  };
   try {
     const standard = confRuns([reference(stdDir)]);
-    // The shell-unknown side needs no conf output, so it works while conf makes the references.
-    const noShell = new SatChecker(() => Session.open({ tree: opts.tree, arch, runShell: false }));
-    const checkNoShell = (name: string, values: ConfigValues): void => tally(result.soundnessNoShell, noShell.check(name, values));
+    const rand = confRuns(opts.rand > 0 ? [reference(randDir, '--randconfig', String(opts.rand), '--seed', String(opts.seed))] : []);
+    // The default mode needs no conf output, so it works while conf makes the references.
+    const plain = Session.open({ tree: opts.tree, arch, runShell: false });
+    result.inputs = plain.model.inputs.length;
     for (const file of debianConfigs(opts.tree, arch)) {
-      const values = readConfig(file);
+      const config = readConfig(file);
       // Symbols this tree lacks mean another Kconfig made the config (Debian's rt featureset
       // patches are not in linux-source): conf cannot produce it from this tree.
-      const foreign = [...values.keys()].filter((name) => !noShell.model.byName.get(name)?.definitions.length);
-      if (foreign.length > 0) result.notes.push(`skipped ${path.basename(file)}: sets ${foreign.join(', ')}, not defined in this tree`);
-      else checkNoShell(`debian:${path.basename(file)}`, values);
+      const foreign = config.entries.filter((e) => !plain.model.byName.get(e.name)?.definitions.length).map((e) => e.name);
+      if (foreign.length > 0) {
+        result.notes.push(`skipped ${path.basename(file)}: sets ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}, not defined in this tree`);
+        continue;
+      }
+      count(expectValid('sound', `debian:${path.basename(file)}`, withoutDebianStripped(checkConfig(plain, config))), 'sound');
     }
     log(`${arch}: Debian configs checked (${seconds(t0)} s)`);
 
     await standard;
-    // randconfigs are made while the formula is loaded and sampled.
-    const rand = confRuns(opts.rand > 0 ? [reference(randDir, '--randconfig', String(opts.rand), '--seed', String(opts.seed))] : []);
     log(`${arch}: standard configs made (${seconds(t0)} s); loading with $(shell,...) executed`);
-    const session = Session.open({ tree: opts.tree, arch, env: readEnvFile(path.join(stdDir, 'env.txt')), runShell: true });
-    result.variables = session.encoding.cnf.numVars;
-    result.clauses = session.encoding.cnf.numClauses;
-    result.encodeMs = Math.round(session.timings.encodeMs);
-    if (session.model.inputs.length > 0) result.notes.push(`${session.model.inputs.length} free inputs remain with the shell executed`);
-    const checkConf = (name: string, file: string): void => {
-      const values = readConfig(file);
-      tally(result.soundness, checkByEvaluation(session, name, values));
-      checkNoShell(name, values);
+    const shell = Session.open({ tree: opts.tree, arch, env: readEnvFile(path.join(stdDir, 'env.txt')), runShell: true });
+    result.variables = shell.encoding.cnf.numVars;
+    result.clauses = shell.encoding.cnf.numClauses;
+    if (shell.model.inputs.length > 0) result.notes.push(`${shell.model.inputs.length} free inputs remain with the shell executed`);
+    const confMade: { name: string; config: DotConfig }[] = [];
+    const checkConfMade = (name: string, file: string): void => {
+      const config = readConfig(file);
+      confMade.push({ name, config });
+      count(expectValid('sound', name, checkConfig(plain, config)), 'sound');
+      count(expectValid('sound-shell', name, checkConfig(shell, config)), 'sound-shell');
     };
     for (const target of STANDARD_TARGETS) {
       const file = path.join(stdDir, `${target}.config`);
-      if (fs.existsSync(file)) checkConf(`${target}config`, file);
+      if (fs.existsSync(file)) checkConfMade(`${target}config`, file);
       else result.notes.push(`no ${target}config (the manifest names no defconfig file)`);
     }
 
-    // Samples go to conf in batches; a batch's olddefconfig runs while the next batch is drawn.
-    let background: Promise<void> = rand;
-    let drawn: Sample[] = [];
-    let inConf: Sample[] = [];
-    const compare = (samples: Sample[]): void => {
-      for (const s of samples) {
-        const after = readConfig(path.join(precisionDir, `olddef-${s.name}.config`));
-        tally(result.precision, comparePrecision(session, s.name, s.entries, after));
-      }
-    };
-    for (let k = 1; k <= opts.samples; k++) {
-      const entries = sample(session, { count: 1, seed: opts.seed * 100_000 + index * 1000 + k })[0]!.config;
-      result.sampleAverage.y += entries.filter((e) => e.value === 'y').length / opts.samples;
-      result.sampleAverage.m += entries.filter((e) => e.value === 'm').length / opts.samples;
-      const next = { name: `sample-${k}`, entries, file: path.join(precisionDir, `sample-${k}`) };
-      fs.writeFileSync(next.file, writeDotConfig(entries));
-      drawn.push(next);
-      if (drawn.length === SAMPLE_BATCH || k === opts.samples) {
-        log(`${arch}: ${k}/${opts.samples} samples drawn (${seconds(t0)} s)`);
-        await background;
-        compare(inConf);
-        background = confRuns(drawn.map((s) => reference(precisionDir, '--olddefconfig', s.file)));
-        [inConf, drawn] = [drawn, []];
+    // Debian's configs with this host's toolchain: conf may well change them; check must say exactly how.
+    for (const file of debianConfigs(opts.tree, arch)) {
+      const config = readConfig(file);
+      if (config.entries.some((e) => !shell.model.byName.get(e.name)?.definitions.length)) continue;
+      const name = `debian:${path.basename(file)}`;
+      const copy = path.join(olddefDir, path.basename(file).replace(/\.xz$/, ''));
+      fs.writeFileSync(copy, config.lines.join('\n') + '\n');
+      const predicted = predictedChanges(checkConfig(shell, config));
+      await toConf({ name, file: copy, judge: (after) => count(compareChanges(shell, 'exact-shell', name, confChanges(config, after), predicted), 'exact-shell') });
+    }
+
+    const random = seeded(opts.seed * 7919 + index);
+    // Witnesses: --run-shell ones must come back unchanged, default-mode ones must keep what was asked.
+    for (const [mode, session] of [['shell', shell], ['plain', plain]] as const) {
+      for (const [k, question] of witnessQuestions(session, random, opts.witnesses).entries()) {
+        const answer = query(session, [question]);
+        if (!answer.witness) continue;
+        const name = `witness-${mode}-${k + 1}`;
+        const file = writeFile(name, answer.witness.config);
+        const [symbol, asked] = question.split('=') as [string, string];
+        const entries = answer.witness.config;
+        await toConf({
+          name,
+          file,
+          judge: (after) => {
+            if (mode === 'shell') {
+              const before = parseDotConfig(writeDotConfig(entries), name);
+              count(compareChanges(shell, 'precise-shell', `${name} (${question})`, confChanges(before, after), new Map()), 'precise-shell');
+            } else {
+              const got = lineValues(after).get(symbol) ?? 'n';
+              count(got === asked ? undefined : { check: 'precise', config: name, symbol, location: location(session.model.byName.get(symbol)), detail: `asked ${asked}, conf on this host gives ${got}` }, 'precise');
+            }
+          },
+        });
       }
     }
+    log(`${arch}: witnesses drawn (${seconds(t0)} s)`);
+
+    for (let k = 1; k <= opts.samples; k++) {
+      const entries = sample(shell, { count: 1, seed: opts.seed * 100_000 + index * 1000 + k })[0]!.config;
+      result.sampleAverage.y += entries.filter((e) => e.value === 'y').length / opts.samples;
+      result.sampleAverage.m += entries.filter((e) => e.value === 'm').length / opts.samples;
+      const name = `sample-${k}`;
+      const before = parseDotConfig(writeDotConfig(entries), name);
+      await toConf({ name, file: writeFile(name, entries), judge: (after) => count(compareChanges(shell, 'precise-shell', name, confChanges(before, after), new Map()), 'precise-shell') });
+    }
+    log(`${arch}: ${opts.samples} samples drawn (${seconds(t0)} s)`);
+
     await rand;
-    for (let k = 1; k <= opts.rand; k++) checkConf(`randconfig-${k}`, path.join(randDir, `rand-${k}.config`));
-    await background;
-    compare(inConf);
-    result.noShell = noShell.stats ?? result.noShell;
+    for (let k = 1; k <= opts.rand; k++) checkConfMade(`randconfig-${k}`, path.join(randDir, `rand-${k}.config`));
+    log(`${arch}: randconfigs checked (${seconds(t0)} s)`);
+
+    for (let k = 1; k <= opts.edits && confMade.length > 0; k++) {
+      const source = confMade[(k - 1) % confMade.length]!;
+      const name = `edit-${k}-of-${source.name}`;
+      const file = writeFile(name, editConfig(shell, source.config, random, 1 + (k % 4)));
+      const edited = readConfig(file);
+      const predicted = predictedChanges(checkConfig(shell, edited));
+      await toConf({ name, file, judge: (after) => count(compareChanges(shell, 'exact-shell', name, confChanges(edited, after), predicted), 'exact-shell') });
+    }
+    await flush();
+    await judgeBatch();
   } catch (e) {
     result.error = e instanceof Error ? e.message : String(e);
   }
@@ -504,20 +509,19 @@ async function validate(opts: Options, conf: string, arch: string, index: number
   return result;
 }
 
+const CHECKS: CheckName[] = ['sound', 'sound-shell', 'exact-shell', 'precise-shell', 'precise'];
 const ratio = (t: Tally): string => `${t.passed}/${t.total}`;
-const allPassed = (r: ArchResult): boolean =>
-  !r.error && [r.soundness, r.soundnessNoShell, r.precision].every((t) => t.passed === t.total);
+const allPassed = (r: ArchResult): boolean => !r.error && CHECKS.every((c) => r.tallies[c].passed === r.tallies[c].total);
 
 function printTable(results: ArchResult[]): void {
-  const head = ['arch', 'variables', 'clauses', 'encode ms', 'sound', 'sound (no shell)', 'precision', 'sample y/m', 'conf s', 'wall s'];
+  const head = ['arch', 'version', 'variables', 'clauses', 'inputs', ...CHECKS, 'sample y/m', 'conf s', 'wall s'];
   const rows = results.map((r) => [
     r.arch,
+    r.version,
     String(r.variables),
     String(r.clauses),
-    String(r.encodeMs),
-    ratio(r.soundness),
-    ratio(r.soundnessNoShell),
-    ratio(r.precision),
+    String(r.inputs),
+    ...CHECKS.map((c) => ratio(r.tallies[c])),
     `${r.sampleAverage.y}/${r.sampleAverage.m}`,
     (r.confMs / 1000).toFixed(0),
     (r.wallMs / 1000).toFixed(0),
@@ -529,7 +533,7 @@ function printTable(results: ArchResult[]): void {
     if (r.error) out.push(`${r.arch}: error: ${r.error}`);
     for (const note of r.notes) out.push(`${r.arch}: note: ${note}`);
     for (const f of r.failures) {
-      const more = f.count && f.count > 1 ? ` (+${f.count - 1} more)` : '';
+      const more = f.count && f.count > 1 ? ` (+${f.count - 1} more: ${f.symbols?.slice(1).join(' ')})` : '';
       out.push(`${r.arch}: ${f.check} ${f.config}: ${f.symbol ?? ''} ${f.location ? `(${f.location})` : ''}: ${f.detail}${more}`);
     }
   }
@@ -541,7 +545,7 @@ async function main(): Promise<void> {
   isolateEnvironment();
   const conf = run(path.join(repo, 'scripts/build-conf'), [opts.tree]);
   log(`tree ${opts.tree}, conf ${conf}, work ${opts.work}`);
-  log(`arches ${opts.arches.join(',')}: ${opts.rand} randconfigs and ${opts.samples} samples each, seed ${opts.seed}`);
+  log(`arches ${opts.arches.join(',')}: ${opts.rand} randconfigs, ${opts.samples} samples, ${opts.edits} edits, ${opts.witnesses} witnesses per mode each, seed ${opts.seed}`);
   const t0 = performance.now();
   const results: ArchResult[] = [];
   for (const [index, arch] of opts.arches.entries()) {
@@ -554,7 +558,7 @@ async function main(): Promise<void> {
   const wallMs = Math.round(performance.now() - t0);
   process.stdout.write(`total wall time ${(wallMs / 1000).toFixed(0)} s; ${passed ? 'all checks passed' : 'FAILED'}\n`);
   if (opts.json) {
-    const report = { tree: opts.tree, conf, seed: opts.seed, rand: opts.rand, samples: opts.samples, passed, wallMs, arches: results };
+    const report = { tree: opts.tree, conf, seed: opts.seed, rand: opts.rand, samples: opts.samples, edits: opts.edits, witnesses: opts.witnesses, passed, wallMs, arches: results };
     fs.writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
   }
   process.exit(passed ? 0 : 1);

@@ -1,61 +1,241 @@
 /**
- * Is a .config valid for the tree, i.e. would conf's olddefconfig leave it
- * unchanged? If not: every symbol whose value conf would change, the lines
- * that define its constraint, and the value conf gives it instead.
+ * What conf's olddefconfig does to a .config, line by line, and why.
+ *
+ * The answer comes from simulating conf on the file (src/model/evaluate.ts),
+ * so it is conf's own result, not the formula's: the same values, the same
+ * lines written. The formula only picks the free inputs (toolchain probes)
+ * when $(shell,...) was not run: a configuration is then valid when *some*
+ * toolchain makes conf keep it, so the inputs are taken from a model of the
+ * formula that agrees with every line of the file when there is one, else
+ * with the lines of the probe symbols.
+ *
+ * Two kinds of file:
+ * - complete (what conf writes): every line conf would change, add or drop;
+ * - partial (a defconfig, a fragment, a snippet): only the values the user
+ *   set that do not survive.
+ * Each item names its reason in one line, with the Kconfig lines behind it,
+ * and items that only follow from another change are listed under it.
  */
-import { checkAgainstModel, type DotConfig } from '../io/dotconfig.js';
-import type { KSymbol } from '../model/types.js';
-import { factsOf, type Fact } from './explain.js';
+import { checkAgainstModel, type DotConfig, type DotConfigCheck, type DotConfigEntry } from '../io/dotconfig.js';
+import { formatLocation } from '../errors.js';
+import { simulate, type Simulation } from '../model/evaluate.js';
+import { N, type KSymbol, type Loc, type Tristate } from '../model/types.js';
+import { influences } from './cone.js';
+import { resolve, type ResolveResult } from './resolve.js';
+import { sourceLine, type Fact } from './explain.js';
 import { configValues, type ConfigValues, type Session } from './session.js';
 
+export type CheckMode = 'complete' | 'partial';
+
+/** One line of the file that conf does not keep, or one it adds. */
 export interface Violation {
   symbol: string;
-  /** The value in the .config ('n' or '' when absent). */
+  /**
+   * changed: conf writes another value; dropped: conf does not write the
+   * line at all; added: conf writes a line the file lacks; lost (partial
+   * files): a value the user set does not survive.
+   */
+  kind: 'changed' | 'dropped' | 'added' | 'lost';
+  /** The file's value ('n' for a bool/tristate the file leaves out, '' for another symbol it leaves out). */
   value: string;
-  /** What conf computes from the rest of the configuration, when that is determined. */
+  /** conf's value; absent when conf does not write the symbol. */
   expected?: string;
+  /** The file's line, when the file has one. */
+  line?: number;
+  /** Why, in one line. */
+  reason: string;
+  /** The Kconfig lines behind the reason. */
   facts: Fact[];
+  /** The changes of the file's own lines that this one follows from ([]: it is one of them). */
+  causedBy: string[];
 }
 
 export interface CheckResult {
+  mode: CheckMode;
   valid: boolean;
+  /** Causes first (in file order), each followed by what follows from it. */
   violations: Violation[];
-  /** Entries naming symbols the tree does not define for this arch: conf ignores them. */
+  /** Entries naming symbols the tree does not define for this arch: conf drops them. */
   unknownSymbols: { name: string; line: number }[];
   /** Entries whose value does not fit the symbol's type: conf ignores them. */
   invalidValues: { name: string; line: number; reason: string }[];
 }
 
-export function checkConfig(session: Session, config: DotConfig): CheckResult {
+export interface CheckOptions {
+  /** A partial file (defconfig, fragment): report only the user's values that do not survive. */
+  partial?: boolean;
+}
+
+/** conf's olddefconfig on the file: what it reads, and the run (free inputs chosen as the module comment says). */
+function simulateFile(session: Session, config: DotConfig, mode: CheckMode): { sorted: DotConfigCheck; user: ConfigValues; run: Simulation } {
   const sorted = checkAgainstModel(config, session.model);
-  const values = configValues({ ...config, entries: sorted.valid });
-  session.coverComparisons(session.valueComparisons(values));
-  const broken = session.violatedSymbols(values, session.inputValuesFor(values));
-  const violations = broken.map((sym) => violation(session, sym, values));
-  fillExpected(session, values, broken, violations);
+  const user = configValues({ ...config, entries: sorted.valid });
+  session.coverComparisons(session.valueComparisons(user));
+  return { sorted, user, run: simulate(session.model, user, freeInputs(session, user, mode)) };
+}
+
+export function checkConfig(session: Session, config: DotConfig, options: CheckOptions = {}): CheckResult {
+  const mode: CheckMode = options.partial ? 'partial' : 'complete';
+  const { sorted, user, run } = simulateFile(session, config, mode);
+
+  // The last line for each symbol decides what conf reads, whether or not conf accepts it.
+  const lastLine = new Map<string, DotConfigEntry>();
+  for (const e of config.entries) lastLine.set(e.name, e);
+  const rejected = new Map(sorted.invalid.map((i) => [i.entry.name, i.reason]));
+  const found: Violation[] = [];
+  for (const sym of session.model.symbols) {
+    if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown') continue;
+    const entry = lastLine.get(sym.name);
+    const given = user.get(sym.name);
+    const written = run.written.has(sym.name);
+    const value = run.values.get(sym.name)!;
+    const item = (kind: Violation['kind']): Violation => ({
+      symbol: sym.name,
+      kind,
+      value: entry ? (given ?? entry.value) : isLogic(sym) ? 'n' : '',
+      ...(written || mode === 'partial' ? { expected: value } : {}),
+      ...(entry ? { line: entry.line } : {}),
+      ...describe(session, run, sym, given, rejected.get(sym.name)),
+      causedBy: [],
+    });
+    if (mode === 'partial') {
+      if (entry && (given === undefined || given !== value)) found.push(item('lost'));
+    } else if (entry && !written) found.push(item('dropped'));
+    else if (entry && (given === undefined || given !== value)) found.push(item('changed'));
+    else if (!entry && written) found.push(item('added'));
+  }
+  const unknown = sorted.unknown.filter((e) => lastLine.get(e.name) === e);
   return {
-    valid: violations.length === 0,
-    violations,
-    unknownSymbols: sorted.unknown.map((e) => ({ name: e.name, line: e.line })),
+    mode,
+    valid: found.length === 0 && unknown.length === 0,
+    violations: groupByCause(session, found),
+    unknownSymbols: unknown.map((e) => ({ name: e.name, line: e.line })),
     invalidValues: sorted.invalid.map((i) => ({ name: i.entry.name, line: i.entry.line, reason: i.reason })),
   };
 }
 
-function violation(session: Session, sym: KSymbol, values: ConfigValues): Violation {
-  const absent = session.encoding.valuesOf(sym) ? '' : 'n';
-  return { symbol: sym.name, value: values.get(sym.name) ?? absent, facts: factsOf(session, sym, new Set()) };
+/**
+ * The fewest extra settings under which the file's own values that conf
+ * drops survive: resolve's minimal diagnoses, taken from conf's result of the
+ * file. Undefined when every value survives.
+ */
+export function keepLostValues(session: Session, config: DotConfig, result: CheckResult): ResolveResult | undefined {
+  const rejected = new Set(result.invalidValues.map((i) => i.name));
+  const lost = result.violations.filter((v) => v.causedBy.length === 0 && v.kind !== 'added' && v.line !== undefined && !rejected.has(v.symbol));
+  if (lost.length === 0) return undefined;
+  const wishes = lost.map((v) => `${v.symbol}=${session.symbol(v.symbol).type === 'string' ? JSON.stringify(v.value) : v.value}`);
+  const { run } = simulateFile(session, config, result.mode);
+  const after: ConfigValues = new Map([...run.values].filter(([name]) => run.written.has(name)));
+  return resolve(session, wishes, after);
 }
 
-/** conf's value for each broken symbol, with every other symbol held at the .config's value. */
-function fillExpected(session: Session, values: ConfigValues, broken: KSymbol[], violations: Violation[]): void {
-  if (broken.length === 0) return;
-  const free = new Set(broken);
-  const lits = session.model.symbols
-    .filter((s) => !free.has(s))
-    .flatMap((s) => (s.definitions.length && !s.choiceInfo && values.has(s.name) ? session.valueLiterals(s, values.get(s.name)) : []));
-  if (session.solve(lits) !== 'sat') return;
-  broken.forEach((sym, i) => {
-    const v = session.valueOf(sym);
-    if (v !== undefined) violations[i]!.expected = v;
-  });
+const isLogic = (sym: KSymbol): boolean => sym.type === 'bool' || sym.type === 'tristate';
+
+/**
+ * Values for the free inputs, from a model of the formula that fits the file:
+ * for a complete file, every symbol at its line's value and every symbol the
+ * file leaves out unwritten (conf writes every symbol it can); for a partial
+ * file, the user's values; failing that, only the symbols computed straight
+ * from the inputs as the file has them; failing that, any model.
+ */
+function freeInputs(session: Session, user: ConfigValues, mode: CheckMode): Map<number, string> {
+  if (session.model.inputs.length === 0) return new Map();
+  const probes = new Set(session.probeSymbols());
+  const attempts = mode === 'complete' ? [() => true, (s: KSymbol) => probes.has(s)] : [(s: KSymbol) => user.has(s.name), (s: KSymbol) => probes.has(s) && user.has(s.name)];
+  for (const fits of attempts) {
+    const inputs = session.inputsOfModelWhere(user, { complete: mode === 'complete', only: fits });
+    if (inputs) return inputs;
+  }
+  return session.inputsOfModelWhere(user, { complete: false, only: () => false }) ?? new Map();
+}
+
+type Described = Pick<Violation, 'reason' | 'facts'>;
+
+/** The reason conf ends with its value for `sym`, read from the simulation's final state. */
+function describe(session: Session, run: Simulation, sym: KSymbol, given: string | undefined, rejectedBecause: string | undefined): Described {
+  const r = run.reasons(sym);
+  const value = run.values.get(sym.name)!;
+  const facts: Fact[] = [];
+  const fact = (role: Fact['role'], loc: Loc, prefix = ''): string => {
+    const text = sourceLine(session, loc);
+    facts.push({ symbol: sym.name, role, loc, text: prefix + text });
+    return `${prefix}${text} (${formatLocation(loc)})`;
+  };
+  const hidden = (): string => {
+    const deps = sym.definitions.flatMap((d) => d.ownDepends);
+    if (r.dependencies === N && deps.length > 0) return `its dependencies are not met: ${deps.map((d) => fact('depends on', d.loc)).join('; ')}`;
+    if (sym.prompts.length === 0) return `it has no prompt: ${fact('defined', sym.definitions[0]!.loc)}`;
+    return `its prompt is not visible: ${sym.prompts.map((p) => fact('prompt', p.loc)).join('; ')}`;
+  };
+  const source = (): string => {
+    const raisers = r.selectedBy.filter((s) => s.value >= tri(value));
+    if (raisers.length > 0 && value !== 'n') return `selected by ${raisers.map((s) => fact('selected by', s.rev.loc, `${s.rev.selector.name}: `)).join(', ')}`;
+    if (r.impliedBy.length > 0 && isLogic(sym) && value !== 'n') return `implied by ${r.impliedBy.map((s) => fact('implied by', s.rev.loc, `${s.rev.selector.name}: `)).join(', ')}`;
+    if (r.default) return `default ${fact('default', r.default.prop.loc)}`;
+    return isLogic(sym) ? 'nothing sets it, so it is n' : 'no default applies, so it is empty';
+  };
+  if (rejectedBecause) return { reason: `conf ignores the line (${rejectedBecause}); its value comes from: ${source()}`, facts };
+  if (run.droppedOutOfRange.includes(sym.name) || (r.range && given !== undefined && given !== value && !isLogic(sym) && r.visibility !== N)) {
+    const range = r.range ? `${r.range.low}..${r.range.high} ${fact('range', r.range.prop.loc)}` : 'its range';
+    return { reason: `${given} is outside ${range}`, facts };
+  }
+  if (given === undefined) {
+    if (r.visibility === N) return { reason: source(), facts };
+    const prompt = `it has a visible prompt (${fact('prompt', sym.prompts[0]!.loc)}), so conf writes it`;
+    return { reason: value === 'n' || value === '' ? prompt : `${prompt}; the value comes from: ${source()}`, facts };
+  }
+  if (sym.choice && r.choiceSelection && r.choiceSelection !== sym && given === 'y') {
+    return { reason: `${r.choiceSelection.name} is the member of its choice that conf selects (${fact('choice', sym.choice.symbol.definitions[0]!.loc)})`, facts };
+  }
+  if (r.visibility === N) return { reason: `conf ignores the value because ${hidden()}; the value comes from: ${source()}`, facts };
+  if (isLogic(sym) && tri(value) > tri(given)) return { reason: source(), facts };
+  if (isLogic(sym) && tri(value) < tri(given)) {
+    return { reason: `it can be at most ${value} here: ${sym.prompts.map((p) => fact('prompt', p.loc)).join('; ')}`, facts };
+  }
+  return { reason: `conf writes it as ${value}: ${source()}`, facts };
+}
+
+const tri = (text: string): Tristate => (text === 'y' ? 2 : text === 'm' ? 1 : 0);
+
+/**
+ * Orders the items causes first: an item is a cause when nothing it reads
+ * (its dependencies, prompts, defaults, selectors, choice) changed too; every
+ * other item follows from the causes reached by walking back over changed
+ * symbols, and is listed after the first of them.
+ */
+function groupByCause(session: Session, items: Violation[]): Violation[] {
+  // A line conf only adds with the value the file implied (n, or empty) changes nothing another item could follow from.
+  const byName = new Map(items.filter((v) => v.expected !== v.value).map((v) => [v.symbol, v]));
+  // A choice is never written: its members are read through it.
+  const changedReads = (v: Violation): Violation[] =>
+    influences(session.model.byName.get(v.symbol)!)
+      .flatMap((s) => (s.choiceInfo ? s.choiceInfo.members.filter((m) => m.name !== v.symbol) : [s]))
+      .map((s) => byName.get(s.name))
+      .filter((x): x is Violation => x !== undefined);
+  const causes = items.filter((v) => changedReads(v).length === 0);
+  const isCause = new Set(causes);
+  for (const v of items) {
+    if (isCause.has(v)) continue;
+    const seen = new Set<Violation>([v]);
+    const queue = [v];
+    const roots: string[] = [];
+    while (queue.length > 0) {
+      for (const next of changedReads(queue.shift()!)) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        if (isCause.has(next)) roots.push(next.symbol);
+        else queue.push(next);
+      }
+    }
+    v.causedBy = roots;
+  }
+  // A change in a loop of changes with no cause outside it counts as a cause itself.
+  for (const v of items) if (!isCause.has(v) && v.causedBy.length === 0) (causes.push(v), isCause.add(v));
+  const byLine = (a: Violation, b: Violation) => (a.line ?? Infinity) - (b.line ?? Infinity);
+  const out: Violation[] = [];
+  for (const cause of causes.sort(byLine)) {
+    out.push(cause);
+    for (const v of items) if (!isCause.has(v) && v.causedBy[0] === cause.symbol) out.push(v);
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import type { Session } from './session.js';
 export interface Fact {
   symbol: string;
   /** What the line does for the argument. */
-  role: 'depends on' | 'prompt' | 'default' | 'selected by' | 'implied by' | 'defined' | 'choice';
+  role: 'depends on' | 'prompt' | 'default' | 'range' | 'selected by' | 'implied by' | 'defined' | 'choice';
   loc: Loc;
   /** The Kconfig line as written. */
   text: string;

@@ -355,17 +355,33 @@ export class Session {
     return [...broken];
   }
 
+  /** The symbols computed straight from free inputs (toolchain probes): what a .config records of the toolchain. */
+  probeSymbols(): KSymbol[] {
+    return this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && readsInput(s));
+  }
+
   /**
-   * Values for the free inputs (toolchain probes) that fit a configuration:
-   * the symbols computed straight from them are held at the configuration's
-   * values and the solver picks the inputs.
+   * The free inputs' values in a model of the formula where every symbol
+   * `only` accepts has the configuration's value, or undefined when there is
+   * none. With `complete`, a symbol the configuration leaves out is also not
+   * written (conf writes every symbol it can) and one it holds is written.
    */
-  inputValuesFor(values: ConfigValues): Map<number, string> {
+  inputsOfModelWhere(values: ConfigValues, options: { complete: boolean; only: (sym: KSymbol) => boolean }): Map<number, string> | undefined {
+    const lits: Lit[] = [];
+    const clauses: Lit[][] = [];
+    for (const sym of this.model.symbols) {
+      if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown' || !options.only(sym)) continue;
+      const given = values.get(sym.name);
+      if (given !== undefined) lits.push(...this.valueLiterals(sym, given));
+      if (!options.complete) continue;
+      const written = this.encoding.writtenReasons(sym);
+      if (given === undefined) {
+        for (const l of written) lits.push(-l);
+        if (this.encoding.pairOf(sym)) lits.push(...this.valueLiterals(sym, 'n'));
+      } else clauses.push(written);
+    }
+    if (this.solve(lits, { clauses }) !== 'sat') return undefined;
     const out = new Map<number, string>();
-    if (this.model.inputs.length === 0) return out;
-    const probes = this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && readsInput(s));
-    const lits = probes.flatMap((s) => (values.has(s.name) ? this.valueLiterals(s, values.get(s.name)) : []));
-    if (this.solve(lits) !== 'sat') return out;
     for (const input of this.model.inputs) {
       for (const [text, lit] of this.encoding.valuesOf(input)!) if (this.solver.value(lit)) out.set(input.id, text);
     }

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuditFinding } from '../analysis/audit.js';
 import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
-import { checkConfig } from '../analysis/check.js';
+import { checkConfig, keepLostValues, type CheckResult, type Violation } from '../analysis/check.js';
+import type { ResolveResult } from '../analysis/resolve.js';
 import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
 import { deadSymbols } from '../analysis/dead.js';
 import type { Explanation, Fact } from '../analysis/explain.js';
@@ -86,23 +87,55 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
 }
 
-export function runCheck(file: string | undefined, g: GlobalOptions): number {
+export function runCheck(file: string | undefined, opts: { partial: boolean; keep: boolean }, g: GlobalOptions): number {
   const configFile = file ?? process.env.KCONFIG_CONFIG ?? '.config';
   const config = readConfig(configFile);
   const session = openSession(g);
-  const result = checkConfig(session, config);
-  if (g.json) printJson(result);
+  const result = checkConfig(session, config, { partial: opts.partial });
+  const keep = opts.keep ? keepLostValues(session, config, result) : undefined;
+  if (g.json) printJson(keep ? { ...result, keep } : result);
   else {
-    print(`${configFile}${session.arch ? ` (${session.arch})` : ''}: ${result.valid ? 'valid' : `${result.violations.length} value(s) conf would change`}`);
+    print(`${configFile}${session.arch ? ` (${session.arch})` : ''}: ${checkSummary(result)}`);
     for (const v of result.violations) {
-      const expected = v.expected !== undefined ? `, conf gives ${JSON.stringify(v.expected)}` : '';
-      print(`  ${v.symbol}=${JSON.stringify(v.value)}${expected}`);
-      print(formatFacts(v.facts, '    ').join('\n'));
+      const indent = v.causedBy.length > 0 ? '    ' : '  ';
+      print(`${indent}${describeChange(v, configFile)}: ${v.reason}`);
     }
-    for (const u of result.unknownSymbols) print(`  ${configFile}:${u.line}: unknown symbol ${u.name} (ignored, as conf does)`);
-    for (const i of result.invalidValues) print(`  ${configFile}:${i.line}: ${i.name}: ${i.reason} (ignored, as conf does)`);
+    for (const u of result.unknownSymbols) print(`  ${configFile}:${u.line}: ${u.name} is not defined${session.arch ? ` for ${session.arch}` : ''}: conf drops the line`);
+    if (keep) print(formatKeep(keep));
   }
   return result.valid ? EXIT.yes : EXIT.no;
+}
+
+function checkSummary(r: CheckResult): string {
+  if (r.valid) return r.mode === 'partial' ? 'every value it sets survives conf' : 'valid (conf keeps every line)';
+  const count = (kind: Violation['kind']) => r.violations.filter((v) => v.kind === kind).length;
+  const follow = r.violations.filter((v) => v.causedBy.length > 0).length;
+  const because = follow ? ` (${follow} only because of another change)` : '';
+  if (r.mode === 'partial') return `${r.violations.length} value(s) it sets do not survive conf${because}`;
+  const parts = [`change ${count('changed')}`, `drop ${count('dropped') + r.unknownSymbols.length}`, `add ${count('added')}`];
+  return `invalid: conf would ${parts.join(', ')} line(s)${because}`;
+}
+
+/** `CONFIG_X=old -> new` as .config lines show values (n as "is not set"), with the file's line. */
+function describeChange(v: Violation, file: string): string {
+  const at = v.line !== undefined ? `${file}:${v.line}: ` : '';
+  const value = (text: string | undefined) => (text === undefined ? '(not written)' : text);
+  switch (v.kind) {
+    case 'added':
+      return `${at}${v.symbol}: conf adds ${value(v.expected)}`;
+    case 'dropped':
+      return `${at}${v.symbol}=${v.value}: conf drops the line`;
+    default:
+      return `${at}${v.symbol}=${v.value} -> ${value(v.expected)}`;
+  }
+}
+
+function formatKeep(r: ResolveResult): string {
+  if (!r.satisfiable || r.diagnoses.length === 0) return `  no valid configuration keeps ${r.wishes.join(' && ')}`;
+  const best = r.diagnoses[0]!;
+  const wished = new Set(r.wishes.map((w) => w.slice(0, w.indexOf('='))));
+  const extra = best.changes.filter((c) => !wished.has(c.name));
+  return [`  to keep ${r.wishes.join(' && ')}, also set:`, ...extra.map((c) => `    ${c.name}=${c.to}   (conf gives ${c.from})`)].join('\n');
 }
 
 export function runInfo(g: GlobalOptions): number {

@@ -62,7 +62,9 @@ export function buildProgram(): Command {
     .command('check')
     .description('is this .config valid for the tree (would conf leave it unchanged)?')
     .argument('[config]', '.config file (default $KCONFIG_CONFIG or .config)')
-    .action((config: string | undefined) => exit(runCheck(config, globals())));
+    .option('--partial', 'the file is a fragment or defconfig: report only the values it sets that do not survive', false)
+    .option('--keep', 'with --partial: the fewest extra lines that make the lost values survive', false)
+    .action((config: string | undefined, opts: { partial: boolean; keep: boolean }) => exit(runCheck(config, opts, globals())));
 
   program
     .command('values')

@@ -15,7 +15,7 @@
  * unquoted). An empty map still means "a .config exists": conf then gives
  * every choice a user value of n (conf_read_simple), which matters for choices.
  */
-import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, SymbolType, Tristate } from './types.js';
+import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
@@ -62,12 +62,43 @@ export function evaluateDetailed(
   userValues: Map<string, string>,
   inputs: Map<number, string> = new Map(),
 ): Evaluation {
+  const { values, written, rejected, droppedOutOfRange } = simulate(model, userValues, inputs);
+  return { values, written, rejected, droppedOutOfRange };
+}
+
+/**
+ * Why a symbol ends with its value after a run: the terms conf combined, read
+ * from the final state (so they agree with the value conf writes).
+ */
+export interface ValueReasons {
+  /** Prompt visibility (n: no prompt can be shown, so a user value is ignored). */
+  visibility: Tristate;
+  /** The direct dependencies (y when the symbol has none). */
+  dependencies: Tristate;
+  /** The selects and implies that are active, with what each contributes. */
+  selectedBy: { rev: ReverseDependency; value: Tristate }[];
+  impliedBy: { rev: ReverseDependency; value: Tristate }[];
+  /** The default conf took, if any, with its condition's value. */
+  default?: { prop: Default; condition: Tristate };
+  /** The active range of an int/hex symbol, with its bounds as conf reads them. */
+  range?: { prop: Range; low: string; high: string };
+  /** For a choice member: the member the choice selected. */
+  choiceSelection?: KSymbol;
+}
+
+/** One olddefconfig run whose state can be asked why each value came out as it did. */
+export interface Simulation extends Evaluation {
+  reasons(sym: KSymbol): ValueReasons;
+}
+
+/** conf --olddefconfig on `userValues` under the given free-input values, kept for reasons(). */
+export function simulate(model: KconfigModel, userValues: Map<string, string>, inputs: Map<number, string> = new Map()): Simulation {
   const ev = new ConfEvaluator(model, inputs);
   const rejected = ev.readConfig(userValues);
   const all = computedSymbols(model);
   ev.settle(all);
   const dropped = ev.dropOutOfRangeUserValues(all);
-  return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name) };
+  return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name), reasons: (sym) => ev.reasons(sym) };
 }
 
 /** The selects conf would warn about in the configuration `values` (see ConfEvaluator.unmetSelects). */
@@ -294,6 +325,23 @@ class ConfEvaluator {
         if (term > dir) out.push(`${r.selector.name}->${target.name}@${r.loc.line}`);
       }
     }
+    return out;
+  }
+
+  reasons(sym: KSymbol): ValueReasons {
+    const active = (revs: ReverseDependency[]) =>
+      revs.map((rev) => ({ rev, value: minT(this.tri[rev.selector.id]!, this.expr(rev.condition)) })).filter((r) => r.value !== N);
+    const out: ValueReasons = {
+      visibility: this.visibility(sym),
+      dependencies: this.dirDep(sym),
+      selectedBy: active(sym.selectedBy),
+      impliedBy: active(sym.impliedBy),
+    };
+    const def = this.firstDefault(sym);
+    if (def) out.default = def;
+    const range = sym.type === 'int' || sym.type === 'hex' ? sym.ranges.find((r) => this.expr(r.condition) !== N) : undefined;
+    if (range) out.range = { prop: range, low: this.currVal(range.low), high: this.currVal(range.high) };
+    if (sym.choice) out.choiceSelection = this.selection.get(sym.choice);
     return out;
   }
 
