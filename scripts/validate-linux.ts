@@ -26,12 +26,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkConfig, type CheckResult } from '../src/analysis/check.js';
+import { changedLines, checkConfig, type CheckResult } from '../src/analysis/check.js';
 import { query } from '../src/analysis/query.js';
 import { Session, type ConfigEntry } from '../src/analysis/session.js';
 import { sample } from '../src/analysis/sample.js';
 import { formatLocation } from '../src/errors.js';
-import { parseDotConfig, writeDotConfig, type DotConfig } from '../src/io/dotconfig.js';
+import { lineChanges, lineValues, parseDotConfig, writeDotConfig, type DotConfig } from '../src/io/dotconfig.js';
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
@@ -236,29 +236,6 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Symbol → value (undefined: no line) of a .config, the last line for a symbol winning as in conf. */
-function lineValues(config: DotConfig): Map<string, string> {
-  return new Map(config.entries.map((e) => [e.name, e.value]));
-}
-
-/** The lines conf's output differs in from its input: symbol → the value conf writes (undefined: dropped). */
-function confChanges(before: DotConfig, after: DotConfig): Map<string, string | undefined> {
-  const a = lineValues(before);
-  const b = lineValues(after);
-  const out = new Map<string, string | undefined>();
-  for (const [name, value] of a) if (b.get(name) !== value) out.set(name, b.get(name));
-  for (const [name, value] of b) if (!a.has(name)) out.set(name, value);
-  return out;
-}
-
-/** The same, as `check` predicts it. */
-function predictedChanges(result: CheckResult): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  for (const v of result.violations) out.set(v.symbol, v.kind === 'dropped' ? undefined : v.expected);
-  for (const u of result.unknownSymbols) out.set(u.name, undefined);
-  return out;
-}
-
 /** Where two change sets disagree, first in Kconfig order. */
 function compareChanges(session: Session, check: CheckName, name: string, conf: Map<string, string | undefined>, predicted: Map<string, string | undefined>): Failure | undefined {
   const names = [...new Set([...conf.keys(), ...predicted.keys()])].filter((n) => conf.get(n) !== predicted.get(n) || conf.has(n) !== predicted.has(n));
@@ -445,8 +422,8 @@ async function validate(opts: Options, conf: string, arch: string, index: number
       const name = `debian:${path.basename(file)}`;
       const copy = path.join(olddefDir, path.basename(file).replace(/\.xz$/, ''));
       fs.writeFileSync(copy, config.lines.join('\n') + '\n');
-      const predicted = predictedChanges(checkConfig(shell, config));
-      await toConf({ name, file: copy, judge: (after) => count(compareChanges(shell, 'exact-shell', name, confChanges(config, after), predicted), 'exact-shell') });
+      const predicted = changedLines(checkConfig(shell, config));
+      await toConf({ name, file: copy, judge: (after) => count(compareChanges(shell, 'exact-shell', name, lineChanges(config, after), predicted), 'exact-shell') });
     }
 
     const random = seeded(opts.seed * 7919 + index);
@@ -465,7 +442,7 @@ async function validate(opts: Options, conf: string, arch: string, index: number
           judge: (after) => {
             if (mode === 'shell') {
               const before = parseDotConfig(writeDotConfig(entries), name);
-              count(compareChanges(shell, 'precise-shell', `${name} (${question})`, confChanges(before, after), new Map()), 'precise-shell');
+              count(compareChanges(shell, 'precise-shell', `${name} (${question})`, lineChanges(before, after), new Map()), 'precise-shell');
             } else {
               const got = lineValues(after).get(symbol) ?? 'n';
               count(got === asked ? undefined : { check: 'precise', config: name, symbol, location: location(session.model.byName.get(symbol)), detail: `asked ${asked}, conf on this host gives ${got}` }, 'precise');
@@ -482,7 +459,7 @@ async function validate(opts: Options, conf: string, arch: string, index: number
       result.sampleAverage.m += entries.filter((e) => e.value === 'm').length / opts.samples;
       const name = `sample-${k}`;
       const before = parseDotConfig(writeDotConfig(entries), name);
-      await toConf({ name, file: writeFile(name, entries), judge: (after) => count(compareChanges(shell, 'precise-shell', name, confChanges(before, after), new Map()), 'precise-shell') });
+      await toConf({ name, file: writeFile(name, entries), judge: (after) => count(compareChanges(shell, 'precise-shell', name, lineChanges(before, after), new Map()), 'precise-shell') });
     }
     log(`${arch}: ${opts.samples} samples drawn (${seconds(t0)} s)`);
 
@@ -495,8 +472,8 @@ async function validate(opts: Options, conf: string, arch: string, index: number
       const name = `edit-${k}-of-${source.name}`;
       const file = writeFile(name, editConfig(shell, source.config, random, 1 + (k % 4)));
       const edited = readConfig(file);
-      const predicted = predictedChanges(checkConfig(shell, edited));
-      await toConf({ name, file, judge: (after) => count(compareChanges(shell, 'exact-shell', name, confChanges(edited, after), predicted), 'exact-shell') });
+      const predicted = changedLines(checkConfig(shell, edited));
+      await toConf({ name, file, judge: (after) => count(compareChanges(shell, 'exact-shell', name, lineChanges(edited, after), predicted), 'exact-shell') });
     }
     await flush();
     await judgeBatch();

@@ -81,27 +81,29 @@ export function checkConfig(session: Session, config: DotConfig, options: CheckO
   // The last line for each symbol decides what conf reads, whether or not conf accepts it.
   const lastLine = new Map<string, DotConfigEntry>();
   for (const e of config.entries) lastLine.set(e.name, e);
-  const rejected = new Map(sorted.invalid.map((i) => [i.entry.name, i.reason]));
+  const rejected = new Map(sorted.invalid.map((i) => [i.entry, i.reason]));
   const found: Violation[] = [];
   for (const sym of session.model.symbols) {
     if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown') continue;
     const entry = lastLine.get(sym.name);
-    const given = user.get(sym.name);
+    const rejectedBecause = entry && rejected.get(entry);
+    // conf keeps the line only when it reads it and writes the same value back.
+    const kept = (value: string): boolean => entry !== undefined && !rejectedBecause && entry.value === value;
     const written = run.written.has(sym.name);
     const value = run.values.get(sym.name)!;
     const item = (kind: Violation['kind']): Violation => ({
       symbol: sym.name,
       kind,
-      value: entry ? (given ?? entry.value) : isLogic(sym) ? 'n' : '',
+      value: entry ? entry.value : isLogic(sym) ? 'n' : '',
       ...(written || mode === 'partial' ? { expected: value } : {}),
       ...(entry ? { line: entry.line } : {}),
-      ...describe(session, run, sym, given, rejected.get(sym.name)),
+      ...describe(session, run, sym, user.get(sym.name), rejectedBecause),
       causedBy: [],
     });
     if (mode === 'partial') {
-      if (entry && (given === undefined || given !== value)) found.push(item('lost'));
+      if (entry && !kept(value)) found.push(item('lost'));
     } else if (entry && !written) found.push(item('dropped'));
-    else if (entry && (given === undefined || given !== value)) found.push(item('changed'));
+    else if (entry && !kept(value)) found.push(item('changed'));
     else if (!entry && written) found.push(item('added'));
   }
   const unknown = sorted.unknown.filter((e) => lastLine.get(e.name) === e);
@@ -112,6 +114,18 @@ export function checkConfig(session: Session, config: DotConfig, options: CheckO
     unknownSymbols: unknown.map((e) => ({ name: e.name, line: e.line })),
     invalidValues: sorted.invalid.map((i) => ({ name: i.entry.name, line: i.entry.line, reason: i.reason })),
   };
+}
+
+/**
+ * A complete check's answer as the lines conf's output differs in: symbol →
+ * the value conf writes (undefined: conf drops the line); lineChanges of the
+ * file and conf's output gives the same map.
+ */
+export function changedLines(result: CheckResult): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const v of result.violations) out.set(v.symbol, v.kind === 'dropped' ? undefined : v.expected);
+  for (const u of result.unknownSymbols) out.set(u.name, undefined);
+  return out;
 }
 
 /**

@@ -329,3 +329,25 @@ export function writeDotConfig(values: Iterable<DotConfigValue>, options: DotCon
   }
   return out.map((line) => line + '\n').join('');
 }
+
+/** Symbol → value of each line, the last line for a symbol winning as in conf. */
+export function lineValues(config: DotConfig): Map<string, string> {
+  return new Map(config.entries.map((e) => [e.name, e.value]));
+}
+
+/**
+ * The lines `after` differs in from `before` (a quoted value differs from the
+ * same text unquoted): symbol → its value in `after` (undefined: no line there).
+ */
+export function lineChanges(before: DotConfig, after: DotConfig): Map<string, string | undefined> {
+  const last = (config: DotConfig) => new Map(config.entries.map((e) => [e.name, e]));
+  const a = last(before);
+  const b = last(after);
+  const out = new Map<string, string | undefined>();
+  for (const [name, line] of a) {
+    const then = b.get(name);
+    if (then?.value !== line.value || then.quoted !== line.quoted) out.set(name, then?.value);
+  }
+  for (const [name, line] of b) if (!a.has(name)) out.set(name, line.value);
+  return out;
+}
