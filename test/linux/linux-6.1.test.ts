@@ -124,7 +124,7 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
   it('x86_64: check names a value flipped against its dependencies, with the broken line and conf\'s value', () => {
     const text = fs.readFileSync(refs.get('x86_64')!.config('allno'), 'utf8') + 'CONFIG_ZONE_DEVICE=y\n';
     const result = checkConfig(hostSession('x86_64'), parseDotConfig(text, 'flipped.config'));
-    expect(result.violations.map((v) => [v.symbol, v.value, v.expected])).toEqual([['ZONE_DEVICE', 'y', 'n']]);
+    expect(result.violations.map((v) => [v.kind, v.symbol, v.value, v.expected])).toEqual([['dropped', 'ZONE_DEVICE', 'y', undefined]]);
     expect(result.violations[0]!.facts).toContainEqual(
       expect.objectContaining({ role: 'depends on', text: 'depends on MEMORY_HOTPLUG', loc: expect.objectContaining({ file: 'mm/Kconfig' }) }),
     );
