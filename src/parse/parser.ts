@@ -191,7 +191,9 @@ class Parser {
       const op = lexer.peekAssignOp();
       if (!op) throw this.error(`unknown statement "${keyword.value}"`, keyword.column);
       lexer.consumeAssignOp(op);
-      this.macros.setLocation(this.loc(keyword.column));
+      // conf's parser acts on an assignment once its lexer has read the newline, so
+      // an immediately expanded value (and its messages) sees the next line's yylineno
+      this.macros.setLocation({ file: this.file, line: this.line + 1, column: keyword.column });
       this.macros.assign(keyword.value, op, lexer.rest());
       return undefined;
     }
