@@ -5,6 +5,7 @@
  * from, and reverse dependencies are collected on the selected symbol.
  */
 import type { CompareOp, Loc } from '../parse/ast.js';
+import type { KconfigDialect } from './dialect.js';
 
 export type { CompareOp, Loc };
 
@@ -108,6 +109,8 @@ export interface Choice {
 }
 
 export interface KconfigModel {
+  /** Whose conf rules the model follows (grammar, choices, int/hex defaults). */
+  dialect: KconfigDialect;
   /** All symbols, defined or only referenced, in order of first appearance. */
   symbols: KSymbol[];
   byName: Map<string, KSymbol>;

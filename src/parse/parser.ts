@@ -20,6 +20,7 @@ import type {
   SymbolKind,
   SymbolRef,
 } from './ast.js';
+import { hasRules, type KconfigDialect } from '../model/dialect.js';
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, Tokens } from './lexer.js';
 
@@ -70,8 +71,8 @@ const END_KEYWORD = { choice: 'endchoice', menu: 'endmenu', if: 'endif' } as con
 export const MAX_BLOCK_NESTING = 1000;
 export const MAX_EXPRESSION_NESTING = 1000;
 
-export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander): ParsedTree {
-  return new Parser(files, macros).parse(rootFile);
+export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander, dialect: KconfigDialect = '6.1'): ParsedTree {
+  return new Parser(files, macros, dialect).parse(rootFile);
 }
 
 /** One Kconfig expression on its own (queries): `A && !B`, `X=m`, `NR_CPUS>=64`. */
@@ -106,11 +107,16 @@ class Parser {
   private file = '';
   private line = 0;
 
+  /** 6.12's grammar: `choice` takes no name and only `bool "prompt"`, no `optional`, no tristate. */
+  private readonly choiceRework: boolean;
+
   constructor(
     private readonly files: SourceFiles,
     private readonly macros: MacroExpander,
+    dialect: KconfigDialect,
   ) {
     this.lexer = new LineLexer(macros);
+    this.choiceRework = hasRules(dialect, '6.12');
   }
 
   parse(rootFile: string): ParsedTree {
@@ -216,6 +222,7 @@ class Parser {
         return undefined;
       }
       case 'choice': {
+        if (this.choiceRework && !t.atEnd()) throw this.error(`syntax error: a choice has no name since Linux 6.12`, keyword.column);
         const name = t.atEnd() ? undefined : t.symbolName();
         t.end();
         const node: ChoiceNode = { kind: 'choice', loc, props: [], children: [] };
@@ -300,6 +307,9 @@ class Parser {
         if (entry.kind === 'choice' && type !== 'bool' && type !== 'tristate') {
           throw this.error(`a choice can only be bool or tristate`, keyword.column);
         }
+        if (entry.kind === 'choice' && this.choiceRework && (type !== 'bool' || t.atEnd())) {
+          throw this.error(`syntax error: a choice takes only 'bool "prompt"' since Linux 6.12`, keyword.column);
+        }
         props.push({ kind: 'type', type, loc });
         if (!t.atEnd()) this.promptWithCondition(t, props, loc);
         break;
@@ -338,8 +348,11 @@ class Parser {
       case 'visible':
         props.push(withCondition({ kind: 'visible', loc }, t));
         break;
-      case 'modules':
       case 'optional':
+        if (this.choiceRework) throw this.error(`syntax error: 'optional' was removed in Linux 6.12`, keyword.column);
+        props.push({ kind: optionKind, loc });
+        break;
+      case 'modules':
         props.push({ kind: optionKind, loc });
         break;
       case 'option':
