@@ -66,3 +66,13 @@ function dialectOfMakefile(text: string | undefined): KconfigDialect | undefined
   if (version === 6 && patchlevel >= 12) return '6.12';
   return '6.1';
 }
+
+/**
+ * The value an int/hex symbol has before a default or user value gives it
+ * one (sym_calc_value): empty in 6.1, "0" and "0x0" since 6.12. It is also
+ * what a default that is not a single symbol leaves.
+ */
+export function initialValue(dialect: KconfigDialect, type: string): string {
+  if (!hasRules(dialect, '6.12')) return '';
+  return type === 'int' ? '0' : type === 'hex' ? '0x0' : '';
+}

@@ -24,7 +24,7 @@
  */
 import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
-import { hasRules } from './dialect.js';
+import { hasRules, initialValue } from './dialect.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
 const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
@@ -439,8 +439,7 @@ class ConfEvaluator {
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
     let write = vis !== N;
-    // 6.12's sym_calc_value starts an int at "0" and a hex at "0x0"
-    let val = !this.choiceRework ? '' : sym.type === 'int' ? '0' : sym.type === 'hex' ? '0x0' : '';
+    let val = initialValue(this.model.dialect, sym.type);
     const user = this.userStr.get(sym);
     if (vis !== N && user !== undefined) {
       val = user;
