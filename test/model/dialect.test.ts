@@ -5,7 +5,7 @@
  * linux-6.1 and linux-6.12 scripts/kconfig); with KCONFSAT_CONF_61 and
  * KCONFSAT_CONF_612 set, each case is also re-run against them.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { KconfigDialect } from '../../src/model/dialect.js';
 import { detectDialect, parseDialect } from '../../src/model/dialect.js';
 import { evaluateDetailed } from '../../src/model/evaluate.js';
@@ -14,6 +14,10 @@ import { MemorySourceFiles, DiskSourceFiles } from '../../src/parse/files.js';
 import { kconfsatError } from '../helpers/errors.js';
 import { runConf } from '../helpers/conf.js';
 import { modelFromText } from '../reference/random-kconfig.js';
+import { ensureBuilt, expectOneLineError, run } from '../cli/run.js';
+import { scratchDir } from '../helpers/scratch.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const CONF: Record<'6.1' | '6.12', string | undefined> = {
   '6.1': process.env.KCONFSAT_CONF_61 ?? process.env.KCONFSAT_CONF,
@@ -180,4 +184,16 @@ describe('olddefconfig where the 6.1 and 6.12 confs differ', () => {
       });
     }
   }
+});
+
+describe('--kconfig-dialect', () => {
+  beforeAll(ensureBuilt);
+  const dir = scratchDir('dialect');
+
+  it('overrides the detected dialect; an unknown one is a usage error', () => {
+    fs.writeFileSync(path.join(dir(), 'Kconfig'), 'choice FOO\n\tprompt "c"\nconfig A\n\tbool "a"\nendchoice\n');
+    expect(run('--tree', dir(), 'query', 'A=y').status).toBe(0);
+    expectOneLineError(run('--tree', dir(), '--kconfig-dialect', '6.12', 'query', 'A=y'), 'kconfsat: Kconfig:1:1: syntax error: a choice has no name since Linux 6.12');
+    expectOneLineError(run('--tree', dir(), '--kconfig-dialect', '6.5', 'query', 'A=y'), "kconfsat: unknown Kconfig dialect '6.5' (known: 6.1, 6.12, 6.18)");
+  });
 });
