@@ -65,14 +65,19 @@ export function runConf(conf: string, kconfig: string, user: [string, string][],
       if ((e as { signal?: string }).signal === 'SIGSEGV') return undefined;
       throw e;
     }
-    const out = new Map<string, string>();
-    for (const line of fs.readFileSync(path.join(dir, '.config'), 'utf8').split('\n')) {
-      let g: RegExpExecArray | null;
-      if ((g = /^# CONFIG_(\w+) is not set$/.exec(line))) out.set(g[1]!, 'n');
-      else if ((g = /^CONFIG_(\w+)=(.*)$/.exec(line))) out.set(g[1]!, g[2]!.startsWith('"') ? (JSON.parse(g[2]!) as string) : g[2]!);
-    }
-    return out;
+    return readConfigLines(fs.readFileSync(path.join(dir, '.config'), 'utf8'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The values of a .config conf wrote, in file order: `# CONFIG_X is not set` as n, strings unquoted. */
+export function readConfigLines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    let g: RegExpExecArray | null;
+    if ((g = /^# CONFIG_(\w+) is not set$/.exec(line))) out.set(g[1]!, 'n');
+    else if ((g = /^CONFIG_(\w+)=(.*)$/.exec(line))) out.set(g[1]!, g[2]!.startsWith('"') ? (JSON.parse(g[2]!) as string) : g[2]!);
+  }
+  return out;
 }
