@@ -259,7 +259,10 @@ export class Encoding {
       this.selectors.set(sym, s);
       this.groupOff = -s;
     }
-    if (sym.choiceInfo && this.rework) this.constrainChoice612(sym.choiceInfo);
+    // 6.18: a transitional symbol's value is whatever an old .config gave: a free input, no clauses
+    if (sym.transitional) {
+      // nothing to constrain
+    } else if (sym.choiceInfo && this.rework) this.constrainChoice612(sym.choiceInfo);
     else if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
     else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
     else if (isValueSymbol(sym)) this.constrainValue(sym);

@@ -91,6 +91,7 @@ class ModelBuilder {
     this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, []);
     if (this.choiceRework) this.checkMembers612();
     else for (const choice of this.choices) this.settleChoiceTypes(choice);
+    this.checkTransitional();
     const model: KconfigModel = {
       dialect: this.dialect,
       symbols: this.symbols,
@@ -157,6 +158,7 @@ class ModelBuilder {
       if (p.kind === 'optional' && sym.choiceInfo) sym.choiceInfo.optional = true;
       if (p.kind === 'help') sym.help = p.text;
       if (p.kind === 'option' && p.name === 'env' && p.value !== undefined) sym.envVariable = p.value;
+      if (p.kind === 'transitional') sym.transitional = true;
     }
   }
 
@@ -374,6 +376,27 @@ class ModelBuilder {
     }
   }
 
+  /**
+   * 6.18: a transitional symbol is a typed pass-through of an old .config
+   * value: nothing but its type and help (commit f9afce4f32e9, "kconfig: Add
+   * transitional symbol attribute for migration support").
+   */
+  private checkTransitional(): void {
+    for (const sym of this.symbols) {
+      if (!sym.transitional) continue;
+      const loc = sym.definitions[0]!.loc;
+      const fail = (what: string): never => {
+        throw new KconfsatError('syntax', `transitional symbol '${sym.name}' ${what}`, { ...loc, column: loc.column || 1 });
+      };
+      if (sym.type === 'unknown') fail('must have a type');
+      if (sym.prompts.length > 0) fail('cannot have a prompt');
+      if (sym.defaults.length > 0) fail('cannot have defaults');
+      if (sym.selects.length > 0 || sym.implies.length > 0) fail('cannot select or imply');
+      if (sym.ranges.length > 0) fail('cannot have a range');
+      if (sym.definitions.some((d) => d.ownDepends.length > 0)) fail('cannot have dependencies');
+    }
+  }
+
   /** A choice without a type takes its first typed member's; untyped members take the choice's. */
   private settleChoiceTypes(choice: Choice): void {
     if (choice.symbol.type === 'unknown') {
@@ -427,6 +450,7 @@ export function newSymbol(id: number, name: string): KSymbol {
     choiceInfo: undefined,
     help: undefined,
     envVariable: undefined,
+    transitional: undefined,
   };
 }
 

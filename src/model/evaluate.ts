@@ -344,6 +344,7 @@ class ConfEvaluator {
   }
 
   private updateLogic(sym: KSymbol): void {
+    if (sym.transitional) return this.updateTransitional(sym);
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
     const choice = sym.choiceInfo;
@@ -435,7 +436,19 @@ class ConfEvaluator {
     return choice.members.find((m) => visible(m) && !this.userTri.has(m)) ?? [...order].reverse().find(visible);
   }
 
+  /** 6.18: a transitional symbol holds what the .config says (or nothing) and is never written. */
+  private updateTransitional(sym: KSymbol): void {
+    if (sym.type === 'bool' || sym.type === 'tristate') {
+      const user = this.userTri.get(sym) ?? N;
+      this.tri[sym.id] = user === M && this.effectiveType(sym) === 'bool' ? Y : user;
+    } else {
+      this.str[sym.id] = this.userStr.get(sym) ?? initialValue(this.model.dialect, sym.type);
+    }
+    this.write[sym.id] = false;
+  }
+
   private updateString(sym: KSymbol): void {
+    if (sym.transitional) return this.updateTransitional(sym);
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
     let write = vis !== N;

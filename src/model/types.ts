@@ -100,6 +100,8 @@ export interface KSymbol {
   help?: string;
   /** `option env=VAR` of older trees. */
   envVariable?: string;
+  /** 6.18's `transitional`: its value is read from a .config (to feed defaults) and never written. */
+  transitional?: boolean;
 }
 
 export interface Choice {

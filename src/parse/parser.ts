@@ -39,7 +39,7 @@ const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
 const ENTRY_OPTIONS: Record<string, Set<string>> = {
   config: new Set([
     'type', 'def_bool', 'def_tristate', 'prompt', 'default', 'depends', 'select', 'imply',
-    'range', 'modules', 'option', 'help',
+    'range', 'modules', 'option', 'help', 'transitional',
   ]),
   choice: new Set(['type', 'prompt', 'default', 'depends', 'help', 'optional', 'option']),
   menu: new Set(['depends', 'visible']),
@@ -109,6 +109,8 @@ class Parser {
 
   /** 6.12's grammar: `choice` takes no name and only `bool "prompt"`, no `optional`, no tristate. */
   private readonly choiceRework: boolean;
+  /** 6.18's `transitional` attribute. */
+  private readonly transitional: boolean;
 
   constructor(
     private readonly files: SourceFiles,
@@ -117,6 +119,7 @@ class Parser {
   ) {
     this.lexer = new LineLexer(macros);
     this.choiceRework = hasRules(dialect, '6.12');
+    this.transitional = hasRules(dialect, '6.18');
   }
 
   parse(rootFile: string): ParsedTree {
@@ -195,6 +198,12 @@ class Parser {
     const keyword: Keyword = { value: tokens.values[0]!, column: tokens.columns[0]! };
     if (tokens.kinds[0] === 'word') {
       const op = lexer.peekAssignOp();
+      if (!op && this.transitional && keyword.value === 'transitional') {
+        // not a keyword before 6.18, so older trees may still name a variable so
+        lexer.all(tokens);
+        this.stream.reset(1, keyword.column);
+        return this.option(keyword, this.stream, this.loc(keyword.column));
+      }
       if (!op) throw this.error(`unknown statement "${keyword.value}"`, keyword.column);
       lexer.consumeAssignOp(op);
       // conf's parser acts on an assignment once its lexer has read the newline, so
@@ -353,6 +362,7 @@ class Parser {
         props.push({ kind: optionKind, loc });
         break;
       case 'modules':
+      case 'transitional':
         props.push({ kind: optionKind, loc });
         break;
       case 'option':

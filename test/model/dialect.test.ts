@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { KconfigDialect } from '../../src/model/dialect.js';
 import { detectDialect, parseDialect } from '../../src/model/dialect.js';
 import { evaluateDetailed } from '../../src/model/evaluate.js';
+import { Session } from '../../src/analysis/session.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { MemorySourceFiles, DiskSourceFiles } from '../../src/parse/files.js';
 import { kconfsatError } from '../helpers/errors.js';
@@ -195,5 +196,39 @@ describe('--kconfig-dialect', () => {
     expect(run('--tree', dir(), 'query', 'A=y').status).toBe(0);
     expectOneLineError(run('--tree', dir(), '--kconfig-dialect', '6.12', 'query', 'A=y'), 'kconfsat: Kconfig:1:1: syntax error: a choice has no name since Linux 6.12');
     expectOneLineError(run('--tree', dir(), '--kconfig-dialect', '6.5', 'query', 'A=y'), "kconfsat: unknown Kconfig dialect '6.5' (known: 6.1, 6.12, 6.18)");
+  });
+});
+
+// 6.18 is not on disk: these follow the `transitional` rules as documented with
+// the commit that added them (f9afce4f32e9), not a run of conf 6.18.
+describe('6.18: transitional symbols', () => {
+  const MIGRATION =
+    'config NEW_BOOL\n\tbool "new"\n\tdefault OLD_BOOL\nconfig OLD_BOOL\n\tbool\n\ttransitional\n\thelp\n\t  the old name\n' +
+    'config NEW_INT\n\tint "new int"\n\tdefault OLD_INT\nconfig OLD_INT\n\tint\n\ttransitional\n';
+
+  it('an old .config value feeds the new symbol, which wins when set itself; the old one is never written', () => {
+    const m = modelFromText(MIGRATION, '6.18');
+    const migrated = evaluateDetailed(m, new Map([['OLD_BOOL', 'y'], ['OLD_INT', '42']]));
+    expect(Object.fromEntries([...migrated.written].sort().map((n) => [n, migrated.values.get(n)]))).toEqual({ NEW_BOOL: 'y', NEW_INT: '42' });
+    const kept = evaluateDetailed(m, new Map([['OLD_BOOL', 'y'], ['NEW_BOOL', 'n']]));
+    expect(kept.values.get('NEW_BOOL')).toBe('n');
+    // without an old value: n and 0
+    const fresh = evaluateDetailed(m, new Map());
+    expect([fresh.values.get('NEW_BOOL'), fresh.values.get('NEW_INT')]).toEqual(['n', '0']);
+  });
+
+  it('the formula takes the old value as a free input', () => {
+    const s = Session.open({ tree: new MemorySourceFiles({ Kconfig: MIGRATION }), dialect: '6.18' });
+    const values = evaluateDetailed(s.model, new Map([['OLD_BOOL', 'y']])).values;
+    expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+  });
+
+  it('is a 6.18 keyword, with nothing but a type and help', () => {
+    expect(loadError('config OLD\n\tbool\n\ttransitional\n', '6.12')).toBe('Kconfig:3:2: unknown statement "transitional"');
+    expect(loadError('config OLD\n\ttransitional\n', '6.18')).toBe("Kconfig:1:1: transitional symbol 'OLD' must have a type");
+    expect(loadError('config OLD\n\tbool "old"\n\ttransitional\n', '6.18')).toBe("Kconfig:1:1: transitional symbol 'OLD' cannot have a prompt");
+    expect(loadError('config OLD\n\tbool\n\tdefault y\n\ttransitional\n', '6.18')).toBe("Kconfig:1:1: transitional symbol 'OLD' cannot have defaults");
+    // and 6.18 keeps 6.12's choice rules
+    expect(loadError('choice FOO\n\tprompt "c"\nconfig A\n\tbool "a"\nendchoice\n', '6.18')).toBe('Kconfig:1:1: syntax error: a choice has no name since Linux 6.12');
   });
 });
