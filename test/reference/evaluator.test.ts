@@ -429,7 +429,7 @@ const CONFS = [
 ] as const;
 /** Random trees per conf and CI run, in chunks small enough for vitest's heartbeat. */
 const CONF_RUNS = Number(process.env.KCONFSAT_CONF_RUNS ?? 2000);
-const CONF_CHUNK = 250;
+const CONF_CHUNK = 100;
 
 function model(text: string): KconfigModel {
   return modelFromText(text);
