@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { listArchitectures } from '../model/arch.js';
+import { parseDialect } from '../model/dialect.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import { writeOutputFiles, writeStdout } from './output.js';
 
@@ -17,6 +18,8 @@ export interface GlobalOptions {
   env: string[];
   runShell: boolean;
   allowOutsideTree: boolean;
+  /** --kconfig-dialect: whose conf rules apply (default: detected from the tree). */
+  kconfigDialect?: string;
   json: boolean;
   /** Seconds; the command then runs on a worker that is stopped when they are up (deadline.ts). */
   timeout?: number;
@@ -38,6 +41,7 @@ export function loadOptions(g: GlobalOptions, arch = defaultArch(g)): LoadOption
   }
   const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell, allowOutsideRoot: g.allowOutsideTree };
   if (arch !== undefined) options.arch = arch;
+  if (g.kconfigDialect !== undefined) options.dialect = parseDialect(g.kconfigDialect);
   if (!fs.existsSync(g.tree)) throw new KconfsatError('io', `tree not found: ${g.tree}`);
   return options;
 }

@@ -8,6 +8,7 @@
  * values between those constants (for int/hex) or of "any other string", so a
  * domain covers every value a real configuration can hold.
  */
+import { initialValue } from '../model/dialect.js';
 import type { Input, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
 import { formatNumber, isValidValue, parseCNumber } from './values.js';
 
@@ -83,6 +84,8 @@ export class Domains {
     for (let i = 0; i < model.symbols.length; i++) {
       const sym = model.symbols[i]!;
       const valued = isValueSymbol(sym);
+      // the value a symbol has without a default ("" is in every domain already)
+      if (valued && initialValue(model.dialect, sym.type) !== '') addConstant(sym, initialValue(model.dialect, sym.type));
       for (let j = 0; j < sym.defaults.length; j++) {
         const d = sym.defaults[j]!;
         if (valued) {

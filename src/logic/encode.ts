@@ -9,6 +9,7 @@ import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';
 import { Domains, isValueSymbol, type ValueNode } from './domains.js';
 import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
 import { compareValues, constantType, isValidValue, rangeNumber, type OperandType } from './values.js';
+import { hasRules, initialValue } from '../model/dialect.js';
 
 export interface EncodeOptions {
   /**
@@ -44,6 +45,8 @@ export class Encoding {
   /** Per-symbol group selectors (with `groupSelectors`). */
   readonly selectors = new Map<KSymbol, Lit>();
   private readonly pairs = new Map<KSymbol, Pair>();
+  /** 6.12's conf: reworked choices, user values clamped to ranges rather than dropped. */
+  private readonly rework: boolean;
   private readonly values = new Map<ValueNode, ValueLits>();
   private readonly exprCache = new Map<ModelExpr, Pair>();
   /** Added to each clause of the symbol being constrained: its selector negated, FALSE (left out) without selectors. */
@@ -55,6 +58,7 @@ export class Encoding {
   ) {
     // Linux needs about 52 literals, 13.5 clauses, 5 variables and 2 two-input gates per symbol.
     const n = model.symbols.length;
+    this.rework = hasRules(model.dialect, '6.12');
     this.cnf = new Cnf({ literals: 64 * n, clauses: 16 * n, vars: 6 * n, gates2: 2.5 * n });
     this.logic = new TristateLogic(this.cnf);
     this.domains = new Domains(model, options.extraComparisons);
@@ -255,7 +259,11 @@ export class Encoding {
       this.selectors.set(sym, s);
       this.groupOff = -s;
     }
-    if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
+    // 6.18: a transitional symbol's value is whatever an old .config gave: a free input, no clauses
+    if (sym.transitional) {
+      // nothing to constrain
+    } else if (sym.choiceInfo && this.rework) this.constrainChoice612(sym.choiceInfo);
+    else if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
     else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
     else if (isValueSymbol(sym)) this.constrainValue(sym);
     this.cnf.owner = -1;
@@ -419,17 +427,39 @@ export class Encoding {
     }
   }
 
+  /**
+   * 6.12: the choice itself stays n; members are bool and, visible, take
+   * the user's value (hidden ones are n, see constrainTristate), so conf
+   * keeps exactly the states with one visible member at y, if any is visible.
+   */
+  private constrainChoice612(choice: Choice): void {
+    const v = this.pairs.get(choice.symbol);
+    if (!v) return;
+    this.guarded([-v.m]);
+    const members = choice.members.filter((m) => this.pairs.has(m));
+    const anyVisible = this.cnf.or(members.map((m) => this.visibility(m).m));
+    const selected = members.map((m) => this.pairs.get(m)!.y);
+    this.guarded([-anyVisible, ...selected]);
+    for (let i = 0; i < selected.length; i++) {
+      for (let j = i + 1; j < selected.length; j++) this.cnf.clauseOf(-selected[i]!, -selected[j]!, this.groupOff);
+    }
+  }
+
   private constrainValue(sym: KSymbol): void {
     const x = this.values.get(sym)!;
     const vis = this.visibility(sym);
     const hidden = this.hiddenValue(sym);
     for (const [value, lit] of x) {
-      // Visible: a value of the right type is kept if within range; any other is
-      // dropped and replaced by the default, which the range clamps once. Only an
-      // empty range (low > high) clamps the default to a value outside it, and
-      // conf writes that value back unchanged.
+      // Visible: a value of the right type is kept if within range; one of the
+      // wrong type is replaced by the default, which the range clamps once.
+      // 6.1 also replaces an out-of-range value by the default: only an empty
+      // range (low > high) clamps the default to a value outside it, and conf
+      // writes that value back unchanged. 6.12 clamps the value itself, which
+      // changes it.
       const computed = hidden.get(value) ?? FALSE;
-      this.guarded([-vis.m, -lit, computed, ...(isValidValue(sym.type, value) ? [this.inRange(sym, value)] : [])]);
+      if (!isValidValue(sym.type, value)) this.guarded3(-vis.m, -lit, computed);
+      else if (this.rework) this.guarded3(-vis.m, -lit, this.inRange(sym, value));
+      else this.guarded([-vis.m, -lit, computed, this.inRange(sym, value)]);
       this.guarded3(vis.m, -lit, hidden.get(value) ?? FALSE);
     }
   }
@@ -443,9 +473,9 @@ export class Encoding {
       const cond = this.expr(d.condition).m;
       const first = this.cnf.and2(-earlier, cond);
       earlier = this.cnf.or2(earlier, cond);
-      for (const [value, lit] of this.defaultSource(d.value)) raw.get(value)?.push(this.cnf.and2(first, lit));
+      for (const [value, lit] of this.defaultSource(sym, d.value)) raw.get(value)?.push(this.cnf.and2(first, lit));
     }
-    raw.get('')!.push(-earlier);
+    raw.get(initialValue(this.model.dialect, sym.type))!.push(-earlier);
     const rawLits = new Map([...raw].map(([value, lits]) => [value, this.cnf.or(lits)]));
     if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return rawLits;
 
@@ -501,8 +531,8 @@ export class Encoding {
   }
 
   /** The string a default's value gives (conf copies the default symbol's current string). */
-  private defaultSource(value: ModelExpr): ValueLits {
-    if (value.kind !== 'leaf') return new Map([['', TRUE]]);
+  private defaultSource(sym: KSymbol, value: ModelExpr): ValueLits {
+    if (value.kind !== 'leaf') return new Map([[initialValue(this.model.dialect, sym.type), TRUE]]);
     const leaf = value.leaf;
     // conf copies curr.val, which for bool/tristate symbols stays "n".
     if (leaf.kind === 'symbol' && this.pairs.has(leaf.symbol)) return new Map([['n', TRUE]]);

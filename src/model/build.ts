@@ -8,6 +8,7 @@
  */
 import { KconfsatError } from '../errors.js';
 import type { Expr, Node, ParsedTree, Property, SymbolRef } from '../parse/ast.js';
+import { hasRules, type KconfigDialect } from './dialect.js';
 import { and, andAll, FALSE, leafExpr, type LeafExpr, MOD, not, or, symbolExpr, TRUE } from './expr.js';
 import type {
   Choice,
@@ -45,6 +46,8 @@ export interface BuildOptions {
   /** Renders a macro placeholder back into readable text. */
   describeInput?: (text: string) => string;
   env?: Record<string, string | undefined>;
+  /** Whose menu_finalize to follow; default 6.1. */
+  dialect?: KconfigDialect;
 }
 
 export function buildModel(tree: ParsedTree, options: BuildOptions = {}): KconfigModel {
@@ -61,6 +64,13 @@ class ModelBuilder {
   private modules: KSymbol | undefined;
   private modulesExpr: ModelExpr = FALSE;
   private anonymousChoices = 0;
+  /** conf keeps named choices apart from config symbols of the same name (sym_lookup's SYMBOL_CHOICE). */
+  private readonly namedChoices = new Map<string, Choice>();
+  private readonly dialect: KconfigDialect;
+  /** 6.12's choices: members depend on the choice's dependencies, not on its value; all bool. */
+  private readonly choiceRework: boolean;
+  /** Prompts written inside a choice block (6.12 rejects a member's prompt anywhere else). */
+  private readonly promptsInChoices = new Set<object>();
   private readonly resolver = new ExprResolver(
     (name) => this.symbol(name),
     (text) => this.input(text),
@@ -70,14 +80,20 @@ class ModelBuilder {
   constructor(
     private readonly tree: ParsedTree,
     private readonly options: BuildOptions,
-  ) {}
+  ) {
+    this.dialect = options.dialect ?? '6.1';
+    this.choiceRework = hasRules(this.dialect, '6.12');
+  }
 
   build(): KconfigModel {
     this.declare(this.tree.nodes);
     if (this.modules) this.modulesExpr = this.resolver.symbolExpr(this.modules);
     this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, []);
-    for (const choice of this.choices) this.settleChoiceTypes(choice);
+    if (this.choiceRework) this.checkMembers612();
+    else for (const choice of this.choices) this.settleChoiceTypes(choice);
+    this.checkTransitional();
     const model: KconfigModel = {
+      dialect: this.dialect,
       symbols: this.symbols,
       byName: this.byName,
       choices: this.choices,
@@ -142,19 +158,20 @@ class ModelBuilder {
       if (p.kind === 'optional' && sym.choiceInfo) sym.choiceInfo.optional = true;
       if (p.kind === 'help') sym.help = p.text;
       if (p.kind === 'option' && p.name === 'env' && p.value !== undefined) sym.envVariable = p.value;
+      if (p.kind === 'transitional') sym.transitional = true;
     }
   }
 
   private choiceFor(node: Node & { kind: 'choice' }): Choice {
     const existing = this.choiceOfNode.get(node);
     if (existing) return existing;
-    const name = node.name ?? `<choice ${++this.anonymousChoices}>`;
-    const sym = this.symbol(name);
-    let choice = sym.choiceInfo;
+    let choice = node.name === undefined ? undefined : this.namedChoices.get(node.name);
     if (!choice) {
+      const sym = this.symbol(node.name === undefined ? `<choice ${++this.anonymousChoices}>` : `<choice ${node.name}>`);
       choice = { symbol: sym, members: [], optional: false };
       sym.choiceInfo = choice;
       this.choices.push(choice);
+      if (node.name !== undefined) this.namedChoices.set(node.name, choice);
     }
     this.choiceOfNode.set(node, choice);
     return choice;
@@ -172,10 +189,13 @@ class ModelBuilder {
         }
         case 'choice': {
           const choice = this.choiceFor(node);
-          this.defineSymbol(choice.symbol, 'choice', node.loc, node.props, ctx);
+          const own = this.defineSymbol(choice.symbol, 'choice', node.loc, node.props, ctx);
           const inner: ChoiceCandidate[] = [];
-          this.walk(node.children, { ...ctx, parentDep: this.resolver.symbolExpr(choice.symbol), choice }, inner);
-          this.settleMembers(choice, inner);
+          // 6.1 makes the choice's value an upper bound of its members'; 6.12 passes on only its dependencies
+          const parentDep = this.choiceRework ? own.definition.dependency : this.resolver.symbolExpr(choice.symbol);
+          this.walk(node.children, { ...ctx, parentDep, choice }, inner);
+          if (this.choiceRework) this.settleMembers612(choice, own, inner, node.loc);
+          else this.settleMembers(choice, inner);
           break;
         }
         case 'menu': {
@@ -320,6 +340,63 @@ class ModelBuilder {
     }
   }
 
+  /**
+   * 6.12's choice (parser.y, menu.c): every entry written inside is a member,
+   * in writing order (no implicit submenus); the choice and its members must
+   * have prompts and be bool, and members take no defaults nor a prompt
+   * outside the choice: each of those is an error.
+   */
+  private settleMembers612(choice: Choice, own: ChoiceCandidate, candidates: ChoiceCandidate[], loc: Loc): void {
+    const fail = (at: Loc, message: string): never => {
+      throw new KconfsatError('syntax', message, { ...at, column: at.column || 1 });
+    };
+    choice.symbol.type = 'bool';
+    if (own.prompts.length === 0) fail(loc, 'choice must have a prompt');
+    for (const c of candidates) {
+      if (c.prompts.length === 0) fail(c.definition.loc, 'choice member must have a prompt');
+      if (c.symbol.type !== 'bool') fail(c.definition.loc, 'choice member must be bool');
+      for (const p of c.prompts) this.promptsInChoices.add(p);
+      if (c.symbol.choice) continue;
+      c.symbol.choice = choice;
+      choice.members.push(c.symbol);
+    }
+  }
+
+  /** 6.12's sanity checks on choice members, once every definition is known (parser.y choice_check_sanity). */
+  private checkMembers612(): void {
+    for (const choice of this.choices) {
+      for (const m of choice.members) {
+        const d = m.defaults[0];
+        if (d) throw new KconfsatError('syntax', 'defaults for choice values not supported', { ...d.loc, column: d.loc.column || 1 });
+        const outside = m.prompts.find((p) => !this.promptsInChoices.has(p));
+        if (outside) {
+          throw new KconfsatError('syntax', 'choice value has a prompt outside its choice group', { ...outside.loc, column: outside.loc.column || 1 });
+        }
+      }
+    }
+  }
+
+  /**
+   * 6.18: a transitional symbol is a typed pass-through of an old .config
+   * value: nothing but its type and help (commit f9afce4f32e9, "kconfig: Add
+   * transitional symbol attribute for migration support").
+   */
+  private checkTransitional(): void {
+    for (const sym of this.symbols) {
+      if (!sym.transitional) continue;
+      const loc = sym.definitions[0]!.loc;
+      const fail = (what: string): never => {
+        throw new KconfsatError('syntax', `transitional symbol '${sym.name}' ${what}`, { ...loc, column: loc.column || 1 });
+      };
+      if (sym.type === 'unknown') fail('must have a type');
+      if (sym.prompts.length > 0) fail('cannot have a prompt');
+      if (sym.defaults.length > 0) fail('cannot have defaults');
+      if (sym.selects.length > 0 || sym.implies.length > 0) fail('cannot select or imply');
+      if (sym.ranges.length > 0) fail('cannot have a range');
+      if (sym.definitions.some((d) => d.ownDepends.length > 0)) fail('cannot have dependencies');
+    }
+  }
+
   /** A choice without a type takes its first typed member's; untyped members take the choice's. */
   private settleChoiceTypes(choice: Choice): void {
     if (choice.symbol.type === 'unknown') {
@@ -373,6 +450,7 @@ export function newSymbol(id: number, name: string): KSymbol {
     choiceInfo: undefined,
     help: undefined,
     envVariable: undefined,
+    transitional: undefined,
   };
 }
 

@@ -12,11 +12,19 @@
  * by sweeping all symbols until nothing changes.
  *
  * The input is a .config already split into name → value text (strings
- * unquoted). An empty map still means "a .config exists": conf then gives
- * every choice a user value of n (conf_read_simple), which matters for choices.
+ * unquoted), in the file's order (6.12's conf gives the last choice member
+ * read the highest priority). An empty map still means "a .config exists":
+ * 6.1's conf then gives every choice a user value of n (conf_read_simple),
+ * which matters for choices.
+ *
+ * The model's dialect selects the conf: 6.12 reworked choices (a member's
+ * value comes from sym_calc_choice over a priority list, the choice itself
+ * has no value), starts int/hex values at 0 rather than empty, and keeps an
+ * out-of-range user value to clamp it instead of dropping it after the pass.
  */
 import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
+import { hasRules, initialValue } from './dialect.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
 const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
@@ -231,11 +239,15 @@ class ConfEvaluator {
   private readonly userTri = new Map<KSymbol, Tristate>();
   private readonly userStr = new Map<KSymbol, string>();
   private readonly choiceUser = new Map<Choice, ChoiceUserValue>();
+  /** 6.12: each choice's members, highest priority first (choice->choice_members). */
+  private readonly priority = new Map<Choice, KSymbol[]>();
+  private readonly choiceRework: boolean;
 
   constructor(
     private readonly model: KconfigModel,
     private readonly inputs: Map<number, string>,
   ) {
+    this.choiceRework = hasRules(model.dialect, '6.12');
     const n = Math.max(0, ...model.symbols.map((s) => s.id + 1));
     this.tri = new Array<Tristate>(n).fill(N);
     this.str = new Array<string>(n).fill('');
@@ -246,7 +258,10 @@ class ConfEvaluator {
   /** conf_read_simple: which values become user values. Returns the rejected names. */
   readConfig(userValues: Map<string, string>): string[] {
     const rejected: string[] = [];
-    for (const c of this.model.choices) this.choiceUser.set(c, { tri: N, selection: undefined, has: true });
+    for (const c of this.model.choices) {
+      this.choiceUser.set(c, { tri: N, selection: undefined, has: true });
+      this.priority.set(c, [...c.members]);
+    }
     for (const [name, text] of userValues) {
       const sym = this.model.byName.get(name);
       if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
@@ -270,7 +285,12 @@ class ConfEvaluator {
         default:
           break;
       }
-      if (t !== undefined && sym.choice) {
+      if (t !== undefined && sym.choice && this.choiceRework) {
+        // each member read moves to the front: the last one read wins
+        const order = this.priority.get(sym.choice)!;
+        order.splice(order.indexOf(sym), 1);
+        order.unshift(sym);
+      } else if (t !== undefined && sym.choice) {
         const cu = this.choiceUser.get(sym.choice)!;
         if (t === M && cu.tri === Y) cu.has = false;
         if (t === Y) cu.selection = sym;
@@ -298,6 +318,7 @@ class ConfEvaluator {
    */
   dropOutOfRangeUserValues(syms: KSymbol[]): KSymbol[] {
     const dropped: KSymbol[] = [];
+    if (this.choiceRework) return dropped; // 6.12's conf_read no longer has this loop
     for (const s of inHashOrder(syms)) {
       const text = this.userStr.get(s);
       if (text === undefined || s.choice || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
@@ -371,11 +392,16 @@ class ConfEvaluator {
   }
 
   private updateLogic(sym: KSymbol): void {
+    if (sym.transitional) return this.updateTransitional(sym);
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
     const choice = sym.choiceInfo;
     let write = vis !== N;
     let v: Tristate;
+    if (this.choiceRework && (choice || sym.choice)) {
+      this.updateChoice612(sym);
+      return;
+    }
     if (sym.choice && vis === Y) {
       v = this.selection.get(sym.choice) === sym ? Y : N;
     } else {
@@ -422,11 +448,59 @@ class ConfEvaluator {
     this.write[sym.id] = write;
   }
 
+  /**
+   * 6.12: a choice has no value of its own (n, never written); a visible
+   * member is y exactly when sym_calc_choice picks it, an invisible one n.
+   */
+  private updateChoice612(sym: KSymbol): void {
+    if (sym.choiceInfo) {
+      this.selection.set(sym.choiceInfo, this.chooseMember612(sym.choiceInfo));
+      this.tri[sym.id] = N;
+      this.write[sym.id] = false;
+      return;
+    }
+    const visible = this.vis[sym.id] !== N;
+    this.tri[sym.id] = visible && this.selection.get(sym.choice!) === sym ? Y : N;
+    this.write[sym.id] = visible;
+  }
+
+  /** 6.12's sym_calc_choice: user y by priority, else the default unless set to n, else one not set, else the last n. */
+  private chooseMember612(choice: Choice): KSymbol | undefined {
+    for (const m of choice.members) this.vis[m.id] = this.visibility(m);
+    const visible = (s: KSymbol): boolean => this.vis[s.id] !== N;
+    const order = this.priority.get(choice)!;
+    const chosen = order.find((m) => visible(m) && this.userTri.get(m) === Y);
+    if (chosen) return chosen;
+    let fallback: KSymbol | undefined;
+    for (const d of choice.symbol.defaults) {
+      if (this.expr(d.condition) === N) continue;
+      if (d.value.kind === 'leaf' && d.value.leaf.kind === 'symbol' && visible(d.value.leaf.symbol)) {
+        fallback = d.value.leaf.symbol;
+        break;
+      }
+    }
+    fallback ??= choice.members.find(visible);
+    if (fallback && this.userTri.get(fallback) !== N) return fallback;
+    return choice.members.find((m) => visible(m) && !this.userTri.has(m)) ?? [...order].reverse().find(visible);
+  }
+
+  /** 6.18: a transitional symbol holds what the .config says (or nothing) and is never written. */
+  private updateTransitional(sym: KSymbol): void {
+    if (sym.type === 'bool' || sym.type === 'tristate') {
+      const user = this.userTri.get(sym) ?? N;
+      this.tri[sym.id] = user === M && this.effectiveType(sym) === 'bool' ? Y : user;
+    } else {
+      this.str[sym.id] = this.userStr.get(sym) ?? initialValue(this.model.dialect, sym.type);
+    }
+    this.write[sym.id] = false;
+  }
+
   private updateString(sym: KSymbol): void {
+    if (sym.transitional) return this.updateTransitional(sym);
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
     let write = vis !== N;
-    let val = '';
+    let val = initialValue(this.model.dialect, sym.type);
     const user = this.userStr.get(sym);
     if (vis !== N && user !== undefined) {
       val = user;
@@ -508,9 +582,9 @@ class ConfEvaluator {
   private revDep(sym: KSymbol): Tristate {
     let v: Tristate = N;
     for (const r of sym.selectedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
-    // menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
+    // 6.1's menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
     const choice = sym.choiceInfo;
-    if (choice && !choice.optional && sym.prompts[0]) v = maxT(v, minT(this.expr(sym.prompts[0].visibility), M));
+    if (choice && !choice.optional && !this.choiceRework && sym.prompts[0]) v = maxT(v, minT(this.expr(sym.prompts[0].visibility), M));
     return v;
   }
 

@@ -12,6 +12,7 @@ import { parseKconfig } from '../parse/parser.js';
 import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
 import { buildModel } from './build.js';
 import { cycleError, dependencyCycles, type DependencyCycle } from './cycles.js';
+import { detectDialect, type KconfigDialect } from './dialect.js';
 import type { KconfigModel } from './types.js';
 
 export interface LoadOptions {
@@ -33,6 +34,8 @@ export interface LoadOptions {
    * BusyBox and toybox warn and go on. Default 'error'.
    */
   recursiveDependencies?: 'error' | 'warn';
+  /** Whose Kconfig rules apply; default: detected from the tree (detectDialect). */
+  dialect?: KconfigDialect;
   /** Texts used instead of these files (names relative to the root): a tree edited in memory. */
   overrides?: Record<string, string>;
 }
@@ -80,9 +83,10 @@ export function loadKconfig(options: LoadOptions): LoadedTree {
     shellCwd: typeof options.tree === 'string' ? options.tree : undefined,
   });
   const t0 = performance.now();
-  const parsed = parseKconfig(files, rootFile, macros);
+  const dialect = options.dialect ?? detectDialect(files);
+  const parsed = parseKconfig(files, rootFile, macros, dialect);
   const t1 = performance.now();
-  const model = buildModel(parsed, { env, describeInput: (text) => macros.render(text) });
+  const model = buildModel(parsed, { env, dialect, describeInput: (text) => macros.render(text) });
   const cycles = dependencyCycles(model);
   if (cycles.length > 0 && options.recursiveDependencies !== 'warn') throw cycleError(cycles);
   const t2 = performance.now();

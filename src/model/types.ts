@@ -5,6 +5,7 @@
  * from, and reverse dependencies are collected on the selected symbol.
  */
 import type { CompareOp, Loc } from '../parse/ast.js';
+import type { KconfigDialect } from './dialect.js';
 
 export type { CompareOp, Loc };
 
@@ -99,6 +100,8 @@ export interface KSymbol {
   help?: string;
   /** `option env=VAR` of older trees. */
   envVariable?: string;
+  /** 6.18's `transitional`: its value is read from a .config (to feed defaults) and never written. */
+  transitional?: boolean;
 }
 
 export interface Choice {
@@ -108,6 +111,8 @@ export interface Choice {
 }
 
 export interface KconfigModel {
+  /** Whose conf rules the model follows (grammar, choices, int/hex defaults). */
+  dialect: KconfigDialect;
   /** All symbols, defined or only referenced, in order of first appearance. */
   symbols: KSymbol[];
   byName: Map<string, KSymbol>;

@@ -34,6 +34,8 @@ export type Property =
   | { kind: 'visible'; condition?: Expr; loc: Loc }
   | { kind: 'modules'; loc: Loc }
   | { kind: 'optional'; loc: Loc }
+  /** 6.18: a symbol only read from old .config files, never written. */
+  | { kind: 'transitional'; loc: Loc }
   /** `option env=...`, `option defconfig_list`, `option allnoconfig_y` of older trees. */
   | { kind: 'option'; name: string; value?: string; loc: Loc }
   | { kind: 'help'; text: string; loc: Loc };

@@ -20,6 +20,7 @@ import type {
   SymbolKind,
   SymbolRef,
 } from './ast.js';
+import { hasRules, type KconfigDialect } from '../model/dialect.js';
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, Tokens } from './lexer.js';
 
@@ -38,7 +39,7 @@ const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
 const ENTRY_OPTIONS: Record<string, Set<string>> = {
   config: new Set([
     'type', 'def_bool', 'def_tristate', 'prompt', 'default', 'depends', 'select', 'imply',
-    'range', 'modules', 'option', 'help',
+    'range', 'modules', 'option', 'help', 'transitional',
   ]),
   choice: new Set(['type', 'prompt', 'default', 'depends', 'help', 'optional', 'option']),
   menu: new Set(['depends', 'visible']),
@@ -70,8 +71,8 @@ const END_KEYWORD = { choice: 'endchoice', menu: 'endmenu', if: 'endif' } as con
 export const MAX_BLOCK_NESTING = 1000;
 export const MAX_EXPRESSION_NESTING = 1000;
 
-export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander): ParsedTree {
-  return new Parser(files, macros).parse(rootFile);
+export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander, dialect: KconfigDialect = '6.1'): ParsedTree {
+  return new Parser(files, macros, dialect).parse(rootFile);
 }
 
 /** One Kconfig expression on its own (queries): `A && !B`, `X=m`, `NR_CPUS>=64`. */
@@ -106,11 +107,19 @@ class Parser {
   private file = '';
   private line = 0;
 
+  /** 6.12's grammar: `choice` takes no name and only `bool "prompt"`, no `optional`, no tristate. */
+  private readonly choiceRework: boolean;
+  /** 6.18's `transitional` attribute. */
+  private readonly transitional: boolean;
+
   constructor(
     private readonly files: SourceFiles,
     private readonly macros: MacroExpander,
+    dialect: KconfigDialect,
   ) {
     this.lexer = new LineLexer(macros);
+    this.choiceRework = hasRules(dialect, '6.12');
+    this.transitional = hasRules(dialect, '6.18');
   }
 
   parse(rootFile: string): ParsedTree {
@@ -189,9 +198,17 @@ class Parser {
     const keyword: Keyword = { value: tokens.values[0]!, column: tokens.columns[0]! };
     if (tokens.kinds[0] === 'word') {
       const op = lexer.peekAssignOp();
+      if (!op && this.transitional && keyword.value === 'transitional') {
+        // not a keyword before 6.18, so older trees may still name a variable so
+        lexer.all(tokens);
+        this.stream.reset(1, keyword.column);
+        return this.option(keyword, this.stream, this.loc(keyword.column));
+      }
       if (!op) throw this.error(`unknown statement "${keyword.value}"`, keyword.column);
       lexer.consumeAssignOp(op);
-      this.macros.setLocation(this.loc(keyword.column));
+      // conf's parser acts on an assignment once its lexer has read the newline, so
+      // an immediately expanded value (and its messages) sees the next line's yylineno
+      this.macros.setLocation({ file: this.file, line: this.line + 1, column: keyword.column });
       this.macros.assign(keyword.value, op, lexer.rest());
       return undefined;
     }
@@ -214,6 +231,7 @@ class Parser {
         return undefined;
       }
       case 'choice': {
+        if (this.choiceRework && !t.atEnd()) throw this.error(`syntax error: a choice has no name since Linux 6.12`, keyword.column);
         const name = t.atEnd() ? undefined : t.symbolName();
         t.end();
         const node: ChoiceNode = { kind: 'choice', loc, props: [], children: [] };
@@ -298,6 +316,9 @@ class Parser {
         if (entry.kind === 'choice' && type !== 'bool' && type !== 'tristate') {
           throw this.error(`a choice can only be bool or tristate`, keyword.column);
         }
+        if (entry.kind === 'choice' && this.choiceRework && (type !== 'bool' || t.atEnd())) {
+          throw this.error(`syntax error: a choice takes only 'bool "prompt"' since Linux 6.12`, keyword.column);
+        }
         props.push({ kind: 'type', type, loc });
         if (!t.atEnd()) this.promptWithCondition(t, props, loc);
         break;
@@ -336,8 +357,12 @@ class Parser {
       case 'visible':
         props.push(withCondition({ kind: 'visible', loc }, t));
         break;
-      case 'modules':
       case 'optional':
+        if (this.choiceRework) throw this.error(`syntax error: 'optional' was removed in Linux 6.12`, keyword.column);
+        props.push({ kind: optionKind, loc });
+        break;
+      case 'modules':
+      case 'transitional':
         props.push({ kind: optionKind, loc });
         break;
       case 'option':

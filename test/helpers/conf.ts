@@ -47,3 +47,37 @@ export function olddefconfigChanges(tree: string, arch: string, conf: string, fi
   });
   return out.split('\n').filter((l) => l.trim() !== '');
 }
+
+/** What conf writes after olddefconfig; undefined when conf crashes (6.12's dies of SIGSEGV on some menus with `visible if`). */
+export function runConf(conf: string, kconfig: string, user: [string, string][], types: (name: string) => string | undefined): Map<string, string> | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-conf-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'Kconfig'), kconfig);
+    const lines = user.map(([n, v]) => `CONFIG_${n}=${types(n) === 'string' ? JSON.stringify(v) : v}`);
+    fs.writeFileSync(path.join(dir, '.config'), lines.join('\n') + '\n');
+    try {
+      execFileSync(conf, ['-s', '--olddefconfig', 'Kconfig'], {
+        cwd: dir,
+        env: { ...process.env, KCONFIG_CONFIG: '.config' },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      });
+    } catch (e) {
+      if ((e as { signal?: string }).signal === 'SIGSEGV') return undefined;
+      throw e;
+    }
+    return readConfigLines(fs.readFileSync(path.join(dir, '.config'), 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The values of a .config conf wrote, in file order: `# CONFIG_X is not set` as n, strings unquoted. */
+export function readConfigLines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    let g: RegExpExecArray | null;
+    if ((g = /^# CONFIG_(\w+) is not set$/.exec(line))) out.set(g[1]!, 'n');
+    else if ((g = /^CONFIG_(\w+)=(.*)$/.exec(line))) out.set(g[1]!, g[2]!.startsWith('"') ? (JSON.parse(g[2]!) as string) : g[2]!);
+  }
+  return out;
+}

@@ -237,14 +237,16 @@ describe('builtins', () => {
     expect(firstPrompt(parseKconfig(files, 'Kconfig', new MacroExpander()))).toBe('dir/Kconfig.sub:4');
   });
 
-  // BUG: in conf an assignment's value is expanded when the parser reduces
+  // conf expands an assignment's value when the parser reduces
   // `assignment_stmt: T_WORD assign_op assign_val T_EOL`, after the lexer has consumed the
   // newline, so `$(lineno)` (and error-if/warning-if locations) in a `:=` line report the
-  // *next* line. conf 6.1 on "X := $(lineno)" at line 1 then `default "$(X)"` writes
-  // CONFIG_A="2"; kconfsat gives "1". (In a prompt or default string both give the same line.)
-  it.fails('$(lineno) in a := assignment gives the line conf gives', () => {
+  // *next* line: conf 6.1 and 6.12 on "X := $(lineno)" at line 1 then `default "$(X)"` write
+  // CONFIG_A="2". (In a prompt or default string both give the line itself.)
+  it('$(lineno) in a := assignment gives the line conf gives', () => {
     const tree = parse('X := $(lineno)\nconfig A\n\tstring "$(X)"\n');
     expect(firstPrompt(tree)).toBe('2');
+    const e = kconfsatError(() => parse('\nX := $(error-if,y,boom)\n'));
+    expect(e.format()).toBe('Kconfig:3:1: boom');
   });
 });
 

@@ -279,9 +279,10 @@ describe('choices', () => {
     expect(sym(model, 'A').choice).toBe(choice);
   });
 
-  it('names a named choice and records optional', () => {
+  it('names a named choice apart from config symbols and records optional', () => {
     const model = load('choice MY_CHOICE\n\tbool "c"\n\toptional\nconfig A\n\tbool "a"\nendchoice\n');
-    expect(model.choices.map((c) => [c.symbol.name, c.optional, names(c.members)])).toEqual([['MY_CHOICE', true, ['A']]]);
+    expect(model.choices.map((c) => [c.symbol.name, c.optional, names(c.members)])).toEqual([['<choice MY_CHOICE>', true, ['A']]]);
+    expect(model.byName.has('MY_CHOICE')).toBe(false);
   });
 
   it('numbers unnamed choices in order', () => {

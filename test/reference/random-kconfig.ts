@@ -9,14 +9,21 @@
  * loops, sym_check_deps), dependencies, conditions and defaults refer only to
  * symbols defined earlier, `select`/`imply` only to later bool/tristate
  * symbols, and choice members depend only on symbols defined before the
- * choice (a member depending on the previous one would leave the choice).
+ * choice (a member depending on the previous one would leave the choice in
+ * 6.1 and is a dependency loop in 6.12).
+ *
+ * Trees are written in one dialect: 6.12's choices are unnamed, bool, never
+ * optional, with bool members. Both generate the constructs the dialects
+ * answer differently: choices whose prompt has an `if`, int/hex symbols
+ * without a default (empty in 6.1, 0 in 6.12), inverted ranges.
  */
 import fc from 'fast-check';
+import type { KconfigDialect } from '../../src/model/dialect.js';
 import { loadKconfig } from '../../src/model/load.js';
 import type { KconfigModel } from '../../src/model/types.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 
-type SymType = 'bool' | 'tristate' | 'int' | 'string';
+type SymType = 'bool' | 'tristate' | 'int' | 'hex' | 'string';
 const OPS = ['=', '!=', '<', '>='] as const;
 
 type ExprSpec =
@@ -101,7 +108,7 @@ const arbDefault: fc.Arbitrary<DefaultSpec> = fc.record({
 });
 
 const arbSym: fc.Arbitrary<SymSpec> = fc.record({
-  type: fc.constantFrom<SymType>('bool', 'bool', 'bool', 'bool', 'tristate', 'tristate', 'int', 'string'),
+  type: fc.constantFrom<SymType>('bool', 'bool', 'bool', 'bool', 'tristate', 'tristate', 'int', 'int', 'hex', 'string'),
   menuconfig: fc.nat({ max: 9 }).map((n) => n === 0),
   prompt: fc.nat({ max: 3 }).map((n) => n > 0),
   promptIf: maybe(expr, 0.25),
@@ -111,7 +118,8 @@ const arbSym: fc.Arbitrary<SymSpec> = fc.record({
   defaults: fc.array(arbDefault, { maxLength: 2 }),
   selects: fc.array(fc.record({ ref, cond: maybe(expr, 0.35) }), { maxLength: 2 }),
   implies: fc.array(fc.record({ ref, cond: maybe(expr, 0.35) }), { maxLength: 1 }),
-  range: maybe(fc.record({ low: fc.integer({ min: -2, max: 4 }), high: fc.integer({ min: 3, max: 12 }), cond: maybe(expr, 0.3) }), 0.5),
+  // low > high (an inverted range) about one time in five
+  range: maybe(fc.record({ low: fc.integer({ min: -2, max: 6 }), high: fc.integer({ min: 3, max: 12 }), cond: maybe(expr, 0.3) }), 0.5),
 });
 
 const arbChoice: fc.Arbitrary<ChoiceSpec> = fc.record({
@@ -139,14 +147,14 @@ const arbTree: fc.Arbitrary<TreeSpec> = fc.record({
   items: fc.array(arbItem, { minLength: 2, maxLength: 14 }).filter((items) => items.filter((i) => i.kind === 'sym').length >= 2),
 });
 
-/** Random Kconfig text: one file, 2–10 symbols (choice members included). */
-export function arbKconfig(): fc.Arbitrary<string> {
-  return arbTree.map(renderTree);
+/** Random Kconfig text in `dialect`: one file, 2–10 symbols (choice members included). */
+export function arbKconfig(dialect: KconfigDialect = '6.1'): fc.Arbitrary<string> {
+  return arbTree.map((spec) => renderTree(spec, dialect));
 }
 
 /** The model of a single in-memory `Kconfig` file. */
-export function modelFromText(text: string): KconfigModel {
-  return loadKconfig({ tree: new MemorySourceFiles({ Kconfig: text }), rootFile: 'Kconfig' }).model;
+export function modelFromText(text: string, dialect: KconfigDialect = '6.1'): KconfigModel {
+  return loadKconfig({ tree: new MemorySourceFiles({ Kconfig: text }), rootFile: 'Kconfig', dialect }).model;
 }
 
 // ---------------------------------------------------------------------------
@@ -162,7 +170,17 @@ interface Declared {
 const MAX_SYMBOLS = 10;
 const STRINGS = ['', 'foo', 'bar', 'y'];
 
-function renderTree(spec: TreeSpec): string {
+/**
+ * Set while rendering a 6.12 tree: that conf's expr_transform turns a bool
+ * `A != y` into a NOT over the symbol read as an expression (undefined
+ * behaviour: garbage values, "Oops! How to check", crashes), so the tree
+ * writes `!(A = y)` instead.
+ */
+let avoidUnequalY = false;
+
+function renderTree(spec: TreeSpec, dialect: KconfigDialect): string {
+  const rework = dialect !== '6.1';
+  avoidUnequalY = rework;
   // Pass 1: names and types in definition order, so selects can see later symbols.
   const declared: Declared[] = [];
   if (spec.modules) declared.push({ name: 'MODULES', type: 'bool' });
@@ -178,7 +196,7 @@ function renderTree(spec: TreeSpec): string {
       // a copy: fast-check reuses generated values while shrinking
       const choice = { ...item.choice, members: item.choice.members.slice(0, MAX_SYMBOLS - declared.length) };
       for (const m of choice.members) {
-        declared.push({ name: `C${declared.length}`, type: choiceMemberType(choice, m.tristate), choice: 0 });
+        declared.push({ name: `C${declared.length}`, type: rework ? 'bool' : choiceMemberType(choice, m.tristate), choice: 0 });
       }
       items.push({ kind: 'choice', choice });
       continue;
@@ -217,7 +235,7 @@ function renderTree(spec: TreeSpec): string {
         if (openBlocks.length > 0) out.push(openBlocks.pop()!, '');
         break;
       case 'choice':
-        out.push(...renderChoice(item.choice, declared, next), '');
+        out.push(...renderChoice(item.choice, declared, next, rework), '');
         next += item.choice.members.length;
         break;
     }
@@ -256,7 +274,9 @@ function renderSym(sym: SymSpec, declared: Declared[], self: number): string[] {
       for (const s of sym.implies) lines.push(`\timply ${later[s.ref % later.length]!.name}${cond(s.cond)}`);
     }
   }
-  if (me.type === 'int' && sym.range) lines.push(`\trange ${sym.range.low} ${sym.range.high}${cond(sym.range.cond)}`);
+  if (isNumeric(me.type) && sym.range) {
+    lines.push(`\trange ${numberText(me.type, sym.range.low)} ${numberText(me.type, sym.range.high)}${cond(sym.range.cond)}`);
+  }
   return lines;
 }
 
@@ -270,8 +290,9 @@ function renderDefaultValue(d: DefaultSpec, me: Declared, earlier: Declared[]): 
       if (v.kind === 'ref' && same.length > 0) return same[v.ref % same.length]!.name;
       return renderExpr(v.kind === 'expr' ? v.expr : { kind: 'const', value: 'y' }, earlier);
     case 'int':
+    case 'hex':
       if (v.kind === 'ref' && same.length > 0) return same[v.ref % same.length]!.name;
-      return String((v.kind === 'const' ? v.pick : 7) - 2);
+      return numberText(me.type, (v.kind === 'const' ? v.pick : 7) - 2);
     case 'string':
       if (v.kind === 'ref' && same.length > 0) return same[v.ref % same.length]!.name;
       // rarely a bool symbol: conf then takes its curr.val, which is always "n"
@@ -284,14 +305,23 @@ function renderDefaultValue(d: DefaultSpec, me: Declared, earlier: Declared[]): 
 }
 
 const isLogic = (t: SymType): boolean => t === 'bool' || t === 'tristate';
+const isNumeric = (t: SymType): t is 'int' | 'hex' => t === 'int' || t === 'hex';
+/** A number as the tree writes it: hex symbols get 0x-prefixed, non-negative values. */
+const numberText = (t: 'int' | 'hex', n: number): string => (t === 'int' ? String(n) : `0x${Math.max(0, n).toString(16)}`);
 
-function renderChoice(choice: ChoiceSpec, declared: Declared[], first: number): string[] {
+function renderChoice(choice: ChoiceSpec, declared: Declared[], first: number, rework: boolean): string[] {
   const earlier = declared.slice(0, first);
   const cond = (c: ExprSpec | null): string => (c ? ` if ${renderExpr(c, earlier)}` : '');
   const members = declared.slice(first, first + choice.members.length);
-  const lines = ['choice', `\tprompt "Choice"${cond(choice.promptIf)}`];
-  if (choice.type) lines.push(`\t${choice.type}`);
-  if (choice.optional) lines.push('\toptional');
+  const lines = ['choice'];
+  if (rework) {
+    // 6.12 takes only `bool "prompt"` or `prompt "..."`
+    lines.push(choice.type ? `\tbool "Choice"${cond(choice.promptIf)}` : `\tprompt "Choice"${cond(choice.promptIf)}`);
+  } else {
+    lines.push(`\tprompt "Choice"${cond(choice.promptIf)}`);
+    if (choice.type) lines.push(`\t${choice.type}`);
+    if (choice.optional) lines.push('\toptional');
+  }
   if (choice.depends) lines.push(`\tdepends on ${renderExpr(choice.depends, earlier)}`);
   if (choice.default) lines.push(`\tdefault ${members[choice.default.member % members.length]!.name}${cond(choice.default.cond)}`);
   lines.push('');
@@ -336,10 +366,14 @@ function renderCompare(target: Declared, op: number, other: number, againstSymbo
   const peer = againstSymbol && peers.length > 0 ? peers[other % peers.length]!.name : undefined;
   switch (target.type) {
     case 'bool':
-    case 'tristate':
-      return `${target.name} ${OPS[op % 2]} ${peer ?? ['y', 'm', 'n'][other % 3]}`;
+    case 'tristate': {
+      const value = peer ?? ['y', 'm', 'n'][other % 3];
+      if (avoidUnequalY && target.type === 'bool' && OPS[op % 2] === '!=' && value === 'y') return `!(${target.name} = y)`;
+      return `${target.name} ${OPS[op % 2]} ${value}`;
+    }
     case 'int':
-      return `${target.name} ${OPS[op]} ${peer ?? String(other - 2)}`;
+    case 'hex':
+      return `${target.name} ${OPS[op]} ${peer ?? numberText(target.type, other - 2)}`;
     case 'string':
       return `${target.name} ${OPS[op % 2]} ${peer ?? JSON.stringify(STRINGS[other % STRINGS.length])}`;
   }
