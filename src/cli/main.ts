@@ -56,7 +56,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--verbose', 'with --arch all: the witness or reason for every arch', false)
-    .action((exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
+    .action(async (exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(await runQuery(exprs, opts, globals())));
 
   program
     .command('check')
@@ -82,7 +82,7 @@ export function buildProgram(): Command {
     .option('-n, --count <n>', 'how many', '10')
     .option('--seed <s>', 'random seed', '1')
     .option('--out-dir <dir>', 'write config-1, config-2, ... here')
-    .action((opts: { count: string; seed: string; outDir?: string }) => exit(runSample(opts, globals())));
+    .action(async (opts: { count: string; seed: string; outDir?: string }) => exit(await runSample(opts, globals())));
 
   program
     .command('audit')
@@ -112,13 +112,13 @@ export function buildProgram(): Command {
     .option('--max <n>', 'diagnoses to list', '10')
     .option('--max-changes <n>', 'largest diagnosis looked for', '12')
     .option('--out-dir <dir>', 'write each resulting configuration as DIR/diagnosis-N.config')
-    .action((wishes: string[], opts: ResolveCommandOptions) => exit(runResolve(wishes, opts, globals())));
+    .action(async (wishes: string[], opts: ResolveCommandOptions) => exit(await runResolve(wishes, opts, globals())));
 
   program
     .command('dimacs')
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')
-    .action((opts: { out?: string }) => exit(runDimacs(opts, globals())));
+    .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
   registerCorpusCommands(program, () => globals().json, exit);
 
