@@ -5,7 +5,6 @@
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
-import { OTHER_STRING } from '../logic/domains.js';
 import { isValidValue } from '../logic/values.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
@@ -398,7 +397,7 @@ export class Session {
       const end = reasonStart[sym.id + 1]!;
       while (reason < end && !holdsIn(written, reasons[reason]!)) reason++;
       if (reason === end) continue;
-      const value = this.shown(sym, this.candidateAt(sym.id, model));
+      const value = this.candidateAt(sym.id, model);
       if (value !== undefined) out.push({ name: sym.name, type: sym.type, value });
     }
     return out;
@@ -447,14 +446,9 @@ export class Session {
     return lit === TRUE || (lit !== FALSE && this.solver.value(lit));
   }
 
-  /** The symbol's value in the last satisfying assignment, as a .config would hold it. */
+  /** The symbol's value in the last satisfying assignment, as a .config would hold it (each candidate is a real value). */
   valueOf(sym: KSymbol): string | undefined {
-    return this.shown(sym, this.candidateOf(sym));
-  }
-
-  /** A candidate as a .config holds it: the stand-in for "any other string" becomes one no candidate equals. */
-  private shown(sym: KSymbol, candidate: string | undefined): string | undefined {
-    return candidate === OTHER_STRING ? this.encoding.domains.get(sym).unmentioned : candidate;
+    return this.candidateOf(sym);
   }
 
   /** Which of its candidate values (n/m/y, or its value domain's) the symbol holds in the last satisfying assignment. */

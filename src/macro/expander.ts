@@ -11,8 +11,14 @@
 import { execSync } from 'node:child_process';
 import { KconfsatError, type SourceLocation } from '../errors.js';
 
-const UNKNOWN_OPEN = '\uE000';
-const UNKNOWN_CLOSE = '\uE001';
+/**
+ * Unknowns are marked with lone UTF-16 surrogates: text decoded from UTF-8
+ * (files, the command line, the environment, a command's output) never holds
+ * one, and wellFormed() turns any in text given as a JavaScript string into
+ * U+FFFD, as a decoder would, so no tree can spell a marker.
+ */
+const UNKNOWN_OPEN = '\uDC00';
+const UNKNOWN_CLOSE = '\uDC01';
 const MAX_EXPANSION_DEPTH = 1000;
 /**
  * Longest text an expansion may produce. conf has no limit, but twenty-odd
@@ -213,7 +219,8 @@ export class MacroExpander {
   }
 
   private lookupEnv(name: string): string {
-    const value = this.options.env?.[name];
+    const given = this.options.env?.[name];
+    const value = given === undefined ? undefined : wellFormed(given);
     this.envUsed.set(name, value);
     if (value !== undefined) return value;
     return this.options.emptyUnsetEnv ? '' : this.unknown(`$(${name})`);
@@ -242,6 +249,11 @@ export class MacroExpander {
 }
 
 const UNKNOWN_PATTERN = new RegExp(`${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');
+
+/** `text` with each lone surrogate replaced by U+FFFD, as a UTF-8 round trip would leave it. */
+export function wellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\uFFFD');
+}
 
 export function containsUnknown(text: string): boolean {
   return text.indexOf(UNKNOWN_OPEN) >= 0;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KconfsatError } from '../errors.js';
 import { readRegularFile } from '../io/files.js';
+import { wellFormed } from '../macro/expander.js';
 
 /** What readConfined() gives for a name that leads out of the tree root. */
 export const OUTSIDE_ROOT = Symbol('outside the tree root');
@@ -204,7 +205,8 @@ export class MemorySourceFiles implements SourceFiles {
   private readonly files: Map<string, string>;
 
   constructor(files: Record<string, string>) {
-    this.files = new Map(Object.entries(files).map(([k, v]) => [path.posix.normalize(k), v]));
+    // As if read from disk: a lone surrogate (which no UTF-8 file holds) could spell a macro marker.
+    this.files = new Map(Object.entries(files).map(([k, v]) => [path.posix.normalize(k), wellFormed(v)]));
   }
 
   read(name: string): string | undefined {
