@@ -57,7 +57,8 @@ export async function runWithDeadline(argv: string[], seconds: number, context: 
 }
 
 function onWorker(argv: string[], seconds: number): Promise<Finished | undefined> {
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true });
+  // The main thread's stack (V8's default, under 1 MB), so that how deep an input may nest does not depend on --timeout.
+  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true, resourceLimits: { stackSizeMb: 1 } });
   // The command's own output is held; what reaches the worker's stdout regardless (a library's
   // console.log, such as MiniSat's out-of-memory note) is a diagnostic: stderr, never mixed into the answer.
   worker.stdout.pipe(process.stderr, { end: false });

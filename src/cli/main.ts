@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
+import { SolverMemoryError } from '../sat/solver.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
@@ -175,6 +176,15 @@ export function reportError(e: unknown): number {
   }
   if (e instanceof KconfsatError) {
     writeStderr(`kconfsat: ${e.format()}\n`);
+    return EXIT.error;
+  }
+  // Limits of this process, reached by an input too large for them: a user error, one line.
+  if (e instanceof SolverMemoryError) {
+    writeStderr(`kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (${e.message})\n`);
+    return EXIT.error;
+  }
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    writeStderr('kconfsat: input too large: nesting deeper than the call stack holds\n');
     return EXIT.error;
   }
   writeStderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
