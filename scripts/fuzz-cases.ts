@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { checkConfig } from '../src/analysis/check.js';
+import { query } from '../src/analysis/query.js';
 import { Session } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
 import { parseDotConfig, writeDotConfig } from '../src/io/dotconfig.js';
@@ -482,4 +483,63 @@ export function runDotconfigCase(session: Session, seeds: string[], c: Dotconfig
 /** The tree .config cases are checked against. */
 export function dotconfigSession(): Session {
   return Session.open({ tree: new MemorySourceFiles(DRIVERS_TREE) });
+}
+
+/**
+ * Trees with generated structure (issue 18) rather than mutated text: one
+ * big choice, a long select fan-in, a chain of dependent choices, ints
+ * compared over many constants, many ranges on one int; sized so that a
+ * case fits the budget. The oracle is exact: the configuration a solve
+ * gives, written as conf writes it and read back, is one `check` accepts.
+ */
+export interface StructureCase {
+  shape: 'choice' | 'fanin' | 'chain' | 'domain' | 'ranges';
+  size: number;
+  /** Symbols a query asks to be y (indices, taken modulo the size). */
+  wishes: number[];
+}
+
+export function arbStructureCase(): fc.Arbitrary<StructureCase> {
+  return fc.record({
+    shape: fc.constantFrom('choice', 'fanin', 'chain', 'domain', 'ranges'),
+    size: fc.integer({ min: 1, max: 300 }),
+    wishes: fc.array(fc.nat(), { maxLength: 3 }),
+  });
+}
+
+export function structureTree(c: StructureCase): { text: string; symbol: (i: number) => string } {
+  // Comparisons and ranges grow with the square of their constants: fewer of those keep a case in budget.
+  const n = c.shape === 'domain' || c.shape === 'ranges' ? 1 + (c.size % 60) : c.size;
+  const each = (line: (i: number) => string): string => Array.from({ length: n }, (_, i) => line(i)).join('');
+  switch (c.shape) {
+    case 'choice':
+      return { text: `choice\n\tprompt "c"\n${each((i) => `config M${i}\n\tbool "m${i}"\n`)}endchoice\n`, symbol: (i) => `M${i % n}` };
+    case 'fanin':
+      return { text: `config T\n\tbool\n\tdepends on D\nconfig D\n\tbool "d"\n${each((i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n`)}`, symbol: (i) => `S${i % n}` };
+    case 'chain':
+      return {
+        text: each((i) => `choice\n\tprompt "c${i}"\n${i ? `\tdepends on P${i - 1}\n` : ''}config P${i}\n\tbool "p${i}"\nconfig Q${i}\n\tbool "q${i}"\nendchoice\n`),
+        symbol: (i) => `${i % 2 ? 'Q' : 'P'}${i % n}`,
+      };
+    case 'domain':
+      return {
+        text: `config A\n\tint "a"\nconfig B\n\tint "b"\nconfig C\n\tbool "c"\n\tdepends on A < B\n${each((i) => `config X${i}\n\tbool "x${i}"\n\tdepends on A = ${i * 7} || B != ${i * 11}\n`)}`,
+        symbol: (i) => (i % 3 === 0 ? 'C' : `X${i % n}`),
+      };
+    case 'ranges':
+      return { text: `config N\n\tint "n"\n${each((i) => `\trange ${i} ${i + n} if R${i}\n`)}${each((i) => `config R${i}\n\tbool "r${i}"\n`)}`, symbol: (i) => `R${i % n}` };
+  }
+}
+
+export function runStructureCase(c: StructureCase): 'ok' | 'input error' {
+  const { text, symbol } = structureTree(c);
+  return expectInputErrorsOnly(() => {
+    const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
+    const wishes = c.wishes.map(symbol);
+    const answer = query(session, wishes.length ? wishes : ['y']);
+    if (!answer.witness) return;
+    const written = parseDotConfig(writeDotConfig(answer.witness.config), '.config');
+    const check = checkConfig(session, written);
+    if (!check.valid) throw new FuzzFailure(`a witness check rejects: ${JSON.stringify(check.violations.map((v) => v.symbol))}`);
+  });
 }

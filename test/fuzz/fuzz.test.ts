@@ -10,11 +10,13 @@ import { describe, expect, it } from 'vitest';
 import {
   arbDotconfigCase,
   arbKconfigCase,
+  arbStructureCase,
   dotconfigSeeds,
   dotconfigSession,
   kconfigSeeds,
   runDotconfigCase,
   runKconfigCase,
+  runStructureCase,
 } from '../../scripts/fuzz-cases.js';
 
 const RUNS = Number(process.env.KCONFSAT_FUZZ_RUNS ?? 10_000);
@@ -56,5 +58,11 @@ describe('fuzzing', () => {
     const outcomes = await fuzz(arbDotconfigCase(seeds.length), Math.floor(RUNS / 2), (c) => runDotconfigCase(session, seeds, c));
     expect(outcomes.ok).toBeGreaterThan(0);
     expect(outcomes['input error']).toBeGreaterThan(0);
+  });
+
+  // Each case is a whole generated tree, queried and its witness checked: a few hundred, not thousands.
+  it(`${Math.ceil(RUNS / 50)} trees of generated structure: every witness is a configuration check accepts`, async () => {
+    const outcomes = await fuzz(arbStructureCase(), Math.ceil(RUNS / 50), runStructureCase);
+    expect(outcomes.ok).toBe(Math.ceil(RUNS / 50));
   });
 });
