@@ -83,7 +83,7 @@ describe('inputs past a stated limit: one line, exit 2', () => {
     expectOneLineError(run('--tree', root, 'info'), `kconfsat: Kconfig:30:8: input too large: macro expansion, over ${MAX_EXPANSION_STEPS} references evaluated`);
   });
 
-  it('a .config over 16 MiB', () => {
+  it('a .config over 4 MiB', () => {
     const root = tree('small', 'config A\n\tbool "a"\n');
     const config = path.join(tmp(), 'huge.config');
     const line = 'CONFIG_A=y\n';
