@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { breather } from '../helpers/breather.js';
 import {
   arbDotconfigCase,
   arbKconfigCase,
@@ -29,10 +30,10 @@ const SEED = process.env.KCONFSAT_FUZZ_SEED === undefined ? {} : { seed: Number(
  */
 async function fuzz<C>(arb: fc.Arbitrary<C>, numRuns: number, run: (c: C) => 'ok' | 'input error'): Promise<Record<'ok' | 'input error', number>> {
   const outcomes = { ok: 0, 'input error': 0 };
-  let count = 0;
+  const breathe = breather(100);
   await fc.assert(
     fc.asyncProperty(arb, async (c) => {
-      if (++count % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      await breathe();
       outcomes[run(c)]++;
     }),
     { numRuns, ...SEED },

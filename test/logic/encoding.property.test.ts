@@ -12,6 +12,7 @@ import { Session } from '../../src/analysis/session.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { enumerateFixpoints, evaluate, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
+import { breather } from '../helpers/breather.js';
 
 function session(text: string): Session {
   return Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
@@ -20,9 +21,11 @@ function session(text: string): Session {
 const arbUserValues = fc.array(fc.tuple(fc.nat(20), fc.constantFrom('y', 'm', 'n', '0', '7', '"x"')), { maxLength: 8 });
 
 describe('encoding vs reference evaluator', () => {
-  it('every evaluator result satisfies the formula', () => {
-    fc.assert(
-      fc.property(arbKconfig(), arbUserValues, (text, picks) => {
+  it('every evaluator result satisfies the formula', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), arbUserValues, async (text, picks) => {
+        await breathe();
         const s = session(text);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
         const user = new Map(picks.filter(([i]) => i < syms.length).map(([i, v]) => [syms[i]!.name, v.replace(/"/g, '')]));
@@ -47,9 +50,11 @@ describe('encoding vs reference evaluator', () => {
     expect(s.solve(s.assumptionsFor(values))).toBe('sat');
   });
 
-  it('every model of the formula is a fixpoint of the evaluator', () => {
-    fc.assert(
-      fc.property(arbKconfig(), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), (text, picks) => {
+  it('every model of the formula is a fixpoint of the evaluator', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), async (text, picks) => {
+        await breathe();
         const s = session(text);
         const pairs = s.model.symbols.map((x) => s.encoding.pairOf(x)).filter((p) => p !== undefined);
         let lits = picks.filter(([i]) => i < pairs.length).map(([i, on]) => (on ? pairs[i]!.m : -pairs[i]!.m));
@@ -61,9 +66,11 @@ describe('encoding vs reference evaluator', () => {
     );
   });
 
-  it('bool/tristate trees: as many models as fixpoints', () => {
-    fc.assert(
-      fc.property(arbKconfig(), (text) => {
+  it('bool/tristate trees: as many models as fixpoints', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), async (text) => {
+        await breathe();
         const s = session(text);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
         fc.pre(syms.length <= 10 && syms.every((x) => s.encoding.pairOf(x)));

@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import type { KconfigModel } from '../../src/model/types.js';
 import { computedSymbols, enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
 import { arbKconfig, modelFromText } from './random-kconfig.js';
+import { breather } from '../helpers/breather.js';
 
 interface Run {
   /** The .config lines, in order (strings unquoted). */
@@ -614,13 +615,15 @@ describe.skipIf(!CONF)('against the real conf ($KCONFSAT_CONF)', () => {
     });
   }
 
-  it('random trees and .configs', () => {
+  it('random trees and .configs', async () => {
     const arb = arbKconfig().chain((text) => {
       const m = model(text);
       return fc.tuple(fc.constant(text), fc.constant(m), arbUserValues(m));
     });
-    fc.assert(
-      fc.property(arb, ([text, m, user]) => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arb, async ([text, m, user]) => {
+        await breathe();
         const conf = runConf(text, [...user], (n) => m.byName.get(n)?.type);
         expect(writtenValues(m, user)).toEqual(conf);
       }),
