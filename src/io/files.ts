@@ -182,7 +182,7 @@ const MAX_PART = 64;
 export function safeFileNames(items: { parts: string[]; identity: string }[], extension: string): string[] {
   const bases = items.map(({ parts }) => {
     const cleaned = parts.map((p) => p.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, MAX_PART));
-    const base = cleaned.join('-').replace(/^\./, '_');
+    const base = cleaned.join('-').replace(/^\.|^$/, '_');
     return { base, altered: base !== parts.join('-') };
   });
   const count = new Map<string, number>();

@@ -5,18 +5,23 @@
  * 10,000: half trees, half .config files), KCONFSAT_FUZZ_SEED replays a run;
  * scripts/fuzz runs more. Shrunk failures live in regressions.test.ts.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { breather } from '../helpers/breather.js';
 import {
   arbDotconfigCase,
   arbKconfigCase,
+  arbPathsCase,
   arbStructureCase,
   dotconfigSeeds,
   dotconfigSession,
   kconfigSeeds,
   runDotconfigCase,
   runKconfigCase,
+  runPathsCase,
   runStructureCase,
 } from '../../scripts/fuzz-cases.js';
 
@@ -65,5 +70,16 @@ describe('fuzzing', () => {
   it(`${Math.ceil(RUNS / 50)} trees of generated structure: every witness is a configuration check accepts`, async () => {
     const outcomes = await fuzz(arbStructureCase(), Math.ceil(RUNS / 50), runStructureCase);
     expect(outcomes.ok).toBe(Math.ceil(RUNS / 50));
+  });
+
+  it(`${Math.ceil(RUNS / 50)} batches of output files named from a tree's symbols, onto odd files: nothing outside, nothing but regular files replaced`, async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-paths-'));
+    try {
+      const outcomes = await fuzz(arbPathsCase(), Math.ceil(RUNS / 50), (c) => runPathsCase(c, scratch));
+      expect(outcomes.ok).toBeGreaterThan(0);
+      expect(outcomes['input error']).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
