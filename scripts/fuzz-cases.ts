@@ -7,13 +7,16 @@
  * failure a user may see is a KconfsatError naming file and line; anything
  * else thrown, or a case slower than a second, is a bug.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { checkConfig } from '../src/analysis/check.js';
+import { query } from '../src/analysis/query.js';
 import { Session } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
 import { parseDotConfig, writeDotConfig } from '../src/io/dotconfig.js';
+import { safeFileNames, writeFilesAtomic } from '../src/io/files.js';
 import { MemorySourceFiles } from '../src/parse/files.js';
 import { repo } from './corpora.js';
 
@@ -482,4 +485,143 @@ export function runDotconfigCase(session: Session, seeds: string[], c: Dotconfig
 /** The tree .config cases are checked against. */
 export function dotconfigSession(): Session {
   return Session.open({ tree: new MemorySourceFiles(DRIVERS_TREE) });
+}
+
+/**
+ * Trees with generated structure (issue 18) rather than mutated text: one
+ * big choice, a long select fan-in, a chain of dependent choices, ints
+ * compared over many constants, many ranges on one int; sized so that a
+ * case fits the budget. The oracle is exact: the configuration a solve
+ * gives, written as conf writes it and read back, is one `check` accepts.
+ */
+export interface StructureCase {
+  shape: 'choice' | 'fanin' | 'chain' | 'domain' | 'ranges';
+  size: number;
+  /** Symbols a query asks to be y (indices, taken modulo the size). */
+  wishes: number[];
+}
+
+export function arbStructureCase(): fc.Arbitrary<StructureCase> {
+  return fc.record({
+    shape: fc.constantFrom('choice', 'fanin', 'chain', 'domain', 'ranges'),
+    size: fc.integer({ min: 1, max: 300 }),
+    wishes: fc.array(fc.nat(), { maxLength: 3 }),
+  });
+}
+
+export function structureTree(c: StructureCase): { text: string; symbol: (i: number) => string } {
+  // Comparisons and ranges grow with the square of their constants: fewer of those keep a case in budget.
+  const n = c.shape === 'domain' || c.shape === 'ranges' ? 1 + (c.size % 60) : c.size;
+  const each = (line: (i: number) => string): string => Array.from({ length: n }, (_, i) => line(i)).join('');
+  switch (c.shape) {
+    case 'choice':
+      return { text: `choice\n\tprompt "c"\n${each((i) => `config M${i}\n\tbool "m${i}"\n`)}endchoice\n`, symbol: (i) => `M${i % n}` };
+    case 'fanin':
+      return { text: `config T\n\tbool\n\tdepends on D\nconfig D\n\tbool "d"\n${each((i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n`)}`, symbol: (i) => `S${i % n}` };
+    case 'chain':
+      return {
+        text: each((i) => `choice\n\tprompt "c${i}"\n${i ? `\tdepends on P${i - 1}\n` : ''}config P${i}\n\tbool "p${i}"\nconfig Q${i}\n\tbool "q${i}"\nendchoice\n`),
+        symbol: (i) => `${i % 2 ? 'Q' : 'P'}${i % n}`,
+      };
+    case 'domain':
+      return {
+        text: `config A\n\tint "a"\nconfig B\n\tint "b"\nconfig C\n\tbool "c"\n\tdepends on A < B\n${each((i) => `config X${i}\n\tbool "x${i}"\n\tdepends on A = ${i * 7} || B != ${i * 11}\n`)}`,
+        symbol: (i) => (i % 3 === 0 ? 'C' : `X${i % n}`),
+      };
+    case 'ranges':
+      return { text: `config N\n\tint "n"\n${each((i) => `\trange ${i} ${i + n} if R${i}\n`)}${each((i) => `config R${i}\n\tbool "r${i}"\n`)}`, symbol: (i) => `R${i % n}` };
+  }
+}
+
+export function runStructureCase(c: StructureCase): 'ok' | 'input error' {
+  const { text, symbol } = structureTree(c);
+  return expectInputErrorsOnly(() => {
+    const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
+    const wishes = c.wishes.map(symbol);
+    const answer = query(session, wishes.length ? wishes : ['y']);
+    if (!answer.witness) return;
+    const written = parseDotConfig(writeDotConfig(answer.witness.config), '.config');
+    const check = checkConfig(session, written);
+    if (!check.valid) throw new FuzzFailure(`a witness check rejects: ${JSON.stringify(check.violations.map((v) => v.symbol))}`);
+  });
+}
+
+/**
+ * Output paths (issue 18): a batch of files to write in a scratch directory,
+ * named as audit and fix name them from a tree's symbols (safeFileNames) out
+ * of random pieces (`..`, `/`, dots, long names, empty names), onto whatever
+ * is already there (files, directories, symlinks out, FIFOs). The oracle: the batch is written whole or refused with a
+ * KconfsatError, nothing outside the directory changes, no temporary file is
+ * left, and --force never replaced anything but a regular file.
+ */
+export interface PathsCase {
+  names: string[][];
+  existing: { at: number; kind: 'file' | 'dir' | 'symlink-out' | 'fifo' }[];
+  force: boolean;
+}
+
+const PATH_PIECES = ['a', 'config-1', '..', '.', '', 'sub', 'x'.repeat(250), '.kconfsat-0.tmp', 'out', '-n'];
+
+export function arbPathsCase(): fc.Arbitrary<PathsCase> {
+  return fc.record({
+    names: fc.array(fc.array(fc.constantFrom(...PATH_PIECES), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+    existing: fc.array(fc.record({ at: fc.nat(2), kind: fc.constantFrom('file', 'dir', 'symlink-out', 'fifo') }), { maxLength: 2 }),
+    force: fc.boolean(),
+  });
+}
+
+/** Every entry under `dir` with what it is, for comparing before and after. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]) {
+    const full = path.join(d.parentPath, d.name);
+    out.set(full, d.isFile() ? `file:${fs.readFileSync(full, 'latin1')}` : d.isSymbolicLink() ? `link:${fs.readlinkSync(full)}` : d.isDirectory() ? 'dir' : 'other');
+  }
+  return out;
+}
+
+export function runPathsCase(c: PathsCase, scratch: string): 'ok' | 'input error' {
+  const fail = (why: string): never => {
+    throw new FuzzFailure(`${why}; names ${JSON.stringify(c.names)}`);
+  };
+  fs.rmSync(scratch, { recursive: true, force: true });
+  const dir = path.join(scratch, 'out');
+  const outside = path.join(scratch, 'outside');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(outside, 'precious'), 'precious\n');
+  const names = safeFileNames(c.names.map((parts) => ({ parts, identity: parts.join('/') })), '.config');
+  const files = names.map((name, i) => ({ file: path.join(dir, name), content: `CONFIG_N${i}=y\n` }));
+  if (new Set(names).size !== names.length || names.some((n) => n.includes('/') || n.startsWith('.'))) fail(`unsafe or repeated names ${JSON.stringify(names)}`);
+  for (const e of c.existing) {
+    const target = files[e.at % files.length]!.file;
+    if (!target.startsWith(dir + path.sep) || fs.existsSync(target)) continue;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (e.kind === 'file') fs.writeFileSync(target, 'old\n');
+      else if (e.kind === 'dir') fs.mkdirSync(target);
+      else if (e.kind === 'symlink-out') fs.symlinkSync(path.join(outside, 'precious'), target);
+      else execFileSync('mkfifo', [target]);
+    } catch {
+      // A name that cannot be made (too long, under a file) stays missing.
+    }
+  }
+  const outsideBefore = snapshot(outside);
+  const before = snapshot(scratch);
+  let outcome: 'ok' | 'input error' = 'ok';
+  try {
+    writeFilesAtomic(files, { force: c.force });
+  } catch (e) {
+    if (!(e instanceof KconfsatError)) throw e;
+    outcome = 'input error';
+  }
+  const after = snapshot(scratch);
+  if (JSON.stringify([...snapshot(outside)]) !== JSON.stringify([...outsideBefore])) fail('a file outside the output directory changed');
+  for (const [name, what] of after) {
+    if (/\.kconfsat-[0-9a-f]+\.tmp$/.test(name) && !before.has(name)) fail(`temporary file left: ${name}`);
+    const was = before.get(name);
+    if (was !== undefined && was !== what && !was.startsWith('file:')) fail(`${name} (${was.split(':')[0]}) was replaced`);
+    if (!name.startsWith(dir) && was === undefined) fail(`${name} written outside the output directory`);
+  }
+  return outcome;
 }

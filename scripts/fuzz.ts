@@ -5,6 +5,9 @@
  * the seed, the outcome counts, the slowest case, and for a failure the
  * shrunk counterexample (JSON) and the mutated file; exits 1 on a failure.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import {
   arbDotconfigCase,
@@ -18,13 +21,21 @@ import {
   runKconfigCase,
   type DotconfigCase,
   type KconfigCase,
+  arbStructureCase,
+  arbPathsCase,
+  runPathsCase,
+  type PathsCase,
+  runStructureCase,
+  structureTree,
 } from './fuzz-cases.js';
 import { scriptOptions } from './options.js';
 
-const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|both]
+const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|structure|paths|both|all]
   -n, --runs N     cases per kind (default 100000)
   --seed S         fast-check seed (default: random, printed)
-  --kind K         which inputs to mutate (default both)
+  --kind K         which inputs: mutated trees, mutated .config files, trees of generated
+                   structure (big choices, fan-in, chains, domains), output paths onto odd
+                   files (paths); both = the first two (default)
 `;
 
 const opts = scriptOptions('fuzz', USAGE, {
@@ -34,7 +45,7 @@ const opts = scriptOptions('fuzz', USAGE, {
 });
 const runs = Number(opts.runs);
 const seed = opts.seed === undefined ? Date.now() % 2 ** 31 : Number(opts.seed);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !['kconfig', 'dotconfig', 'both'].includes(opts.kind)) {
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !['kconfig', 'dotconfig', 'structure', 'paths', 'both', 'all'].includes(opts.kind)) {
   process.stderr.write(`fuzz: error: bad option value\n${USAGE}`);
   process.exit(2);
 }
@@ -67,16 +78,24 @@ function campaign<C>(name: string, arb: fc.Arbitrary<C>, run: (c: C) => 'ok' | '
 
 dotconfigSession(); // starting the SAT solver the first time is not a case's time
 let passed = true;
-if (opts.kind !== 'dotconfig') {
+if (['kconfig', 'both', 'all'].includes(opts.kind)) {
   const seeds = kconfigSeeds();
   passed &&= campaign('kconfig', arbKconfigCase(seeds), (c: KconfigCase) => runKconfigCase(seeds, c), (c) => {
     const { files } = mutatedFiles(seeds, c);
     return Object.entries(files).map(([name, text]) => `--- ${name}\n${text.length > 4000 ? `${text.slice(0, 4000)}... (${text.length} characters)` : text}`).join('\n');
   });
 }
-if (opts.kind !== 'kconfig') {
+if (['dotconfig', 'both', 'all'].includes(opts.kind)) {
   const session = dotconfigSession();
   const seeds = dotconfigSeeds(session);
   passed &&= campaign('dotconfig', arbDotconfigCase(seeds.length), (c: DotconfigCase) => runDotconfigCase(session, seeds, c), (c) => mutate(seeds[c.seed]!, c.mutations));
+}
+if (['structure', 'all'].includes(opts.kind)) {
+  passed &&= campaign('structure', arbStructureCase(), runStructureCase, (c) => structureTree(c).text);
+}
+if (['paths', 'all'].includes(opts.kind)) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-paths-'));
+  passed &&= campaign('paths', arbPathsCase(), (c: PathsCase) => runPathsCase(c, scratch), (c) => JSON.stringify(c));
+  fs.rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(passed ? 0 : 1);

@@ -16,7 +16,7 @@
  * Each item names its reason in one line, with the Kconfig lines behind it,
  * and items that only follow from another change are listed under it.
  */
-import { checkAgainstModel, type DotConfig, type DotConfigCheck, type DotConfigEntry } from '../io/dotconfig.js';
+import { checkAgainstModel, confValue, type DotConfig, type DotConfigCheck, type DotConfigEntry } from '../io/dotconfig.js';
 import { formatLocation } from '../errors.js';
 import { simulate, type Simulation } from '../model/evaluate.js';
 import { N, type KSymbol, type Loc, type Tristate } from '../model/types.js';
@@ -71,7 +71,14 @@ function simulateFile(session: Session, config: DotConfig, mode: CheckMode): { s
   const sorted = checkAgainstModel(config, session.model);
   const user = configValues({ ...config, entries: sorted.valid });
   session.coverComparisons(session.valueComparisons(user));
-  return { sorted, user, run: simulate(session.model, user, freeInputs(session, user, mode)) };
+  // conf reads every line in order, earlier assignments to a symbol included.
+  const skipped = new Set([...sorted.unknown, ...sorted.invalid.map((i) => i.entry)]);
+  const lines = config.entries.flatMap((e): [string, string][] => {
+    if (skipped.has(e)) return [];
+    const value = confValue(e, session.model.byName.get(e.name)!.type);
+    return 'value' in value ? [[e.name, value.value]] : [];
+  });
+  return { sorted, user, run: simulate(session.model, lines, freeInputs(session, user, mode)) };
 }
 
 export function checkConfig(session: Session, config: DotConfig, options: CheckOptions = {}): CheckResult {

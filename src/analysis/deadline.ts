@@ -16,6 +16,8 @@ export function firstMessageWithin<T>(worker: Worker, ms: number): Promise<T | u
     // The first of these settles the promise; what follows (the exit after a message or a termination) is ignored.
     const timer = setTimeout(() => {
       resolve(undefined);
+      // A worker blocked in a system call does not stop: unref'd, it cannot hold the process open.
+      worker.unref();
       void worker.terminate();
     }, ms);
     worker.once('message', (m: T) => {
@@ -48,8 +50,17 @@ export interface QueryWithTimeoutOptions extends QueryOptions {
  * in-memory files do not cross to the worker.
  */
 export async function queryWithTimeout(session: SessionOptions, expressions: string[], options: QueryWithTimeoutOptions): Promise<QueryAnswer | TimedOut> {
-  if (typeof session.tree !== 'string') throw new KconfsatError('usage', 'queryWithTimeout needs the tree as a path');
+  if (typeof session !== 'object' || session === null || typeof session.tree !== 'string') {
+    throw new KconfsatError('usage', 'queryWithTimeout needs the tree as a path (session.tree, a string)');
+  }
+  if (!Array.isArray(expressions) || !expressions.every((e) => typeof e === 'string')) {
+    throw new KconfsatError('usage', 'queryWithTimeout expects the expressions as an array of strings');
+  }
+  if (typeof options !== 'object' || options === null) throw new KconfsatError('usage', 'queryWithTimeout expects options with timeoutMs');
   const { timeoutMs, ...queryOptions } = options;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new KconfsatError('usage', `timeoutMs must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`);
+  }
   const task: QueryTask = { mark: WORKER_MARK, session, expressions, options: queryOptions };
   const reply = await firstMessageWithin<QueryReply>(new Worker(fileURLToPath(import.meta.url), { workerData: task }), timeoutMs);
   if (!reply) return { timedOut: true, timeoutMs };
@@ -58,6 +69,9 @@ export async function queryWithTimeout(session: SessionOptions, expressions: str
 }
 
 const WORKER_MARK = 'kconfsat-query-deadline-worker';
+
+/** setTimeout's limit (2^31 - 1 ms): a longer delay fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 interface QueryTask {
   mark: typeof WORKER_MARK;

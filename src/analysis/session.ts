@@ -5,7 +5,6 @@
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
-import { OTHER_STRING } from '../logic/domains.js';
 import { isValidValue } from '../logic/values.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
@@ -52,6 +51,9 @@ export interface SessionSolveOptions {
  */
 const DEFAULT_LEAN: Lean = 'on';
 
+/** Activation variables a solver may collect before it is reloaded, however small the formula. */
+const MIN_ACTIVATIONS_BEFORE_RELOAD = 2000;
+
 /** Which of the session's clauses a solver holds. */
 interface Scope {
   /** Literals true for good: each is a unit clause of the solver's own, and every clause is loaded simplified by them. */
@@ -69,6 +71,9 @@ interface Scope {
 class LiveSolver {
   private current: MiniSatSolver;
   private synced = 0;
+  /** Activation variables handed to the current solver, and the CNF's variables when it was loaded. */
+  private activations = 0;
+  private loadedVars = 0;
 
   constructor(
     private readonly cnf: Cnf,
@@ -83,10 +88,20 @@ class LiveSolver {
   }
 
   solve(assumptions: readonly Lit[], clauses: readonly (readonly Lit[])[]): SolveResult {
+    // Each retired activation variable stays in the solver, and every solve costs time per variable:
+    // past as many as the formula has, a fresh solver numbering only the variables it holds (compact)
+    // keeps a long run of solves (sample -n) linear instead of quadratic.
+    if (this.activations > Math.max(MIN_ACTIVATIONS_BEFORE_RELOAD, this.loadedVars)) this.current = this.fresh(true);
     const attempt = (): SolveResult => {
       this.sync();
       // Activation variables come from the CNF so later gates never reuse their numbers.
-      return this.current.solve(assumptions, { clauses, activation: () => this.cnf.newVar() });
+      return this.current.solve(assumptions, {
+        clauses,
+        activation: () => {
+          this.activations++;
+          return this.cnf.newVar();
+        },
+      });
     };
     try {
       return attempt();
@@ -97,9 +112,11 @@ class LiveSolver {
     }
   }
 
-  private fresh(): MiniSatSolver {
+  private fresh(compact = this.scope.owners !== undefined): MiniSatSolver {
     this.synced = 0;
-    this.current = new MiniSatSolver({ preferTrue: this.lean === 'on', compact: this.scope.owners !== undefined });
+    this.activations = 0;
+    this.loadedVars = this.cnf.numVars;
+    this.current = new MiniSatSolver({ preferTrue: this.lean === 'on', compact });
     // The facts go first, as unit clauses in one buffer: MiniSat then leaves out the clauses
     // they satisfy and the literals they falsify as it takes the CNF (a tenth of Linux's literals).
     const facts = this.scope.facts ?? [];
@@ -414,7 +431,7 @@ export class Session {
       const end = reasonStart[sym.id + 1]!;
       while (reason < end && !holdsIn(written, reasons[reason]!)) reason++;
       if (reason === end) continue;
-      const value = this.shown(sym, this.candidateAt(sym.id, model));
+      const value = this.candidateAt(sym.id, model);
       if (value !== undefined) out.push({ name: sym.name, type: sym.type, value });
     }
     return out;
@@ -463,14 +480,9 @@ export class Session {
     return lit === TRUE || (lit !== FALSE && this.solver.value(lit));
   }
 
-  /** The symbol's value in the last satisfying assignment, as a .config would hold it. */
+  /** The symbol's value in the last satisfying assignment, as a .config would hold it (each candidate is a real value). */
   valueOf(sym: KSymbol): string | undefined {
-    return this.shown(sym, this.candidateOf(sym));
-  }
-
-  /** A candidate as a .config holds it: the stand-in for "any other string" becomes one no candidate equals. */
-  private shown(sym: KSymbol, candidate: string | undefined): string | undefined {
-    return candidate === OTHER_STRING ? this.encoding.domains.get(sym).unmentioned : candidate;
+    return this.candidateOf(sym);
   }
 
   /** Which of its candidate values (n/m/y, or its value domain's) the symbol holds in the last satisfying assignment. */

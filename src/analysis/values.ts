@@ -3,7 +3,6 @@
  * bool/tristate, the candidate values for int/hex/string.
  */
 import type { Lit } from '../logic/cnf.js';
-import { OTHER_STRING } from '../logic/domains.js';
 import type { KSymbol } from '../model/types.js';
 import type { Session } from './session.js';
 
@@ -24,9 +23,10 @@ export function possibleValues(session: Session, sym: KSymbol): PossibleValues {
   const out: PossibleValues = { symbol: sym.name, type: sym.type, values: [], otherStrings: false };
   if (session.arch) out.arch = session.arch;
   const reached = reachableValues(session, [sym]).get(sym)!;
+  const unmentioned = session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).unmentioned : undefined;
   for (const value of candidateValues(session, sym)) {
     if (!reached.has(value)) continue;
-    if (value === OTHER_STRING) out.otherStrings = true;
+    if (value === unmentioned) out.otherStrings = true;
     else out.values.push(value);
   }
   return out;

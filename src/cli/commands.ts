@@ -2,7 +2,6 @@
  * One function per CLI command: call the library, print text or JSON,
  * return the exit code.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuditFinding } from '../analysis/audit.js';
 import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
@@ -18,7 +17,8 @@ import { configValues, Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { auditCsv } from '../io/csv.js';
 import { writeDimacs } from '../io/dimacs.js';
-import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
+import { safeFileNames } from '../io/files.js';
+import { readDotConfigFile, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
 import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
 import { writeStdout } from './output.js';
@@ -57,7 +57,7 @@ interface UnknownOnArch {
   error: string;
 }
 
-export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): number {
+export async function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): Promise<number> {
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
   let freeProbes = false;
@@ -73,9 +73,9 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
     }
   });
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
-  if (opts.out) {
+  if (opts.out !== undefined) {
     const witness = answers.find((a) => a.witness)?.witness;
-    if (witness) writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
+    if (witness) await writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
   }
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
@@ -171,7 +171,7 @@ export function runInfo(g: GlobalOptions): number {
   return EXIT.yes;
 }
 
-export function runDimacs(opts: { out?: string }, g: GlobalOptions): number {
+export async function runDimacs(opts: { out?: string }, g: GlobalOptions): Promise<number> {
   const s = openSession(g);
   const cnf = s.encoding.cnf;
   // The constraint-group selectors are switched on, so the models are exactly the valid configurations.
@@ -184,7 +184,7 @@ export function runDimacs(opts: { out?: string }, g: GlobalOptions): number {
     `kconfsat formula for ${path.resolve(g.tree)}${s.arch ? ` ARCH=${s.arch}` : ''}`,
     'names: SYMBOL=y and SYMBOL>=m for bool/tristate, SYMBOL="value" for int/hex/string',
   ]);
-  if (opts.out) writeOutput(g, opts.out, text);
+  if (opts.out !== undefined) await writeOutput(g, opts.out, text);
   else writeStdout(text);
   return EXIT.yes;
 }
@@ -224,22 +224,22 @@ export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
   return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.yes : EXIT.no;
 }
 
-export function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): number {
+export async function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): Promise<number> {
   const count = positiveInteger(opts.count, '-n');
   const seed = positiveInteger(opts.seed, '--seed');
   const session = openSession(g);
   const samples = sample(session, { count, seed });
   const note = hasFreeProbes(session, g);
-  if (opts.outDir) {
-    fs.mkdirSync(opts.outDir, { recursive: true });
-    writeOutputs(g, samples.map((s, i) => ({ file: path.join(opts.outDir!, `config-${i + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) })));
+  if (opts.outDir !== undefined) {
+    await writeOutputs(g, opts.outDir, samples.map((s, i) => ({ file: path.join(opts.outDir!, `config-${i + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) })));
   }
   if (g.json) printJson(samples.map((s) => ({ choices: s.choices, config: s.config })));
   else {
     samples.forEach((s, i) => {
       const on = s.config.filter((e) => e.value === 'y' || e.value === 'm').length;
-      print(`sample ${i + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (opts.outDir ? ` -> ${path.join(opts.outDir, `config-${i + 1}`)}` : ''));
+      print(`sample ${i + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (opts.outDir !== undefined ? ` -> ${path.join(opts.outDir, `config-${i + 1}`)}` : ''));
     });
+    if (opts.outDir !== undefined) print(`${samples.length} files written to ${opts.outDir}`);
     if (note) print(FREE_PROBES_NOTE);
   }
   return samples.length > 0 ? EXIT.yes : EXIT.no;
@@ -255,13 +255,7 @@ function hasFreeProbes(session: Session, g: GlobalOptions): boolean {
 
 /** A .config file, read with the kernel's CONFIG_ prefix override. */
 export function readConfig(file: string): DotConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new KconfsatError('io', `cannot read ${file}`);
-  }
-  return parseDotConfig(text, file, dotConfigPrefix());
+  return readDotConfigFile(file, dotConfigPrefix());
 }
 
 const DEMO_QUERY = 'XEN_UNPOPULATED_ALLOC=y';
@@ -322,11 +316,11 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
   } finally {
     progress?.finish();
   }
-  const witnessFiles = opts.outDir ? writeWitnesses(g, opts.outDir, findings) : new Map<AuditFinding, string>();
+  const witnessFiles = opts.outDir !== undefined ? await writeWitnesses(g, opts.outDir, findings) : new Map<AuditFinding, string>();
   const groups = groupFindings(findings);
   const confirmed = conf ? { confirmed: findings.filter((f) => 'confirmed' in f && f.confirmed).length, total: findings.length } : undefined;
-  if (opts.sarif) writeOutput(g, opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
-  if (opts.csv) writeOutput(g, opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
+  if (opts.sarif !== undefined) await writeOutput(g, opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
+  if (opts.csv !== undefined) await writeOutput(g, opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
   const summaries = reports.map(({ findings: found, ...rest }) => ({
     ...rest,
     findings: found.length,
@@ -345,7 +339,7 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     }
     if (arches.length > 1) print(`${groups.length} findings (${findings.length} on all arches together)`);
     if (confirmed) print(`confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
-    if (opts.outDir && findings.length) print(`witnesses written to ${opts.outDir}`);
+    if (opts.outDir !== undefined) print(`${findings.length} witnesses written to ${opts.outDir}`);
   }
   return findings.length > 0 ? EXIT.yes : EXIT.no;
 }
@@ -359,10 +353,16 @@ function formatGroup(g: AuditGroup, showArches: boolean): string {
   return `${g.loc.file}:${g.loc.line}: ${g.selector} -> ${g.selectee}: ${levels}: ${g.dependsOn}${where}${ok}`;
 }
 
-/** One witness .config per (arch, finding): ARCH-SELECTOR-SELECTEE-LINE.config. */
-function writeWitnesses(g: GlobalOptions, dir: string, findings: AuditFinding[]): Map<AuditFinding, string> {
-  fs.mkdirSync(dir, { recursive: true });
-  const files = new Map(findings.map((f) => [f, path.join(dir, `${f.arch ? `${f.arch}-` : ''}${f.selector}-${f.selectee}-${f.loc.line}.config`)]));
-  writeOutputs(g, findings.map((f) => ({ file: files.get(f)!, content: writeDotConfig(f.witness, dotConfigPrefix()) })));
+/** One witness .config per (arch, finding): ARCH-SELECTOR-SELECTEE-LINE.config, made safe and unique by safeFileNames. */
+async function writeWitnesses(g: GlobalOptions, dir: string, findings: AuditFinding[]): Promise<Map<AuditFinding, string>> {
+  const names = safeFileNames(
+    findings.map((f) => ({
+      parts: [...(f.arch ? [f.arch] : []), f.selector, f.selectee, String(f.loc.line)],
+      identity: [f.arch ?? '', f.selector, f.selectee, f.loc.file, f.loc.line].join('\0'),
+    })),
+    '.config',
+  );
+  const files = new Map(findings.map((f, i) => [f, path.join(dir, names[i]!)]));
+  await writeOutputs(g, dir, findings.map((f) => ({ file: files.get(f)!, content: writeDotConfig(f.witness, dotConfigPrefix()) })));
   return files;
 }

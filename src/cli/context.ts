@@ -73,13 +73,16 @@ export function printJson(value: unknown): void {
 }
 
 /** An output file of a command: refused if it exists, unless --force. */
-export function writeOutput(g: GlobalOptions, file: string, content: string): void {
-  writeOutputFiles([{ file, content }], g.force);
+export async function writeOutput(g: GlobalOptions, file: string, content: string): Promise<void> {
+  await writeOutputFiles({ files: [{ file, content }], force: g.force });
 }
 
-/** A command's several output files: refused together, before the first is written, if one exists. */
-export function writeOutputs(g: GlobalOptions, files: { file: string; content: string }[]): void {
-  writeOutputFiles(files, g.force);
+/**
+ * A command's several output files in `directory` (made when missing):
+ * refused together, before the first is written, if one exists.
+ */
+export async function writeOutputs(g: GlobalOptions, directory: string, files: { file: string; content: string }[]): Promise<void> {
+  await writeOutputFiles({ files, force: g.force, directory });
 }
 
 /** A count option's value: digits only, at least 1. */

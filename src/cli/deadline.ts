@@ -8,12 +8,11 @@
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { InvalidArgumentError } from 'commander';
-import { firstMessageWithin } from '../analysis/deadline.js';
+import { firstMessageWithin, MAX_TIMEOUT_MS } from '../analysis/deadline.js';
 import { EXIT, print, printJson } from './context.js';
 import { deliver, holdOutput, releaseOutput, type HeldOutput } from './output.js';
 
-/** setTimeout's limit (2^31 - 1 ms): a longer delay would fire at once. */
-const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const MAX_SECONDS = Math.floor(MAX_TIMEOUT_MS / 1000);
 
 /** The --timeout value: seconds, fractions allowed. */
 export function parseSeconds(text: string): number {
@@ -34,6 +33,9 @@ export interface CommandContext {
 
 const WORKER_MARK = 'kconfsat-deadline-worker';
 
+/** How long a terminated worker may take to stop before the process exits without it. */
+const STRAGGLER_GRACE_MS = 500;
+
 interface Finished {
   exitCode: number;
   output: HeldOutput;
@@ -43,9 +45,11 @@ interface Finished {
 export async function runWithDeadline(argv: string[], seconds: number, context: CommandContext): Promise<number> {
   const finished = await onWorker(argv, seconds);
   if (finished) {
-    deliver(finished.output);
+    await deliver(finished.output);
     return finished.exitCode;
   }
+  // A worker blocked in a system call cannot be terminated; it must not keep the process past its deadline.
+  setTimeout(() => process.exit(EXIT.timeout), STRAGGLER_GRACE_MS).unref();
   const where = context.arch !== undefined ? ` on ${context.arch}` : '';
   if (context.json) printJson({ command: context.command, args: context.args, ...(context.arch !== undefined ? { arch: context.arch } : {}), result: 'unknown', reason: 'timeout', seconds });
   else print(`${[context.command, ...context.args].join(' ')}${where}: unknown (timeout after ${seconds}s)`);
@@ -53,7 +57,8 @@ export async function runWithDeadline(argv: string[], seconds: number, context: 
 }
 
 function onWorker(argv: string[], seconds: number): Promise<Finished | undefined> {
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true });
+  // The main thread's stack (V8's default, under 1 MB), so that how deep an input may nest does not depend on --timeout.
+  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, argv }, stdout: true, resourceLimits: { stackSizeMb: 1 } });
   // The command's own output is held; what reaches the worker's stdout regardless (a library's
   // console.log, such as MiniSat's out-of-memory note) is a diagnostic: stderr, never mixed into the answer.
   worker.stdout.pipe(process.stderr, { end: false });

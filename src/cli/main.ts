@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
+import { SolverMemoryError } from '../sat/solver.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
@@ -57,7 +58,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--verbose', 'with --arch all: the witness or reason for every arch', false)
-    .action((exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
+    .action(async (exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(await runQuery(exprs, opts, globals())));
 
   program
     .command('check')
@@ -85,7 +86,7 @@ export function buildProgram(): Command {
     .option('-n, --count <n>', 'how many', '10')
     .option('--seed <s>', 'random seed', '1')
     .option('--out-dir <dir>', 'write config-1, config-2, ... here')
-    .action((opts: { count: string; seed: string; outDir?: string }) => exit(runSample(opts, globals())));
+    .action(async (opts: { count: string; seed: string; outDir?: string }) => exit(await runSample(opts, globals())));
 
   program
     .command('audit')
@@ -115,13 +116,13 @@ export function buildProgram(): Command {
     .option('--max <n>', 'diagnoses to list', '10')
     .option('--max-changes <n>', 'largest diagnosis looked for', '12')
     .option('--out-dir <dir>', 'write each resulting configuration as DIR/diagnosis-N.config')
-    .action((wishes: string[], opts: ResolveCommandOptions) => exit(runResolve(wishes, opts, globals())));
+    .action(async (wishes: string[], opts: ResolveCommandOptions) => exit(await runResolve(wishes, opts, globals())));
 
   program
     .command('dimacs')
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')
-    .action((opts: { out?: string }) => exit(runDimacs(opts, globals())));
+    .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
   registerCorpusCommands(program, () => globals().json, exit);
 
@@ -178,6 +179,15 @@ export function reportError(e: unknown): number {
   }
   if (e instanceof KconfsatError) {
     writeStderr(`kconfsat: ${e.format()}\n`);
+    return EXIT.error;
+  }
+  // Limits of this process, reached by an input too large for them: a user error, one line.
+  if (e instanceof SolverMemoryError) {
+    writeStderr(`kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (${e.message})\n`);
+    return EXIT.error;
+  }
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    writeStderr('kconfsat: input too large: nesting deeper than the call stack holds\n');
     return EXIT.error;
   }
   writeStderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -2,13 +2,13 @@
  * The two "minimal fix" commands: `fix` (verified Kconfig patches for audit
  * findings) and `resolve` (minimal changes to a .config for a wish).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fix, type FixReport, type ImpactEntry, type VerifiedRepair } from '../analysis/fix.js';
 import { resolve, type ResolveResult } from '../analysis/resolve.js';
 import { configValues } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { writeDotConfig } from '../io/dotconfig.js';
+import { safeFileNames } from '../io/files.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { formatExplanation, readConfig } from './commands.js';
@@ -34,7 +34,7 @@ export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise
     onProgress: (m) => progress?.message(m),
   });
   progress?.finish();
-  const patches = opts.patchDir ? writePatches(g, opts.patchDir, report) : [];
+  const patches = opts.patchDir !== undefined ? await writePatches(g, opts.patchDir, report) : [];
   if (g.json) printJson(report);
   else {
     for (const r of report.results) {
@@ -46,7 +46,7 @@ export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise
     const repaired = report.results.filter((r) => r.candidates.some((c) => c.verified)).length;
     const where = report.verifyArches.length ? ` (verified on ${report.verifyArches.join(', ')})` : '';
     print(`${report.results.length} finding(s), ${repaired} with a verified repair${where}`);
-    if (patches.length) print(`patches written to ${opts.patchDir}: ${patches.join(', ')}`);
+    if (opts.patchDir !== undefined) print(`${patches.length} patches written to ${opts.patchDir}${patches.length ? `: ${patches.join(', ')}` : ''}`);
   }
   return report.results.every((r) => r.candidates.some((c) => c.verified)) ? EXIT.yes : EXIT.no;
 }
@@ -80,17 +80,21 @@ function formatImpact(e: ImpactEntry): string {
   return `${where}${e.symbol} ${parts.join(', ')}${e.intended ? ' (intended: only the unmet dependency allowed it)' : ''}`;
 }
 
-/** The best verified repair of each finding, one patch file each. */
-function writePatches(g: GlobalOptions, dir: string, report: FixReport): string[] {
-  const files = report.results.flatMap((r) => {
+/** The best verified repair of each finding, one patch file each: SELECTOR-SELECTEE-FILE-LINE.patch, made safe and unique by safeFileNames. */
+async function writePatches(g: GlobalOptions, dir: string, report: FixReport): Promise<string[]> {
+  const repaired = report.results.flatMap((r) => {
     const best = r.candidates.find((c) => c.verified);
-    if (!best) return [];
-    const name = `${r.finding.selector}-${r.finding.selectee}-${path.basename(r.finding.loc.file)}-${r.finding.loc.line}.patch`;
-    return [{ file: path.join(dir, name), content: best.patch }];
+    return best ? [{ finding: r.finding, patch: best.patch }] : [];
   });
-  fs.mkdirSync(dir, { recursive: true });
-  writeOutputs(g, files);
-  return files.map((f) => path.basename(f.file));
+  const names = safeFileNames(
+    repaired.map(({ finding: f }) => ({
+      parts: [f.selector, f.selectee, path.basename(f.loc.file), String(f.loc.line)],
+      identity: [f.selector, f.selectee, f.loc.file, f.loc.line].join('\0'),
+    })),
+    '.patch',
+  );
+  await writeOutputs(g, dir, repaired.map((r, i) => ({ file: path.join(dir, names[i]!), content: r.patch })));
+  return names;
 }
 
 export interface ResolveCommandOptions {
@@ -100,19 +104,16 @@ export interface ResolveCommandOptions {
   outDir?: string;
 }
 
-export function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): number {
+export async function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): Promise<number> {
   if (g.arch === 'all') throw new KconfsatError('usage', 'resolve works on one arch at a time (a .config belongs to one)');
   const limits = { max: positiveInteger(opts.max, '--max'), maxChanges: positiveInteger(opts.maxChanges, '--max-changes') };
   const configFile = opts.config ?? process.env.KCONFIG_CONFIG ?? '.config';
   const base = configValues(readConfig(configFile));
   const result = resolve(openSession(g), wishes, base, limits);
-  const files = opts.outDir
+  const files = opts.outDir !== undefined
     ? result.diagnoses.map((d, i) => ({ file: path.join(opts.outDir!, `diagnosis-${i + 1}.config`), content: writeDotConfig(d.config, dotConfigPrefix()) }))
     : [];
-  if (files.length) {
-    fs.mkdirSync(opts.outDir!, { recursive: true });
-    writeOutputs(g, files);
-  }
+  if (opts.outDir !== undefined) await writeOutputs(g, opts.outDir, files);
   if (g.json) printJson(result);
   else print(formatResolve(result, configFile, files.map((f) => f.file)).join('\n'));
   return result.diagnoses.length ? EXIT.yes : EXIT.no;

@@ -15,13 +15,14 @@ import { formatNumber, isValidValue, parseCNumber } from './values.js';
 /** A symbol or input that holds a string value. */
 export type ValueNode = KSymbol | Input;
 
-/** Stands for every string value not among a domain's constants. */
-export const OTHER_STRING = 'kconfsat:other';
-
 export interface Domain {
   /** Candidate values, each a concrete string. */
   values: string[];
-  /** A concrete string OTHER_STRING can be written as: one no candidate equals. */
+  /**
+   * The candidate that stands for every string none of the domain's
+   * constants equals: itself such a string (no placeholder a tree could
+   * spell), so a witness can hold it as it is.
+   */
   unmentioned: string;
 }
 
@@ -117,10 +118,9 @@ export class Domains {
     for (const members of groups.values()) {
       const shared = new Set<string>(['']);
       for (const m of members) for (const c of constants.get(m) ?? []) shared.add(c);
-      const values = withRepresentatives(shared, members);
       let unmentioned = 'kconfsat-other';
-      while (values.includes(unmentioned)) unmentioned += '-';
-      const domain: Domain = { values, unmentioned };
+      while (shared.has(unmentioned)) unmentioned += '-';
+      const domain: Domain = { values: withRepresentatives(shared, unmentioned, members), unmentioned };
       for (const m of members) this.domainOf.set(m, domain);
     }
   }
@@ -142,21 +142,25 @@ export class Domains {
       const l = valueNodeOf(left);
       const r = valueNodeOf(right);
       if (l && r) covered &&= this.get(l) === this.get(r);
-      else if (l || r) covered &&= constantsOf(l ? right : left).every((c) => this.get((l ?? r)!).values.includes(c));
+      else if (l || r) {
+        // The unmentioned candidate stands for all other strings, so a constant equal to it is not told apart yet.
+        const domain = this.get((l ?? r)!);
+        covered &&= constantsOf(l ? right : left).every((c) => c !== domain.unmentioned && domain.values.includes(c));
+      }
     });
     return covered;
   }
 
   /** The candidate that stands for a concrete value (itself, or its class representative). */
   classify(node: ValueNode, text: string): string {
-    const { values } = this.get(node);
+    const { values, unmentioned } = this.get(node);
     if (values.includes(text)) return text;
     const type = 'type' in node ? node.type : 'string';
     if (type === 'int' || type === 'hex') {
       const base = type === 'int' ? 10 : 16;
-      if (isValidValue(type, text)) return nearestRepresentative(values, parseCNumber(text, base).value, base);
+      if (isValidValue(type, text)) return nearestRepresentative(values, parseCNumber(text, base).value, base) ?? unmentioned;
     }
-    return OTHER_STRING;
+    return unmentioned;
   }
 }
 
@@ -203,10 +207,10 @@ function numericReadings(text: string): bigint[] {
   return out;
 }
 
-function withRepresentatives(constants: Set<string>, members: ValueNode[]): string[] {
+function withRepresentatives(constants: Set<string>, unmentioned: string, members: ValueNode[]): string[] {
   const values = new Set(constants);
   const types = new Set(members.map((m) => ('type' in m ? m.type : 'string')));
-  values.add(OTHER_STRING);
+  values.add(unmentioned);
   const bases: (10 | 16)[] = [];
   if (types.has('int')) bases.push(10);
   if (types.has('hex')) bases.push(16);
@@ -226,7 +230,7 @@ function withRepresentatives(constants: Set<string>, members: ValueNode[]): stri
 }
 
 /** The representative of the interval between constants that holds `value`. */
-function nearestRepresentative(values: string[], value: bigint, base: 10 | 16): string {
+function nearestRepresentative(values: string[], value: bigint, base: 10 | 16): string | undefined {
   // Representatives sit just above each constant (and one below the least), so the
   // greatest one at or below the value is in the same interval.
   let below: { v: string; n: bigint } | undefined;
@@ -237,5 +241,5 @@ function nearestRepresentative(values: string[], value: bigint, base: 10 | 16): 
     if (n <= value && (!below || n > below.n)) below = { v, n };
     if (!least || n < least.n) least = { v, n };
   }
-  return (below ?? least)?.v ?? OTHER_STRING;
+  return (below ?? least)?.v;
 }

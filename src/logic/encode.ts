@@ -218,11 +218,15 @@ export class Encoding {
     const rv = this.leafValues(right, subst);
     const lt = this.leafType(left);
     const rt = this.leafType(right);
+    // Exactly one of each side's literals holds, so for each left value the right side matches
+    // when one of the matching literals holds, or none of the others: whichever list is shorter
+    // (`=` and `!=` are then linear in the domain, not quadratic).
     const cases: Lit[] = [];
     for (const [a, la] of lv) {
-      for (const [b, lb] of rv) {
-        if (compareValues(op, a, lt, b, rt)) cases.push(this.cnf.and2(la, lb));
-      }
+      const matching: Lit[] = [];
+      const others: Lit[] = [];
+      for (const [b, lb] of rv) (compareValues(op, a, lt, b, rt) ? matching : others).push(lb);
+      cases.push(this.cnf.and2(la, matching.length <= others.length ? this.cnf.or(matching) : -this.cnf.or(others)));
     }
     return this.cnf.or(cases);
   }
@@ -422,8 +426,13 @@ export class Encoding {
       .filter((m) => this.pairs.has(m))
       .map((m) => this.cnf.and2(this.visibility(m).y, this.pairs.get(m)!.y));
     this.guarded([-v.y, ...selected]);
-    for (let i = 0; i < selected.length; i++) {
-      for (let j = i + 1; j < selected.length; j++) this.cnf.clauseOf(-selected[i]!, -selected[j]!, this.groupOff);
+    // Linear in the members: each excludes the OR of those before it (pairwise clauses for 2,000 members
+    // exhaust MiniSat's heap). The ORs are gates, functions of the members, so evaluating the formula
+    // under a configuration still finds two members selected.
+    let before: Lit = FALSE;
+    for (const s of selected) {
+      this.cnf.clauseOf(-before, -s, this.groupOff);
+      before = this.cnf.or2(before, s);
     }
   }
 

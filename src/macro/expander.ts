@@ -11,8 +11,14 @@
 import { execSync } from 'node:child_process';
 import { KconfsatError, type SourceLocation } from '../errors.js';
 
-const UNKNOWN_OPEN = '\uE000';
-const UNKNOWN_CLOSE = '\uE001';
+/**
+ * Unknowns are marked with lone UTF-16 surrogates: text decoded from UTF-8
+ * (files, the command line, the environment, a command's output) never holds
+ * one, and wellFormed() turns any in text given as a JavaScript string into
+ * U+FFFD, as a decoder would, so no tree can spell a marker.
+ */
+const UNKNOWN_OPEN = '\uDC00';
+const UNKNOWN_CLOSE = '\uDC01';
 const MAX_EXPANSION_DEPTH = 1000;
 /**
  * Longest text an expansion may produce. conf has no limit, but twenty-odd
@@ -21,6 +27,15 @@ const MAX_EXPANSION_DEPTH = 1000;
  */
 export const MAX_EXPANSION_LENGTH = 1 << 20;
 const MAX_FUNCTION_ARGS = 16;
+/**
+ * Most references (variables, function calls, arguments) one top-level
+ * expansion may evaluate. Output length alone does not bound the work:
+ * forty lines of `X := $(Y)$(Y)` over an empty Y double the calls each time
+ * and produce nothing. Linux's largest expansion takes a few hundred.
+ */
+export const MAX_EXPANSION_STEPS = 1_000_000;
+/** $(info) and $(warning-if) messages kept; later ones are dropped. */
+const MAX_DIAGNOSTICS = 10_000;
 
 export interface Unknown {
   id: number;
@@ -60,6 +75,8 @@ export class MacroExpander {
   private readonly unknownByOrigin = new Map<string, string>();
   private readonly shellCache = new Map<string, string>();
   private location: SourceLocation = { file: '<none>', line: 0, column: 0 };
+  /** References evaluated by the current top-level expansion (or assignment). */
+  private steps = 0;
 
   constructor(private readonly options: MacroOptions = {}) {}
 
@@ -69,6 +86,7 @@ export class MacroExpander {
   }
 
   assign(name: string, op: '=' | ':=' | '+=', rawValue: string): void {
+    this.steps = 0;
     const existing = this.variables.get(name);
     if (op === '+=' && existing) {
       const more = existing.flavor === 'simple' ? this.expand(rawValue) : rawValue;
@@ -82,6 +100,7 @@ export class MacroExpander {
 
   /** Expands every `$(...)` in `text`. */
   expand(text: string): string {
+    this.steps = 0;
     return this.expandWithArgs(text, [], 0);
   }
 
@@ -124,6 +143,7 @@ export class MacroExpander {
 
   private evalClause(clause: string, args: string[], depth: number): string {
     if (depth > MAX_EXPANSION_DEPTH) throw this.error('too deep recursive expansion');
+    if (++this.steps > MAX_EXPANSION_STEPS) throw this.error(`input too large: macro expansion, over ${MAX_EXPANSION_STEPS} references evaluated`);
     if (/^[0-9]+$/.test(clause)) {
       // A missing argument is empty (conf looks it up as an environment variable that never exists).
       return args[Number(clause) - 1] ?? '';
@@ -165,13 +185,11 @@ export class MacroExpander {
         return this.shell(args[0]!);
       case 'info':
         arity(1, 1);
-        this.diagnostics.push({ kind: 'info', message: args[0]!, location: this.location });
+        this.diagnose('info', args[0]!);
         return '';
       case 'warning-if':
         arity(2, 2);
-        if (args[0] === 'y') {
-          this.diagnostics.push({ kind: 'warning', message: args[1]!, location: this.location });
-        }
+        if (args[0] === 'y') this.diagnose('warning', args[1]!);
         return '';
       case 'error-if':
         arity(2, 2);
@@ -186,6 +204,11 @@ export class MacroExpander {
       default:
         return undefined;
     }
+  }
+
+  /** Keeps the first MAX_DIAGNOSTICS messages: a loop of $(info) must not fill the heap. */
+  private diagnose(kind: MacroDiagnostic['kind'], message: string): void {
+    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ kind, message, location: this.location });
   }
 
   private shell(command: string): string {
@@ -213,7 +236,8 @@ export class MacroExpander {
   }
 
   private lookupEnv(name: string): string {
-    const value = this.options.env?.[name];
+    const given = this.options.env?.[name];
+    const value = given === undefined ? undefined : wellFormed(given);
     this.envUsed.set(name, value);
     if (value !== undefined) return value;
     return this.options.emptyUnsetEnv ? '' : this.unknown(`$(${name})`);
@@ -242,6 +266,11 @@ export class MacroExpander {
 }
 
 const UNKNOWN_PATTERN = new RegExp(`${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');
+
+/** `text` with each lone surrogate replaced by U+FFFD, as a UTF-8 round trip would leave it. */
+export function wellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\uFFFD');
+}
 
 export function containsUnknown(text: string): boolean {
   return text.indexOf(UNKNOWN_OPEN) >= 0;

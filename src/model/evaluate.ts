@@ -100,7 +100,8 @@ export interface Simulation extends Evaluation {
 }
 
 /** conf --olddefconfig on `userValues` under the given free-input values, kept for reasons(). */
-export function simulate(model: KconfigModel, userValues: Map<string, string>, inputs: Map<number, string> = new Map()): Simulation {
+/** `userValues` in file order; a symbol may come more than once (a choice remembers a member set to y before). */
+export function simulate(model: KconfigModel, userValues: Iterable<readonly [string, string]>, inputs: Map<number, string> = new Map()): Simulation {
   const ev = new ConfEvaluator(model, inputs);
   const rejected = ev.readConfig(userValues);
   const all = computedSymbols(model);
@@ -256,7 +257,7 @@ class ConfEvaluator {
   }
 
   /** conf_read_simple: which values become user values. Returns the rejected names. */
-  readConfig(userValues: Map<string, string>): string[] {
+  readConfig(userValues: Iterable<readonly [string, string]>): string[] {
     const rejected: string[] = [];
     for (const c of this.model.choices) {
       this.choiceUser.set(c, { tri: N, selection: undefined, has: true });

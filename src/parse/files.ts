@@ -4,6 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { KconfsatError } from '../errors.js';
+import { readRegularFile } from '../io/files.js';
+import { wellFormed } from '../macro/expander.js';
 
 /** What readConfined() gives for a name that leads out of the tree root. */
 export const OUTSIDE_ROOT = Symbol('outside the tree root');
@@ -46,10 +49,10 @@ function globSegmentToRegExp(segment: string): RegExp {
 }
 
 /**
- * open(2) flags that refuse a final symlink (ELOOP). Node takes numeric flags
- * ("File system flags" in its fs docs); its type declarations only list strings.
+ * Largest Kconfig file read: Linux's largest is about 150 KB. Beyond this a
+ * file is an input error rather than a heap the process cannot survive.
  */
-const NO_FOLLOW = (fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW) as unknown as string;
+export const MAX_KCONFIG_FILE_BYTES = 16 << 20;
 
 export class DiskSourceFiles implements SourceFiles {
   readonly root: string;
@@ -65,8 +68,10 @@ export class DiskSourceFiles implements SourceFiles {
     this.realRoot = fs.realpathSync.native(this.root);
   }
 
+  /** Confined like readConfined: a name leading out of the root reads as missing. */
   read(name: string): string | undefined {
-    return readText(path.resolve(this.root, name));
+    const text = this.readConfined(name);
+    return text === OUTSIDE_ROOT ? undefined : text;
   }
 
   /**
@@ -77,21 +82,18 @@ export class DiskSourceFiles implements SourceFiles {
    */
   readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
     const full = path.resolve(this.root, name);
-    if (this.allowOutsideRoot) return readText(full);
+    if (this.allowOutsideRoot) return readFollowing(full, name);
     if (!isInside(this.root, full)) return OUTSIDE_ROOT;
     if (full === this.root) return undefined; // a directory: nothing to read
     const dir = this.resolved(path.dirname(full));
     if (dir === undefined) return undefined;
     // Missing files are reported as missing, not as escapes (an osource of one is no error).
     if (!isInside(this.realRoot, dir)) return fs.existsSync(full) ? OUTSIDE_ROOT : undefined;
-    try {
-      return fs.readFileSync(full, { encoding: 'utf8', flag: NO_FOLLOW });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOOP') return undefined;
-    }
+    const text = readText(full, name, fs.constants.O_NOFOLLOW);
+    if (text !== FINAL_SYMLINK) return text;
     const real = this.resolved(full);
     if (real === undefined) return undefined; // a dangling link: missing
-    return isInside(this.realRoot, real) ? readText(real) : OUTSIDE_ROOT;
+    return isInside(this.realRoot, real) ? readFollowing(real, name) : OUTSIDE_ROOT;
   }
 
   /**
@@ -123,8 +125,14 @@ export class DiskSourceFiles implements SourceFiles {
     return real;
   }
 
+  /**
+   * Confined: when the pattern, or a directory it lists, leads out of the
+   * root, the answer is the pattern itself, which readConfined then refuses
+   * as outside; what lies outside is never listed.
+   */
   glob(pattern: string): string[] {
     const absolute = path.isAbsolute(pattern);
+    if (!this.allowOutsideRoot && !isInside(this.root, path.resolve(this.root, pattern))) return [pattern];
     let candidates = [absolute ? '/' : ''];
     for (const segment of pattern.split('/').filter((s) => s !== '')) {
       const next: string[] = [];
@@ -132,6 +140,10 @@ export class DiskSourceFiles implements SourceFiles {
         if (!hasGlobChars(segment)) {
           next.push(path.join(dir, segment));
           continue;
+        }
+        if (!this.allowOutsideRoot) {
+          const real = this.resolved(path.resolve(this.root, dir || '.'));
+          if (real !== undefined && !isInside(this.realRoot, real)) return [pattern];
         }
         const re = globSegmentToRegExp(segment);
         let entries: string[];
@@ -148,12 +160,33 @@ export class DiskSourceFiles implements SourceFiles {
   }
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+const FINAL_SYMLINK = Symbol('a symlink, not followed');
+
+/**
+ * A Kconfig file's text; undefined when it is missing or a directory (conf
+ * cannot open either). A FIFO, device or socket is an error: reading one
+ * could block or never end. `extraFlags` O_NOFOLLOW gives FINAL_SYMLINK for a symlink.
+ */
+function readText(file: string, shown: string, extraFlags = 0): string | undefined | typeof FINAL_SYMLINK {
+  const read = readRegularFile(file, { extraFlags, maxBytes: MAX_KCONFIG_FILE_BYTES });
+  if ('text' in read) return read.text;
+  switch (read.problem) {
+    case 'missing':
+      return undefined;
+    case 'symlink':
+      return FINAL_SYMLINK;
+    case 'too large':
+      throw new KconfsatError('source', `input too large: ${shown}, ${fs.statSync(file).size} bytes (a Kconfig file may have at most ${MAX_KCONFIG_FILE_BYTES} bytes)`);
+    case 'not a regular file':
+      if (fs.statSync(file).isDirectory()) return undefined;
+      throw new KconfsatError('source', `${shown} is not a regular file (a FIFO, device or socket cannot be read)`);
   }
+}
+
+/** readText without O_NOFOLLOW, which never gives FINAL_SYMLINK. */
+function readFollowing(file: string, shown: string): string | undefined {
+  const text = readText(file, shown);
+  return text === FINAL_SYMLINK ? undefined : text;
 }
 
 /** Whether `full` is `root` or beneath it; both absolute and normalized (path.resolve, realpath give them so). */
@@ -172,7 +205,8 @@ export class MemorySourceFiles implements SourceFiles {
   private readonly files: Map<string, string>;
 
   constructor(files: Record<string, string>) {
-    this.files = new Map(Object.entries(files).map(([k, v]) => [path.posix.normalize(k), v]));
+    // As if read from disk: a lone surrogate (which no UTF-8 file holds) could spell a macro marker.
+    this.files = new Map(Object.entries(files).map(([k, v]) => [path.posix.normalize(k), wellFormed(v)]));
   }
 
   read(name: string): string | undefined {

@@ -123,7 +123,8 @@ class Parser {
   }
 
   parse(rootFile: string): ParsedTree {
-    const text = this.files.read(rootFile);
+    const text = this.files.readConfined(rootFile);
+    if (text === OUTSIDE_ROOT) throw new KconfsatError('source', `${rootFile} is outside the tree root`, { file: rootFile, line: 0, column: 0 });
     if (text === undefined) {
       throw new KconfsatError('source', `can't find file ${rootFile}`, { file: rootFile, line: 0, column: 0 });
     }

@@ -155,7 +155,7 @@ config S
 /** Random .config text for a tree: lines for some of its symbols, odd values and unknown names included. */
 function arbConfigText(kconfig: string): fc.Arbitrary<string> {
   const names = [...kconfig.matchAll(/^(?:config|menuconfig) (\w+)/gm)].map((m) => m[1]!);
-  const value = fc.constantFrom('y', 'n', 'm', '"foo"', '""', '0', '5', '12', '0x10', '');
+  const value = fc.constantFrom('y', 'n', 'm', '"foo"', '""', '0', '5', '12', '0x10', 'yes', '');
   const line = fc.oneof(
     { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...names, 'UNDEFINED'), value).map(([n, v]) => `CONFIG_${n}=${v}`) },
     { weight: 3, arbitrary: fc.constantFrom(...names).map((n) => `# CONFIG_${n} is not set`) },

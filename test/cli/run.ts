@@ -25,7 +25,7 @@ export function run(...args: string[]): SpawnSyncReturns<string> {
   delete env.ARCH;
   delete env.SRCARCH;
   delete env.KCONFIG_CONFIG;
-  return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env, timeout: 60_000 });
+  return spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env, timeout: 60_000, maxBuffer: 256 << 20 });
 }
 
 /** A one-line error: exit 2, exactly `line` on stderr, no stack trace, nothing on stdout. */

@@ -5,16 +5,24 @@
  * 10,000: half trees, half .config files), KCONFSAT_FUZZ_SEED replays a run;
  * scripts/fuzz runs more. Shrunk failures live in regressions.test.ts.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { breather } from '../helpers/breather.js';
 import {
   arbDotconfigCase,
   arbKconfigCase,
+  arbPathsCase,
+  arbStructureCase,
   dotconfigSeeds,
   dotconfigSession,
   kconfigSeeds,
   runDotconfigCase,
   runKconfigCase,
+  runPathsCase,
+  runStructureCase,
 } from '../../scripts/fuzz-cases.js';
 
 const RUNS = Number(process.env.KCONFSAT_FUZZ_RUNS ?? 10_000);
@@ -27,10 +35,10 @@ const SEED = process.env.KCONFSAT_FUZZ_SEED === undefined ? {} : { seed: Number(
  */
 async function fuzz<C>(arb: fc.Arbitrary<C>, numRuns: number, run: (c: C) => 'ok' | 'input error'): Promise<Record<'ok' | 'input error', number>> {
   const outcomes = { ok: 0, 'input error': 0 };
-  let count = 0;
+  const breathe = breather(100);
   await fc.assert(
     fc.asyncProperty(arb, async (c) => {
-      if (++count % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      await breathe();
       outcomes[run(c)]++;
     }),
     { numRuns, ...SEED },
@@ -56,5 +64,22 @@ describe('fuzzing', () => {
     const outcomes = await fuzz(arbDotconfigCase(seeds.length), Math.floor(RUNS / 2), (c) => runDotconfigCase(session, seeds, c));
     expect(outcomes.ok).toBeGreaterThan(0);
     expect(outcomes['input error']).toBeGreaterThan(0);
+  });
+
+  // Each case is a whole generated tree, queried and its witness checked: a few hundred, not thousands.
+  it(`${Math.ceil(RUNS / 50)} trees of generated structure: every witness is a configuration check accepts`, async () => {
+    const outcomes = await fuzz(arbStructureCase(), Math.ceil(RUNS / 50), runStructureCase);
+    expect(outcomes.ok).toBe(Math.ceil(RUNS / 50));
+  });
+
+  it(`${Math.ceil(RUNS / 50)} batches of output files named from a tree's symbols, onto odd files: nothing outside, nothing but regular files replaced`, async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-paths-'));
+    try {
+      const outcomes = await fuzz(arbPathsCase(), Math.ceil(RUNS / 50), (c) => runPathsCase(c, scratch));
+      expect(outcomes.ok).toBeGreaterThan(0);
+      expect(outcomes['input error']).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,9 @@ describe('csv', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
+    // A spreadsheet would run these as formulas (issue 18): the leading quote keeps them text.
+    expect(['=HYPERLINK("x")', '+1', '-2+3', '@SUM(A1)', '\tx'].map(csvField)).toEqual(['"\'=HYPERLINK(""x"")"', "'+1", "'-2+3", "'@SUM(A1)", "'\tx"]);
+    expect(csvField(-5)).toBe('-5');
     expect(csvField(undefined)).toBe('');
     expect(csvField(13)).toBe('13');
     expect(csvField(false)).toBe('false');

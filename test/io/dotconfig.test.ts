@@ -282,10 +282,11 @@ describe('checkAgainstModel', () => {
   });
 
   it.each([
-    ['CONFIG_B=m', "value 'm' invalid for bool symbol B: expected y, n"],
-    ['CONFIG_B=yes', "value 'yes' invalid for bool symbol B: expected y, n"],
-    ['CONFIG_T=Y', "value 'Y' invalid for tristate symbol T: expected y, m, n"],
-    ['CONFIG_T="y"', `value '"y"' invalid for tristate symbol T: expected y, m, n`],
+    ['CONFIG_B=m', "value 'm' invalid for bool symbol B: expected a value starting with y, n"],
+    ['CONFIG_B=maybe', "value 'maybe' invalid for bool symbol B: expected a value starting with y, n"],
+    ['CONFIG_B=', "value '' invalid for bool symbol B: expected a value starting with y, n"],
+    ['CONFIG_T=Y', "value 'Y' invalid for tristate symbol T: expected a value starting with y, m, n"],
+    ['CONFIG_T="y"', `value '"y"' invalid for tristate symbol T: expected a value starting with y, m, n`],
     ['CONFIG_I=abc', "value 'abc' invalid for int symbol I: expected a decimal integer"],
     ['CONFIG_I=007', "value '007' invalid for int symbol I: expected a decimal integer"],
     ['CONFIG_I=', "value '' invalid for int symbol I: expected a decimal integer"],
@@ -301,6 +302,20 @@ describe('checkAgainstModel', () => {
 
   it.each(['CONFIG_H=1f', 'CONFIG_H=0XAB', 'CONFIG_I=0', 'CONFIG_I=-0', 'CONFIG_S=""'])('%s is valid', (line) => {
     expect(reasons(line)).toEqual([]);
+  });
+
+  // conf_set_sym_val reads p[0] only (scripts/kconfig/confdata.c, 6.1 and 6.12 alike).
+  it('reads a bool or tristate by its first character, as conf does, and hands back a copy with that value', () => {
+    const config = parseDotConfig('CONFIG_B=yes\nCONFIG_T=y # comment\nCONFIG_B2=nope\nCONFIG_T2=module\n', 't');
+    const check = checkAgainstModel(config, modelOf({ B: 'bool', T: 'tristate', B2: 'bool', T2: 'tristate' }));
+    expect(check.invalid).toEqual([]);
+    expect(check.valid.map((e) => [e.name, e.value, e.raw])).toEqual([
+      ['B', 'y', 'CONFIG_B=yes'],
+      ['T', 'y', 'CONFIG_T=y # comment'],
+      ['B2', 'n', 'CONFIG_B2=nope'],
+      ['T2', 'm', 'CONFIG_T2=module'],
+    ]);
+    expect(config.entries.map((e) => e.value)).toEqual(['yes', 'y # comment', 'nope', 'module']);
   });
 
   it('lets the last fitting assignment win, and an invalid later one leave the earlier in place', () => {

@@ -47,7 +47,8 @@ describe('a source that leads out of the tree', () => {
     ['.. inside a block, indented', `${PREFIX}if A\n\tsource "inside/../../outside/Kconfig"\nendif\n`, '', 'Kconfig:5:2: "inside/../../outside/Kconfig"'],
     ['an absolute path', `source "${path.join(outside, 'Kconfig')}"\n`, '', `Kconfig:1:1: "${path.join(outside, 'Kconfig')}"`],
     ['rsource from a subdirectory', 'source "sub/Kconfig"\n', '\nrsource "../../outside/Kconfig"\n', 'sub/Kconfig:2:1: "../outside/Kconfig"'],
-    ['a glob', 'source "../outsid?/Kconfig"\n', '', 'Kconfig:1:1: "../outside/Kconfig"'],
+    // The pattern is named, never what it matches outside the tree.
+    ['a glob', 'source "../outsid?/Kconfig"\n', '', 'Kconfig:1:1: "../outsid?/Kconfig"'],
     ['a symlinked directory', `${PREFIX}source "dirlink/Kconfig"\n`, '', 'Kconfig:4:1: "dirlink/Kconfig"'],
     ['a symlinked file', 'source "filelink.Kconfig"\n', '', 'Kconfig:1:1: "filelink.Kconfig"'],
   ])('%s: one line at the source, exit 2; read with --allow-outside-tree', (_, text, sub, where) => {

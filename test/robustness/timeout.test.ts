@@ -155,6 +155,21 @@ describe('library: queryWithTimeout', () => {
     expect((error as InstanceType<typeof KconfsatError>).format()).toBe("unknown symbol 'NO_SUCH' for i386 in 'NO_SUCH=y'");
   });
 
+  it('rejects a timeoutMs that is not a delay setTimeout can keep, and arguments of the wrong type, each with a clear KconfsatError', async () => {
+    const { queryWithTimeout, KconfsatError } = await library();
+    const tree = { tree: FIXED, arch: 'i386' };
+    const limit = 'timeoutMs must be a number of milliseconds above 0 and at most 2147483647, got';
+    for (const timeoutMs of [3e9, NaN, -5, 0, Infinity, '100']) {
+      const error = await queryWithTimeout(tree, ['XEN=y'], { timeoutMs: timeoutMs as number }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KconfsatError);
+      expect((error as Error).message).toBe(`${limit} ${String(timeoutMs)}`);
+    }
+    const wrong = (f: () => Promise<unknown>) => f().catch((e: unknown) => [e instanceof KconfsatError, (e as Error).message]);
+    expect(await wrong(() => queryWithTimeout(tree, 'XEN=y' as unknown as string[], { timeoutMs: 1000 }))).toEqual([true, 'queryWithTimeout expects the expressions as an array of strings']);
+    expect(await wrong(() => queryWithTimeout(null as unknown as typeof tree, ['XEN=y'], { timeoutMs: 1000 }))).toEqual([true, 'queryWithTimeout needs the tree as a path (session.tree, a string)']);
+    expect(await wrong(() => queryWithTimeout(tree, ['XEN=y'], undefined as unknown as { timeoutMs: number }))).toEqual([true, 'queryWithTimeout expects options with timeoutMs']);
+  });
+
   it('needs the tree as a path', async () => {
     const { queryWithTimeout } = await library();
     await expect(queryWithTimeout({ tree: new MemorySourceFiles({ Kconfig: '' }) }, ['A'], { timeoutMs: 1000 })).rejects.toThrow('queryWithTimeout needs the tree as a path');

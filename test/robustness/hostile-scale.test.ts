@@ -1,0 +1,94 @@
+/**
+ * Issue 18, size: generated trees far larger in one dimension than any real
+ * one (a 20,000-member choice, a select fan-in past MiniSat's clause buffer,
+ * two ints compared over 180 constants each, 10,000 chained choices, 100,000
+ * symbols) load and answer right, and the inputs past a stated limit (macro
+ * work, .config size) are one line and exit 2, never a crash (70, 134).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_EXPANSION_STEPS } from '../../src/macro/expander.js';
+import { MAX_DOTCONFIG_BYTES } from '../../src/io/dotconfig.js';
+import { ensureBuilt, expectOneLineError, run } from '../cli/run.js';
+import { scratchDir } from '../helpers/scratch.js';
+
+beforeAll(ensureBuilt);
+const tmp = scratchDir('hostile-scale');
+
+function tree(name: string, text: string): string {
+  const root = path.join(tmp(), name);
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'Kconfig'), text);
+  return root;
+}
+
+const repeat = (n: number, line: (i: number) => string): string => Array.from({ length: n }, (_, i) => line(i)).join('');
+
+describe('trees large in one dimension', () => {
+  it('a choice of 20,000 members loads, and two members exclude each other', () => {
+    const root = tree('choice', `choice\n\tprompt "c"\n${repeat(20_000, (i) => `config M${i}\n\tbool "m${i}"\n`)}endchoice\n`);
+    expect(run('--tree', root, 'query', 'M19999=y').status).toBe(0);
+    const r = run('--tree', root, 'query', 'M19999=y', 'M7=y');
+    expect([r.status, r.stdout.split('\n')[0]]).toEqual([1, 'M19999=y && M7=y: no']);
+  });
+
+  it('a symbol selected by 16,384 symbols (a clause past MiniSat\'s 16,383 literals) answers exactly', () => {
+    const root = tree('fanin', `config T\n\tbool\n\tdepends on D\n\nconfig D\n\tbool "d"\n\n${repeat(16_384, (i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n`)}`);
+    expect(run('--tree', root, 'query', 'T', '!D', '!S0', '!S16383').status).toBe(0);
+    expect(run('--tree', root, 'query', 'S9000', '!T').status).toBe(1);
+    const r = run('--tree', root, 'audit');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\nfanin: 16384 findings \(16384 selects/);
+  });
+
+  it('two ints compared with each other over 180 constants each answer exactly', () => {
+    const xs = repeat(180, (i) => `config X${i}\n\tbool "x${i}"\n\tdepends on A = ${i * 7} || B = ${i * 11}\n`);
+    const root = tree('compare', `config A\n\tint "a"\n\nconfig B\n\tint "b"\n\nconfig C\n\tbool "c"\n\tdepends on A < B\n${xs}`);
+    expect(run('--tree', root, 'query', 'C', 'A=1239', 'B=1239').status).toBe(1);
+    expect(run('--tree', root, 'query', 'C', 'A=1239', 'B=1240').status).toBe(0);
+    expect(run('--tree', root, 'query', 'X3', 'A!=21', 'B!=33').status).toBe(1);
+  });
+
+  it('10,000 chained choices load and answer alike with and without --timeout', () => {
+    const chain = repeat(10_000, (i) => `choice\n\tprompt "c${i}"\n${i ? `\tdepends on P${i - 1}\n` : ''}config P${i}\n\tbool "p${i}"\nconfig Q${i}\n\tbool "q${i}"\nendchoice\n`);
+    const root = tree('chain', chain);
+    const direct = run('--tree', root, 'query', 'P9999=y');
+    const deadline = run('--timeout', '60', '--tree', root, 'query', 'P9999=y');
+    expect(direct.status).toBe(0);
+    expect([deadline.status, deadline.stdout]).toEqual([direct.status, direct.stdout]);
+  });
+
+  it('100,000 symbols load within 10 s', () => {
+    const root = tree('many', repeat(100_000, (i) => `config S${i}\n\tbool "s${i}"\n${i % 10 ? `\tdepends on S${i - 1}\n` : ''}`));
+    const t0 = performance.now();
+    const r = run('--tree', root, 'info');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^many: 100000 symbols/);
+    // 6 s measured on a loaded 2-core machine; the target is 10 s, with room for a slower one.
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  });
+});
+
+describe('inputs past a stated limit: one line, exit 2', () => {
+  it('macro expansion that doubles 40 times into empty strings', () => {
+    const doubling = repeat(40, (i) => `L${i} = $(${i ? `L${i - 1}` : 'E'})$(${i ? `L${i - 1}` : 'E'})\n`);
+    const root = tree('doubling', `E :=\n${doubling}config A\n\tbool "$(L39)a"\n`);
+    expectOneLineError(run('--tree', root, 'info'), `kconfsat: Kconfig:43:8: input too large: macro expansion, over ${MAX_EXPANSION_STEPS} references evaluated`);
+  });
+
+  it('$(info) called 2^27 times', () => {
+    const doubling = repeat(27, (i) => `J${i} = $(${i ? `J${i - 1}` : 'I'})$(${i ? `J${i - 1}` : 'I'})\n`);
+    const root = tree('info', `I = $(info,x)\n${doubling}config A\n\tbool "$(J26)a"\n`);
+    expectOneLineError(run('--tree', root, 'info'), `kconfsat: Kconfig:30:8: input too large: macro expansion, over ${MAX_EXPANSION_STEPS} references evaluated`);
+  });
+
+  it('a .config over 4 MiB', () => {
+    const root = tree('small', 'config A\n\tbool "a"\n');
+    const config = path.join(tmp(), 'huge.config');
+    const line = 'CONFIG_A=y\n';
+    fs.writeFileSync(config, line.repeat(Math.ceil((MAX_DOTCONFIG_BYTES + 1) / line.length)));
+    const size = fs.statSync(config).size;
+    expectOneLineError(run('--tree', root, 'check', config), `kconfsat: input too large: ${config}, ${size} bytes (a .config may have at most ${MAX_DOTCONFIG_BYTES} bytes)`);
+  });
+});
