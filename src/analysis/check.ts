@@ -94,8 +94,11 @@ export function checkConfig(session: Session, config: DotConfig, options: CheckO
     if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown') continue;
     const entry = lastLine.get(sym.name);
     const rejectedBecause = entry && rejected.get(entry);
-    // conf keeps the line only when it reads it and writes the same value back.
-    const kept = (value: string): boolean => entry !== undefined && !rejectedBecause && entry.value === value;
+    // A complete file keeps a line conf writes back as it stands (even one it could not read);
+    // a partial file keeps a value the user set when conf reads it and ends with it.
+    const kept = (value: string): boolean =>
+      entry !== undefined &&
+      (mode === 'partial' ? !rejectedBecause && user.get(sym.name) === value : entry.value === value && entry.quoted === (sym.type === 'string'));
     const written = run.written.has(sym.name);
     const value = run.values.get(sym.name)!;
     const item = (kind: Violation['kind']): Violation => ({

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changedLines, checkConfig, keepLostValues } from '../../src/analysis/check.js';
 import { Session } from '../../src/analysis/session.js';
-import { lineChanges, parseDotConfig } from '../../src/io/dotconfig.js';
+import { confValue, lineChanges, parseDotConfig, type DotConfigEntry } from '../../src/io/dotconfig.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 
@@ -188,7 +188,12 @@ describe.skipIf(!CONF)('check against the real conf ($KCONFSAT_CONF)', () => {
         // A symbol conf does not write is n, or empty when it is an int, hex or string.
         const survives = (name: string, value: string): boolean =>
           conf.has(name) ? conf.get(name) === value : value === (['bool', 'tristate'].includes(session.model.byName.get(name)!.type) ? 'n' : '');
-        const lostByConf = [...new Map(before.entries.map((e) => [e.name, e.value]))]
+        // The value a line gives as conf reads it (y for `yes`).
+        const read = (e: DotConfigEntry): string => {
+          const v = confValue(e, session.model.byName.get(e.name)?.type ?? 'unknown');
+          return 'value' in v ? v.value : e.value;
+        };
+        const lostByConf = [...new Map(before.entries.map((e) => [e.name, read(e)]))]
           .filter(([name, value]) => session.model.byName.get(name)?.definitions.length && !unreadable.has(name) && !survives(name, value))
           .map(([name]) => name)
           .sort();
