@@ -52,8 +52,8 @@ export function resolveExpression(session: Session, text: string, options: { und
   const ast = parseExpression(text, '<query>');
   const resolver = new ExprResolver(
     (name) => {
-      const sym = session.model.byName.get(name);
-      if (sym && sym.definitions.length > 0) return sym;
+      const sym = definedSymbol(session, name);
+      if (sym) return sym;
       // Kconfig text read from the tree may name symbols this arch does not define: conf reads them as n.
       if (NUMBER.test(name) || options.undefinedAsN) return undefinedConstant(session, name);
       throw new KconfsatError('symbol', `unknown symbol '${name}'${session.arch ? ` for ${session.arch}` : ''} in '${text}'`);
@@ -64,6 +64,20 @@ export function resolveExpression(session: Session, text: string, options: { und
     () => (session.model.modules ? { kind: 'leaf', leaf: { kind: 'symbol', symbol: session.model.modules } } : { kind: 'leaf', leaf: { kind: 'const', text: 'n' } }),
   );
   return resolver.value(ast);
+}
+
+const DOT_CONFIG_PREFIX = 'CONFIG_';
+
+/**
+ * The symbol a user means by NAME: the defined symbol of that name, else, for
+ * a name spelt as in a .config (`CONFIG_SMP`), the symbol without the prefix.
+ */
+export function definedSymbol(session: Session, name: string): KSymbol | undefined {
+  const defined = (n: string): KSymbol | undefined => {
+    const sym = session.model.byName.get(n);
+    return sym && sym.definitions.length > 0 ? sym : undefined;
+  };
+  return defined(name) ?? (name.startsWith(DOT_CONFIG_PREFIX) ? defined(name.slice(DOT_CONFIG_PREFIX.length)) : undefined);
 }
 
 /** A number written without quotes is a symbol conf never defines: its value is its name. */

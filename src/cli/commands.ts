@@ -11,15 +11,15 @@ import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } fr
 import { deadSymbols } from '../analysis/dead.js';
 import type { Explanation, Fact } from '../analysis/explain.js';
 import { sample } from '../analysis/sample.js';
-import { possibleValues } from '../analysis/values.js';
-import { query, type QueryAnswer } from '../analysis/query.js';
+import { formatInterval, possibleValues } from '../analysis/values.js';
+import { definedSymbol, query, type QueryAnswer } from '../analysis/query.js';
 import { configValues, Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { auditCsv } from '../io/csv.js';
 import { writeDimacs } from '../io/dimacs.js';
 import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
+import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
 import { writeStdout } from './output.js';
 import { ProgressLine } from './progress.js';
 
@@ -87,7 +87,7 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
 }
 
 export function runCheck(file: string | undefined, g: GlobalOptions): number {
-  const configFile = file ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const configFile = file ?? defaultConfigFile();
   const config = readConfig(configFile);
   const session = openSession(g);
   const result = checkConfig(session, config);
@@ -159,12 +159,12 @@ export function runDimacs(opts: { out?: string }, g: GlobalOptions): number {
 export function runValues(names: string[], g: GlobalOptions): number {
   const rows = architectures(g).flatMap((arch) => {
     const session = openSession(g, arch);
-    return names.map((name) => possibleValues(session, session.symbol(name)));
+    return names.map((name) => possibleValues(session, definedSymbol(session, name) ?? session.symbol(name)));
   });
   if (g.json) printJson(rows);
   else {
     for (const r of rows) {
-      const shown = r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
+      const shown = r.intervals ? r.intervals.map(formatInterval) : r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
       if (r.otherStrings) shown.push('(any other string)');
       print(`${r.symbol}${r.arch ? ` on ${r.arch}` : ''}: ${shown.length ? shown.join(' ') : '(no valid configuration)'}`);
     }
@@ -188,7 +188,7 @@ export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
       }
     }
   }
-  return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.yes : EXIT.no;
+  return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.no : EXIT.yes;
 }
 
 export function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): number {
@@ -314,7 +314,7 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     if (confirmed) print(`confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
     if (opts.outDir && findings.length) print(`witnesses written to ${opts.outDir}`);
   }
-  return findings.length > 0 ? EXIT.yes : EXIT.no;
+  return findings.length > 0 ? EXIT.no : EXIT.yes;
 }
 
 /** `file:line: SELECTOR -> SELECTEE: selected [y] while depends on [n]: EXPR on ARCHES (confirmed ...)`. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The kconfsat command line: a thin layer over the library. Exit codes:
- * 0 yes/found, 1 no/none, 2 usage or input error, 3 unknown (--timeout).
+ * 0 yes / valid / nothing found, 1 no / invalid / findings, 2 usage or input
+ * error, 3 unknown (--timeout).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <seconds>', "stop the command after this long: 'unknown (timeout)', exit code 3").argParser(parseSeconds))
     .option('--force', 'let output files (--out, --out-dir, ...) replace existing ones', false)
     .option('--json', 'machine-readable output', false)
-    .showHelpAfterError()
+    // Subcommands copy these settings when they are created below.
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -122,6 +125,13 @@ export function buildProgram(): Command {
 
   registerCorpusCommands(program, () => globals().json, exit);
 
+  // A usage error is one line and where to read more, not the whole help.
+  program.showHelpAfterError('see kconfsat --help');
+  const hint = (command: Command, name: string): void => {
+    command.showHelpAfterError(`see kconfsat ${name} --help`);
+    for (const sub of command.commands) hint(sub, `${name} ${sub.name()}`);
+  };
+  for (const command of program.commands) hint(command, command.name());
   return program;
 }
 

@@ -12,7 +12,7 @@ import { writeDotConfig } from '../io/dotconfig.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { formatExplanation, readConfig } from './commands.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
+import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
 import { ProgressLine } from './progress.js';
 
 export interface FixCommandOptions {
@@ -103,7 +103,7 @@ export interface ResolveCommandOptions {
 export function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): number {
   if (g.arch === 'all') throw new KconfsatError('usage', 'resolve works on one arch at a time (a .config belongs to one)');
   const limits = { max: positiveInteger(opts.max, '--max'), maxChanges: positiveInteger(opts.maxChanges, '--max-changes') };
-  const configFile = opts.config ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const configFile = opts.config ?? defaultConfigFile();
   const base = configValues(readConfig(configFile));
   const result = resolve(openSession(g), wishes, base, limits);
   const files = opts.outDir
