@@ -9,7 +9,7 @@ import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } fro
 import { checkConfig } from '../analysis/check.js';
 import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
 import { deadSymbols } from '../analysis/dead.js';
-import type { Explanation, Fact } from '../analysis/explain.js';
+import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
 import { sample } from '../analysis/sample.js';
 import { formatInterval, possibleValues } from '../analysis/values.js';
 import { definedSymbol, query, type QueryAnswer } from '../analysis/query.js';
@@ -28,15 +28,50 @@ function formatFacts(facts: Fact[], indent = '  '): string[] {
   return facts.map((f) => `${indent}${`${f.loc.file}:${f.loc.line}`.padEnd(width)}  ${f.symbol}: ${f.text}`);
 }
 
-export function formatExplanation(e: Explanation, indent: string): string[] {
+/**
+ * The argument as a chain, one line per step from the question to the root
+ * cause (`--verbose`: every line of every symbol involved as well).
+ */
+export function formatExplanation(e: Explanation, indent: string, verbose = false): string[] {
   if (e.facts.length === 0) return [`${indent}because the expressions contradict each other, whatever the tree says`];
-  return [`${indent}because (${e.symbols.join(', ')}):`, ...formatFacts(e.facts, `${indent}  `)];
+  const chain = e.chain.map((step, i) => `${indent}${i === 0 ? 'because ' : '← '}${formatStep(step)}`);
+  if (!verbose) return chain;
+  return [...chain, `${indent}every line of ${e.symbols.join(', ')}:`, ...formatFacts(e.facts, `${indent}  `)];
 }
 
-function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
+/** `SYM: line; line (file:L1,L2)`, and the other dependencies that can never hold. */
+function formatStep(step: ChainStep): string {
+  const also = step.alsoImpossible.length
+    ? `; also needs ${step.alsoImpossible.map((f) => f.text.replace(/^depends on\s+/, '')).join(', ')} (${locations(step.alsoImpossible)}), never possible`
+    : '';
+  return `${step.symbol}: ${withLocations(step.facts, step.isChoice)}${also}`;
+}
+
+function withLocations(facts: Fact[], isChoice = false): string {
+  const phrase = (f: Fact): string => {
+    // A choice's own line is the word `choice`: say what it does.
+    if (f.role === 'choice') return isChoice ? 'a choice: at most one member is y' : 'member of the choice';
+    if (f.role !== 'selected by' && f.role !== 'implied by') return f.text;
+    const colon = f.text.indexOf(': ');
+    return `${f.role} ${f.text.slice(0, colon)} (${f.text.slice(colon + 2)})`;
+  };
+  const files = new Set(facts.map((f) => f.loc.file));
+  if (files.size === 1) return `${facts.map(phrase).join('; ')} (${locations(facts)})`;
+  return facts.map((f) => `${phrase(f)} (${f.loc.file}:${f.loc.line})`).join('; ');
+}
+
+/** `file:L1,L2` for facts of one file, `file:L1, file:L2` otherwise. */
+function locations(facts: Fact[]): string {
+  const byFile = new Map<string, number[]>();
+  for (const f of facts) byFile.set(f.loc.file, [...(byFile.get(f.loc.file) ?? []), f.loc.line]);
+  return [...byFile].map(([file, lines]) => `${file}:${lines.join(',')}`).join(', ');
+}
+
+/** The answer's line, with `details` its witness or explanation, with `verbose` every fact behind it. */
+function formatAnswer(a: QueryAnswer, details: boolean, verbose = false): string[] {
   const where = a.arch ? ` on ${a.arch}` : '';
   const lines = [`${a.expressions.join(' && ')}${where}: ${a.satisfiable ? 'yes' : 'no'}`];
-  if (!verbose) return lines;
+  if (!details) return lines;
   if (a.witness) {
     lines.push('  witness (values that matter):');
     for (const line of writeDotConfig(a.witness.relevant, dotConfigPrefix()).split('\n').slice(0, -1)) lines.push(`    ${line}`);
@@ -45,7 +80,7 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
     lines.push(`  values of the base config that had to change: ${a.changedFromBase.length ? '' : 'none'}`);
     for (const c of a.changedFromBase) lines.push(`    ${c.name}: ${c.base} -> ${c.witness}`);
   }
-  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  '));
+  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  ', verbose));
   return lines;
 }
 
@@ -78,8 +113,8 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   }
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
-    const verbose = arches.length === 1 || opts.verbose;
-    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, verbose).join('\n'));
+    const details = arches.length === 1 || opts.verbose;
+    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, details, opts.verbose).join('\n'));
     if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
     if (freeProbes && answers.some((a) => a.witness)) print(FREE_PROBES_NOTE);
   }
