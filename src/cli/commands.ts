@@ -8,7 +8,7 @@ import type { AuditFinding } from '../analysis/audit.js';
 import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
 import { checkConfig } from '../analysis/check.js';
 import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
-import { deadSymbols } from '../analysis/dead.js';
+import { deadSymbols, type DeadPhase } from '../analysis/dead.js';
 import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
 import { sample } from '../analysis/sample.js';
 import { formatInterval, possibleValues } from '../analysis/values.js';
@@ -21,7 +21,7 @@ import { parseDotConfig, writeDotConfig, type DotConfig } from '../io/dotconfig.
 import { auditSarif } from '../io/sarif.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
 import { writeStdout } from './output.js';
-import { ProgressLine } from './progress.js';
+import { AuditProgress, statusLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
   const width = Math.max(0, ...facts.map((f) => `${f.loc.file}:${f.loc.line}`.length));
@@ -95,7 +95,9 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
   let freeProbes = false;
-  const results = arches.map((arch): QueryAnswer | UnknownOnArch => {
+  const progress = statusLine('query', g.progress);
+  const results = arches.map((arch, i): QueryAnswer | UnknownOnArch => {
+    progress?.show(arches.length > 1 ? `${arch} (${i + 1}/${arches.length})` : 'loading and solving', i / arches.length, true);
     const session = openSession(g, arch);
     freeProbes ||= hasFreeProbes(session, g);
     try {
@@ -106,6 +108,7 @@ export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean
       return { expressions: exprs, arch: arch!, error: e.message };
     }
   });
+  progress?.finish();
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   if (opts.out) {
     const witness = answers.find((a) => a.witness)?.witness;
@@ -207,13 +210,32 @@ export function runValues(names: string[], g: GlobalOptions): number {
   return rows.some((r) => r.values.length > 0 || r.otherStrings) ? EXIT.yes : EXIT.no;
 }
 
-export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
-  const reports = architectures(g).map((arch) => deadSymbols(openSession(g, arch), { reasons: opts.reasons }));
+export function runDead(opts: { reasons: boolean; promptOnly: boolean }, g: GlobalOptions): number {
+  const arches = architectures(g);
+  const progress = statusLine('dead', g.progress);
+  // The search itself takes seconds; explaining each of thousands of symbols, minutes.
+  const weights: Record<DeadPhase, [number, number]> = opts.reasons
+    ? { dead: [0, 0.05], 'always on': [0.05, 0.05], reasons: [0.1, 0.9] }
+    : { dead: [0, 0.5], 'always on': [0.5, 0.5], reasons: [1, 0] };
+  const reports = arches.map((arch, i) => {
+    const where = arch ? `${arch}${arches.length > 1 ? ` (${i + 1}/${arches.length})` : ''}: ` : '';
+    progress?.show(`${where}loading`, i / arches.length, true);
+    return deadSymbols(openSession(g, arch), {
+      reasons: opts.reasons,
+      promptOnly: opts.promptOnly,
+      onProgress: (phase, done, total) => {
+        const [start, share] = weights[phase];
+        progress?.show(`${where}${phase} ${done}/${total}`, (i + start + (share * done) / Math.max(total, 1)) / arches.length);
+      },
+    });
+  });
+  progress?.finish();
   if (g.json) printJson(reports.length === 1 ? reports[0] : reports);
   else {
     for (const r of reports) {
       const where = r.arch ? ` on ${r.arch}` : '';
-      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} bool/tristate symbols${where}`);
+      const kind = opts.promptOnly ? 'bool/tristate symbols with a prompt' : 'bool/tristate symbols';
+      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} ${kind}${where}`);
       for (const [title, list] of [['dead (never m or y)', r.dead], ['always on (never n)', r.alwaysOn]] as const) {
         print(`${title}:`);
         for (const d of list) {
@@ -229,8 +251,11 @@ export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
 export function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): number {
   const count = positiveInteger(opts.count, '-n');
   const seed = positiveInteger(opts.seed, '--seed');
+  const progress = statusLine('sample', g.progress);
+  progress?.show('loading', 0, true);
   const session = openSession(g);
-  const samples = sample(session, { count, seed });
+  const samples = sample(session, { count, seed, onSample: (done) => progress?.show(`${done}/${count} configurations`, done / count, true) });
+  progress?.finish();
   const note = hasFreeProbes(session, g);
   if (opts.outDir) {
     fs.mkdirSync(opts.outDir, { recursive: true });
@@ -308,7 +333,8 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!, conf), ...base.env } };
   });
   const labels = arches.map((a) => a ?? path.basename(path.resolve(g.tree)));
-  const progress = process.stderr.isTTY ? new ProgressLine(labels) : undefined;
+  const line = statusLine('audit', g.progress);
+  const progress = line ? new AuditProgress(labels, line) : undefined;
   let reports: ArchAuditReport[];
   let findings: (AuditFinding | ConfirmedFinding)[];
   try {

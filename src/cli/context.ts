@@ -28,6 +28,8 @@ export interface GlobalOptions {
   timeout?: number;
   /** Output files may replace existing ones. */
   force: boolean;
+  /** Progress on stderr even when it is not a terminal. */
+  progress: boolean;
 }
 
 /**

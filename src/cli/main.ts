@@ -35,6 +35,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <seconds>', "stop the command after this long: 'unknown (timeout)', exit code 3").argParser(parseSeconds))
     .option('--force', 'let output files (--out, --out-dir, ...) replace existing ones', false)
     .option('--json', 'machine-readable output', false)
+    .option('--progress', 'progress with ETA on stderr even when it is not a terminal (on a terminal it is always shown)', false)
     // Subcommands copy these settings when they are created below.
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
@@ -77,7 +78,8 @@ export function buildProgram(): Command {
     .command('dead')
     .description('symbols no valid configuration enables (dead) and symbols none disables (always on)')
     .option('--reasons', 'explain each one (minimal set of Kconfig lines)', false)
-    .action((opts: { reasons: boolean }) => exit(runDead(opts, globals())));
+    .option('--prompt-only', 'only symbols with a prompt: offered to the user, yet no configuration can enable (or disable) them', false)
+    .action((opts: { reasons: boolean; promptOnly: boolean }) => exit(runDead(opts, globals())));
 
   program
     .command('sample')

@@ -13,7 +13,7 @@ import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { formatExplanation, readConfig } from './commands.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
-import { ProgressLine } from './progress.js';
+import { statusLine } from './progress.js';
 
 export interface FixCommandOptions {
   finding: string[];
@@ -24,14 +24,14 @@ export interface FixCommandOptions {
 
 export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise<number> {
   const arches = architectures(g);
-  const progress = process.stderr.isTTY ? new ProgressLine([]) : undefined;
+  const progress = statusLine('fix', g.progress);
   const report = await fix({
     load: loadOptions(g, undefined),
     arches,
     verifyArches: verificationArches(opts.verifyArch, arches, g),
     only: opts.finding.length ? opts.finding : undefined,
     jobs: positiveInteger(opts.jobs, '--jobs'),
-    onProgress: (m) => progress?.message(m),
+    onProgress: (m, fraction) => progress?.show(m, fraction, true),
   });
   progress?.finish();
   const patches = opts.patchDir ? writePatches(g, opts.patchDir, report) : [];
