@@ -12,9 +12,10 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditGroup } from '../../src/analysis/audit-arches.js';
 import { treeWithXenBug } from '../helpers/xen-bug.js';
+import { requireEnv } from '../helpers/requires.js';
 
-const tree = process.env.KCONFSAT_LINUX_61;
-const conf = process.env.KCONFSAT_CONF_61;
+const tree = requireEnv('KCONFSAT_LINUX_61', 'Linux 6.1 audit tests');
+const conf = requireEnv('KCONFSAT_CONF_61', 'Linux 6.1 audit tests against conf');
 const main = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
 describe.skipIf(!tree || !conf)('Linux 6.1 with select ZONE_DEVICE put back', () => {

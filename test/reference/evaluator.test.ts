@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import type { KconfigModel } from '../../src/model/types.js';
 import { computedSymbols, enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
 import { arbKconfig, modelFromText } from './random-kconfig.js';
+import { requireEnv } from '../helpers/requires.js';
 
 interface Run {
   /** The .config lines, in order (strings unquoted). */
@@ -425,7 +426,7 @@ config I
   },
 ];
 
-const CONF = process.env.KCONFSAT_CONF;
+const CONF = requireEnv('KCONFSAT_CONF', 'reference evaluator against the real conf');
 
 function model(text: string): KconfigModel {
   return modelFromText(text);
