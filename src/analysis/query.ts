@@ -41,6 +41,12 @@ export interface QueryOptions {
    * giving way first on the values nearest the query).
    */
   base?: ConfigValues;
+  /**
+   * A configuration conf wrote with some toolchain: the witness keeps that
+   * toolchain's probe results (compiler, linker and assembler names and
+   * versions, `$(cc-option,...)` answers). Default: `base`'s.
+   */
+  toolchain?: ConfigValues;
 }
 
 const RELEVANT_SEARCH = 256;
@@ -92,8 +98,10 @@ export function holds(session: Session, e: ModelExpr): Lit {
 
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
   const exprs = expressions.map((text) => resolveExpression(session, text));
-  session.coverComparisons([...exprs, ...(options.base ? session.valueComparisons(options.base) : [])]);
-  const lits = exprs.map((e) => holds(session, e));
+  const toolchain = options.toolchain ?? options.base;
+  const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
+  session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+  const lits = [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
   if (session.arch) answer.arch = session.arch;
@@ -111,6 +119,23 @@ export function query(session: Session, expressions: string[], options: QueryOpt
     answer.explanation = explain(session, lits, roots);
   }
   return answer;
+}
+
+/**
+ * The free inputs (the toolchain's `$(shell,...)` probes) held at values that
+ * give the symbols computed from them the values `config` records.
+ */
+export function toolchainLiterals(session: Session, config: ConfigValues): Lit[] {
+  const inputsOf = (): Lit[] =>
+    session.model.inputs.flatMap((input) => [...session.encoding.valuesOf(input)!.values()].filter((lit) => session.solver.value(lit)));
+  // The whole configuration pins the most probes (an absent bool is n); one conf would change needs the probe symbols alone.
+  if (session.solve(session.assumptionsFor(config)) === 'sat') return inputsOf();
+  const inputs = session.inputValuesFor(config);
+  return session.model.inputs.flatMap((input) => {
+    const value = inputs.get(input.id);
+    const lit = value === undefined ? undefined : session.encoding.valuesOf(input)?.get(value);
+    return lit === undefined ? [] : [lit];
+  });
 }
 
 /**

@@ -91,17 +91,18 @@ interface UnknownOnArch {
   error: string;
 }
 
-export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): number {
+export function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string; toolchain?: string }, g: GlobalOptions): number {
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
+  const toolchain = opts.toolchain !== undefined ? configValues(readConfig(opts.toolchain)) : undefined;
   let freeProbes = false;
   const progress = statusLine('query', g.progress);
   const results = arches.map((arch, i): QueryAnswer | UnknownOnArch => {
     progress?.show(arches.length > 1 ? `${arch} (${i + 1}/${arches.length})` : 'loading and solving', i / arches.length, true);
     const session = openSession(g, arch);
-    freeProbes ||= hasFreeProbes(session, g);
+    freeProbes ||= hasFreeProbes(session, g) && !base && !toolchain;
     try {
-      return query(session, exprs, base ? { base } : {});
+      return query(session, exprs, { ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) });
     } catch (e) {
       // Across arches a symbol one arch lacks is an answer for that arch, not an error.
       if (arches.length === 1 || !(e instanceof KconfsatError) || e.kind !== 'symbol') throw e;

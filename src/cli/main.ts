@@ -59,8 +59,9 @@ export function buildProgram(): Command {
     .argument('<expr...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
+    .option('--toolchain <config>', "a .config conf wrote with the toolchain to hold the witness to (its compiler, linker, versions, cc-option answers); default: --config's")
     .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch', false)
-    .action((exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
+    .action((exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean }) => exit(runQuery(exprs, opts, globals())));
 
   program
     .command('check')
