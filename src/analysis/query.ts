@@ -11,6 +11,7 @@ import { parseExpression } from '../parse/parser.js';
 import { cone } from './cone.js';
 import { explain, type Explanation } from './explain.js';
 import { keepMaximal } from './maximal.js';
+import { OTHER_STRING } from '../logic/domains.js';
 import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
 export interface Witness {
@@ -106,7 +107,7 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
   if (session.arch) answer.arch = session.arch;
   if (answer.satisfiable) {
-    if (options.base) keepBase(session, lits, roots, options.base);
+    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, !toolchain)]);
     const config = session.modelConfig();
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
     const relevant = session
@@ -144,14 +145,55 @@ export function toolchainLiterals(session: Session, config: ConfigValues): Lit[]
  * that nearly always fit; those in the query's cone of influence come last
  * and nearest last, so they are the ones that give way.
  */
-function keepBase(session: Session, query: Lit[], roots: KSymbol[], base: ConfigValues): void {
+function baseWishes(session: Session, roots: KSymbol[], base: ConfigValues): Lit[][] {
   const near = cone(roots);
   const rank = new Map(near.map((s, i) => [s, near.length - i]));
-  const wishes = session.model.symbols
+  return session.model.symbols
     .filter((s) => s.definitions.length > 0 && !s.choiceInfo && base.has(s.name))
     .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))
     .map((s) => session.valueLiterals(s, base.get(s.name)));
-  keepMaximal(session, query, wishes);
+}
+
+/**
+ * A GNU toolchain as most kernels are built with, for witnesses whose
+ * toolchain probes are free: one compiler, one linker, one assembler, no
+ * Rust. Names a tree does not define are passed over.
+ */
+const TYPICAL_TOOLCHAIN: [string, string][] = [
+  ['CC_IS_GCC', 'y'],
+  ['CC_IS_CLANG', 'n'],
+  ['LD_IS_BFD', 'y'],
+  ['LD_IS_LLD', 'n'],
+  ['AS_IS_GNU', 'y'],
+  ['AS_IS_LLVM', 'n'],
+  ['CLANG_VERSION', '0'],
+  ['LLD_VERSION', '0'],
+  ['RUST_IS_AVAILABLE', 'n'],
+];
+
+/**
+ * What a witness should look like where the question leaves it free: with
+ * `typicalToolchain`, the toolchain above and no one-letter compiler banner
+ * (`CC_VERSION_TEXT="n"`); and strings a user can set holding a value the
+ * tree mentions (their defaults among them) rather than a made-up one.
+ */
+function plausibleWishes(session: Session, typicalToolchain: boolean): Lit[][] {
+  const wishes: Lit[][] = [];
+  if (typicalToolchain) {
+    for (const [name, value] of TYPICAL_TOOLCHAIN) {
+      const sym = definedSymbol(session, name);
+      if (sym) wishes.push(session.valueLiterals(sym, value));
+    }
+    const banner = definedSymbol(session, 'CC_VERSION_TEXT');
+    const banners = banner && session.encoding.valuesOf(banner);
+    if (banners) wishes.push(['n', 'm', 'y', ''].flatMap((v) => (banners.has(v) ? [-banners.get(v)!] : [])));
+  }
+  for (const sym of session.model.symbols) {
+    const values = sym.type === 'string' && sym.prompts.length > 0 ? session.encoding.valuesOf(sym) : undefined;
+    const madeUp = values?.get(OTHER_STRING);
+    if (madeUp !== undefined) wishes.push([-madeUp]);
+  }
+  return wishes;
 }
 
 function changes(session: Session, base: ConfigValues, witness: Map<string, ConfigEntry>): QueryAnswer['changedFromBase'] {
