@@ -16,9 +16,11 @@ import { parseDotConfig, writeDotConfig, type DotConfig } from '../../src/io/dot
 import { listArchitectures } from '../../src/model/arch.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { DiskSourceFiles } from '../../src/parse/files.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { confRandconfigs, confReference, olddefconfigChanges, type ConfReference } from '../helpers/conf.js';
 import { requireEnv } from '../helpers/requires.js';
 
+const tmp = scratchDir('linux-6.1');
 const tree = requireEnv('KCONFSAT_LINUX_61', 'Linux 6.1 tests');
 /**
  * Lets vitest's worker answer its runner between long synchronous steps: a
@@ -179,6 +181,16 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('CONFIG_XEN_UNPOPULATED_ALLOC=y\n');
     expect(olddefconfigChanges(tree!, 'x86_64', conf!, file)).toEqual([]);
   });
+
+  it('x86_64: without --run-shell, --toolchain from conf\'s defconfig makes witnesses conf with that toolchain keeps whole', async () => {
+    const toolchain = path.join(tmp(), 'toolchain');
+    fs.mkdirSync(toolchain);
+    for (const [i, question] of ['XEN_UNPOPULATED_ALLOC=y', 'USB=m', 'EXT4_FS=y && BTRFS_FS=m', 'SMP=n'].entries()) {
+      const out = path.join(toolchain, `witness-${i}.config`);
+      await cli(['--tree', tree!, '--arch', 'x86_64', 'query', '--toolchain', refs.get('x86_64')!.config('def'), '--out', out, question]);
+      expect(olddefconfigChanges(tree!, 'x86_64', conf!, out), question).toEqual([]);
+    }
+  }, 600_000);
 
   it('x86_64: a string and a number the tree never mentions: the witness holds them and conf keeps it', () => {
     const answer = query(hostSession('x86_64'), ['LOCALVERSION="-kconfsat"', 'NR_CPUS=100']);
