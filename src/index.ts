@@ -41,7 +41,7 @@ export {
 } from './analysis/session.js';
 export { query, resolveExpression, type QueryAnswer, type QueryOptions, type Witness } from './analysis/query.js';
 export { firstMessageWithin, queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
-export { explain, type Explanation, type Fact } from './analysis/explain.js';
+export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
 export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';

@@ -34,12 +34,26 @@ export interface DeadReport {
 /** Longest group asked about at once; MiniSat's clause buffer holds 16k literals. */
 const CHUNK = 8000;
 
-export function deadSymbols(session: Session, options: { reasons?: boolean } = {}): DeadReport {
-  const symbols = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s));
+export interface DeadOptions {
+  /** Explain each dead and always-on symbol (a minimal set of Kconfig facts each). */
+  reasons?: boolean;
+  /** Only symbols with a prompt: those a user is offered but no configuration lets enable (or disable). */
+  promptOnly?: boolean;
+  /** Called as the search goes: symbols settled of `total` in the phase, or reasons given. */
+  onProgress?: (phase: DeadPhase, done: number, total: number) => void;
+}
+
+export type DeadPhase = 'dead' | 'always on' | 'reasons';
+
+export function deadSymbols(session: Session, options: DeadOptions = {}): DeadReport {
+  const progress = options.onProgress ?? (() => undefined);
+  const symbols = session.model.symbols.filter(
+    (s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s) && (!options.promptOnly || s.prompts.length > 0),
+  );
   const enabled = (s: KSymbol): Lit => session.encoding.pairOf(s)!.m;
   let solves = 0;
   /** The symbols none of which any model can give `lit(s)`. */
-  const never = (lit: (s: KSymbol) => Lit, lean: Lean): KSymbol[] => {
+  const never = (phase: DeadPhase, lit: (s: KSymbol) => Lit, lean: Lean): KSymbol[] => {
     const settled = new Set<KSymbol>();
     const settle = (): void => {
       for (const s of symbols) if (session.solver.value(lit(s))) settled.add(s);
@@ -48,6 +62,7 @@ export function deadSymbols(session: Session, options: { reasons?: boolean } = {
       solves++;
       const sat = session.solve(assumptions, { clauses, lean }) === 'sat';
       if (sat) settle();
+      progress(phase, settled.size + proven.length, symbols.length);
       return sat;
     };
     const proven: KSymbol[] = symbols.filter((s) => lit(s) === FALSE);
@@ -71,10 +86,16 @@ export function deadSymbols(session: Session, options: { reasons?: boolean } = {
     }
     return proven;
   };
-  const withReason = (sym: KSymbol, assumption: Lit): DeadSymbol =>
-    options.reasons ? { symbol: sym.name, reason: explain(session, [assumption], [sym]) } : { symbol: sym.name };
-  const dead = never(enabled, 'on').map((s) => withReason(s, enabled(s)));
-  const alwaysOn = never((s) => -enabled(s), 'off').map((s) => withReason(s, -enabled(s)));
+  const deadSymbols = never('dead', enabled, 'on');
+  const alwaysOnSymbols = never('always on', (s) => -enabled(s), 'off');
+  let explained = 0;
+  const withReason = (sym: KSymbol, assumption: Lit): DeadSymbol => {
+    if (!options.reasons) return { symbol: sym.name };
+    progress('reasons', explained++, deadSymbols.length + alwaysOnSymbols.length);
+    return { symbol: sym.name, reason: explain(session, [assumption], [sym]) };
+  };
+  const dead = deadSymbols.map((s) => withReason(s, enabled(s)));
+  const alwaysOn = alwaysOnSymbols.map((s) => withReason(s, -enabled(s)));
   const report: DeadReport = { checked: symbols.length, dead, alwaysOn, solves };
   if (session.arch) report.arch = session.arch;
   return report;

@@ -8,7 +8,7 @@
  * shortest unsatisfiable prefix of the cone in breadth-first order (nearest
  * symbols first, binary search), then deletes what that prefix does not need.
  */
-import type { KSymbol, Loc } from '../model/types.js';
+import type { KSymbol, Loc, ModelExpr } from '../model/types.js';
 import type { Lit } from '../logic/cnf.js';
 import { cone, influences } from './cone.js';
 import type { Session } from './session.js';
@@ -18,14 +18,27 @@ export interface Fact {
   /** What the line does for the argument. */
   role: 'depends on' | 'prompt' | 'default' | 'range' | 'selected by' | 'implied by' | 'defined' | 'choice';
   loc: Loc;
-  /** The Kconfig line as written. */
+  /** The Kconfig line as written, with the environment's variables (`$(ARCH)`) expanded. */
   text: string;
+}
+
+/** One step of the argument: a symbol and the lines of it that tie it to the next. */
+export interface ChainStep {
+  symbol: string;
+  facts: Fact[];
+  /** Dependencies of the symbol, besides the one the argument follows, that no valid configuration meets. */
+  alsoImpossible: Fact[];
+  /** The step's symbol is a choice (its `choice` fact: at most one member is y); else a `choice` fact is its membership. */
+  isChoice: boolean;
 }
 
 export interface Explanation {
   /** The symbols of the minimal set, in the order a reader follows the argument. */
   symbols: string[];
+  /** Every line of each symbol that bears on the others (what `--verbose` prints). */
   facts: Fact[];
+  /** The argument from the question to its root cause, one step per symbol: only the decisive lines. */
+  chain: ChainStep[];
 }
 
 export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]): Explanation {
@@ -47,8 +60,67 @@ export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]):
     const without = kept.filter((_, j) => j !== i);
     if (unsatWith(without)) kept.splice(i, 1);
   }
-  const chain = chainOrder(kept, roots);
-  return { symbols: chain.map((s) => s.name), facts: chain.flatMap((s) => factsOf(session, s, new Set(chain))) };
+  const symbols = chainOrder(kept, roots);
+  const members = new Set(symbols);
+  return {
+    symbols: symbols.map((s) => s.name),
+    facts: symbols.flatMap((s) => factsOf(session, s, members)),
+    chain: symbols.map((s) => chainStep(session, s, members, roots)),
+  };
+}
+
+/**
+ * The lines of `sym` that name another member of the set (the links of the
+ * argument); for a symbol that names none, the root of the argument, the
+ * lines that give it its value.
+ */
+function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, roots: KSymbol[]): ChainStep {
+  const facts = factsOf(session, sym, members).filter((f) => f.role !== 'defined');
+  const others = [...new Set([...members, ...roots])].filter((m) => m !== sym).map((m) => m.name);
+  const inChoice = (f: Fact): boolean => f.role === 'choice' && (sym.choiceInfo !== undefined || members.has(sym.choice!.symbol));
+  const links = facts.filter((f) => inChoice(f) || others.some((name) => mentions(f, name)));
+  const isChoice = sym.choiceInfo !== undefined;
+  if (links.length === 0) return { symbol: sym.name, facts: valueLines(session, sym), alsoImpossible: [], isChoice };
+  return { symbol: sym.name, facts: links, alsoImpossible: impossibleDependencies(session, sym, links), isChoice };
+}
+
+/**
+ * The lines that give a symbol its value, without those that can never
+ * apply (a default whose condition no valid configuration meets, the other
+ * arch's definition).
+ */
+function valueLines(session: Session, sym: KSymbol): Fact[] {
+  const canHold = (e: ModelExpr): boolean => session.solve([session.encoding.expr(e).m]) === 'sat';
+  const fact = (role: Fact['role'], loc: Loc): Fact => ({ symbol: sym.name, role, loc, text: sourceLine(session, loc) });
+  const live = sym.definitions.length > 1 ? sym.definitions.filter((d) => canHold(d.dependency)) : sym.definitions;
+  return [
+    ...live.flatMap((d) => d.ownDepends.map((o) => fact('depends on', o.loc))),
+    ...sym.prompts.filter((p) => canHold(p.visibility)).map((p) => fact('prompt', p.loc)),
+    ...sym.defaults.filter((d) => canHold(d.condition)).map((d) => fact('default', d.loc)),
+    ...sym.ranges.filter((r) => canHold(r.condition)).map((r) => fact('range', r.loc)),
+  ];
+}
+
+function mentions(f: Fact, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(f.text);
+}
+
+/**
+ * Other `depends on` lines of a symbol whose symbol can never be on: a reader
+ * fixing the followed dependency would meet these next (ZONE_DEVICE on i386
+ * lacks MEMORY_HOTPLUG and ARCH_HAS_PTE_DEVMAP both).
+ */
+function impossibleDependencies(session: Session, sym: KSymbol, followed: Fact[]): Fact[] {
+  const isFollowed = (loc: Loc): boolean => followed.some((f) => f.role === 'depends on' && f.loc.line === loc.line && f.loc.file === loc.file);
+  const out: Fact[] = [];
+  for (const def of sym.definitions.filter((d) => d.ownDepends.some((o) => isFollowed(o.loc)))) {
+    for (const d of def.ownDepends) {
+      if (isFollowed(d.loc) || d.expr.kind !== 'leaf' || d.expr.leaf.kind !== 'symbol') continue;
+      const pair = session.encoding.pairOf(d.expr.leaf.symbol);
+      if (pair && session.solve([pair.m]) === 'unsat') out.push({ symbol: sym.name, role: 'depends on', loc: d.loc, text: sourceLine(session, d.loc) });
+    }
+  }
+  return out;
 }
 
 /** Breadth-first from the query's symbols, so each symbol follows the one that needs it. */
@@ -80,8 +152,13 @@ export function factsOf(session: Session, sym: KSymbol, set: Set<KSymbol>): Fact
     facts.push({ symbol: name, role: sym.choiceInfo ? 'choice' : 'defined', loc: def.loc, text: line(def.loc) });
     for (const d of def.ownDepends) facts.push({ symbol: name, role: 'depends on', loc: d.loc, text: line(d.loc) });
   }
+  // A member's value is tied to its choice's selection.
+  if (sym.choice && (set.has(sym.choice.symbol) || sym.choice.members.some((m) => m !== sym && set.has(m)))) {
+    for (const def of sym.choice.symbol.definitions) facts.push({ symbol: name, role: 'choice', loc: def.loc, text: line(def.loc) });
+  }
   for (const p of sym.prompts) facts.push({ symbol: name, role: 'prompt', loc: p.loc, text: line(p.loc) });
   for (const d of sym.defaults) facts.push({ symbol: name, role: 'default', loc: d.loc, text: line(d.loc) });
+  for (const r of sym.ranges) facts.push({ symbol: name, role: 'range', loc: r.loc, text: line(r.loc) });
   for (const r of sym.selectedBy) {
     if (set.has(r.selector) || sym.selectedBy.length <= 3) {
       facts.push({ symbol: name, role: 'selected by', loc: r.loc, text: `${r.selector.name}: ${line(r.loc)}` });
@@ -105,11 +182,17 @@ function dedupe(facts: Fact[]): Fact[] {
 
 const linesByFile = new WeakMap<Session, Map<string, string[] | undefined>>();
 
-/** The text of a source line, trimmed; a readable stand-in when the file is not at hand. */
+/**
+ * The text of a source line, trimmed, with the environment's variables
+ * (`$(ARCH)`, `$(SRCARCH)`) replaced by their values; a readable stand-in
+ * when the file is not at hand.
+ */
 export function sourceLine(session: Session, loc: Loc): string {
   let files = linesByFile.get(session);
   if (!files) linesByFile.set(session, (files = new Map()));
   if (!files.has(loc.file)) files.set(loc.file, session.loaded.files.read(loc.file)?.split('\n'));
   const raw = files.get(loc.file)?.[loc.line - 1];
-  return raw === undefined ? `(${loc.file}:${loc.line})` : raw.trim();
+  if (raw === undefined) return `(${loc.file}:${loc.line})`;
+  const env = session.model.env;
+  return raw.trim().replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, variable: string) => env[variable] ?? ref);
 }

@@ -39,7 +39,7 @@ export interface FixOptions {
   only?: string[];
   /** Arches audited at once for findings (worker threads). */
   jobs?: number;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, fraction?: number) => void;
 }
 
 /** A change of what some symbol can be, on one arch. */
@@ -125,8 +125,9 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   // that edits are compared with.
   const live = new Map<AuditGroup, LiveArch[]>(groups.map((g) => [g, []]));
   const proposals = new Map<AuditGroup, ReturnType<typeof repairCandidates>>();
-  for (const arch of verifyArches) {
-    progress(`reachable values before the edits${arch ? ` on ${arch}` : ''}`);
+  // Progress: the baseline over the verification arches counts for a fifth, the candidates for the rest.
+  for (const [i, arch] of verifyArches.entries()) {
+    progress(`reachable values before the edits${arch ? ` on ${arch}` : ''}`, (0.2 * i) / verifyArches.length);
     const session = Session.open(sessionOptions(options.load, arch));
     for (const g of groups) {
       const select = findSelect(session, g);
@@ -144,11 +145,13 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   const baselineMs = performance.now() - t0;
 
   const results: FixResult[] = [];
+  const total = groups.reduce((n, g) => n + (proposals.get(g)?.candidates.length ?? 0), 0);
+  let tried = 0;
   for (const g of groups) {
     const t1 = performance.now();
     const { candidates, skipped } = proposals.get(g) ?? { candidates: [], skipped: [] };
     const verified = candidates.map((c) => {
-      progress(`${g.selector} -> ${g.selectee}: trying ${c.kind}`);
+      progress(`${g.selector} -> ${g.selectee}: trying ${c.kind}`, 0.2 + (0.8 * tried++) / total);
       return verify(options.load, g, c, live.get(g)!, known);
     });
     verified.sort((a, b) => Number(b.verified) - Number(a.verified) || a.impactScore - b.impactScore || a.size - b.size);

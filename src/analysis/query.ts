@@ -41,6 +41,12 @@ export interface QueryOptions {
    * giving way first on the values nearest the query).
    */
   base?: ConfigValues;
+  /**
+   * A configuration conf wrote with some toolchain: the witness keeps that
+   * toolchain's probe results (compiler, linker and assembler names and
+   * versions, `$(cc-option,...)` answers). Default: `base`'s.
+   */
+  toolchain?: ConfigValues;
 }
 
 const RELEVANT_SEARCH = 256;
@@ -52,8 +58,8 @@ export function resolveExpression(session: Session, text: string, options: { und
   const ast = parseExpression(text, '<query>');
   const resolver = new ExprResolver(
     (name) => {
-      const sym = session.model.byName.get(name);
-      if (sym && sym.definitions.length > 0) return sym;
+      const sym = definedSymbol(session, name);
+      if (sym) return sym;
       // Kconfig text read from the tree may name symbols this arch does not define: conf reads them as n.
       if (NUMBER.test(name) || options.undefinedAsN) return undefinedConstant(session, name);
       throw new KconfsatError('symbol', `unknown symbol '${name}'${session.arch ? ` for ${session.arch}` : ''} in '${text}'`);
@@ -64,6 +70,20 @@ export function resolveExpression(session: Session, text: string, options: { und
     () => (session.model.modules ? { kind: 'leaf', leaf: { kind: 'symbol', symbol: session.model.modules } } : { kind: 'leaf', leaf: { kind: 'const', text: 'n' } }),
   );
   return resolver.value(ast);
+}
+
+const DOT_CONFIG_PREFIX = 'CONFIG_';
+
+/**
+ * The symbol a user means by NAME: the defined symbol of that name, else, for
+ * a name spelt as in a .config (`CONFIG_SMP`), the symbol without the prefix.
+ */
+export function definedSymbol(session: Session, name: string): KSymbol | undefined {
+  const defined = (n: string): KSymbol | undefined => {
+    const sym = session.model.byName.get(n);
+    return sym && sym.definitions.length > 0 ? sym : undefined;
+  };
+  return defined(name) ?? (name.startsWith(DOT_CONFIG_PREFIX) ? defined(name.slice(DOT_CONFIG_PREFIX.length)) : undefined);
 }
 
 /** A number written without quotes is a symbol conf never defines: its value is its name. */
@@ -78,13 +98,15 @@ export function holds(session: Session, e: ModelExpr): Lit {
 
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
   const exprs = expressions.map((text) => resolveExpression(session, text));
-  session.coverComparisons([...exprs, ...(options.base ? session.valueComparisons(options.base) : [])]);
-  const lits = exprs.map((e) => holds(session, e));
+  const toolchain = options.toolchain ?? options.base;
+  const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
+  session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+  const lits = [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
   if (session.arch) answer.arch = session.arch;
   if (answer.satisfiable) {
-    if (options.base) keepBase(session, lits, roots, options.base);
+    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, !toolchain)]);
     const config = session.modelConfig();
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
     const relevant = session
@@ -100,19 +122,78 @@ export function query(session: Session, expressions: string[], options: QueryOpt
 }
 
 /**
+ * The free inputs (the toolchain's `$(shell,...)` probes) held at values that
+ * give the symbols computed from them the values `config` records.
+ */
+export function toolchainLiterals(session: Session, config: ConfigValues): Lit[] {
+  const inputsOf = (): Lit[] =>
+    session.model.inputs.flatMap((input) => [...session.encoding.valuesOf(input)!.values()].filter((lit) => session.solver.value(lit)));
+  // The whole configuration pins the most probes (an absent bool is n); one conf would change needs the probe symbols alone.
+  if (session.solve(session.assumptionsFor(config)) === 'sat') return inputsOf();
+  const probes = new Set(session.probeSymbols());
+  const inputs = session.inputsOfModelWhere(config, { complete: false, only: (sym) => probes.has(sym) }) ?? new Map<number, string>();
+  return session.model.inputs.flatMap((input) => {
+    const value = inputs.get(input.id);
+    const lit = value === undefined ? undefined : session.encoding.valuesOf(input)?.get(value);
+    return lit === undefined ? [] : [lit];
+  });
+}
+
+/**
  * Leaves the solver on a model of the query that keeps a maximal set of the
  * base's values. Values far from the query are tried first, in large groups
  * that nearly always fit; those in the query's cone of influence come last
  * and nearest last, so they are the ones that give way.
  */
-function keepBase(session: Session, query: Lit[], roots: KSymbol[], base: ConfigValues): void {
+function baseWishes(session: Session, roots: KSymbol[], base: ConfigValues): Lit[][] {
   const near = cone(roots);
   const rank = new Map(near.map((s, i) => [s, near.length - i]));
-  const wishes = session.model.symbols
+  return session.model.symbols
     .filter((s) => s.definitions.length > 0 && !s.choiceInfo && base.has(s.name))
     .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))
     .map((s) => session.valueLiterals(s, base.get(s.name)));
-  keepMaximal(session, query, wishes);
+}
+
+/**
+ * A GNU toolchain as most kernels are built with, for witnesses whose
+ * toolchain probes are free: one compiler, one linker, one assembler, no
+ * Rust. Names a tree does not define are passed over.
+ */
+const TYPICAL_TOOLCHAIN: [string, string][] = [
+  ['CC_IS_GCC', 'y'],
+  ['CC_IS_CLANG', 'n'],
+  ['LD_IS_BFD', 'y'],
+  ['LD_IS_LLD', 'n'],
+  ['AS_IS_GNU', 'y'],
+  ['AS_IS_LLVM', 'n'],
+  ['CLANG_VERSION', '0'],
+  ['LLD_VERSION', '0'],
+  ['RUST_IS_AVAILABLE', 'n'],
+];
+
+/**
+ * What a witness should look like where the question leaves it free: with
+ * `typicalToolchain`, the toolchain above and no one-letter compiler banner
+ * (`CC_VERSION_TEXT="n"`); and strings a user can set holding a value the
+ * tree mentions (their defaults among them) rather than a made-up one.
+ */
+function plausibleWishes(session: Session, typicalToolchain: boolean): Lit[][] {
+  const wishes: Lit[][] = [];
+  if (typicalToolchain) {
+    for (const [name, value] of TYPICAL_TOOLCHAIN) {
+      const sym = definedSymbol(session, name);
+      if (sym) wishes.push(session.valueLiterals(sym, value));
+    }
+    const banner = definedSymbol(session, 'CC_VERSION_TEXT');
+    const banners = banner && session.encoding.valuesOf(banner);
+    if (banners) wishes.push(['n', 'm', 'y', ''].flatMap((v) => (banners.has(v) ? [-banners.get(v)!] : [])));
+  }
+  for (const sym of session.model.symbols) {
+    const values = sym.type === 'string' && sym.prompts.length > 0 ? session.encoding.valuesOf(sym) : undefined;
+    const madeUp = values?.get(session.encoding.domains.get(sym).unmentioned);
+    if (madeUp !== undefined) wishes.push([-madeUp]);
+  }
+  return wishes;
 }
 
 function changes(session: Session, base: ConfigValues, witness: Map<string, ConfigEntry>): QueryAnswer['changedFromBase'] {

@@ -15,6 +15,8 @@ export interface SampleOptions {
   seed?: number;
   /** Random wishes per sample (default 64). */
   choices?: number;
+  /** Called after each sample with how many are done. */
+  onSample?: (done: number) => void;
 }
 
 export interface Sample {
@@ -41,6 +43,7 @@ export function sample(session: Session, options: SampleOptions): Sample[] {
       config: session.modelConfig(),
       choices: picks.filter((_, j) => kept[j]).map((p) => `${p.sym.name}=${p.value}`),
     });
+    options.onSample?.(out.length);
   }
   return out;
 }

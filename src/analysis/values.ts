@@ -3,6 +3,7 @@
  * bool/tristate, the candidate values for int/hex/string.
  */
 import type { Lit } from '../logic/cnf.js';
+import { formatNumber, isValidValue, parseCNumber } from '../logic/values.js';
 import type { KSymbol } from '../model/types.js';
 import type { Session } from './session.js';
 
@@ -11,12 +12,21 @@ export interface PossibleValues {
   type: KSymbol['type'];
   arch?: string;
   /**
-   * Values some valid configuration gives the symbol. For int/hex each number
-   * also stands for the interval between the tree's constants that holds it.
+   * Values some valid configuration gives the symbol, sorted (numbers by
+   * value, "" for an int/hex symbol without a value first). For int/hex each
+   * number also stands for an interval of values the tree cannot tell apart.
    */
   values: string[];
+  /** int/hex: the interval each entry of `values` stands for, in the same order. */
+  intervals?: Interval[];
   /** A string symbol can also hold values the tree never mentions. */
   otherStrings: boolean;
+}
+
+/** Bounds in the symbol's own notation; undefined where the interval is unbounded; both "" for no value. */
+export interface Interval {
+  min?: string;
+  max?: string;
 }
 
 export function possibleValues(session: Session, sym: KSymbol): PossibleValues {
@@ -24,12 +34,55 @@ export function possibleValues(session: Session, sym: KSymbol): PossibleValues {
   if (session.arch) out.arch = session.arch;
   const reached = reachableValues(session, [sym]).get(sym)!;
   const unmentioned = session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).unmentioned : undefined;
-  for (const value of candidateValues(session, sym)) {
+  const candidates = candidateValues(session, sym);
+  for (const value of candidates) {
     if (!reached.has(value)) continue;
     if (value === unmentioned) out.otherStrings = true;
     else out.values.push(value);
   }
+  if (sym.type === 'int' || sym.type === 'hex') {
+    const classes = numberClasses(sym.type, candidates);
+    out.values.sort((a, b) => compareNumbers(classes, a, b));
+    out.intervals = out.values.map((v) => classes.get(v) ?? { min: v, max: v });
+  } else if (sym.type === 'string') out.values.sort();
   return out;
+}
+
+/**
+ * The interval each numeric candidate stands for: from itself up to the next
+ * candidate (the candidates are the tree's constants and the number just
+ * above each, so every value between two candidates behaves as the lower
+ * one); below the least one for int, whose least candidate lies under every
+ * constant.
+ */
+function numberClasses(type: 'int' | 'hex', candidates: string[]): Map<string, Interval> {
+  const base = type === 'int' ? 10 : 16;
+  const numbers = candidates
+    .filter((c) => c !== '' && isValidValue(type, c))
+    .map((c) => ({ text: c, n: parseCNumber(c, base).value }))
+    .sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const classes = new Map<string, Interval>([['', { min: '', max: '' }]]);
+  numbers.forEach(({ text }, i) => {
+    const next = numbers[i + 1];
+    const interval: Interval = {};
+    if (i > 0 || type === 'hex') interval.min = text;
+    if (next) interval.max = formatNumber(next.n - 1n, base);
+    classes.set(text, interval);
+  });
+  return classes;
+}
+
+/** Order of values by the intervals they stand for: no value first, then ascending. */
+function compareNumbers(classes: Map<string, Interval>, a: string, b: string): number {
+  const keys = [...classes.keys()];
+  return keys.indexOf(a) - keys.indexOf(b);
+}
+
+/** `1..63`, `64`, `8193..`, `..0`, or `""` for no value. */
+export function formatInterval(i: Interval): string {
+  if (i.min === '' && i.max === '') return '""';
+  if (i.min !== undefined && i.min === i.max) return i.min;
+  return `${i.min ?? ''}..${i.max ?? ''}`;
 }
 
 /** The values a symbol's literals can say: n/m/y, or the int/hex/string candidates. */

@@ -8,11 +8,11 @@ import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } fro
 import { checkConfig, keepLostValues, type CheckResult, type Violation } from '../analysis/check.js';
 import type { ResolveResult } from '../analysis/resolve.js';
 import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
-import { deadSymbols } from '../analysis/dead.js';
-import type { Explanation, Fact } from '../analysis/explain.js';
+import { deadSymbols, type DeadPhase } from '../analysis/dead.js';
+import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
 import { sample } from '../analysis/sample.js';
-import { possibleValues } from '../analysis/values.js';
-import { query, type QueryAnswer } from '../analysis/query.js';
+import { formatInterval, possibleValues } from '../analysis/values.js';
+import { definedSymbol, query, type QueryAnswer } from '../analysis/query.js';
 import { configValues, Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { auditCsv } from '../io/csv.js';
@@ -20,24 +20,59 @@ import { writeDimacs } from '../io/dimacs.js';
 import { safeFileNames } from '../io/files.js';
 import { readDotConfigFile, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
+import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
 import { writeStdout } from './output.js';
-import { ProgressLine } from './progress.js';
+import { AuditProgress, statusLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
   const width = Math.max(0, ...facts.map((f) => `${f.loc.file}:${f.loc.line}`.length));
   return facts.map((f) => `${indent}${`${f.loc.file}:${f.loc.line}`.padEnd(width)}  ${f.symbol}: ${f.text}`);
 }
 
-export function formatExplanation(e: Explanation, indent: string): string[] {
+/**
+ * The argument as a chain, one line per step from the question to the root
+ * cause (`--verbose`: every line of every symbol involved as well).
+ */
+export function formatExplanation(e: Explanation, indent: string, verbose = false): string[] {
   if (e.facts.length === 0) return [`${indent}because the expressions contradict each other, whatever the tree says`];
-  return [`${indent}because (${e.symbols.join(', ')}):`, ...formatFacts(e.facts, `${indent}  `)];
+  const chain = e.chain.map((step, i) => `${indent}${i === 0 ? 'because ' : '← '}${formatStep(step)}`);
+  if (!verbose) return chain;
+  return [...chain, `${indent}every line of ${e.symbols.join(', ')}:`, ...formatFacts(e.facts, `${indent}  `)];
 }
 
-function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
+/** `SYM: line; line (file:L1,L2)`, and the other dependencies that can never hold. */
+function formatStep(step: ChainStep): string {
+  const also = step.alsoImpossible.length
+    ? `; also needs ${step.alsoImpossible.map((f) => f.text.replace(/^depends on\s+/, '')).join(', ')} (${locations(step.alsoImpossible)}), never possible`
+    : '';
+  return `${step.symbol}: ${withLocations(step.facts, step.isChoice)}${also}`;
+}
+
+function withLocations(facts: Fact[], isChoice = false): string {
+  const phrase = (f: Fact): string => {
+    // A choice's own line is the word `choice`: say what it does.
+    if (f.role === 'choice') return isChoice ? 'a choice: at most one member is y' : 'member of the choice';
+    if (f.role !== 'selected by' && f.role !== 'implied by') return f.text;
+    const colon = f.text.indexOf(': ');
+    return `${f.role} ${f.text.slice(0, colon)} (${f.text.slice(colon + 2)})`;
+  };
+  const files = new Set(facts.map((f) => f.loc.file));
+  if (files.size === 1) return `${facts.map(phrase).join('; ')} (${locations(facts)})`;
+  return facts.map((f) => `${phrase(f)} (${f.loc.file}:${f.loc.line})`).join('; ');
+}
+
+/** `file:L1,L2` for facts of one file, `file:L1, file:L2` otherwise. */
+function locations(facts: Fact[]): string {
+  const byFile = new Map<string, number[]>();
+  for (const f of facts) byFile.set(f.loc.file, [...(byFile.get(f.loc.file) ?? []), f.loc.line]);
+  return [...byFile].map(([file, lines]) => `${file}:${lines.join(',')}`).join(', ');
+}
+
+/** The answer's line, with `details` its witness or explanation, with `verbose` every fact behind it. */
+function formatAnswer(a: QueryAnswer, details: boolean, verbose = false): string[] {
   const where = a.arch ? ` on ${a.arch}` : '';
   const lines = [`${a.expressions.join(' && ')}${where}: ${a.satisfiable ? 'yes' : 'no'}`];
-  if (!verbose) return lines;
+  if (!details) return lines;
   if (a.witness) {
     lines.push('  witness (values that matter):');
     for (const line of writeDotConfig(a.witness.relevant, dotConfigPrefix()).split('\n').slice(0, -1)) lines.push(`    ${line}`);
@@ -46,7 +81,7 @@ function formatAnswer(a: QueryAnswer, verbose: boolean): string[] {
     lines.push(`  values of the base config that had to change: ${a.changedFromBase.length ? '' : 'none'}`);
     for (const c of a.changedFromBase) lines.push(`    ${c.name}: ${c.base} -> ${c.witness}`);
   }
-  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  '));
+  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  ', verbose));
   return lines;
 }
 
@@ -57,21 +92,25 @@ interface UnknownOnArch {
   error: string;
 }
 
-export async function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string }, g: GlobalOptions): Promise<number> {
+export async function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string; toolchain?: string }, g: GlobalOptions): Promise<number> {
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
+  const toolchain = opts.toolchain !== undefined ? configValues(readConfig(opts.toolchain)) : undefined;
   let freeProbes = false;
-  const results = arches.map((arch): QueryAnswer | UnknownOnArch => {
+  const progress = statusLine('query', g.progress);
+  const results = arches.map((arch, i): QueryAnswer | UnknownOnArch => {
+    progress?.show(arches.length > 1 ? `${arch} (${i + 1}/${arches.length})` : 'loading and solving', i / arches.length, true);
     const session = openSession(g, arch);
-    freeProbes ||= hasFreeProbes(session, g);
+    freeProbes ||= hasFreeProbes(session, g) && !base && !toolchain;
     try {
-      return query(session, exprs, base ? { base } : {});
+      return query(session, exprs, { ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) });
     } catch (e) {
       // Across arches a symbol one arch lacks is an answer for that arch, not an error.
       if (arches.length === 1 || !(e instanceof KconfsatError) || e.kind !== 'symbol') throw e;
       return { expressions: exprs, arch: arch!, error: e.message };
     }
   });
+  progress?.finish();
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   if (opts.out !== undefined) {
     const witness = answers.find((a) => a.witness)?.witness;
@@ -79,8 +118,8 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
   }
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
-    const verbose = arches.length === 1 || opts.verbose;
-    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, verbose).join('\n'));
+    const details = arches.length === 1 || opts.verbose;
+    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, details, opts.verbose).join('\n'));
     if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
     if (freeProbes && answers.some((a) => a.witness)) print(FREE_PROBES_NOTE);
   }
@@ -88,7 +127,7 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
 }
 
 export function runCheck(file: string | undefined, opts: { partial: boolean; keep: boolean }, g: GlobalOptions): number {
-  const configFile = file ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const configFile = file ?? defaultConfigFile();
   const config = readConfig(configFile);
   const session = openSession(g);
   const result = checkConfig(session, config, { partial: opts.partial });
@@ -192,12 +231,12 @@ export async function runDimacs(opts: { out?: string }, g: GlobalOptions): Promi
 export function runValues(names: string[], g: GlobalOptions): number {
   const rows = architectures(g).flatMap((arch) => {
     const session = openSession(g, arch);
-    return names.map((name) => possibleValues(session, session.symbol(name)));
+    return names.map((name) => possibleValues(session, definedSymbol(session, name) ?? session.symbol(name)));
   });
   if (g.json) printJson(rows);
   else {
     for (const r of rows) {
-      const shown = r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
+      const shown = r.intervals ? r.intervals.map(formatInterval) : r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
       if (r.otherStrings) shown.push('(any other string)');
       print(`${r.symbol}${r.arch ? ` on ${r.arch}` : ''}: ${shown.length ? shown.join(' ') : '(no valid configuration)'}`);
     }
@@ -205,13 +244,32 @@ export function runValues(names: string[], g: GlobalOptions): number {
   return rows.some((r) => r.values.length > 0 || r.otherStrings) ? EXIT.yes : EXIT.no;
 }
 
-export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
-  const reports = architectures(g).map((arch) => deadSymbols(openSession(g, arch), { reasons: opts.reasons }));
+export function runDead(opts: { reasons: boolean; promptOnly: boolean }, g: GlobalOptions): number {
+  const arches = architectures(g);
+  const progress = statusLine('dead', g.progress);
+  // The search itself takes seconds; explaining each of thousands of symbols, minutes.
+  const weights: Record<DeadPhase, [number, number]> = opts.reasons
+    ? { dead: [0, 0.05], 'always on': [0.05, 0.05], reasons: [0.1, 0.9] }
+    : { dead: [0, 0.5], 'always on': [0.5, 0.5], reasons: [1, 0] };
+  const reports = arches.map((arch, i) => {
+    const where = arch ? `${arch}${arches.length > 1 ? ` (${i + 1}/${arches.length})` : ''}: ` : '';
+    progress?.show(`${where}loading`, i / arches.length, true);
+    return deadSymbols(openSession(g, arch), {
+      reasons: opts.reasons,
+      promptOnly: opts.promptOnly,
+      onProgress: (phase, done, total) => {
+        const [start, share] = weights[phase];
+        progress?.show(`${where}${phase} ${done}/${total}`, (i + start + (share * done) / Math.max(total, 1)) / arches.length);
+      },
+    });
+  });
+  progress?.finish();
   if (g.json) printJson(reports.length === 1 ? reports[0] : reports);
   else {
     for (const r of reports) {
       const where = r.arch ? ` on ${r.arch}` : '';
-      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} bool/tristate symbols${where}`);
+      const kind = opts.promptOnly ? 'bool/tristate symbols with a prompt' : 'bool/tristate symbols';
+      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} ${kind}${where}`);
       for (const [title, list] of [['dead (never m or y)', r.dead], ['always on (never n)', r.alwaysOn]] as const) {
         print(`${title}:`);
         for (const d of list) {
@@ -221,14 +279,17 @@ export function runDead(opts: { reasons: boolean }, g: GlobalOptions): number {
       }
     }
   }
-  return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.yes : EXIT.no;
+  return reports.some((r) => r.dead.length + r.alwaysOn.length > 0) ? EXIT.no : EXIT.yes;
 }
 
 export async function runSample(opts: { count: string; seed: string; outDir?: string }, g: GlobalOptions): Promise<number> {
   const count = positiveInteger(opts.count, '-n');
   const seed = positiveInteger(opts.seed, '--seed');
+  const progress = statusLine('sample', g.progress);
+  progress?.show('loading', 0, true);
   const session = openSession(g);
-  const samples = sample(session, { count, seed });
+  const samples = sample(session, { count, seed, onSample: (done) => progress?.show(`${done}/${count} configurations`, done / count, true) });
+  progress?.finish();
   const note = hasFreeProbes(session, g);
   if (opts.outDir !== undefined) {
     await writeOutputs(g, opts.outDir, samples.map((s, i) => ({ file: path.join(opts.outDir!, `config-${i + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) })));
@@ -300,7 +361,8 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!, conf), ...base.env } };
   });
   const labels = arches.map((a) => a ?? path.basename(path.resolve(g.tree)));
-  const progress = process.stderr.isTTY ? new ProgressLine(labels) : undefined;
+  const line = statusLine('audit', g.progress);
+  const progress = line ? new AuditProgress(labels, line) : undefined;
   let reports: ArchAuditReport[];
   let findings: (AuditFinding | ConfirmedFinding)[];
   try {
@@ -341,7 +403,7 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     if (confirmed) print(`confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
     if (opts.outDir !== undefined) print(`${findings.length} witnesses written to ${opts.outDir}`);
   }
-  return findings.length > 0 ? EXIT.yes : EXIT.no;
+  return findings.length > 0 ? EXIT.no : EXIT.yes;
 }
 
 /** `file:line: SELECTOR -> SELECTEE: selected [y] while depends on [n]: EXPR on ARCHES (confirmed ...)`. */

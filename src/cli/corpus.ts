@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { KconfsatError } from '../errors.js';
 import { packageRoot } from '../io/package-root.js';
+import { listArchitectures } from '../model/arch.js';
+import { openTree } from '../model/load.js';
 import { EXIT } from './context.js';
 
 /** The manifest fields `corpus list` shows (scripts/corpora.ts has the whole entry). */
@@ -41,10 +43,18 @@ function cached(entry: ManifestEntry): { dir: string; version?: string } {
   return fs.existsSync(marker) ? { dir, version: fs.readFileSync(marker, 'utf8').split('\n')[0]! } : { dir };
 }
 
+/** The arches `--arch all` runs on a fetched tree (aliases such as i386 and sparc64 included); the manifest's before that. */
+function archesOf(entry: ManifestEntry, dir: string, fetched: boolean): string[] {
+  const root = path.join(dir, entry.srctree ?? '.');
+  if (!fetched || !fs.existsSync(path.join(root, 'arch'))) return entry.arches;
+  return listArchitectures(openTree(root));
+}
+
 function runList(json: boolean): number {
   const rows = readManifest().map((e) => {
     const c = cached(e);
-    return { name: e.name, kind: e.kind, version: e.version ?? 'any', rootKconfig: e.rootKconfig, arches: e.arches, cachedVersion: c.version ?? null, dir: c.dir };
+    const arches = archesOf(e, c.dir, c.version !== undefined);
+    return { name: e.name, kind: e.kind, version: e.version ?? 'any', rootKconfig: e.rootKconfig, arches, cachedVersion: c.version ?? null, dir: c.dir };
   });
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

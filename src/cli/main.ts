@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The kconfsat command line: a thin layer over the library. Exit codes:
- * 0 yes/found, 1 no/none, 2 usage or input error, 3 unknown (--timeout).
+ * 0 yes / valid / nothing found, 1 no / invalid / findings, 2 usage or input
+ * error, 3 unknown (--timeout).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <seconds>', "stop the command after this long: 'unknown (timeout)', exit code 3").argParser(parseSeconds))
     .option('--force', 'let output files (--out, --out-dir, ...) replace existing ones', false)
     .option('--json', 'machine-readable output', false)
-    .showHelpAfterError()
+    .option('--progress', 'progress with ETA on stderr even when it is not a terminal (on a terminal it is always shown)', false)
+    // Subcommands copy these settings when they are created below.
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -57,8 +61,9 @@ export function buildProgram(): Command {
     .argument('<expr...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
-    .option('--verbose', 'with --arch all: the witness or reason for every arch', false)
-    .action(async (exprs: string[], opts: { out?: string; config?: string; verbose: boolean }) => exit(await runQuery(exprs, opts, globals())));
+    .option('--toolchain <config>', "a .config conf wrote with the toolchain to hold the witness to (its compiler, linker, versions, cc-option answers); default: --config's")
+    .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch', false)
+    .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean }) => exit(await runQuery(exprs, opts, globals())));
 
   program
     .command('check')
@@ -78,7 +83,8 @@ export function buildProgram(): Command {
     .command('dead')
     .description('symbols no valid configuration enables (dead) and symbols none disables (always on)')
     .option('--reasons', 'explain each one (minimal set of Kconfig lines)', false)
-    .action((opts: { reasons: boolean }) => exit(runDead(opts, globals())));
+    .option('--prompt-only', 'only symbols with a prompt: offered to the user, yet no configuration can enable (or disable) them', false)
+    .action((opts: { reasons: boolean; promptOnly: boolean }) => exit(runDead(opts, globals())));
 
   program
     .command('sample')
@@ -126,6 +132,13 @@ export function buildProgram(): Command {
 
   registerCorpusCommands(program, () => globals().json, exit);
 
+  // A usage error is one line and where to read more, not the whole help.
+  program.showHelpAfterError('see kconfsat --help');
+  const hint = (command: Command, name: string): void => {
+    command.showHelpAfterError(`see kconfsat ${name} --help`);
+    for (const sub of command.commands) hint(sub, `${name} ${sub.name()}`);
+  };
+  for (const command of program.commands) hint(command, command.name());
   return program;
 }
 

@@ -12,8 +12,8 @@ import { safeFileNames } from '../io/files.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { formatExplanation, readConfig } from './commands.js';
-import { architectures, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
-import { ProgressLine } from './progress.js';
+import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
+import { statusLine } from './progress.js';
 
 export interface FixCommandOptions {
   finding: string[];
@@ -24,14 +24,14 @@ export interface FixCommandOptions {
 
 export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise<number> {
   const arches = architectures(g);
-  const progress = process.stderr.isTTY ? new ProgressLine([]) : undefined;
+  const progress = statusLine('fix', g.progress);
   const report = await fix({
     load: loadOptions(g, undefined),
     arches,
     verifyArches: verificationArches(opts.verifyArch, arches, g),
     only: opts.finding.length ? opts.finding : undefined,
     jobs: positiveInteger(opts.jobs, '--jobs'),
-    onProgress: (m) => progress?.message(m),
+    onProgress: (m, fraction) => progress?.show(m, fraction, true),
   });
   progress?.finish();
   const patches = opts.patchDir !== undefined ? await writePatches(g, opts.patchDir, report) : [];
@@ -107,7 +107,7 @@ export interface ResolveCommandOptions {
 export async function runResolve(wishes: string[], opts: ResolveCommandOptions, g: GlobalOptions): Promise<number> {
   if (g.arch === 'all') throw new KconfsatError('usage', 'resolve works on one arch at a time (a .config belongs to one)');
   const limits = { max: positiveInteger(opts.max, '--max'), maxChanges: positiveInteger(opts.maxChanges, '--max-changes') };
-  const configFile = opts.config ?? process.env.KCONFIG_CONFIG ?? '.config';
+  const configFile = opts.config ?? defaultConfigFile();
   const base = configValues(readConfig(configFile));
   const result = resolve(openSession(g), wishes, base, limits);
   const files = opts.outDir !== undefined

@@ -5,8 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hostArch } from '../../src/cli/context.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { ensureBuilt, expectOneLineError, MAIN, REPO, run } from './run.js';
 
@@ -49,11 +51,15 @@ describe('demo', () => {
     const lines = demo().stdout.split('\n');
     const start = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on i386: no');
     const end = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
-    const reason = lines.slice(start + 1, end);
-    expect(reason[0]).toMatch(/^ {2}because \(XEN_UNPOPULATED_ALLOC, ZONE_DEVICE/);
-    expect(reason).toContainEqual(expect.stringMatching(/^ {4}drivers\/xen\/Kconfig:12 +XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE$/));
-    // The chain goes down to the arch: ARCH_HAS_PTE_DEVMAP is only selected if X86_64.
-    expect(reason).toContainEqual(expect.stringMatching(/ARCH_HAS_PTE_DEVMAP: X86: select ARCH_HAS_PTE_DEVMAP if X86_64$/));
+    // One line per step, down to the arch: ARCH_HAS_PTE_DEVMAP is only selected if X86_64, which needs 64BIT.
+    expect(lines.slice(start + 1, end)).toEqual([
+      '  because XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE (drivers/xen/Kconfig:12)',
+      '  ← ZONE_DEVICE: depends on ARCH_HAS_PTE_DEVMAP (mm/Kconfig:35); also needs SPARSEMEM_VMEMMAP (mm/Kconfig:34), never possible',
+      '  ← ARCH_HAS_PTE_DEVMAP: selected by X86 (select ARCH_HAS_PTE_DEVMAP if X86_64) (arch/x86/Kconfig:21)',
+      '  ← X86_64: depends on 64BIT (arch/x86/Kconfig:15)',
+      // $(ARCH) expanded, and only the line that can apply on i386 (the prompt is for ARCH=x86).
+      '  ← 64BIT: default "i386" != "i386" (arch/x86/Kconfig:5)',
+    ]);
   });
 
   it('shows witnesses for the yes answers, the buggy i386 one with ZONE_DEVICE forced past its dependencies', () => {
@@ -172,7 +178,8 @@ describe('values, dead, sample, query --config', () => {
 
   it('dead --json: XEN_UNPOPULATED_ALLOC dead on i386 in the fixed tree, with its reason', () => {
     const r = run('--json', 'dead', '--tree', FIXED, '--arch', 'i386', '--reasons');
-    expect(r.status).toBe(0);
+    // Dead symbols are findings: exit 1, as linters do.
+    expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { dead: { symbol: string; reason: { symbols: string[] } }[]; alwaysOn: { symbol: string }[] };
     const xen = report.dead.find((d) => d.symbol === 'XEN_UNPOPULATED_ALLOC');
     expect(xen?.reason.symbols[0]).toBe('XEN_UNPOPULATED_ALLOC');
@@ -233,10 +240,11 @@ describe('one-line errors, exit 2', () => {
 
   it('for a missing tree', () => {
     const missing = path.join(tmp(), 'no-such-tree');
-    expectOneLineError(run('query', '--tree', missing, 'A=y'), `kconfsat: tree not found: ${missing}`);
+    const line = `kconfsat: tree not found: ${missing} (pass the Kconfig source tree with --tree or $srctree)`;
+    expectOneLineError(run('query', '--tree', missing, 'A=y'), line);
     const config = path.join(tmp(), 'for-missing-tree.config');
     fs.writeFileSync(config, 'CONFIG_A=y\n');
-    expectOneLineError(run('check', '--tree', missing, config), `kconfsat: tree not found: ${missing}`);
+    expectOneLineError(run('check', '--tree', missing, config), line);
   });
 
   it('for a tree with a missing endif', () => {
@@ -267,10 +275,10 @@ describe('audit', () => {
     return { r, ...files };
   });
 
-  it('buggy i386: exactly the ZONE_DEVICE finding selected by XEN_UNPOPULATED_ALLOC, exit 0, nothing on stderr when piped', () => {
+  it('buggy i386: exactly the ZONE_DEVICE finding selected by XEN_UNPOPULATED_ALLOC, exit 1, nothing on stderr when piped', () => {
     const { r } = buggy();
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     const findings = r.stdout.split('\n').filter((l) => l.includes(' -> '));
     expect(findings).toEqual([
       'drivers/xen/Kconfig:13: XEN_UNPOPULATED_ALLOC -> ZONE_DEVICE: selected [y] while depends on [n]: ' +
@@ -303,17 +311,17 @@ describe('audit', () => {
     ]);
   });
 
-  it('fixed, every arch on two worker threads: no finding, exit 1', () => {
+  it('fixed, every arch on two worker threads: no finding, exit 0', () => {
     const r = run('audit', '--tree', FIXED, '--arch', 'all', '--jobs', '2');
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.includes(' -> '))).toEqual([]);
     expect(r.stdout).toContain('0 findings (0 on all arches together)');
   });
 
   it('--json: the finding grouped across arches, with each arch\'s witness', () => {
     const r = run('--json', 'audit', '--tree', BUGGY, '--arch', 'all', '--jobs', '2');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as {
       arches: { arch: string; findings: number; selects: number }[];
       findings: { selector: string; selectee: string; loc: { file: string; line: number }; arches: string[]; findings: { arch: string; witness: { name: string; value: string }[] }[] }[];
@@ -330,5 +338,100 @@ describe('audit', () => {
       run('audit', '--tree', FIXED, '--arch', 'i386', '--confirm', '--conf', '/bin/true'),
       `kconfsat: ${FIXED} is not a Linux tree (no scripts/kconfig/conf.c): conf cannot confirm`,
     );
+  });
+});
+
+describe('slips a new user makes', () => {
+  it('a build directory (make O=) is named as one, with its source tree', () => {
+    const build = path.join(tmp(), 'build-dir');
+    fs.mkdirSync(build);
+    fs.writeFileSync(path.join(build, 'Makefile'), `# Automatically generated by ${REPO}${FIXED}/Makefile: don't edit\ninclude /src/linux/Makefile\n`);
+    expectOneLineError(
+      run('query', '--tree', build, '--arch', 'x86_64', 'XEN=y'),
+      `kconfsat: ${build} is a build directory (make O=), not the source tree: try --tree /src/linux`,
+    );
+  });
+
+  it('a directory without Kconfig is not a Kconfig tree, and one with a .config is likely a build directory', () => {
+    const empty = path.join(tmp(), 'no-kconfig');
+    fs.mkdirSync(empty);
+    const hint = 'pass the source tree with --tree or $srctree';
+    expectOneLineError(run('info', '--tree', empty), `kconfsat: ${empty} is not a Kconfig tree: no Kconfig there; ${hint}`);
+    fs.writeFileSync(path.join(empty, '.config'), 'CONFIG_A=y\n');
+    expectOneLineError(run('info', '--tree', empty), `kconfsat: ${empty} is not a Kconfig tree: no Kconfig there (it has a .config: a build directory?); ${hint}`);
+  });
+
+  it('no --arch: the host arch, as kbuild picks it', () => {
+    const r = run('query', '--tree', FIXED, 'XEN=y');
+    const host = os.machine() === 'x86_64' ? 'x86_64' : /^i.86$/.test(os.machine()) ? 'i386' : undefined;
+    if (host === undefined) return expect(r.stderr).toContain('unknown architecture');
+    expect([r.status, r.stdout.split('\n')[0]]).toEqual([0, `XEN=y on ${host}: yes`]);
+  });
+
+  it('kbuild SUBARCH names for uname -m', () => {
+    expect(['x86_64', 'i686', 'aarch64', 'armv7l', 'ppc64le', 's390x', 'riscv64', 'mips64', 'loongarch64'].map(hostArch)).toEqual([
+      'x86_64', 'i386', 'arm64', 'arm', 'powerpc', 's390', 'riscv', 'mips', 'loongarch',
+    ]);
+  });
+
+  it('check without a file and no .config here says so', () => {
+    const env = { ...process.env };
+    delete env.KCONFIG_CONFIG;
+    const dir = path.join(tmp(), 'no-dot-config');
+    fs.mkdirSync(dir);
+    const r = spawnSync(process.execPath, [MAIN, 'check', '--tree', path.join(REPO, FIXED), '--arch', 'x86_64'], { cwd: dir, encoding: 'utf8', env });
+    expectOneLineError(r, `kconfsat: no .config in ${dir}: pass a file or set KCONFIG_CONFIG`);
+  });
+
+  it('CONFIG_-prefixed names mean the symbol', () => {
+    expect(run('query', '--tree', FIXED, '--arch', 'x86_64', 'CONFIG_XEN_UNPOPULATED_ALLOC=y').stdout.split('\n')[0]).toBe(
+      'CONFIG_XEN_UNPOPULATED_ALLOC=y on x86_64: yes',
+    );
+    expect(run('values', '--tree', FIXED, '--arch', 'i386', 'CONFIG_64BIT').stdout).toBe('64BIT on i386: n\n');
+  });
+
+  it('a usage error is one line and where to read more', () => {
+    const r = run('query');
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', "kconfsat: missing required argument 'expr'\nsee kconfsat query --help\n"]);
+    expect(run('--bogus', 'info').stderr).toBe("kconfsat: unknown option '--bogus'\nsee kconfsat --help\n");
+  });
+
+  it('a subcommand\'s help shows the global options', () => {
+    const r = run('query', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Global Options:');
+    expect(r.stdout).toMatch(/--tree <dir> /);
+  });
+
+  it('--arch all --verbose, as the README writes it, answers per arch with details', () => {
+    const r = run('--tree', FIXED, '--arch', 'all', 'query', 'XEN_UNPOPULATED_ALLOC=y', '--verbose');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('XEN_UNPOPULATED_ALLOC=y on i386: no\n  because XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE');
+    expect(r.stdout).toContain('every line of XEN_UNPOPULATED_ALLOC, ZONE_DEVICE');
+  });
+
+  it('--progress reports on stderr with an ETA even when it is not a terminal', () => {
+    const r = run('--progress', 'sample', '--tree', BUGGY, '--arch', 'x86_64', '-n', '2');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^sample: 50% 1\/2 configurations \(\d+s, ETA \d+s\)$/m);
+  });
+});
+
+describe('values', () => {
+  it('sorted, int and hex as the intervals the tree tells apart', () => {
+    const tree = path.join(tmp(), 'intervals');
+    fs.mkdirSync(tree);
+    fs.writeFileSync(
+      path.join(tree, 'Kconfig'),
+      'config BIG\n\tbool "big"\nconfig N\n\tint "n"\n\trange 1 8192\n\tdefault 64\nconfig SMALL\n\tdef_bool N < 64\n' +
+        'config ADDR\n\thex "addr"\n\trange 0x0 0x1000\n',
+    );
+    // Constants are read as decimal and as hex alike (64 and 0x64 = 100), as conf's parsers may; a hex
+    // symbol without a default can stay empty.
+    const r = run('values', '--tree', tree, 'N', 'ADDR');
+    expect(r.stdout).toBe('N: 1 2..63 64 65..99 100 101..8191 8192\nADDR: "" 0x0 0x1..0xfff 0x1000\n');
+    const json = JSON.parse(run('--json', 'values', '--tree', tree, 'N').stdout) as { values: string[]; intervals: object[] }[];
+    expect(json[0]!.values).toEqual(['1', '2', '64', '65', '100', '101', '8192']);
+    expect(json[0]!.intervals.slice(0, 3)).toEqual([{ min: '1', max: '1' }, { min: '2', max: '63' }, { min: '64', max: '64' }]);
   });
 });

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KconfsatError } from '../../src/errors.js';
 import {
@@ -12,6 +11,7 @@ import {
 import type { KconfigModel, KSymbol, SymbolType } from '../../src/model/types.js';
 import { newSymbol } from '../../src/model/build.js';
 import { kconfsatError } from '../helpers/errors.js';
+import { requireFile } from '../helpers/requires.js';
 
 // Lines 1-32, 449-456 and 2322-2325 of Debian's 6.1 amd64 config.
 const DEBIAN_EXCERPT = `#
@@ -389,7 +389,7 @@ describe('writeDotConfig', () => {
 
 describe('the whole Debian config', () => {
   const path = '/usr/src/linux-config-6.1/config.amd64_none_amd64.xz';
-  const available = existsSync(path);
+  const available = requireFile(path, 'the whole Debian config', 'apt-get install linux-config-6.1');
 
   it.skipIf(!available)('parses every assignment and round-trips', () => {
     const text = execFileSync('xz', ['-dc', path], { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -12,9 +12,10 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditGroup } from '../../src/analysis/audit-arches.js';
 import { treeWithXenBug } from '../helpers/xen-bug.js';
+import { requireEnv } from '../helpers/requires.js';
 
-const tree = process.env.KCONFSAT_LINUX_61;
-const conf = process.env.KCONFSAT_CONF_61;
+const tree = requireEnv('KCONFSAT_LINUX_61', 'Linux 6.1 audit tests');
+const conf = requireEnv('KCONFSAT_CONF_61', 'Linux 6.1 audit tests against conf');
 const main = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
 describe.skipIf(!tree || !conf)('Linux 6.1 with select ZONE_DEVICE put back', () => {
@@ -24,11 +25,16 @@ describe.skipIf(!tree || !conf)('Linux 6.1 with select ZONE_DEVICE put back', ()
   it('i386: audit --confirm finds XEN_UNPOPULATED_ALLOC forcing ZONE_DEVICE, and conf confirms every finding', async () => {
     const farm = treeWithXenBug(tree!, dir);
     // The CLI in a child process: loading and auditing take a minute of synchronous work.
-    const { stdout } = await promisify(execFile)(
+    // Findings make audit exit 1, which execFile reports as an error carrying the output.
+    const { stdout, code } = await promisify(execFile)(
       process.execPath,
       [main, '--json', '--tree', farm, '--arch', 'i386', 'audit', '--confirm', '--conf', conf!, '--jobs', '2', '--out-dir', path.join(dir, 'witnesses')],
       { maxBuffer: 1 << 28 },
+    ).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { stdout: string; code: number }) => e,
     );
+    expect(code).toBe(1);
     const out = JSON.parse(stdout) as { findings: AuditGroup[]; confirmed: { confirmed: number; total: number } };
     const xen = out.findings.filter((g) => g.selectee === 'ZONE_DEVICE');
     expect(xen.map((g) => [g.selector, g.loc.file, g.text, g.arches])).toEqual([['XEN_UNPOPULATED_ALLOC', 'drivers/xen/Kconfig', 'select ZONE_DEVICE', ['i386']]]);

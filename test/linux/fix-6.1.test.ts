@@ -16,9 +16,10 @@ import { confirmFindings } from '../../src/analysis/confirm.js';
 import type { FixReport } from '../../src/analysis/fix.js';
 import type { QueryAnswer } from '../../src/analysis/query.js';
 import { treeWithXenBug } from '../helpers/xen-bug.js';
+import { requireEnv } from '../helpers/requires.js';
 
-const tree = process.env.KCONFSAT_LINUX_61;
-const conf = process.env.KCONFSAT_CONF_61;
+const tree = requireEnv('KCONFSAT_LINUX_61', 'Linux 6.1 fix tests');
+const conf = requireEnv('KCONFSAT_CONF_61', 'Linux 6.1 fix tests against conf');
 const main = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
 /**

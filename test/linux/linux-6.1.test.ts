@@ -16,9 +16,12 @@ import { parseDotConfig, writeDotConfig, type DotConfig } from '../../src/io/dot
 import { listArchitectures } from '../../src/model/arch.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { DiskSourceFiles } from '../../src/parse/files.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { confRandconfigs, confReference, olddefconfigChanges, type ConfReference } from '../helpers/conf.js';
+import { requireEnv } from '../helpers/requires.js';
 
-const tree = process.env.KCONFSAT_LINUX_61;
+const tmp = scratchDir('linux-6.1');
+const tree = requireEnv('KCONFSAT_LINUX_61', 'Linux 6.1 tests');
 /**
  * Lets vitest's worker answer its runner between long synchronous steps: a
  * worker silent for a minute is reported as an error even when tests pass.
@@ -32,7 +35,7 @@ async function cli(args: string[]): Promise<string> {
   );
   return result.stdout;
 }
-const conf = process.env.KCONFSAT_CONF_61;
+const conf = requireEnv('KCONFSAT_CONF_61', 'Linux 6.1 tests against conf');
 
 describe.skipIf(!tree)('Linux 6.1 front end', () => {
   it('parses and resolves every architecture without errors', async () => {
@@ -56,6 +59,21 @@ describe.skipIf(!tree)('Linux 6.1 seed query', () => {
     expect(symbols).toContain('64BIT');
     const depends = answer.explanation!.facts.find((f) => f.symbol === 'XEN_UNPOPULATED_ALLOC' && f.role === 'depends on');
     expect(depends).toMatchObject({ text: 'depends on ZONE_DEVICE', loc: { file: 'drivers/xen/Kconfig' } });
+  });
+});
+
+describe.skipIf(!tree)('Linux 6.1 explanations a person can act on (CLI)', () => {
+  it('i386: the seed "no" in at most 6 lines, through ZONE_DEVICE and the arch, macros expanded', async () => {
+    const lines = (await cli(['--tree', tree!, '--arch', 'i386', 'query', 'XEN_UNPOPULATED_ALLOC=y'])).trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(6);
+    const text = lines.join('\n');
+    for (const name of ['ZONE_DEVICE', 'ARCH_HAS_PTE_DEVMAP', '64BIT']) expect(text).toContain(name);
+    expect(text).not.toContain('$(');
+  });
+
+  it('x86_64: NR_CPUS=100000 names the range line that rules it out', async () => {
+    const stdout = await cli(['--tree', tree!, '--arch', 'x86_64', 'query', 'NR_CPUS=100000']);
+    expect(stdout).toMatch(/because NR_CPUS: range NR_CPUS_RANGE_BEGIN NR_CPUS_RANGE_END \(arch\/x86\/Kconfig:\d+\)/);
   });
 });
 
@@ -142,7 +160,7 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     fs.writeFileSync(file, fs.readFileSync(refs.get('x86_64')!.config('allyes'), 'utf8') + picks.map((n) => `CONFIG_${n}=y\n`).join(''));
     const changed = olddefconfigChanges(tree!, 'x86_64', conf!, file).map((line) => line.split(':')[0]);
     for (const name of picks) expect(changed, name).toContain(`CONFIG_${name}`);
-  });
+  }, 600_000); // a minute alone; several on a 2-core machine shared with other runs
 
   it('x86_64: samples pass olddefconfig unchanged', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sample-'));
@@ -163,6 +181,16 @@ describe.skipIf(!tree || !conf)('Linux 6.1 against conf', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('CONFIG_XEN_UNPOPULATED_ALLOC=y\n');
     expect(olddefconfigChanges(tree!, 'x86_64', conf!, file)).toEqual([]);
   });
+
+  it('x86_64: without --run-shell, --toolchain from conf\'s defconfig makes witnesses conf with that toolchain keeps whole', async () => {
+    const toolchain = path.join(tmp(), 'toolchain');
+    fs.mkdirSync(toolchain);
+    for (const [i, question] of ['XEN_UNPOPULATED_ALLOC=y', 'USB=m', 'EXT4_FS=y && BTRFS_FS=m', 'SMP=n'].entries()) {
+      const out = path.join(toolchain, `witness-${i}.config`);
+      await cli(['--tree', tree!, '--arch', 'x86_64', 'query', '--toolchain', refs.get('x86_64')!.config('def'), '--out', out, question]);
+      expect(olddefconfigChanges(tree!, 'x86_64', conf!, out), question).toEqual([]);
+    }
+  }, 600_000);
 
   it('x86_64: a string and a number the tree never mentions: the witness holds them and conf keeps it', () => {
     const answer = query(hostSession('x86_64'), ['LOCALVERSION="-kconfsat"', 'NR_CPUS=100']);

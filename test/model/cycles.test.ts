@@ -14,8 +14,9 @@ import { dependencyCycles, formatCycle, wouldCreateCycle } from '../../src/model
 import { loadKconfig } from '../../src/model/load.js';
 import type { KconfigModel, KSymbol } from '../../src/model/types.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
+import { requireEnv } from '../helpers/requires.js';
 
-const CONF = process.env.KCONFSAT_CONF;
+const CONF = requireEnv('KCONFSAT_CONF', 'cycles against the real conf');
 
 function load(kconfig: string): KconfigModel {
   return loadKconfig({ tree: new MemorySourceFiles({ Kconfig: kconfig }), recursiveDependencies: 'warn' }).model;

@@ -15,6 +15,7 @@ import type { KconfigModel } from '../../src/model/types.js';
 import { computedSymbols, enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
 import { arbKconfig, modelFromText } from './random-kconfig.js';
 import { runConf } from '../helpers/conf.js';
+import { requireEnv } from '../helpers/requires.js';
 
 interface Run {
   /** The .config lines, in order (strings unquoted). */
@@ -424,8 +425,8 @@ config I
 
 /** conf 6.1 (KCONFSAT_CONF is what CI has always set for it) and conf 6.12, when built. */
 const CONFS = [
-  { dialect: '6.1', conf: process.env.KCONFSAT_CONF_61 ?? process.env.KCONFSAT_CONF, variable: 'KCONFSAT_CONF_61 (or KCONFSAT_CONF)' },
-  { dialect: '6.12', conf: process.env.KCONFSAT_CONF_612, variable: 'KCONFSAT_CONF_612' },
+  { dialect: '6.1', conf: process.env.KCONFSAT_CONF_61 ?? requireEnv('KCONFSAT_CONF', 'reference evaluator against the real conf 6.1'), variable: 'KCONFSAT_CONF_61 (or KCONFSAT_CONF)' },
+  { dialect: '6.12', conf: requireEnv('KCONFSAT_CONF_612', 'reference evaluator against the real conf 6.12'), variable: 'KCONFSAT_CONF_612' },
 ] as const;
 /** Random trees per conf and CI run, in chunks small enough for vitest's heartbeat. */
 const CONF_RUNS = Number(process.env.KCONFSAT_CONF_RUNS ?? 2000);

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchCorpus, fetchedVersion, readManifest } from '../../scripts/corpora.js';
 import { chartSpecs, escapeXml, families, mergeSweeps, renderReport } from '../../scripts/report-html.js';
 import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
+import { requireFile } from '../helpers/requires.js';
 
 const CORPORA = ['xen-zone-device-buggy', 'xen-zone-device-fixed'];
 const CHROMIUM = '/usr/bin/chromium';
@@ -94,7 +95,7 @@ describe('sweep report', () => {
     expect(renderReport(merged)).toContain('4.0 s wall (sum of 2 sweeps)');
   });
 
-  it.skipIf(!fs.existsSync(CHROMIUM))('renders in headless Chromium with the bars drawn', () => {
+  it.skipIf(!requireFile(CHROMIUM, 'the report in headless Chromium', 'apt-get install chromium'))('renders in headless Chromium with the bars drawn', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-report-'));
     try {
       const page = path.join(dir, 'report.html');

@@ -119,7 +119,7 @@ describe('a query within its deadline', () => {
     for (const bad of ['0', '-1', 'soon', '1e99']) {
       const r = run('--timeout', bad, 'query', '--tree', FIXED, 'XEN=y');
       expect(r.status).toBe(2);
-      expect(r.stderr.split('\n')[0]).toBe(`error: option '--timeout <seconds>' argument '${bad}' is invalid. expected seconds, a number above 0 and at most 2147483`);
+      expect(r.stderr.split('\n')[0]).toBe(`kconfsat: option '--timeout <seconds>' argument '${bad}' is invalid. expected seconds, a number above 0 and at most 2147483`);
     }
   });
 });
