@@ -8,11 +8,12 @@ import type { AuditFinding } from '../analysis/audit.js';
  * A field is quoted when it holds a comma, quote or line break; quotes inside
  * are doubled. Text a spreadsheet would run as a formula (starting with `=`,
  * `+`, `-`, `@`, tab or carriage return, OWASP's list) gets a leading `'`; a
- * number stays a number.
+ * lone `-` (the placeholder of an empty cell) is no formula and stays as it is,
+ * and a number stays a number.
  */
 export function csvField(value: string | number | boolean | undefined): string {
   let text = value === undefined ? '' : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && /^([=+@\t\r]|-.)/s.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
