@@ -17,6 +17,7 @@ import { MemorySourceFiles } from '../../src/parse/files.js';
 import { smallTree } from '../helpers/small-trees.js';
 import { enumerateFixpoints, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
+import { breather } from '../helpers/breather.js';
 
 const example = (variant: string): string => path.resolve(__dirname, '../../corpora/examples/xen-zone-device', variant);
 const sessions = new Map<string, Session>();
@@ -61,9 +62,11 @@ config T
     expect([t.values.sort(), t.otherStrings]).toEqual([['b', 'c'], false]);
   });
 
-  it('agree with the fixpoints of the reference evaluator', () => {
-    fc.assert(
-      fc.property(arbKconfig(), (text) => {
+  it('agree with the fixpoints of the reference evaluator', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), async (text) => {
+        await breathe();
         const s = memory(text);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
         fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.encoding.pairOf(x)));
@@ -112,9 +115,11 @@ config B
     expect([r.dead, r.alwaysOn.map((d) => d.symbol)]).toEqual([[], []]);
   });
 
-  it('agrees with the fixpoints of the reference evaluator', () => {
-    fc.assert(
-      fc.property(arbKconfig(), (text) => {
+  it('agrees with the fixpoints of the reference evaluator', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), async (text) => {
+        await breathe();
         const { session: s, fixpoints } = smallTree(text);
         const report = deadSymbols(s);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
@@ -135,9 +140,11 @@ describe('sample', () => {
     expect(sample(s, { count: 6, seed: 3 }).map((x) => JSON.stringify(x.config))).toEqual(configs);
   });
 
-  it('every sample is a fixpoint of the reference evaluator', () => {
-    fc.assert(
-      fc.property(arbKconfig(), fc.nat(1000), (text, seed) => {
+  it('every sample is a fixpoint of the reference evaluator', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), fc.nat(1000), async (text, seed) => {
+        await breathe();
         const s = memory(text);
         for (const x of sample(s, { count: 3, seed: seed + 1, choices: 4 })) {
           const values = new Map(x.config.map((e) => [e.name, e.value]));
@@ -150,11 +157,13 @@ describe('sample', () => {
 });
 
 describe('explanations', () => {
-  it('a no agrees with the fixpoints, and its reason is a minimal set of definitions that rules the query out', () => {
+  it('a no agrees with the fixpoints, and its reason is a minimal set of definitions that rules the query out', async () => {
+    const breathe = breather();
     let explained = 0;
     let narrowed = 0;
-    fc.assert(
-      fc.property(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), (text, picks) => {
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), async (text, picks) => {
+        await breathe();
         const { session: s, fixpoints } = smallTree(text);
         const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
         fc.pre(candidates.length > 0);
@@ -186,9 +195,11 @@ describe('explanations', () => {
 });
 
 describe('a solver for one explanation', () => {
-  it('answers every question over subsets of a cone as the solver of the whole tree does', () => {
-    fc.assert(
-      fc.property(arbKconfig(), fc.nat(100), fc.array(fc.array(fc.boolean(), { maxLength: 12 }), { minLength: 1, maxLength: 6 }), (text, pick, subsets) => {
+  it('answers every question over subsets of a cone as the solver of the whole tree does', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), fc.nat(100), fc.array(fc.array(fc.boolean(), { maxLength: 12 }), { minLength: 1, maxLength: 6 }), async (text, pick, subsets) => {
+        await breathe();
         const s = memory(text);
         const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && s.encoding.pairOf(x));
         fc.pre(candidates.length > 0);

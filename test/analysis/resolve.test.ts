@@ -12,6 +12,7 @@ import { Session } from '../../src/analysis/session.js';
 import { evaluate } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 import { smallTree } from '../helpers/small-trees.js';
+import { breather } from '../helpers/breather.js';
 
 const example = (variant: string): string => path.resolve(__dirname, '../../corpora/examples/xen-zone-device', variant);
 
@@ -58,9 +59,11 @@ describe('resolve on the bundled example', () => {
 });
 
 describe('resolve vs brute force on the reference evaluator', () => {
-  it('finds exactly the subset-minimal sets of entries a user must edit, smallest first', () => {
-    fc.assert(
-      fc.property(arbKconfig(), fc.nat(), fc.nat(), (text, pickBase, pickWish) => {
+  it('finds exactly the subset-minimal sets of entries a user must edit, smallest first', async () => {
+    const breathe = breather();
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), fc.nat(), fc.nat(), async (text, pickBase, pickWish) => {
+        await breathe();
         // Choices and int/hex/string entries have rules of their own; these trees are bool/tristate only.
         fc.pre(!/^\s*(choice|int|hex|string|def_int|def_hex|def_string)\b/m.test(text));
         const { session, fixpoints } = smallTree(text, 6);
