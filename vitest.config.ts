@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup/fast-check-seed.ts'],
+    setupFiles: ['test/setup/fast-check-seed.ts', 'test/setup/yield-between-tests.ts'],
     // Real-tree tests load Linux (about a second per arch); give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 600_000,
