@@ -2,7 +2,7 @@
  * Model → CNF. The formula's models are exactly the fixpoints of conf's value
  * computation (sym_calc_value): for each symbol, the value it holds equals the
  * value conf computes from the others, with the .config's value as the user
- * value of every visible symbol. See ../shared/design/semantics.md.
+ * value of every visible symbol. See docs/design.md.
  */
 import type { Choice, CompareOp, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
 import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';

@@ -1,5 +1,5 @@
 /**
- * Tristate values as two booleans (../shared/design/semantics.md): a pair
+ * Tristate values as two booleans (docs/design.md §3): a pair
  * (≥m, =y) with =y → ≥m. min, max and 2−x are componentwise gates.
  */
 import { FALSE, TRUE, type Cnf, type Lit } from './cnf.js';
