@@ -5,7 +5,7 @@
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
-import { isValidValue } from '../logic/values.js';
+import { isValidValue } from '../model/values.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { mentionsInput } from '../model/expr.js';

@@ -8,7 +8,7 @@ import type { Choice, CompareOp, KconfigModel, KSymbol, Leaf, ModelExpr } from '
 import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';
 import { Domains, isValueSymbol, type ValueNode } from './domains.js';
 import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
-import { compareValues, constantType, isValidValue, rangeNumber, type OperandType } from './values.js';
+import { compareValues, constantType, isValidValue, rangeNumber, type OperandType } from '../model/values.js';
 import { hasRules, initialValue } from '../model/dialect.js';
 
 export interface EncodeOptions {
