@@ -132,6 +132,8 @@ export class InteractiveConf {
   private readonly rework: boolean;
   /** def[S_DEF_USER].tri as stored, kept while the flag is cleared (6.1 sets the flag back on some symbols). */
   private readonly stored = new Map<KSymbol, Tristate>();
+  /** 6.1 choices whose SYMBOL_DEF_USER sym_calc_choice cleared, their value not yet recomputed. */
+  private readonly flagLost = new Set<Choice>();
 
   /** `userValues` undefined: there is no .config (conf_read fails, nothing has a value). */
   constructor(
@@ -145,8 +147,27 @@ export class InteractiveConf {
     this.ev.readConfig(userValues ?? []);
     if (!userValues) for (const cu of this.ev.choiceUser.values()) cu.has = false;
     for (const [sym, t] of this.ev.userTri) this.stored.set(sym, t);
-    this.ev.settle(this.all);
+    this.settle();
     if (!this.rework && userValues) this.afterRead61();
+  }
+
+  /**
+   * Recomputes every value. 6.1's sym_calc_choice also takes the user value
+   * away from a choice at y while one of its visible members has none; conf
+   * keeps the value it computed until a change makes it recompute
+   * (sym_clear_all_valid), so the loss counts at the next change.
+   */
+  private settle(changed = true): void {
+    if (changed) {
+      for (const c of this.flagLost) this.ev.choiceUser.get(c)!.has = false;
+      this.flagLost.clear();
+      this.ev.settle(this.all);
+    }
+    if (this.rework) return;
+    for (const c of this.model.choices) {
+      const cu = this.ev.choiceUser.get(c)!;
+      if (cu.has && this.ev.tri[c.symbol.id] === Y && c.members.some((m) => this.ev.vis[m.id] !== N && !this.hasValue(m))) this.flagLost.add(c);
+    }
   }
 
   /**
@@ -174,7 +195,7 @@ export class InteractiveConf {
       if ((s.type === 'int' || s.type === 'hex') && text !== undefined && !ev.withinRange(s, text)) {
         this.clear(s);
         unsaved++;
-        ev.settle(this.all);
+        this.settle();
       }
     }
   }
@@ -187,14 +208,16 @@ export class InteractiveConf {
 
   /** sym_has_value: the symbol has a user value (SYMBOL_DEF_USER); without one conf marks it NEW. */
   hasValue(sym: KSymbol): boolean {
-    if (sym.choiceInfo) return !this.rework && this.ev.choiceUser.get(sym.choiceInfo)!.has;
+    if (sym.choiceInfo) return !this.rework && this.ev.choiceUser.get(sym.choiceInfo)!.has && !this.flagLost.has(sym.choiceInfo);
     return this.ev.userTri.has(sym) || this.ev.userStr.has(sym);
   }
 
   /** menu_is_visible's side effect in 6.1: a hidden symbol that shows visible children gets a user value. */
   markHasValue(sym: KSymbol): void {
-    if (sym.choiceInfo) this.ev.choiceUser.get(sym.choiceInfo)!.has = true;
-    else if (sym.type === 'bool' || sym.type === 'tristate') this.ev.userTri.set(sym, this.stored.get(sym) ?? N);
+    if (sym.choiceInfo) {
+      this.ev.choiceUser.get(sym.choiceInfo)!.has = true;
+      this.flagLost.delete(sym.choiceInfo);
+    } else if (sym.type === 'bool' || sym.type === 'tristate') this.ev.userTri.set(sym, this.stored.get(sym) ?? N);
   }
 
   visibility(sym: KSymbol): Tristate {
@@ -259,6 +282,7 @@ export class InteractiveConf {
       const cu = this.ev.choiceUser.get(sym.choiceInfo)!;
       cu.tri = val;
       cu.has = true;
+      this.flagLost.delete(sym.choiceInfo);
     } else {
       this.ev.userTri.set(sym, val);
       this.stored.set(sym, val);
@@ -268,9 +292,10 @@ export class InteractiveConf {
       const cu = this.ev.choiceUser.get(sym.choice)!;
       cu.selection = sym;
       cu.has = true;
+      this.flagLost.delete(sym.choice);
       for (const m of sym.choice.members) if (m !== sym && this.visibility(m) !== N && !this.ev.userTri.has(m)) this.ev.userTri.set(m, this.stored.get(m) ?? N);
     }
-    this.ev.settle(this.all);
+    this.settle(this.rework || old !== val);
     return true;
   }
 
@@ -282,7 +307,7 @@ export class InteractiveConf {
     }
     if ((sym.type === 'int' || sym.type === 'hex') && !(isValidText(sym.type, text) && this.ev.withinRange(sym, text))) return false;
     this.ev.userStr.set(sym, sym.type === 'hex' && !/^0[xX]/.test(text) ? `0x${text}` : text);
-    this.ev.settle(this.all);
+    this.settle();
     return true;
   }
 
@@ -295,7 +320,7 @@ export class InteractiveConf {
       order.splice(order.indexOf(m), 1);
       order.unshift(m);
     }
-    this.ev.settle(this.all);
+    this.settle();
   }
 }
 
