@@ -55,6 +55,19 @@ export function promptCondition(entry: MenuEntry): ModelExpr {
   return entry.prompt ? entry.prompt.visibility : entryDependency(entry);
 }
 
+/** An entry of prompt type P_MENU: the root menu, a `menu`, a `menuconfig` with its prompt. */
+export function isMenu(node: MenuNode): boolean {
+  const e = node.entry;
+  return !e || e.kind === 'menu' || (e.definition?.kind === 'menuconfig' && e.prompt !== undefined);
+}
+
+/** menu_get_parent_menu: the nearest P_MENU entry at or above `node`. */
+export function parentMenu(node: MenuNode): MenuNode {
+  let n = node;
+  while (!isMenu(n)) n = n.parent!;
+  return n;
+}
+
 /** Whether the entry has a prompt (menus and comments always do). */
 export function hasPrompt(entry: MenuEntry | undefined): boolean {
   return entry === undefined || entry.kind === 'menu' || entry.kind === 'comment' || entry.prompt !== undefined;

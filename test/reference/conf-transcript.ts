@@ -9,7 +9,7 @@
  */
 import { InteractiveConf } from '../../src/model/evaluate.js';
 import { hasRules } from '../../src/model/dialect.js';
-import { menuIsVisible, menuTree, type MenuNode } from '../../src/model/menu.js';
+import { isMenu, menuIsVisible, menuTree, parentMenu, type MenuNode } from '../../src/model/menu.js';
 import { M, N, Y, type KconfigModel, type KSymbol, type Tristate } from '../../src/model/types.js';
 
 export interface TranscriptOptions {
@@ -244,12 +244,11 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
   const confNode = (node: MenuNode): void => {
     if (!visible(node)) return;
     const e = node.entry;
-    const kind = e ? e.kind : 'menu';
-    if (kind === 'menu' && mode !== 'oldaskconfig' && rootEntry !== node) {
+    if (isMenu(node) && mode !== 'oldaskconfig' && rootEntry !== node) {
       checkConf(node);
       return;
     }
-    if (kind === 'menu' || kind === 'comment') {
+    if (isMenu(node) || e?.kind === 'comment') {
       const star = padChar(indent, '*');
       out += `${star}\n${star} ${promptOf(node)}\n${star}\n`;
     }
@@ -264,12 +263,6 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
     }
     for (const c of node.children) confNode(c);
     if (sym) indent -= 2;
-  };
-
-  const parentMenu = (node: MenuNode): MenuNode => {
-    let n = node;
-    while (n.entry && n.entry.kind !== 'menu') n = n.parent!;
-    return n;
   };
 
   const checkConf = (node: MenuNode): void => {
