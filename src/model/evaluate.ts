@@ -132,6 +132,8 @@ export class InteractiveConf {
   private readonly rework: boolean;
   /** def[S_DEF_USER].tri as stored, kept while the flag is cleared (6.1 sets the flag back on some symbols). */
   private readonly stored = new Map<KSymbol, Tristate>();
+  /** def[S_DEF_USER].val of int/hex/string symbols as stored. */
+  private readonly storedText = new Map<KSymbol, string>();
   /** 6.1 choices whose SYMBOL_DEF_USER sym_calc_choice cleared, their value not yet recomputed. */
   private readonly flagLost = new Set<Choice>();
 
@@ -147,6 +149,7 @@ export class InteractiveConf {
     this.ev.readConfig(userValues ?? []);
     if (!userValues) for (const cu of this.ev.choiceUser.values()) cu.has = false;
     for (const [sym, t] of this.ev.userTri) this.stored.set(sym, t);
+    for (const [sym, t] of this.ev.userStr) this.storedText.set(sym, t);
     this.settle();
     if (!this.rework && userValues) this.afterRead61();
   }
@@ -306,8 +309,12 @@ export class InteractiveConf {
       return t !== undefined && this.setTristate(sym, t);
     }
     if ((sym.type === 'int' || sym.type === 'hex') && !(isValidText(sym.type, text) && this.ev.withinRange(sym, text))) return false;
-    this.ev.userStr.set(sym, sym.type === 'hex' && !/^0[xX]/.test(text) ? `0x${text}` : text);
-    this.settle();
+    const value = sym.type === 'hex' && !/^0[xX]/.test(text) ? `0x${text}` : text;
+    // conf recomputes only when the stored text changes
+    const changed = this.storedText.get(sym) !== value;
+    this.ev.userStr.set(sym, value);
+    this.storedText.set(sym, value);
+    this.settle(changed);
     return true;
   }
 

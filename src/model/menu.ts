@@ -82,12 +82,15 @@ function finalizeAt(siblings: MenuNode[], index: number, insideChoice: boolean, 
     return;
   }
   if (sym && !(rework && insideChoice)) {
-    const base = node.entry!.prompt?.visibility;
+    const entry = node.entry!;
+    const base = entry.prompt?.visibility;
+    // a condition conf holds as an expression that is constant y (`depends on y`) is no superset of anything
+    const writtenYes = base !== undefined && conjuncts(base).length === 0 && (entry.definition?.ownDepends.length ?? 0) > 0;
     let end = index + 1;
     while (end < siblings.length) {
       const dep = promptCondition(siblings[end]!.entry!);
       if (!mentions(dep, sym)) break;
-      if (!dependsOnSymbol(dep, sym) && !impliesAll(dep, base)) break;
+      if (!dependsOnSymbol(dep, sym) && (writtenYes || !impliesAll(dep, base))) break;
       finalizeAt(siblings, end, false, rework);
       end++;
     }
