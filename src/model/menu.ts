@@ -12,7 +12,7 @@
  * Built on first use and kept with the model: loading a tree never pays for it.
  */
 import { dependsOnSymbol } from './build.js';
-import { conjuncts, forEachLeaf } from './expr.js';
+import { conjuncts } from './expr.js';
 import type { InteractiveConf } from './evaluate.js';
 import { N, type KconfigModel, type KSymbol, type MenuEntry, type ModelExpr } from './types.js';
 import { hasRules } from './dialect.js';
@@ -118,12 +118,23 @@ function flatten(node: MenuNode): void {
   }
 }
 
+/** expr_contains_symbol after expr_transform, which turns a bool compared with m (`B = m`, `B != m`) into a constant. */
 function mentions(e: ModelExpr, sym: KSymbol): boolean {
-  let found = false;
-  forEachLeaf(e, (leaf) => {
-    if (leaf.kind === 'symbol' && leaf.symbol === sym) found = true;
-  });
-  return found;
+  switch (e.kind) {
+    case 'leaf':
+      return e.leaf.kind === 'symbol' && e.leaf.symbol === sym;
+    case 'not':
+      return mentions(e.operand, sym);
+    case 'and':
+    case 'or':
+      return mentions(e.left, sym) || mentions(e.right, sym);
+    case 'compare': {
+      const boolVsM = (a: typeof e.left, b: typeof e.left): boolean =>
+        a.kind === 'symbol' && a.symbol.type === 'bool' && b.kind === 'const' && b.text === 'm' && (e.op === '=' || e.op === '!=');
+      if (boolVsM(e.left, e.right) || boolVsM(e.right, e.left)) return false;
+      return [e.left, e.right].some((l) => l.kind === 'symbol' && l.symbol === sym);
+    }
+  }
 }
 
 /**

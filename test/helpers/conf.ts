@@ -104,7 +104,7 @@ export function runConfInteractive(
       cwd: dir,
       input: stdin,
       encoding: 'utf8',
-      timeout: 3000,
+      timeout: 20_000,
       maxBuffer: 1 << 20,
       env: { ...process.env, KCONFIG_CONFIG: '.config', KCONFIG_DEFCONFIG_LIST: '' },
     });
