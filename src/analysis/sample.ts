@@ -7,7 +7,7 @@
  * "on", so they spread between small and large configurations.
  */
 import type { KSymbol } from '../model/types.js';
-import { keepMaximal } from './maximal.js';
+import { keepMaximalUnordered } from './maximal.js';
 import type { ConfigEntry, Lean, Session } from './session.js';
 
 export interface SampleOptions {
@@ -38,7 +38,7 @@ export function sample(session: Session, options: SampleOptions): Sample[] {
       return { sym, value, lits: session.valueLiterals(sym, value) };
     });
     const lean: Lean = ((options.seed ?? 1) + i) % 2 === 0 ? 'off' : 'on';
-    const kept = keepMaximal(session, [], picks.map((p) => p.lits), { lean });
+    const kept = keepMaximalUnordered(session, [], picks.map((p) => p.lits), { lean });
     out.push({
       config: session.modelConfig(),
       choices: picks.filter((_, j) => kept[j]).map((p) => `${p.sym.name}=${p.value}`),
