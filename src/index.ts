@@ -45,7 +45,7 @@ export { explain, type ChainStep, type Explanation, type Fact } from './analysis
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
 export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
-export { sample, type Sample, type SampleOptions } from './analysis/sample.js';
+export { sample, samples, type Sample, type SampleOptions } from './analysis/sample.js';
 export { cone } from './analysis/cone.js';
 export { audit, type AuditFinding, type AuditProgress, type AuditReport } from './analysis/audit.js';
 export {

@@ -128,6 +128,20 @@ function strcmp(a: string, b: string): number {
   return a === b ? 0 : Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
+/**
+ * Where compareValues puts an operand among the numbers of the other side:
+ * its number (as an unsigned 64-bit value when either side is hex), or
+ * undefined when it compares as a string. Two operands that both have a key
+ * compare as their keys do, so a comparison against many values can be a
+ * search in their sorted keys.
+ */
+export function orderKey(text: string, type: OperandType, otherType: OperandType): bigint | undefined {
+  if (type === 'string' && otherType === 'string') return undefined;
+  const parsed = parseOperand(text, type);
+  if (parsed.kind === 'string') return undefined;
+  return type === 'hex' || otherType === 'hex' ? BigInt.asUintN(64, parsed.value) : parsed.value;
+}
+
 /** conf's sym_string_valid: whether a .config value is accepted for a symbol of this type. */
 export function isValidValue(type: SymbolType, text: string): boolean {
   switch (type) {
