@@ -251,11 +251,11 @@ function toDiagnostic(d: EditorDiagnostic): Diagnostic {
   let message = d.message;
   if (d.finding) {
     // The witness values that matter: the selector and what the selectee depends on.
-    const names = new Set([d.finding.selector, ...d.finding.dependsOn.match(/[A-Za-z0-9_]+/g)!]);
+    const names = [...new Set([d.finding.selector, ...(d.finding.dependsOn.match(/[A-Za-z0-9_]+/g) ?? [])])];
     for (const f of d.finding.findings) {
-      const values = f.witness.filter((e) => names.has(e.name)).map((e) => `${e.name}=${e.value}`);
-      const unset = [...names].filter((n) => !f.witness.some((e) => e.name === n)).map((n) => `${n}=n`);
-      message += `\nwitness${f.arch ? ` on ${f.arch}` : ''}: ${[...values, ...unset].join(' ')}`;
+      // A .config leaves out what is n.
+      const values = names.map((n) => `${n}=${f.witness.find((e) => e.name === n)?.value ?? 'n'}`);
+      message += `\nwitness${f.arch ? ` on ${f.arch}` : ''}: ${values.join(' ')}`;
     }
   }
   if (d.reason?.chain.length) message += `\n${formatExplanation(d.reason, '').join('\n')}`;
