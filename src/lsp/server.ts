@@ -13,7 +13,9 @@ import {
   DiagnosticSeverity,
   ErrorCodes,
   MarkupKind,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type CodeAction,
   type Connection,
@@ -95,7 +97,7 @@ export function startLspServer(options: LspServerOptions): Connection {
   /** A notification cannot be answered: bad input in one is shown to the user and ignored. */
   const refuse = (what: string, e: unknown): void => {
     const message = e instanceof ResponseError || e instanceof KconfsatError ? e.message : String(e);
-    void connection.window.showErrorMessage(`kconfsat: ${what} ignored: ${message}`);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `kconfsat: ${what} ignored: ${message}` });
   };
 
   connection.onInitialize((params): InitializeResult => {
