@@ -88,7 +88,7 @@ interface ArchState {
   error?: KconfsatError;
 }
 
-/** Reasons explained per file and arch at most: each is a minimal-unsatisfiable-subset search. */
+/** Reasons explained per file at most: each is a minimal-unsatisfiable-subset search. */
 const MAX_DEAD_REASONS = 10;
 const MAX_COMPLETIONS = 500;
 
@@ -185,11 +185,26 @@ export class EditorWorkspace {
     return this.current().flatMap((s) => (s.session ? [s.session] : []));
   }
 
-  diagnostics(file: string): EditorDiagnostic[] {
+  /**
+   * A file's diagnostics. The reasons of dead symbols are a search each:
+   * `reasons: false` leaves them out, so that an editor can show the rest
+   * first and the reasons when they come.
+   */
+  diagnostics(file: string, options: { reasons?: boolean } = {}): EditorDiagnostic[] {
     const name = this.relativeName(file);
+    const reasons = options.reasons ?? true;
+    this.current();
+    const key = `${name}\0${reasons}`;
+    let out = this.diagnosticsCache.get(key);
+    if (!out) {
+      out = reasons ? this.explainDead(this.diagnostics(name, { reasons: false })) : this.findDiagnostics(name);
+      this.diagnosticsCache.set(key, out);
+    }
+    return out;
+  }
+
+  private findDiagnostics(name: string): EditorDiagnostic[] {
     const states = this.current();
-    const cached = this.diagnosticsCache.get(name);
-    if (cached) return cached;
     const lines = (this.text(name) ?? '').split('\n');
     const out: EditorDiagnostic[] = [];
     const add = (d: Omit<EditorDiagnostic, 'arches'>, arch: string | undefined): void => {
@@ -212,27 +227,38 @@ export class EditorWorkspace {
     }
     out.push(...this.undefinedSymbols(name), ...this.unmetDependencies(name, lines), ...this.deadSymbols(name, lines));
     out.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
-    this.diagnosticsCache.set(name, out);
     return out;
+  }
+
+  /** The dead symbols' diagnostics with their reasons (the first MAX_DEAD_REASONS), found on the first arch listed. */
+  private explainDead(diagnostics: EditorDiagnostic[]): EditorDiagnostic[] {
+    let explained = 0;
+    return diagnostics.map((d) => {
+      if (d.kind !== 'dead' || explained++ >= MAX_DEAD_REASONS) return d;
+      const session = this.sessions().find((s) => d.arches.length === 0 || s.arch === d.arches[0])!;
+      const sym = session.model.byName.get(d.symbol!)!;
+      const reason = explain(session, [session.encoding.pairOf(sym)!.m], [sym]);
+      const because = reason.chain.length ? `: ${reason.chain.map((step) => step.symbol).join(' ← ')}` : '';
+      return { ...d, message: `${d.message}${because}`, reason };
+    });
   }
 
   private undefinedSymbols(name: string): EditorDiagnostic[] {
     const sessions = this.sessions();
-    if (sessions.length === 0) return [];
-    const index = this.symbolIndex();
+    const where = this.options.arches.filter((a): a is string => a !== undefined);
     const out: EditorDiagnostic[] = [];
-    for (const [symbol, locs] of index.references) {
-      if (index.definitions.has(symbol)) continue;
+    const seen = new Set<string>();
+    this.walk((kind, symbol, at) => {
+      const key = `${symbol}\0${at.line}`;
+      if (kind !== 'reference' || seen.has(key) || sessions.some((s) => (s.model.byName.get(symbol)?.definitions.length ?? 0) > 0)) return;
+      seen.add(key);
       const elsewhere = this.definedInSomeArch(symbol);
-      const where = this.options.arches.filter((a): a is string => a !== undefined);
       const message = elsewhere
         ? `${symbol} is not defined on ${where.join(', ')} (only by another arch's Kconfig): it is n here`
         : `${symbol} is not defined anywhere in the tree: it is always n`;
-      for (const loc of locs) {
-        if (loc.file !== name) continue;
-        out.push({ kind: 'undefined', severity: elsewhere ? 'information' : 'warning', loc, endColumn: loc.column + symbol.length, message, symbol, arches: where });
-      }
-    }
+      const loc = this.withColumn(symbol, at);
+      out.push({ kind: 'undefined', severity: elsewhere ? 'information' : 'warning', loc, endColumn: loc.column + symbol.length, message, symbol, arches: where });
+    }, name);
     return out;
   }
 
@@ -280,20 +306,15 @@ export class EditorWorkspace {
 
   /** Symbols defined in the file that no valid configuration of any arch defining them enables. */
   private deadSymbols(name: string, lines: string[]): EditorDiagnostic[] {
-    const candidates = new Map<string, { where: string[]; reason?: Explanation; live: boolean; loc: SourceLocation }>();
+    const candidates = new Map<string, { where: string[]; live: boolean; loc: SourceLocation }>();
     for (const session of this.sessions()) {
       const symbols = session.model.symbols.filter((s) => isBoolOrTristate(s) && !s.choiceInfo && s.definitions.some((d) => d.loc.file === name));
       const reached = reachableValues(session, symbols);
-      let explained = 0;
       for (const sym of symbols) {
         const entry = candidates.get(sym.name) ?? { where: [], live: false, loc: sym.definitions.find((d) => d.loc.file === name)!.loc };
         candidates.set(sym.name, entry);
-        if ([...reached.get(sym)!].some((v) => v !== 'n')) {
-          entry.live = true;
-          continue;
-        }
-        if (session.arch !== undefined) entry.where.push(session.arch);
-        if (!entry.reason && explained++ < MAX_DEAD_REASONS) entry.reason = explain(session, [session.encoding.pairOf(sym)!.m], [sym]);
+        if ([...reached.get(sym)!].some((v) => v !== 'n')) entry.live = true;
+        else if (session.arch !== undefined) entry.where.push(session.arch);
       }
     }
     const out: EditorDiagnostic[] = [];
@@ -301,18 +322,15 @@ export class EditorWorkspace {
       if (entry.live) continue;
       const column = wordColumn(lines[entry.loc.line - 1] ?? '', symbol, entry.loc.column);
       const on = entry.where.length ? ` on ${entry.where.join(', ')}` : '';
-      const because = entry.reason?.chain.length ? `: ${entry.reason.chain.map((s) => s.symbol).join(' ← ')}` : '';
-      const d: EditorDiagnostic = {
+      out.push({
         kind: 'dead',
         severity: 'information',
         loc: { file: name, line: entry.loc.line, column },
         endColumn: column + symbol.length,
-        message: `${symbol} can never be enabled${on}${because}`,
+        message: `${symbol} can never be enabled${on}`,
         symbol,
         arches: entry.where,
-      };
-      if (entry.reason) d.reason = entry.reason;
-      out.push(d);
+      });
     }
     return out;
   }
@@ -350,7 +368,7 @@ export class EditorWorkspace {
   /** The `config` lines of the symbol at the position, over every file any arch sources. */
   definition(file: string, line: number, column: number): SourceLocation[] {
     const name = this.symbolAt(file, line, column);
-    return name === undefined ? [] : (this.symbolIndex().definitions.get(name) ?? []);
+    return name === undefined ? [] : (this.symbolIndex().definitions.get(name) ?? []).map((loc) => this.withColumn(name, loc));
   }
 
   /** Every line naming the symbol at the position (its definitions first). */
@@ -358,7 +376,7 @@ export class EditorWorkspace {
     const name = this.symbolAt(file, line, column);
     if (name === undefined) return [];
     const index = this.symbolIndex();
-    return [...(index.definitions.get(name) ?? []), ...(index.references.get(name) ?? [])];
+    return [...(index.definitions.get(name) ?? []), ...(index.references.get(name) ?? [])].map((loc) => this.withColumn(name, loc));
   }
 
   /** Defined symbols whose names start with the word typed before the position. */
@@ -384,7 +402,7 @@ export class EditorWorkspace {
    */
   async fixes(file: string, line: number): Promise<EditorFix[]> {
     const name = this.relativeName(file);
-    const groups = this.diagnostics(name).flatMap((d) => (d.finding && d.loc.line === line ? [d.finding] : []));
+    const groups = this.diagnostics(name, { reasons: false }).flatMap((d) => (d.finding && d.loc.line === line ? [d.finding] : []));
     const out: EditorFix[] = [];
     for (const g of groups) {
       const report = await fix({
@@ -399,42 +417,43 @@ export class EditorWorkspace {
     return out;
   }
 
+  /**
+   * Every definition and reference by line, over the files any arch sources.
+   * Columns are found when a location is given out (withColumn): finding them
+   * for all of Linux's 100,000 references would cost more than the load.
+   */
   private symbolIndex(): SymbolIndex {
     if (this.index) return this.index;
     const index: SymbolIndex = { definitions: new Map(), references: new Map() };
     const seen = new Set<string>();
-    const note = (map: Map<string, SourceLocation[]>, symbol: string, loc: SourceLocation): void => {
-      const key = `${symbol}\0${loc.file}\0${loc.line}\0${loc.column}`;
+    this.walk((kind, symbol, loc) => {
+      const key = `${kind}\0${symbol}\0${loc.file}\0${loc.line}`;
       if (seen.has(key)) return;
       seen.add(key);
+      const map = kind === 'definition' ? index.definitions : index.references;
       let list = map.get(symbol);
       if (!list) map.set(symbol, (list = []));
-      list.push(loc);
-    };
-    const lineCache = new Map<string, string[]>();
-    const lineOf = (loc: SourceLocation): string => {
-      let lines = lineCache.get(loc.file);
-      if (!lines) lineCache.set(loc.file, (lines = (this.text(loc.file) ?? '').split('\n')));
-      return lines[loc.line - 1] ?? '';
-    };
-    /** Each name at the column where it is written on the property's line. */
+      list.push({ file: loc.file, line: loc.line, column: 0 });
+    });
+    this.index = index;
+    return index;
+  }
+
+  /** Every definition and reference of a symbol in the files any arch sources (of one file: `only`), by line. */
+  private walk(visit: (kind: 'definition' | 'reference', symbol: string, loc: SourceLocation) => void, only?: string): void {
     const refer = (names: string[], loc: SourceLocation): void => {
-      const text = lineOf(loc);
-      for (const symbol of names) {
-        if (!isSymbolName(symbol)) continue;
-        note(index.references, symbol, { file: loc.file, line: loc.line, column: wordColumn(text, symbol, 1) });
-      }
+      if (only !== undefined && loc.file !== only) return;
+      for (const symbol of names) if (isSymbolName(symbol)) visit('reference', symbol, loc);
     };
-    const visit = (nodes: Node[]): void => {
-      for (const node of nodes) {
+    const nodes = (list: Node[]): void => {
+      for (const node of list) {
         if (node.kind === 'if') {
           refer(exprNames(node.condition), node.loc);
-          visit(node.children);
+          nodes(node.children);
           continue;
         }
-        if (node.kind === 'config' || node.kind === 'menuconfig' || (node.kind === 'choice' && node.name)) {
-          const symbol = node.name!;
-          note(index.definitions, symbol, { file: node.loc.file, line: node.loc.line, column: wordColumn(lineOf(node.loc), symbol, 1) });
+        if ((node.kind === 'config' || node.kind === 'menuconfig' || (node.kind === 'choice' && node.name)) && (only === undefined || node.loc.file === only)) {
+          visit('definition', node.name!, node.loc);
         }
         for (const p of node.props) {
           if (p.kind === 'select' || p.kind === 'imply') refer([p.target, ...(p.condition ? exprNames(p.condition) : [])], p.loc);
@@ -443,12 +462,16 @@ export class EditorWorkspace {
           else if (p.kind === 'range') refer([...refNames(p.low), ...refNames(p.high), ...(p.condition ? exprNames(p.condition) : [])], p.loc);
           else if ((p.kind === 'prompt' || p.kind === 'visible') && p.condition) refer(exprNames(p.condition), p.loc);
         }
-        if (node.kind === 'choice' || node.kind === 'menu') visit(node.children);
+        if (node.kind === 'choice' || node.kind === 'menu') nodes(node.children);
       }
     };
-    for (const session of this.sessions()) visit(session.loaded.parsed.nodes);
-    this.index = index;
-    return index;
+    for (const session of this.sessions()) nodes(session.loaded.parsed.nodes);
+  }
+
+  /** The location with the column where `symbol` is written on its line. */
+  private withColumn(symbol: string, loc: SourceLocation): SourceLocation {
+    const line = (this.text(loc.file) ?? '').split('\n')[loc.line - 1] ?? '';
+    return { file: loc.file, line: loc.line, column: wordColumn(line, symbol, 1) };
   }
 }
 

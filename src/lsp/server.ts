@@ -81,18 +81,31 @@ export function startLspServer(options: LspServerOptions): Connection {
     }
   };
 
-  /** Diagnostics are computed once the edits queued in this turn are applied. */
+  /**
+   * Diagnostics are computed once the edits queued in this turn are applied;
+   * the reasons of dead symbols follow in a second round, unless the document
+   * changed meanwhile.
+   */
   const publishSoon = (uri: string): void => {
     if (pending.size === 0) setImmediate(publish);
     pending.add(uri);
   };
+  const send = (uri: string, version: number, reasons: boolean): boolean => {
+    const found = ws().diagnostics(fileOf(uri), { reasons });
+    void connection.sendDiagnostics({ uri, version, diagnostics: found.map(toDiagnostic) });
+    return found.some((d) => d.kind === 'dead');
+  };
   const publish = (): void => {
+    const explain: [string, number][] = [];
     for (const uri of pending) {
       pending.delete(uri);
-      if (!documents.has(uri)) continue;
-      const diagnostics = ws().diagnostics(fileOf(uri)).map(toDiagnostic);
-      void connection.sendDiagnostics({ uri, version: documents.get(uri)!.version, diagnostics });
+      const version = documents.get(uri)?.version;
+      if (version !== undefined && send(uri, version, false)) explain.push([uri, version]);
     }
+    if (explain.length === 0) return;
+    setImmediate(() => {
+      for (const [uri, version] of explain) if (!pending.has(uri) && documents.get(uri)?.version === version) send(uri, version, true);
+    });
   };
   /** A notification cannot be answered: bad input in one is shown to the user and ignored. */
   const refuse = (what: string, e: unknown): void => {
