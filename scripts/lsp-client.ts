@@ -8,7 +8,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 export interface Message {
   id?: number;
   method?: string;
-  params?: { message?: string; type?: number; uri?: string; diagnostics?: unknown[] };
+  params?: { message?: string; type?: number; uri?: string; version?: number; diagnostics?: unknown[] };
   result?: unknown;
   error?: { code: number; message: string };
 }
