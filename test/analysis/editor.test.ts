@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { EditorWorkspace } from '../../src/analysis/editor.js';
+import { requireEnv } from '../helpers/requires.js';
 
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
 const XEN = 'drivers/xen/Kconfig';
@@ -93,4 +94,23 @@ describe('EditorWorkspace on the seed tree', () => {
     expect(() => workspace().diagnostics('../fixed/drivers/xen/Kconfig')).toThrow(/outside the tree/);
     expect(() => workspace().update('/etc/passwd', '')).toThrow(/outside the tree/);
   });
+});
+
+const LINUX = requireEnv('KCONFSAT_LINUX_61', 'test/analysis/editor.test.ts (Linux 6.1)');
+
+describe.runIf(LINUX)('EditorWorkspace on Linux 6.1 with the XEN select bug put back in the editor only', () => {
+  test('the finding at the select line on i386 only, hover and definition across the tree', () => {
+    const original = fs.readFileSync(`${LINUX}/${XEN}`, 'utf8');
+    const text = original.replace('\tdepends on ZONE_DEVICE\n\tdefault XEN_BACKEND', '\tselect ZONE_DEVICE\n\tdefault XEN_BACKEND');
+    const ws = new EditorWorkspace({ load: { tree: LINUX! }, arches: ['i386'] });
+    ws.update(XEN, text);
+    const line = text.split('\n').indexOf('\tselect ZONE_DEVICE') + 1;
+    const unmet = ws.diagnostics(XEN, { reasons: false }).filter((d) => d.kind === 'unmet-dependency');
+    expect(unmet.map((d) => [d.symbol, d.loc.line, d.arches])).toEqual([['ZONE_DEVICE', line, ['i386']]]);
+    // The same answer the audit of the whole tree gives for this select.
+    expect(unmet[0]!.finding!.findings[0]!.dependsOn).toBe('MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP');
+    const hover = ws.hover(XEN, line, 10)!;
+    expect(hover.arches[0]!.neverY?.symbols.length).toBeGreaterThan(0);
+    expect(ws.definition(XEN, line, 10)).toEqual([{ file: 'mm/Kconfig', line: ws.text('mm/Kconfig')!.split('\n').indexOf('config ZONE_DEVICE') + 1, column: 8 }]);
+  }, 300_000);
 });
