@@ -529,8 +529,14 @@ export function modelLines(text: string): string {
   const out: string[] = [];
   let helpIndent: number | undefined; // set inside a help text: the indentation of its first line
   let inHelp = false;
+  let continued = false; // the line before ended in a backslash: this one is part of its statement
   for (const line of lines) {
     const trimmed = line.trim();
+    if (continued || line.endsWith('\\')) {
+      continued = line.endsWith('\\');
+      out.push(line);
+      continue;
+    }
     if (inHelp) {
       if (trimmed === '') {
         out.push('');

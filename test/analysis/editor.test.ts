@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { EditorWorkspace } from '../../src/analysis/editor.js';
+import { EditorWorkspace, modelLines } from '../../src/analysis/editor.js';
 import { requireEnv } from '../helpers/requires.js';
 
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
@@ -88,6 +88,14 @@ describe('EditorWorkspace on the seed tree', () => {
 
     ws.close(XEN);
     expect(ws.diagnostics(XEN).map((d) => d.kind)).toEqual(['unmet-dependency']);
+  });
+
+  test('model lines: comments, blank lines and help texts read as empty; a continued line and a line ending a help text do not', () => {
+    const text = 'config A\n\tbool "a"\n\thelp\n\t  Text.\n\n\t  More.\n# comment\nconfig B\n\tdepends on A && \\\n# not a comment\n';
+    expect(modelLines(text).split('\n')).toEqual(['config A', '\tbool "a"', '', '', '', '', '', 'config B', '\tdepends on A && \\', '# not a comment']);
+    expect(modelLines(text.replace('Text.', 'Other text.'))).toBe(modelLines(text));
+    expect(modelLines(text.replace('\t  More.', '\tMore.'))).not.toBe(modelLines(text));
+    expect(modelLines(`${text}\n\n`)).toBe(modelLines(text));
   });
 
   test('a file outside the tree is a user error', () => {
