@@ -39,7 +39,9 @@ local function run()
   local definition = vim.lsp.buf_request_sync(bufnr, 'textDocument/definition', { textDocument = { uri = uri }, position = position }, 60000)
   results.definition = definition[client_id].result
 
-  local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, 12)
+  -- Debian 12's Neovim 0.7 has this; later ones dropped it, and the server needs no diagnostics to find the fixes.
+  local get_line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics
+  local line_diagnostics = get_line_diagnostics and get_line_diagnostics(bufnr, 12) or {}
   local actions = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', {
     textDocument = { uri = uri },
     range = { start = position, ['end'] = position },
