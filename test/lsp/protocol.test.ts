@@ -33,6 +33,16 @@ describe('kconfsat lsp refuses bad input and keeps serving', () => {
     expect(await hoverTitle()).toBe('**ZONE_DEVICE** (bool) "Device memory (pmem, HMM, etc...) hotplug support"');
   });
 
+  test('references and completion over the protocol', async () => {
+    const refs = await client.request('textDocument/references', { textDocument: { uri: XEN }, position: { line: 12, character: 10 }, context: { includeDeclaration: true } });
+    expect((refs.result as { uri: string; range: { start: { line: number; character: number } } }[]).map((l) => [path.relative(TREE, new URL(l.uri).pathname), l.range.start])).toEqual([
+      ['mm/Kconfig', { line: 29, character: 7 }],
+      ['drivers/xen/Kconfig', { line: 12, character: 8 }],
+    ]);
+    const completion = await client.request('textDocument/completion', { textDocument: { uri: XEN }, position: { line: 12, character: 12 } });
+    expect(completion.result).toEqual([{ label: 'ZONE_DEVICE', kind: 6, detail: 'bool "Device memory (pmem, HMM, etc...) hotplug support"' }]);
+  });
+
   test('bad params: InvalidParams', async () => {
     const missing = await client.request('textDocument/hover', { textDocument: { uri: XEN } });
     expect(missing.error).toEqual({ code: -32602, message: 'expected textDocument and position {line, character}' });
