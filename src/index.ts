@@ -59,6 +59,15 @@ export {
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
+export {
+  EditorWorkspace,
+  type CompletionEntry,
+  type EditorDiagnostic,
+  type EditorDiagnosticKind,
+  type EditorFix,
+  type EditorOptions,
+  type SymbolHover,
+} from './analysis/editor.js';
 export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
 
 // Files.
