@@ -27,6 +27,8 @@ export interface SweepRow {
   version: string;
   /** `-` where the architecture is not an input of the tree (BusyBox, toybox, U-Boot). */
   arch: string;
+  /** The Kconfig root analysed: the report links each finding's file:line below it. */
+  tree?: string;
   symbols?: number;
   variables?: number;
   clauses?: number;
@@ -80,7 +82,7 @@ export const STAGE_COLUMNS = [
 ] as const satisfies readonly (readonly [SweepColumn, string])[];
 
 /** The row's numbers and names: the CSV's columns (the lists are in the JSON only). */
-export type SweepColumn = Exclude<keyof SweepRow, 'findingList' | 'deadList' | 'alwaysOnList'>;
+export type SweepColumn = Exclude<keyof SweepRow, 'tree' | 'findingList' | 'deadList' | 'alwaysOnList'>;
 
 export const SWEEP_COLUMNS: SweepColumn[] = [
   'corpus',
@@ -158,6 +160,7 @@ const ms = (from: number): number => Math.round(performance.now() - from);
 /** Every analysis on one loaded session; a user error (a tree that does not load) becomes the row's error. */
 export async function analyse(target: SweepTarget): Promise<SweepRow> {
   const row: SweepRow = { corpus: target.corpus, version: target.version, arch: target.arch };
+  if (typeof target.session.tree === 'string') row.tree = target.session.tree;
   try {
     const session = Session.open(target.session);
     const t = session.timings;
