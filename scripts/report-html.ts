@@ -113,7 +113,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 svg text { font: 11px system-ui, sans-serif; fill: #222; } svg text.title { font-size: 13px; font-weight: 600; }
 svg text.label { text-anchor: end; dominant-baseline: middle; }
 table { border-collapse: collapse; font-size: 12px; } th, td { border: 1px solid #ddd; padding: 2px 6px; text-align: right; vertical-align: top; }
-th { background: #f3f3f3; } td.text { text-align: left; } .error { color: #a00; }
+th { background: #f3f3f3; text-align: left; } td.text { text-align: left; } .error { color: #a00; }
 .new { color: #a00; font-weight: 600; } .gone { color: #3a7a3a; font-weight: 600; } .same { color: #666; }
 a { color: #1f5ea8; } details { margin: 4px 0; font-size: 12px; } details code { word-break: break-all; }
 `;
@@ -280,7 +280,7 @@ export function timingChart(family: Family, rows: SweepRow[]): string {
   const top = TITLE_HEIGHT + 16;
   const width = LABEL_WIDTH * 2 + PLOT_WIDTH + VALUE_WIDTH;
   const height = top + mine.length * (BAR + GAP * 2) + 4;
-  const parts: string[] = [`<text class="title" x="0" y="16">${escapeXml(`${family.name}: time of each stage (appendix)`)}</text>`];
+  const parts: string[] = [`<text class="title" x="0" y="16">${escapeXml(`${family.name}: time of each stage`)}</text>`];
   let legendX = LABEL_WIDTH * 2;
   stages.forEach(([, label], i) => {
     parts.push(`<rect x="${legendX}" y="${TITLE_HEIGHT - 8}" width="10" height="10" fill="${TIMING_COLOURS[i % TIMING_COLOURS.length]}"/>`);

@@ -214,6 +214,7 @@ export const WITNESS_DIR = 'witnesses';
  * Replaces the files of an earlier sweep into the same directory.
  */
 function writeWitnesses(target: SweepTarget, outDir: string, findings: AuditFinding[]): string[] {
+  if (findings.length === 0) return [];
   const names = safeFileNames(
     findings.map((f) => ({
       parts: [target.corpus, target.arch, f.selector, f.selectee, String(f.loc.line)],
