@@ -61,6 +61,29 @@ describe.skipIf(!tree)('Linux 6.1 seed query', () => {
     const depends = answer.explanation!.facts.find((f) => f.symbol === 'XEN_UNPOPULATED_ALLOC' && f.role === 'depends on');
     expect(depends).toMatchObject({ text: 'depends on ZONE_DEVICE', loc: { file: 'drivers/xen/Kconfig' } });
   });
+
+  it('x86_64: a default-mode witness describes a toolchain that exists: one compiler, linker and assembler, their versions', () => {
+    const answer = query(Session.open({ tree: tree!, arch: 'x86_64' }), ['XEN_UNPOPULATED_ALLOC=y']);
+    const value = new Map(answer.witness!.config.map((e) => [e.name, e.value]));
+    const toolchain = ['CC_VERSION_TEXT', 'CC_IS_GCC', 'CC_IS_CLANG', 'GCC_VERSION', 'CLANG_VERSION', 'LD_IS_BFD', 'LD_IS_LLD', 'LD_VERSION', 'LLD_VERSION', 'AS_IS_GNU', 'AS_IS_LLVM', 'AS_VERSION', 'RUST_IS_AVAILABLE', 'PAHOLE_VERSION'];
+    // A bool at n is not in the witness (conf writes it as 'is not set').
+    expect(Object.fromEntries(toolchain.map((n) => [n, value.get(n) ?? 'n']))).toEqual({
+      CC_VERSION_TEXT: 'gcc (Debian 12.2.0-14) 12.2.0',
+      CC_IS_GCC: 'y',
+      CC_IS_CLANG: 'n',
+      GCC_VERSION: '120200',
+      CLANG_VERSION: '0',
+      LD_IS_BFD: 'y',
+      LD_IS_LLD: 'n',
+      LD_VERSION: '24000',
+      LLD_VERSION: '0',
+      AS_IS_GNU: 'y',
+      AS_IS_LLVM: 'n',
+      AS_VERSION: '24000',
+      RUST_IS_AVAILABLE: 'n',
+      PAHOLE_VERSION: '0',
+    });
+  });
 });
 
 describe.skipIf(!tree)('Linux 6.1 explanations a person can act on (CLI)', () => {
