@@ -141,6 +141,16 @@ export function buildProgram(): Command {
     for (const sub of command.commands) hint(sub, `${name} ${sub.name()}`);
   };
   for (const command of program.commands) hint(command, command.name());
+  // A command's option written before the command (`--arch all --verbose query`) is that slip, not an unknown option.
+  // The commands keep the output settings they copied; this one is the program's alone.
+  program.configureOutput({
+    outputError: (text, write) => {
+      const flag = /^error: unknown option '(--[^']+)'/.exec(text)?.[1];
+      const owners = program.commands.filter((c) => c.options.some((o) => o.long === flag)).map((c) => c.name());
+      if (!owners.length) return write(`kconfsat: ${text.replace(/^error: /, '')}`);
+      write(`kconfsat: ${flag} is an option of ${owners.join(', ')}: write it after the command (kconfsat ${owners[0]} ${flag} ...)\n`);
+    },
+  });
   return program;
 }
 
