@@ -47,7 +47,7 @@ export { formatNewConfig, listNewConfig, type NewConfigSymbol } from './analysis
 export { menuTree, type MenuNode } from './model/menu.js';
 export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
-export { sample, type Sample, type SampleOptions } from './analysis/sample.js';
+export { sample, samples, type Sample, type SampleOptions } from './analysis/sample.js';
 export { cone } from './analysis/cone.js';
 export { audit, type AuditFinding, type AuditProgress, type AuditReport } from './analysis/audit.js';
 export {
@@ -61,6 +61,15 @@ export {
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
+export {
+  EditorWorkspace,
+  type CompletionEntry,
+  type EditorDiagnostic,
+  type EditorDiagnosticKind,
+  type EditorFix,
+  type EditorOptions,
+  type SymbolHover,
+} from './analysis/editor.js';
 export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
 
 // Files.

@@ -60,8 +60,14 @@ interface SelectCheck {
   exceeds: Lit;
 }
 
-export function audit(session: Session, options: { onProgress?: (p: AuditProgress) => void } = {}): AuditReport {
-  const selects = session.model.symbols.flatMap((s) => s.selects).filter((r) => auditable(session, r));
+export interface AuditOptions {
+  onProgress?: (p: AuditProgress) => void;
+  /** Only the selects this accepts (an editor audits the selects of the file being edited). */
+  only?: (select: ReverseDependency) => boolean;
+}
+
+export function audit(session: Session, options: AuditOptions = {}): AuditReport {
+  const selects = session.model.symbols.flatMap((s) => s.selects).filter((r) => auditable(session, r) && (!options.only || options.only(r)));
   const report: AuditReport = { selects: selects.length, screened: 0, solves: 0, findings: [] };
   if (session.arch) report.arch = session.arch;
   const open: SelectCheck[] = [];

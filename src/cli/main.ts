@@ -15,6 +15,7 @@ import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
 import { runListNewConfig } from './newconfig-command.js';
+import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
 import { writeStderr } from './output.js';
 
@@ -138,6 +139,7 @@ export function buildProgram(): Command {
     .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
   registerCorpusCommands(program, () => globals().json, exit);
+  registerServeCommands(program, globals, readVersion());
 
   // A usage error is one line and where to read more, not the whole help.
   program.showHelpAfterError('see kconfsat --help');

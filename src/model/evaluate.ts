@@ -22,9 +22,10 @@
  * has no value), starts int/hex values at 0 rather than empty, and keeps an
  * out-of-range user value to clamp it instead of dropping it after the pass.
  */
-import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
+import type { Choice, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
 import { hasRules, initialValue } from './dialect.js';
+import { compareValues, isValidValue, rangeNumber } from './values.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
 const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
@@ -308,7 +309,7 @@ export class InteractiveConf {
       const t = 'yY'.includes(text[0] ?? '-') ? Y : 'mM'.includes(text[0] ?? '-') ? M : 'nN'.includes(text[0] ?? '-') ? N : undefined;
       return t !== undefined && this.setTristate(sym, t);
     }
-    if ((sym.type === 'int' || sym.type === 'hex') && !(isValidText(sym.type, text) && this.ev.withinRange(sym, text))) return false;
+    if ((sym.type === 'int' || sym.type === 'hex') && !(isValidValue(sym.type, text) && this.ev.withinRange(sym, text))) return false;
     const value = sym.type === 'hex' && !/^0[xX]/.test(text) ? `0x${text}` : text;
     // conf recomputes only when the stored text changes
     const changed = this.storedText.get(sym) !== value;
@@ -330,91 +331,6 @@ export class InteractiveConf {
     this.settle();
   }
 }
-
-// ---------------------------------------------------------------------------
-// C number parsing, as conf uses it (glibc strtoll/strtoull).
-
-const LLONG_MAX = (1n << 63n) - 1n;
-const LLONG_MIN = -(1n << 63n);
-const ULLONG_MAX = (1n << 64n) - 1n;
-const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
-const isXDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
-
-interface Parsed {
-  value: bigint;
-  /** Index just past the last character used; 0 when no digits were found. */
-  end: number;
-  overflow: boolean;
-}
-
-function cStrtoNum(str: string, base: number, unsigned: boolean): Parsed {
-  let i = 0;
-  while (isSpace(str[i])) i++;
-  let negative = false;
-  if (str[i] === '+' || str[i] === '-') negative = str[i++] === '-';
-  if ((base === 0 || base === 16) && str[i] === '0' && (str[i + 1] === 'x' || str[i + 1] === 'X') && isXDigit(str[i + 2])) {
-    i += 2;
-    base = 16;
-  } else if (base === 0) {
-    base = str[i] === '0' ? 8 : 10;
-  }
-  const start = i;
-  let magnitude = 0n;
-  for (; i < str.length; i++) {
-    const d = parseInt(str[i]!, 36);
-    if (Number.isNaN(d) || d >= base) break;
-    magnitude = magnitude * BigInt(base) + BigInt(d);
-  }
-  if (i === start) return { value: 0n, end: 0, overflow: false };
-  if (unsigned) {
-    if (magnitude > ULLONG_MAX) return { value: ULLONG_MAX, end: i, overflow: true };
-    return { value: negative ? (ULLONG_MAX + 1n - magnitude) & ULLONG_MAX : magnitude, end: i, overflow: false };
-  }
-  const value = negative ? -magnitude : magnitude;
-  if (value > LLONG_MAX) return { value: LLONG_MAX, end: i, overflow: true };
-  if (value < LLONG_MIN) return { value: LLONG_MIN, end: i, overflow: true };
-  return { value, end: i, overflow: false };
-}
-
-const strtoll = (str: string, base: number): bigint => cStrtoNum(str, base, false).value;
-
-type NumberKind = 'string' | 'signed' | 'unsigned';
-
-/** expr.c's expr_parse_string: how a comparison operand is read. */
-function parseOperand(str: string, type: SymbolType): { kind: NumberKind; value: bigint } {
-  if (type === 'bool' || type === 'tristate') {
-    return { kind: 'signed', value: str === 'n' ? 0n : str === 'm' ? 1n : str === 'y' ? 2n : -1n };
-  }
-  const unsigned = type === 'hex';
-  const p = cStrtoNum(str, type === 'int' ? 10 : type === 'hex' ? 16 : 0, unsigned);
-  const ok = !p.overflow && p.end === str.length && p.end > 0 && isXDigit(str[p.end - 1]);
-  return { kind: ok ? (unsigned ? 'unsigned' : 'signed') : 'string', value: p.value };
-}
-
-/** symbol.c's sym_string_valid for int and hex. */
-export function isValidText(type: 'int' | 'hex', str: string): boolean {
-  if (type === 'int') return /^-?(0|[1-9][0-9]*)$/.test(str);
-  return /^(0[xX])?[0-9a-fA-F]+$/.test(str);
-}
-
-function compareValues(op: CompareOp, res: number): boolean {
-  switch (op) {
-    case '=':
-      return res === 0;
-    case '!=':
-      return res !== 0;
-    case '<':
-      return res < 0;
-    case '<=':
-      return res <= 0;
-    case '>':
-      return res > 0;
-    case '>=':
-      return res >= 0;
-  }
-}
-
-const sign = (a: bigint, b: bigint): number => (a > b ? 1 : a < b ? -1 : 0);
 
 /**
  * conf's for_all_symbols order: buckets of an FNV-1a hash modulo 9973
@@ -493,7 +409,7 @@ class ConfEvaluator {
           break;
         case 'int':
         case 'hex':
-          if (isValidText(sym.type, text)) this.userStr.set(sym, text);
+          if (isValidValue(sym.type, text)) this.userStr.set(sym, text);
           else rejected.push(name);
           break;
         default:
@@ -823,7 +739,7 @@ class ConfEvaluator {
     const base = sym.type === 'int' ? 10 : 16;
     const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
     if (!range) return val;
-    const v = strtoll(val, base);
+    const v = rangeNumber(val, sym.type, base);
     if (v < this.rangeBound(range.low, base)) return this.currVal(range.low);
     if (v > this.rangeBound(range.high, base)) return this.currVal(range.high);
     return val;
@@ -834,15 +750,14 @@ class ConfEvaluator {
     const base = sym.type === 'int' ? 10 : 16;
     const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
     if (!range) return true;
-    const v = strtoll(text, base);
+    const v = rangeNumber(text, sym.type, base);
     return v >= this.rangeBound(range.low, base) && v <= this.rangeBound(range.high, base);
   }
 
   /** sym_get_range_val: an int/hex bound symbol is read in its own base. */
-  private rangeBound(leaf: Leaf, base: number): bigint {
+  private rangeBound(leaf: Leaf, base: 10 | 16): bigint {
     const r = this.resolve(leaf);
-    const type = r.kind === 'symbol' ? r.symbol.type : 'unknown';
-    return strtoll(this.currVal(r), type === 'int' ? 10 : type === 'hex' ? 16 : base);
+    return rangeNumber(this.currVal(r), r.kind === 'symbol' ? r.symbol.type : 'unknown', base);
   }
 
   // --- expressions -----------------------------------------------------------
@@ -906,20 +821,7 @@ class ConfEvaluator {
       case 'or':
         return maxT(this.expr(e.left), this.expr(e.right));
       case 'compare':
-        return compareValues(e.op, this.compare(e.left, e.right)) ? Y : N;
+        return compareValues(e.op, this.leafString(e.left), this.leafType(e.left), this.leafString(e.right), this.leafType(e.right)) ? Y : N;
     }
-  }
-
-  private compare(left: Leaf, right: Leaf): number {
-    const a = this.leafString(left);
-    const b = this.leafString(right);
-    const ta = this.leafType(left);
-    const tb = this.leafType(right);
-    if (ta === 'string' && tb === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    const pa = parseOperand(a, ta);
-    const pb = parseOperand(b, tb);
-    if (pa.kind === 'string' || pb.kind === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    if (pa.kind === 'unsigned' || pb.kind === 'unsigned') return sign(BigInt.asUintN(64, pa.value), BigInt.asUintN(64, pb.value));
-    return sign(pa.value, pb.value);
   }
 }

@@ -4,7 +4,7 @@
  * property's condition includes the dependencies of the definition it came
  * from, and reverse dependencies are collected on the selected symbol.
  */
-import type { CompareOp, Loc } from '../parse/ast.js';
+import type { CompareOp, ExprOver, Loc } from '../parse/ast.js';
 import type { KconfigDialect } from './dialect.js';
 
 export type { CompareOp, Loc };
@@ -32,12 +32,7 @@ export type Leaf =
   | { kind: 'const'; text: string }
   | { kind: 'input'; input: Input };
 
-export type ModelExpr =
-  | { kind: 'leaf'; leaf: Leaf }
-  | { kind: 'not'; operand: ModelExpr }
-  | { kind: 'and'; left: ModelExpr; right: ModelExpr }
-  | { kind: 'or'; left: ModelExpr; right: ModelExpr }
-  | { kind: 'compare'; op: CompareOp; left: Leaf; right: Leaf };
+export type ModelExpr = ExprOver<{ kind: 'leaf'; leaf: Leaf }, Leaf>;
 
 export interface Definition {
   loc: Loc;

@@ -421,6 +421,24 @@ config I
     // dir_dep is A (expr_alloc_or drops the missing one), so the imply is capped at n
     runs: [{ user: [['A', 'n']], expect: { A: 'n', X: 'n', I: 'y' } }],
   },
+  {
+    name: 'strings compare as strcmp on their UTF-8 bytes (U+FFFF before U+10000)',
+    kconfig: `
+config S
+	string "s"
+	default "\u{FFFF}"
+config T
+	string "t"
+	default "\u{10000}"
+config B
+	bool
+	default y if S < T
+config C
+	bool
+	default y if S > T
+`,
+    runs: [{ user: [], expect: { B: 'y', C: 'n' } }],
+  },
 ];
 
 /** conf 6.1 (KCONFSAT_CONF is what CI has always set for it) and conf 6.12, when built. */
