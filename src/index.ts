@@ -22,7 +22,7 @@ export {
 } from './model/cycles.js';
 export { archEnvironment, kernelVersion, listArchitectures, srcArchFor, toolchainEnvironment } from './model/arch.js';
 export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } from './parse/files.js';
-export type { Choice, Default, Definition, KconfigModel, KSymbol, ModelExpr, Prompt, SymbolType } from './model/types.js';
+export type { Choice, Default, Definition, KconfigModel, KSymbol, MenuEntry, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.
 export { encodeModel, type Encoding } from './logic/encode.js';
@@ -43,6 +43,8 @@ export { query, resolveExpression, type QueryAnswer, type QueryOptions, type Wit
 export { firstMessageWithin, queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
 export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
+export { formatNewConfig, listNewConfig, type NewConfigSymbol } from './analysis/newconfig.js';
+export { menuTree, type MenuNode } from './model/menu.js';
 export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
 export { sample, samples, type Sample, type SampleOptions } from './analysis/sample.js';

@@ -14,6 +14,7 @@ import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, run
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
+import { runListNewConfig } from './newconfig-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
 import { writeStderr } from './output.js';
@@ -73,6 +74,12 @@ export function buildProgram(): Command {
     .option('--partial', 'the file is a fragment or defconfig: report only the values it sets that do not survive', false)
     .option('--keep', 'with --partial: the fewest extra lines that make the lost values survive', false)
     .action((config: string | undefined, opts: { partial: boolean; keep: boolean }) => exit(runCheck(config, opts, globals())));
+
+  program
+    .command('listnewconfig')
+    .description("the symbols conf's oldconfig would ask about (no value in CONFIG, prompt visible), as conf --listnewconfig prints them")
+    .argument('[config]', '.config file (default $KCONFIG_CONFIG or .config; none: every symbol is new)')
+    .action((config: string | undefined) => exit(runListNewConfig(config, globals())));
 
   program
     .command('values')

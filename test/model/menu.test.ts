@@ -17,6 +17,11 @@ import { arbKconfig, arbUserValues, modelFromText } from '../reference/random-kc
 import { runConfInteractive } from '../helpers/conf.js';
 import { requireEnv } from '../helpers/requires.js';
 import { breather } from '../helpers/breather.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
+import { ensureBuilt, expectOneLineError, run } from '../cli/run.js';
 
 /** The tree as indented names: symbols by name, choices as <choice>, menus and comments by text; promptless entries left out. */
 function outline(model: KconfigModel): string {
@@ -114,6 +119,29 @@ config B
     const run = confTranscript(modelFromText(text), { mode: 'oldconfig', config: [['A', 'y']], stdin: 'y\n' });
     // conf 6.1's output: a restart shows the whole menu; at end of input conf echoes the empty line it keeps
     expect(run.stdout).toBe('*\n* Restart config...\n*\n*\n* Main menu\n*\na (A) [Y/n/?] y\n  s (S) [q"x] (NEW) y\nb (B) [N/y/?] (NEW) \n');
+  });
+});
+
+describe('kconfsat listnewconfig', () => {
+  beforeAll(ensureBuilt);
+  const tmp = scratchDir('listnewconfig');
+  const tree = (): string => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'Kconfig'), 'config A\n\tbool "a"\n\tdefault y\nconfig S\n\tstring "s"\n\tdepends on A\nconfig B\n\tbool "b"\n');
+    return dir;
+  };
+  it("prints conf's lines and exits 1 when something is new, 0 when nothing is", () => {
+    const dir = tree();
+    fs.writeFileSync(path.join(dir, 'old.config'), 'CONFIG_A=y\n');
+    const r = run('--tree', dir, 'listnewconfig', path.join(dir, 'old.config'));
+    expect([r.stdout, r.status]).toEqual(['CONFIG_S=""\nCONFIG_B=n\n', 1]);
+    fs.writeFileSync(path.join(dir, 'full.config'), 'CONFIG_A=n\nCONFIG_B=y\n');
+    const none = run('--tree', dir, '--json', 'listnewconfig', path.join(dir, 'full.config'));
+    expect([JSON.parse(none.stdout), none.status]).toEqual([[], 0]);
+  });
+  it('a named file that does not exist is a one-line error', () => {
+    const dir = tree();
+    expectOneLineError(run('--tree', dir, 'listnewconfig', path.join(dir, 'missing')), `kconfsat: cannot read ${path.join(dir, 'missing')}`);
   });
 });
 
