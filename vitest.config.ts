@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup/fast-check-seed.ts', 'test/setup/yield-between-tests.ts'],
+    globalSetup: ['test/setup/build.ts'],
     // Real-tree tests load Linux (about a second per arch); give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 600_000,

@@ -264,7 +264,11 @@ function groupByCause(session: Session, items: Violation[]): Violation[] {
     v.causedBy = roots;
   }
   // A change in a loop of changes with no cause outside it counts as a cause itself.
-  for (const v of items) if (!isCause.has(v) && v.causedBy.length === 0) (causes.push(v), isCause.add(v));
+  for (const v of items) {
+    if (isCause.has(v) || v.causedBy.length > 0) continue;
+    causes.push(v);
+    isCause.add(v);
+  }
   const byLine = (a: Violation, b: Violation) => (a.line ?? Infinity) - (b.line ?? Infinity);
   const out: Violation[] = [];
   for (const cause of causes.sort(byLine)) {

@@ -149,7 +149,7 @@ describe('check', () => {
     const lines = r.stdout.split('\n');
     // conf's olddefconfig on this file drops exactly one line: XEN_UNPOPULATED_ALLOC, hidden once ZONE_DEVICE is n.
     expect(lines[0]).toBe(`${flipped} (x86_64): invalid: conf would change 0, drop 1, add 0 line(s)`);
-    expect(lines[1]).toMatch(/^  \S+flipped\.config:\d+: XEN_UNPOPULATED_ALLOC=y: conf drops the line: .*depends on ZONE_DEVICE \(drivers\/xen\/Kconfig:12\)/);
+    expect(lines[1]).toMatch(/^ {2}\S+flipped\.config:\d+: XEN_UNPOPULATED_ALLOC=y: conf drops the line: .*depends on ZONE_DEVICE \(drivers\/xen\/Kconfig:12\)/);
   });
 
   it('reports an unreadable config file as a one-line error', () => {

@@ -3,7 +3,6 @@
  * the robustness tests of what it promises (exit codes, files, timeouts).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -11,12 +10,7 @@ import { expect } from 'vitest';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = path.join(REPO, 'dist/src/cli/main.js');
 
-/** For beforeAll: the tests run dist/, built here if missing. */
-export function ensureBuilt(): void {
-  if (fs.existsSync(MAIN)) return;
-  const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-}
+export { ensureBuilt } from '../setup/build.js';
 
 export function run(...args: string[]): SpawnSyncReturns<string> {
   // The CLI takes --tree and --arch defaults from srctree and ARCH: keep the caller's out.

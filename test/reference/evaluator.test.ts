@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KconfigModel } from '../../src/model/types.js';
-import { computedSymbols, enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
+import { enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
 import { arbKconfig, arbUserValues, modelFromText } from './random-kconfig.js';
 import { runConf } from '../helpers/conf.js';
 import { requireEnv } from '../helpers/requires.js';

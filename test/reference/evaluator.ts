@@ -149,7 +149,10 @@ function comparedConstants(model: KconfigModel): Map<KSymbol, Set<string>> {
   for (const s of model.symbols) {
     for (const d of s.definitions) walk(d.dependency);
     for (const p of s.prompts) walk(p.visibility);
-    for (const d of s.defaults) (walk(d.value), walk(d.condition));
+    for (const d of s.defaults) {
+      walk(d.value);
+      walk(d.condition);
+    }
     for (const r of s.ranges) walk(r.condition);
     for (const r of [...s.selects, ...s.implies]) walk(r.condition);
   }
