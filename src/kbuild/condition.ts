@@ -126,18 +126,24 @@ export function freeInputs(c: Cond, out = new Map<number, Extract<Cond, { k: 'fr
   return out;
 }
 
-/** The condition with the free input `id` fixed to `value`. */
-export function fixFree(c: Cond, id: number, value: boolean, memo = new Map<Cond, Cond>()): Cond {
+/** The condition with the free input `id` replaced by `by`. */
+export function replaceFree(c: Cond, id: number, by: Cond, memo = new Map<Cond, Cond>()): Cond {
   const done = memo.get(c);
   if (done) return done;
   let r: Cond;
-  if (c.k === 'free') r = c.id === id ? (value ? TRUE : FALSE) : c;
-  else if (c.k === 'and') r = and(...c.args.map((a) => fixFree(a, id, value, memo)));
-  else if (c.k === 'or') r = or(...c.args.map((a) => fixFree(a, id, value, memo)));
-  else if (c.k === 'not') r = not(fixFree(c.arg, id, value, memo));
+  if (c.k === 'free') r = c.id === id ? by : c;
+  else if (c.k === 'and') r = and(...c.args.map((a) => replaceFree(a, id, by, memo)));
+  else if (c.k === 'or') r = or(...c.args.map((a) => replaceFree(a, id, by, memo)));
+  else if (c.k === 'not') r = not(replaceFree(c.arg, id, by, memo));
   else r = c;
   memo.set(c, r);
   return r;
+}
+
+/** Some value of every free input makes the condition hold: the free inputs quantified away. */
+export function someFree(c: Cond): Cond {
+  for (const id of freeInputs(c).keys()) c = or(replaceFree(c, id, TRUE), replaceFree(c, id, FALSE));
+  return c;
 }
 
 /** How a symbol name reads in a tree: its Kconfig type, or undefined where this arch does not define it. */

@@ -90,13 +90,13 @@ export class KbuildTree {
 
   /**
    * Reads the makefiles from the top down: every directory, or with `toward`
-   * only those on the way to that directory (what one file's question needs).
+   * only those on the way to these directories (what a file's question needs).
    */
-  walk(toward?: string): this {
+  walk(toward?: string[]): this {
     const arch = this.archLists();
     const queue: string[] = ['.'];
     this.dirs.set('.', { path: '.', makefile: 'Kbuild', listings: [] });
-    const leadsTo = (dir: string): boolean => toward === undefined || toward === dir || toward.startsWith(`${dir}/`);
+    const leadsTo = (dir: string): boolean => toward === undefined || toward.some((t) => t === dir || t.startsWith(`${dir}/`));
     for (let i = 0; i < queue.length; i++) {
       const dir = queue[i]!;
       for (const child of this.readDir(dir, dir === '.' ? arch : [])) {
