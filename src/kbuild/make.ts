@@ -52,6 +52,8 @@ const LIST_FUNCTIONS = new Set(['addprefix', 'addsuffix', 'patsubst', 'filter', 
 
 export class MakeState {
   readonly vars = new Map<string, Piece[]>();
+  /** Variables an `export` line names: the top Makefile passes them on to every Kbuild file. */
+  readonly exported = new Set<string>();
   private depth = 0;
 
   constructor(readonly ctx: MakeContext) {}
@@ -118,6 +120,7 @@ export class MakeState {
       const body = word === 'export' || word === 'override' || word === 'private' ? rest : t;
       if (word === 'unexport' || word === 'vpath' || word === 'undefine') continue;
       const op = assignment(body);
+      if (word === 'export') for (const name of splitWords(op ? body.slice(0, op.at) : body)) this.exported.add(name);
       if (op) {
         inRule = false;
         this.assign(body.slice(0, op.at).trim(), op.op, body.slice(op.at + op.op.length).replace(/^\s+/, ''), guard(), loc);
@@ -222,7 +225,9 @@ export class MakeState {
     for (const token of tokens(text)) {
       const ref = wholeReference(token);
       if (ref && !ref.startsWith('CONFIG_') && !/[\s$]/.test(ref)) {
-        out.push(...this.varWords(ref, cond));
+        const sub = substitutionRef(ref);
+        if (sub) out.push(...this.varWords(sub.name, cond).map((w) => ({ ...w, word: patsubst(sub.from, sub.to, w.word) })));
+        else out.push(...this.varWords(ref, cond));
         continue;
       }
       const fn = ref?.match(/^([a-z-]+)\s+([\s\S]*)$/);
@@ -322,6 +327,13 @@ export class MakeState {
   private reference(inner: string, loc: SourceLocation): Alt[] {
     const fn = inner.match(/^([a-z-]+)\s+([\s\S]*)$/);
     if (fn && !this.vars.has(inner)) return this.function(fn[1]!, fn[2]!, loc);
+    const sub = fn ? undefined : substitutionRef(inner);
+    if (sub) {
+      return this.alternatives(`$(${sub.name})`, loc).map((a) => ({
+        text: a.text.includes(UNKNOWN) ? UNKNOWN : splitWords(a.text).map((w) => patsubst(sub.from, sub.to, w)).join(' '),
+        cond: a.cond,
+      }));
+    }
     return this.alternatives(inner, loc).flatMap((nameAlt) => {
       const name = nameAlt.text;
       let values: Alt[];
@@ -349,26 +361,19 @@ export class MakeState {
   }
 
   private function(name: string, argText: string, loc: SourceLocation): Alt[] {
+    const args = splitArgs(argText);
     if (LIST_FUNCTIONS.has(name)) {
-      const words = this.listFunction(name, splitArgs(argText), TRUE, loc);
+      const words = this.listFunction(name, args, TRUE, loc);
       if (words) return this.textAlternatives(words);
     }
-    const args = splitArgs(argText);
+    const concrete = CONCRETE[name];
+    if (concrete && (concrete.arity === undefined || concrete.arity === args.length)) return this.combine(args, loc, concrete.f);
     if (name === 'if' && args.length >= 2) {
       return this.alternatives(args[0]!, loc).flatMap((c) =>
         c.text.includes(UNKNOWN)
           ? [{ text: UNKNOWN, cond: c.cond }]
           : this.alternatives(c.text.trim() !== '' ? args[1]! : (args[2] ?? ''), loc).map((v) => ({ text: v.text, cond: and(c.cond, v.cond) })),
       );
-    }
-    if (name === 'findstring' && args.length === 2) {
-      return this.combine(args, loc, ([needle, hay]) => (hay!.includes(needle!) ? needle! : ''));
-    }
-    if (name === 'firstword' || name === 'lastword') {
-      return this.combine(args, loc, ([list]) => {
-        const w = splitWords(list!);
-        return (name === 'firstword' ? w[0] : w.at(-1)) ?? '';
-      });
     }
     this.freeInput(`$(${name} ${argText})`, loc);
     return [{ text: UNKNOWN, cond: TRUE }];
@@ -382,6 +387,32 @@ export class MakeState {
     }
     return combos.map((c) => ({ text: c.values.some((v) => v.includes(UNKNOWN)) ? UNKNOWN : f(c.values), cond: c.cond }));
   }
+}
+
+/** make's functions on known texts: used when an argument takes several values (`$(subst y,$(CONFIG_A),$(CONFIG_B))`). */
+const CONCRETE: Record<string, { arity?: number; f: (args: string[]) => string }> = {
+  subst: { arity: 3, f: ([from, to, text]) => (from === '' ? text! : text!.split(from!).join(to!)) },
+  patsubst: { arity: 3, f: ([from, to, text]) => splitWords(text!).map((w) => patsubst(from!.trim(), to!.trim(), w)).join(' ') },
+  filter: { arity: 2, f: ([pats, text]) => splitWords(text!).filter((w) => splitWords(pats!).some((p) => matches(p, w))).join(' ') },
+  'filter-out': { arity: 2, f: ([pats, text]) => splitWords(text!).filter((w) => !splitWords(pats!).some((p) => matches(p, w))).join(' ') },
+  addprefix: { arity: 2, f: ([p, text]) => splitWords(text!).map((w) => p!.trim() + w).join(' ') },
+  addsuffix: { arity: 2, f: ([p, text]) => splitWords(text!).map((w) => w + p!.trim()).join(' ') },
+  sort: { arity: 1, f: ([text]) => [...new Set(splitWords(text!))].sort().join(' ') },
+  strip: { arity: 1, f: ([text]) => splitWords(text!).join(' ') },
+  findstring: { arity: 2, f: ([needle, hay]) => (hay!.includes(needle!) ? needle! : '') },
+  firstword: { arity: 1, f: ([text]) => splitWords(text!)[0] ?? '' },
+  lastword: { arity: 1, f: ([text]) => splitWords(text!).at(-1) ?? '' },
+  words: { arity: 1, f: ([text]) => String(splitWords(text!).length) },
+  or: { f: (args) => args.map((a) => a.trim()).find((a) => a !== '') ?? '' },
+  and: { f: (args) => (args.every((a) => a.trim() !== '') ? args.at(-1)!.trim() : '') },
+};
+
+/** `VAR:from=to`, make's substitution reference (`from` without % means a suffix). */
+function substitutionRef(inner: string): { name: string; from: string; to: string } | undefined {
+  const m = /^([^:=\s$()]+):([^=]*)=(.*)$/s.exec(inner);
+  if (!m) return undefined;
+  const [, name, from, to] = m as unknown as [string, string, string, string];
+  return from.includes('%') ? { name, from, to } : { name, from: `%${from}`, to: `%${to}` };
 }
 
 /** Lines with backslash continuations joined, each with the number of its first physical line. */

@@ -71,6 +71,8 @@ export class KbuildTree {
   /** Makefiles read. */
   makefiles = 0;
   private readonly ctx: MakeContext;
+  /** The arch Makefile's exported variables (BITS, ...), which every Kbuild file sees. */
+  private exported: [string, Word[]][] = [];
   private readonly visitedMemo = new Map<string, Cond>();
   private readonly builtinMemo = new Map<string, Cond>();
 
@@ -121,6 +123,7 @@ export class KbuildTree {
       state.read(file, text);
     }
     const dirsOnly = (words: Word[]): Word[] => words.filter((w) => w.word.endsWith('/'));
+    this.exported = [...state.exported].filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)).map((name) => [name, state.words(name)]);
     return [
       ['ARCH_CORE', state.words('core-y')],
       ['ARCH_LIB', dirsOnly(state.words('libs-y'))],
@@ -154,7 +157,7 @@ export class KbuildTree {
     if (text === undefined) return [];
     this.makefiles++;
     const state = this.state(dir);
-    for (const [v, words] of preset) state.setWords(v, words);
+    for (const [v, words] of [...this.exported, ...preset]) state.setWords(v, words);
     state.read(name, text);
 
     const objY = state.words('obj-y');
