@@ -38,6 +38,7 @@ const USAGE = `usage: scripts/kbuild-oracle [options]
   --arch LIST     comma-separated ARCH values (default x86_64,i386,arm64)
   -n N            randconfigs per arch (default 10), besides allyes, allmod, allno and defconfig
   --seed S        first KCONFIG_SEED (default 1)
+  --kinds LIST    which of allyes,allmod,allno,defconfig to run (default all four)
   --files N       C files sampled per configuration for the line check (default 10)
   --work DIR      scratch output directory (default: a temporary one, removed)
   --out FILE      write the report as JSON
@@ -70,6 +71,7 @@ function main(): void {
     n: { type: 'string', short: 'n' },
     seed: { type: 'string' },
     files: { type: 'string' },
+    kinds: { type: 'string' },
     work: { type: 'string' },
     out: { type: 'string' },
   });
@@ -117,7 +119,8 @@ function main(): void {
       ...Array.from({ length: rand }, (_, i): [string, string[], Record<string, string>] => [`rand-${seed + i}`, ['--randconfig'], { KCONFIG_SEED: String(seed + i) }]),
     ];
     let configs = 0;
-    for (const [name, args, extra] of kinds) {
+    const wanted = new Set((o.kinds ?? 'allyes,allmod,allno,defconfig').split(','));
+    for (const [name, args, extra] of kinds.filter(([name]) => name.startsWith('rand-') || wanted.has(name))) {
       const runEnv = { ...env, ...extra, KCONFIG_CONFIG: path.join(out, '.config') };
       try {
         execFileSync(conf, [...args, 'Kconfig'], { cwd: out, env: runEnv, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -10,7 +10,7 @@
  * becomes a free input and is counted.
  */
 import { KconfsatError, type SourceLocation } from '../errors.js';
-import { and, FALSE, not, or, TRUE, type Cond } from './condition.js';
+import { and, describe, FALSE, not, or, TRUE, type Cond } from './condition.js';
 
 export interface Word {
   word: string;
@@ -132,16 +132,17 @@ export class MakeState {
 
   private include(rest: string, cond: Cond, loc: SourceLocation): void {
     if (cond.k === 'false') return;
-    for (const alt of this.alternatives(rest, loc)) {
-      for (const path of splitWords(alt.text)) {
-        const got = path.includes(UNKNOWN) ? undefined : this.ctx.include?.(path, loc);
-        if (!got) {
-          this.freeInput(`include ${rest}`, loc);
-          continue;
-        }
-        // An include under a condition: its assignments are guarded by it, as if the file were inside the block.
-        this.guarded(and(cond, alt.cond), () => this.read(got.file, got.text));
+    // Each file once, under the condition that some value of the line names it.
+    const paths = new Map<string, Cond>();
+    for (const alt of this.alternatives(rest, loc)) for (const path of splitWords(alt.text)) paths.set(path, or(paths.get(path) ?? FALSE, alt.cond));
+    for (const [path, when] of paths) {
+      const got = path.includes(UNKNOWN) ? undefined : this.ctx.include?.(path, loc);
+      if (!got) {
+        this.freeInput(`include ${rest}`, loc);
+        continue;
       }
+      // An include under a condition: its assignments are guarded by it, as if the file were inside the block.
+      this.guarded(and(cond, when), () => this.read(got.file, got.text));
     }
   }
 
@@ -346,16 +347,21 @@ export class MakeState {
     });
   }
 
-  /** A list's possible texts: one per combination of its conditional words (unknown past the limit). */
+  /** A list's possible texts: one per combination of its words' distinct conditions (unknown past the limit). */
   private textAlternatives(words: Word[]): Alt[] {
-    const fixedWords = words.filter((w) => w.cond.k === 'true').map((w) => w.word);
-    const varying = words.filter((w) => w.cond.k !== 'true');
+    const wordKeys = words.map((w) => describe(w.cond));
+    const groups = new Map<string, Cond>();
+    words.forEach((w, i) => groups.set(wordKeys[i]!, w.cond));
+    groups.delete('y');
+    const keys = [...groups.keys()];
+    const varying = [...groups.values()];
     if (varying.length > 6) return [{ text: UNKNOWN, cond: TRUE }];
     const out: Alt[] = [];
     for (let mask = 0; mask < 1 << varying.length; mask++) {
-      const c = and(...varying.map((w, i) => (mask & (1 << i) ? w.cond : not(w.cond))));
+      const c = and(...varying.map((g, i) => (mask & (1 << i) ? g : not(g))));
       if (c.k === 'false') continue;
-      out.push({ text: [...fixedWords, ...varying.filter((_, i) => mask & (1 << i)).map((w) => w.word)].join(' '), cond: c });
+      const present = new Set(['y', ...keys.filter((_, i) => mask & (1 << i))]);
+      out.push({ text: words.filter((_, i) => present.has(wordKeys[i]!)).map((w) => w.word).join(' '), cond: c });
     }
     return out;
   }
