@@ -152,18 +152,15 @@ function main(): void {
         else report.disagreements.push({ arch, config: name, object: p, make: theirs, kconfsat: mine ?? 'unknown' });
       }
       checkLines(tree, out, arch, name, [...built].filter((p) => p.endsWith('.o')), filesPer, seed + configs, values, report);
+      // The report so far after each configuration: a long run stopped midway keeps its numbers.
+      if (o.out) writeReport(o.out, report);
       process.stderr.write(
         `kbuild-oracle: ${arch} ${name}: make builds ${built.size} objects; disagreements so far ${report.disagreements.length}; lines ${report.lineAgree}/${report.lineChecks} (${report.lineFree} free)\n`,
       );
     }
     report.perArch.push({ arch, configs, objects: objects.length, freeInputs: kb.free.length, walkMs: Math.round(walkMs) });
   }
-  const summary = {
-    ...report,
-    disagreements: report.disagreements.slice(0, 2000),
-    lineDisagreements: report.lineDisagreements.slice(0, 2000),
-  };
-  if (o.out) fs.writeFileSync(o.out, `${JSON.stringify(summary, null, 2)}\n`);
+  if (o.out) writeReport(o.out, report);
   process.stdout.write(
     `configs ${report.configs}; objects agree ${report.objectAgree}/${report.objectChecks} (${report.objectUnknown} unknown to kconfsat; make built ${report.builtByMake}); ` +
       `files ${report.files} (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
@@ -173,6 +170,11 @@ function main(): void {
   for (const [k, n] of distinct) process.stdout.write(`  object ${k} (${n} configs)\n`);
   for (const d of report.lineDisagreements) process.stdout.write(`  line ${d.file}:${d.line} ${d.arch} ${d.config} gcc=${d.gcc} kconfsat=${d.kconfsat}\n`);
   if (!o.work) fs.rmSync(work, { recursive: true, force: true });
+}
+
+function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[] }): void {
+  const summary = { ...report, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
+  fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** make's own reading of the Kbuild files for the configuration in `out`. */
