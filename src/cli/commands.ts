@@ -93,7 +93,6 @@ interface UnknownOnArch {
 }
 
 export async function runQuery(exprs: string[], opts: { out?: string; verbose: boolean; config?: string; toolchain?: string }, g: GlobalOptions): Promise<number> {
-  if (exprs.length === 0) throw new KconfsatError('usage', 'query needs an expression or --builds FILE');
   const arches = architectures(g);
   const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
   const toolchain = opts.toolchain !== undefined ? configValues(readConfig(opts.toolchain)) : undefined;

@@ -65,9 +65,11 @@ export function buildProgram(): Command {
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--toolchain <config>', "a .config conf wrote with the toolchain to hold the witness to (its compiler, linker, versions, cc-option answers); default: --config's")
     .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch', false)
-    .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean; builds?: string[] }) =>
-      exit(opts.builds ? await (await import('./builds-command.js')).runBuilds(opts.builds, exprs, opts, globals()) : await runQuery(exprs, opts, globals())),
-    );
+    .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean; builds?: string[] }, command: Command) => {
+      if (opts.builds) return exit(await (await import('./builds-command.js')).runBuilds(opts.builds, exprs, opts, globals()));
+      if (exprs.length === 0) command.error("missing required argument 'expr'");
+      exit(await runQuery(exprs, opts, globals()));
+    });
 
   program
     .command('check')
