@@ -194,11 +194,22 @@ function makeObjects(tree: string, out: string, arch: string, srcarch: string): 
   return result;
 }
 
-/** The file with every directive but the conditional ones and #define/#undef blanked, line numbers kept. */
+/**
+ * The file with its #include, #error and similar lines blanked, line numbers
+ * kept. Function-like #defines are blanked too: gcc -E writes a call of one
+ * that spans lines on its first line and leaves the others blank, which would
+ * read as lines not compiled (a macro the file defines is a free input to the
+ * line conditions anyway).
+ */
 function preprocessable(text: string): string {
+  let continued = false;
   return text
     .split('\n')
-    .map((l) => (/^\s*#\s*(include|include_next|error|warning|import|line|pragma|assert)\b/.test(l) ? '' : l))
+    .map((l) => {
+      const drop = continued || /^\s*#\s*(include|include_next|error|warning|import|line|pragma|assert)\b/.test(l) || /^\s*#\s*define\s+\w+\(/.test(l);
+      continued = drop && l.endsWith('\\');
+      return drop ? '' : l;
+    })
     .join('\n');
 }
 
