@@ -7,7 +7,7 @@ import { buildQuery, kbuildInfo, type BuildAnswer, type KbuildInfo } from '../an
 import { configValues } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { writeDotConfig } from '../io/dotconfig.js';
-import { formatExplanation, readConfig } from './commands.js';
+import { formatAnswerDetails, readConfig } from './commands.js';
 import { architectures, dotConfigPrefix, EXIT, openSession, print, printJson, writeOutput, type GlobalOptions } from './context.js';
 
 /** With --arch all: the file is not built on this arch at all. */
@@ -59,15 +59,7 @@ function formatBuild(a: BuildAnswer, details: boolean, verbose: boolean): string
   for (const t of a.targets) for (const l of t.lines) lines.push(`    ${l.file}:${l.line}  ${l.text}`);
   const free = a.targets.flatMap((t) => t.freeInputs);
   if (free.length) lines.push(`  free inputs (the answer holds for some value of each): ${free.map((f) => `${f.text} (${f.loc.file}:${f.loc.line})`).join(', ')}`);
-  if (a.witness) {
-    lines.push('  witness (values that matter):');
-    for (const line of writeDotConfig(a.witness.relevant, dotConfigPrefix()).split('\n').slice(0, -1)) lines.push(`    ${line}`);
-  }
-  if (a.changedFromBase) {
-    lines.push(`  values of the base config that had to change: ${a.changedFromBase.length ? '' : 'none'}`);
-    for (const c of a.changedFromBase) lines.push(`    ${c.name}: ${c.base} -> ${c.witness}`);
-  }
-  if (a.explanation) lines.push(...formatExplanation(a.explanation, '  ', verbose));
+  lines.push(...formatAnswerDetails(a, verbose));
   return lines;
 }
 

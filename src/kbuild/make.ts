@@ -485,18 +485,23 @@ function closing(text: string, open: number): number {
 
 /** Top-level whitespace-separated tokens (a reference with spaces inside stays one token). */
 function tokens(text: string): string[] {
+  return splitTopLevel(text, (ch) => /\s/.test(ch)).filter((t) => t !== '');
+}
+
+/** Pieces of the text between the separators that are outside any parentheses or braces. */
+function splitTopLevel(text: string, separator: (ch: string) => boolean): string[] {
   const out: string[] = [];
   let depth = 0;
   let cur = '';
   for (const ch of text) {
     if (ch === '(' || ch === '{') depth++;
     else if ((ch === ')' || ch === '}') && depth > 0) depth--;
-    if (depth === 0 && /\s/.test(ch)) {
-      if (cur) out.push(cur);
+    if (depth === 0 && separator(ch)) {
+      out.push(cur);
       cur = '';
     } else cur += ch;
   }
-  if (cur) out.push(cur);
+  out.push(cur);
   return out;
 }
 
@@ -508,19 +513,7 @@ function wholeReference(token: string): string | undefined {
 
 /** A function's arguments: split at top-level commas. */
 function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(' || ch === '{') depth++;
-    else if ((ch === ')' || ch === '}') && depth > 0) depth--;
-    if (depth === 0 && ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+  return splitTopLevel(text, (ch) => ch === ',');
 }
 
 function ifeqSides(args: string): [string, string] | undefined {
