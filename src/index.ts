@@ -60,6 +60,20 @@ export {
 } from './analysis/audit-arches.js';
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
+export {
+  buildQuery,
+  kbuildInfo,
+  parseTarget,
+  type BuildAnswer,
+  type BuildQueryOptions,
+  type BuildTarget,
+  type BuildTargetAnswer,
+  type KbuildInfo,
+  type KbuildLine,
+} from './analysis/builds.js';
+export { KbuildTree, objectOf, type KbuildDir, type KbuildObject } from './kbuild/tree.js';
+export { lineConditions, type LineConditions } from './kbuild/cpp.js';
+export { evaluate as evaluateCondition, type Cond } from './kbuild/condition.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
 export {
   EditorWorkspace,

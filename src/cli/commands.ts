@@ -72,7 +72,12 @@ function locations(facts: Fact[]): string {
 function formatAnswer(a: QueryAnswer, details: boolean, verbose = false): string[] {
   const where = a.arch ? ` on ${a.arch}` : '';
   const lines = [`${a.expressions.join(' && ')}${where}: ${a.satisfiable ? 'yes' : 'no'}`];
-  if (!details) return lines;
+  return details ? [...lines, ...formatAnswerDetails(a, verbose)] : lines;
+}
+
+/** The witness's values that matter, the base's values it changed, or the explanation. */
+export function formatAnswerDetails(a: QueryAnswer, verbose: boolean): string[] {
+  const lines: string[] = [];
   if (a.witness) {
     lines.push('  witness (values that matter):');
     for (const line of writeDotConfig(a.witness.relevant, dotConfigPrefix()).split('\n').slice(0, -1)) lines.push(`    ${line}`);

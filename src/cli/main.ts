@@ -55,17 +55,23 @@ export function buildProgram(): Command {
   program
     .command('info')
     .description('parse and resolve the tree; print symbol counts and formula size')
-    .action(() => exit(runInfo(globals())));
+    .option('--kbuild', "the tree's Kbuild makefiles instead: directories, objects and the constructs read as free inputs", false)
+    .action(async (opts: { kbuild: boolean }) => exit(opts.kbuild ? (await import('./builds-command.js')).runKbuildInfo(globals()) : runInfo(globals())));
 
   program
     .command('query')
     .description('can all EXPRs hold together? yes: a witness .config; no: the Kconfig lines that rule it out')
-    .argument('<expr...>', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
+    .argument('[expr...]', "Kconfig expressions, e.g. XEN_UNPOPULATED_ALLOC=y 'A && !B' NR_CPUS>=64")
+    .option('--builds <target...>', 'and these FILE or FILE:LINE targets compiled: Kbuild makefiles and #if blocks (after the expressions)')
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--toolchain <config>', "a .config conf wrote with the toolchain to hold the witness to (its compiler, linker, versions, cc-option answers); default: --config's")
     .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch', false)
-    .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean }) => exit(await runQuery(exprs, opts, globals())));
+    .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean; builds?: string[] }, command: Command) => {
+      if (opts.builds) return exit(await (await import('./builds-command.js')).runBuilds(opts.builds, exprs, opts, globals()));
+      if (exprs.length === 0) command.error("missing required argument 'expr'");
+      exit(await runQuery(exprs, opts, globals()));
+    });
 
   program
     .command('check')

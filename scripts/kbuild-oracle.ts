@@ -1,0 +1,288 @@
+/**
+ * kbuild-oracle: kconfsat's Kbuild reader and line conditions against the
+ * kernel's own build system and preprocessor, on configurations made by conf.
+ *
+ *   objects  for each configuration (allyes, allmod, allno, defconfig,
+ *            randconfigs) conf writes .config and auto.conf (--syncconfig, in a
+ *            scratch output directory); make itself reads every Kbuild file
+ *            for it (scripts/kbuild-oracle.mk, nothing compiled) and prints the
+ *            objects it would compile; kconfsat evaluates each object's build
+ *            condition on the same .config. Every object on which they differ
+ *            is listed.
+ *   lines    for sampled C files the configuration builds, gcc -E with the
+ *            configuration's autoconf.h and include/linux/kconfig.h (the
+ *            file's #include lines blanked, so only its own #if blocks act)
+ *            against each code line's condition; lines whose condition
+ *            depends on a free input (a macro not from the configuration) are
+ *            counted apart.
+ *
+ * Nothing is written to the tree. Usage: see USAGE.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kbuildTree } from '../src/analysis/builds.js';
+import { confEnvironment } from '../src/analysis/confirm.js';
+import { configValues, Session } from '../src/analysis/session.js';
+import { evaluate, type Cond } from '../src/kbuild/condition.js';
+import { lineConditions } from '../src/kbuild/cpp.js';
+import { parseDotConfig } from '../src/io/dotconfig.js';
+import { openTree } from '../src/model/load.js';
+import { scriptOptions } from './options.js';
+
+const USAGE = `usage: scripts/kbuild-oracle [options]
+  --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)
+  --conf PATH     conf binary (default $KCONFSAT_CONF_61)
+  --arch LIST     comma-separated ARCH values (default x86_64,i386,arm64)
+  -n N            randconfigs per arch (default 10), besides allyes, allmod, allno and defconfig
+  --seed S        first KCONFIG_SEED (default 1)
+  --kinds LIST    which of allyes,allmod,allno,defconfig to run (default all four)
+  --files N       C files sampled per configuration for the line check (default 10)
+  --work DIR      scratch output directory (default: a temporary one, removed)
+  --out FILE      write the report as JSON
+`;
+
+const MK = fileURLToPath(new URL('../../scripts/kbuild-oracle.mk', import.meta.url));
+
+interface Disagreement {
+  arch: string;
+  config: string;
+  object: string;
+  make: boolean;
+  kconfsat: boolean | 'unknown';
+}
+
+interface LineDisagreement {
+  arch: string;
+  config: string;
+  file: string;
+  line: number;
+  gcc: boolean;
+  kconfsat: boolean;
+}
+
+function main(): void {
+  const o = scriptOptions('kbuild-oracle', USAGE, {
+    tree: { type: 'string' },
+    conf: { type: 'string' },
+    arch: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    seed: { type: 'string' },
+    files: { type: 'string' },
+    kinds: { type: 'string' },
+    work: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const tree = path.resolve(o.tree ?? process.env.KCONFSAT_LINUX_61 ?? '');
+  const conf = o.conf ?? process.env.KCONFSAT_CONF_61 ?? '';
+  if (!fs.existsSync(path.join(tree, 'Kbuild')) || !fs.existsSync(conf)) {
+    process.stderr.write(`kbuild-oracle: need --tree (a Linux 6.1 tree) and --conf (its conf)\n${USAGE}`);
+    process.exit(2);
+  }
+  const arches = (o.arch ?? 'x86_64,i386,arm64').split(',');
+  const rand = Number(o.n ?? 10);
+  const seed = Number(o.seed ?? 1);
+  const filesPer = Number(o.files ?? 10);
+  const work = o.work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kbuild-oracle-'));
+  const report = {
+    configs: 0,
+    objectChecks: 0,
+    objectAgree: 0,
+    objectUnknown: 0,
+    builtByMake: 0,
+    disagreements: [] as Disagreement[],
+    files: 0,
+    fileErrors: [] as string[],
+    lineChecks: 0,
+    lineAgree: 0,
+    lineFree: 0,
+    lineDisagreements: [] as LineDisagreement[],
+    perArch: [] as { arch: string; configs: number; objects: number; freeInputs: number; walkMs: number }[],
+  };
+  for (const arch of arches) {
+    const session = Session.open({ tree, arch });
+    const t0 = performance.now();
+    const kb = kbuildTree(session, openTree(tree));
+    const walkMs = performance.now() - t0;
+    const objects = [...kb.objects.values()].map((obj) => ({ path: obj.path, built: kb.builtinCond(obj), module: kb.moduleCond(obj) }));
+    const env: Record<string, string> = { ...confEnvironment(tree, arch, conf), srctree: tree, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const out = path.join(work, arch);
+    fs.mkdirSync(path.join(out, 'scratch'), { recursive: true });
+    const defconfig = env.KCONFIG_DEFCONFIG_LIST?.split(' ')[0];
+    const kinds: [string, string[], Record<string, string>][] = [
+      ['allyes', ['--allyesconfig'], {}],
+      ['allmod', ['--allmodconfig'], {}],
+      ['allno', ['--allnoconfig'], {}],
+      ...(defconfig ? [['defconfig', [`--defconfig=${path.join(tree, defconfig)}`], {}] as [string, string[], Record<string, string>]] : []),
+      ...Array.from({ length: rand }, (_, i): [string, string[], Record<string, string>] => [`rand-${seed + i}`, ['--randconfig'], { KCONFIG_SEED: String(seed + i) }]),
+    ];
+    let configs = 0;
+    const wanted = new Set((o.kinds ?? 'allyes,allmod,allno,defconfig').split(','));
+    for (const [name, args, extra] of kinds.filter(([name]) => name.startsWith('rand-') || wanted.has(name))) {
+      const runEnv = { ...env, ...extra, KCONFIG_CONFIG: path.join(out, '.config') };
+      try {
+        execFileSync(conf, [...args, 'Kconfig'], { cwd: out, env: runEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync(conf, ['--syncconfig', 'Kconfig'], { cwd: out, env: runEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        process.stderr.write(`kbuild-oracle: ${arch} ${name}: conf failed: ${(e as Error).message.split('\n')[0]}\n`);
+        continue;
+      }
+      const made = makeObjects(tree, out, arch, env.SRCARCH!);
+      const values = configValues(parseDotConfig(fs.readFileSync(path.join(out, '.config'), 'utf8'), '.config'));
+      const modules = values.get('MODULES') === 'y';
+      const built = new Set([...made.y, ...made.lib, ...(modules ? made.m : [])].map((p) => path.posix.normalize(p)));
+      configs++;
+      report.configs++;
+      report.builtByMake += built.size;
+      const memo = new Map<Cond, boolean | undefined>();
+      const ours = new Map<string, boolean | undefined>();
+      for (const obj of objects) {
+        const b = evaluate(obj.built, values, memo);
+        const m = evaluate(obj.module, values, memo);
+        ours.set(obj.path, b === true || m === true ? true : b === undefined || m === undefined ? undefined : false);
+      }
+      for (const p of new Set([...ours.keys(), ...built])) {
+        const mine = ours.get(p) ?? false;
+        const theirs = built.has(p);
+        report.objectChecks++;
+        if (mine === undefined) report.objectUnknown++;
+        if (mine === theirs) report.objectAgree++;
+        else report.disagreements.push({ arch, config: name, object: p, make: theirs, kconfsat: mine ?? 'unknown' });
+      }
+      checkLines(tree, out, arch, name, [...built].filter((p) => p.endsWith('.o')), filesPer, seed + configs, values, report);
+      // The report so far after each configuration: a long run stopped midway keeps its numbers.
+      if (o.out) writeReport(o.out, report);
+      process.stderr.write(
+        `kbuild-oracle: ${arch} ${name}: make builds ${built.size} objects; disagreements so far ${report.disagreements.length}; lines ${report.lineAgree}/${report.lineChecks} (${report.lineFree} free)\n`,
+      );
+    }
+    report.perArch.push({ arch, configs, objects: objects.length, freeInputs: kb.free.length, walkMs: Math.round(walkMs) });
+  }
+  if (o.out) writeReport(o.out, report);
+  process.stdout.write(
+    `configs ${report.configs}; objects agree ${report.objectAgree}/${report.objectChecks} (${report.objectUnknown} unknown to kconfsat; make built ${report.builtByMake}); ` +
+      `files ${report.files} (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
+  );
+  const distinct = new Map<string, number>();
+  for (const d of report.disagreements) distinct.set(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`, (distinct.get(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`) ?? 0) + 1);
+  for (const [k, n] of distinct) process.stdout.write(`  object ${k} (${n} configs)\n`);
+  for (const d of report.lineDisagreements) process.stdout.write(`  line ${d.file}:${d.line} ${d.arch} ${d.config} gcc=${d.gcc} kconfsat=${d.kconfsat}\n`);
+  if (!o.work) fs.rmSync(work, { recursive: true, force: true });
+}
+
+function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[] }): void {
+  const summary = { ...report, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
+  fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** make's own reading of the Kbuild files for the configuration in `out`. */
+function makeObjects(tree: string, out: string, arch: string, srcarch: string): { y: string[]; m: string[]; lib: string[] } {
+  const text = execFileSync(
+    'make',
+    ['-s', '-f', MK, '-C', path.join(out, 'scratch'), '-I', tree, `srctree=${tree}`, `KB_AUTOCONF=${path.join(out, 'include/config/auto.conf')}`, `ARCH=${arch}`, `SRCARCH=${srcarch}`],
+    { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+  );
+  const result = { y: [] as string[], m: [] as string[], lib: [] as string[] };
+  for (const line of text.split('\n')) {
+    const [tag, , ...objs] = line.split(/\s+/).filter((w) => w !== '');
+    if (tag === 'KBY') result.y.push(...objs);
+    else if (tag === 'KBM') result.m.push(...objs);
+    else if (tag === 'KBL') result.lib.push(...objs);
+  }
+  return result;
+}
+
+/**
+ * The file with its #include, #error and similar lines blanked, line numbers
+ * kept. Function-like #defines are blanked too: gcc -E writes a call of one
+ * that spans lines on its first line and leaves the others blank, which would
+ * read as lines not compiled (a macro the file defines is a free input to the
+ * line conditions anyway).
+ */
+function preprocessable(text: string): string {
+  let continued = false;
+  return text
+    .split('\n')
+    .map((l) => {
+      const drop = continued || /^\s*#\s*(include|include_next|error|warning|import|line|pragma|assert)\b/.test(l) || /^\s*#\s*define\s+\w+\(/.test(l);
+      continued = drop && l.endsWith('\\');
+      return drop ? '' : l;
+    })
+    .join('\n');
+}
+
+/** The lines gcc -E keeps non-blank, from its line markers. */
+function gccLines(text: string, out: string, tree: string): Set<number> {
+  const result = execFileSync('gcc', ['-E', '-undef', '-nostdinc', '-I', path.join(out, 'include'), '-include', path.join(tree, 'include/linux/kconfig.h'), '-x', 'c', '-'], {
+    input: text,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const kept = new Set<number>();
+  let line = 1;
+  let inStdin = false;
+  for (const l of result.split('\n')) {
+    const marker = /^# (\d+) "([^"]*)"/.exec(l);
+    if (marker) {
+      line = Number(marker[1]);
+      inStdin = marker[2] === '<stdin>';
+      continue;
+    }
+    if (inStdin && l.trim() !== '') kept.add(line);
+    line++;
+  }
+  return kept;
+}
+
+function checkLines(
+  tree: string,
+  out: string,
+  arch: string,
+  config: string,
+  built: string[],
+  count: number,
+  seed: number,
+  values: Map<string, string>,
+  report: { files: number; fileErrors: string[]; lineChecks: number; lineAgree: number; lineFree: number; lineDisagreements: LineDisagreement[] },
+): void {
+  const sources = built.map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)));
+  // A fixed-step walk through the sorted list: the same files on every run.
+  sources.sort();
+  let at = (seed * 7919) % Math.max(1, sources.length);
+  for (let k = 0; k < Math.min(count, sources.length); k++, at = (at + 7919) % sources.length) {
+    const file = sources[at]!;
+    const text = fs.readFileSync(path.join(tree, file), 'utf8');
+    let lc;
+    try {
+      lc = lineConditions(file, text);
+    } catch (e) {
+      report.fileErrors.push(`${arch} ${config} ${(e as Error).message}`);
+      continue;
+    }
+    let kept: Set<number>;
+    try {
+      kept = gccLines(preprocessable(text), out, tree);
+    } catch {
+      report.fileErrors.push(`${arch} ${config} ${file}: gcc -E failed`);
+      continue;
+    }
+    report.files++;
+    lc.code.forEach((isCode, i) => {
+      if (!isCode) return;
+      const mine = evaluate(lc.cond[i]!, values);
+      if (mine === undefined) {
+        report.lineFree++;
+        return;
+      }
+      const theirs = kept.has(i + 1);
+      report.lineChecks++;
+      if (mine === theirs) report.lineAgree++;
+      else report.lineDisagreements.push({ arch, config, file, line: i + 1, gcc: theirs, kconfsat: mine });
+    });
+  }
+}
+
+main();

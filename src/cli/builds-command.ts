@@ -1,0 +1,77 @@
+/**
+ * `query --builds FILE[:LINE]...` and `info --kbuild`: the build questions,
+ * loaded only when one is asked (the Kbuild reader stays out of every other
+ * command's start-up).
+ */
+import { buildQuery, kbuildInfo, type BuildAnswer, type KbuildInfo } from '../analysis/builds.js';
+import { configValues } from '../analysis/session.js';
+import { KconfsatError } from '../errors.js';
+import { writeDotConfig } from '../io/dotconfig.js';
+import { formatAnswerDetails, readConfig } from './commands.js';
+import { architectures, dotConfigPrefix, EXIT, openSession, print, printJson, writeOutput, type GlobalOptions } from './context.js';
+
+/** With --arch all: the file is not built on this arch at all. */
+interface NotBuilt {
+  arch: string;
+  targets: string[];
+  error: string;
+}
+
+export async function runBuilds(
+  targets: string[],
+  exprs: string[],
+  opts: { out?: string; verbose: boolean; config?: string; toolchain?: string },
+  g: GlobalOptions,
+): Promise<number> {
+  const arches = architectures(g);
+  const base = opts.config !== undefined ? configValues(readConfig(opts.config)) : undefined;
+  const toolchain = opts.toolchain !== undefined ? configValues(readConfig(opts.toolchain)) : undefined;
+  const results = arches.map((arch): BuildAnswer | NotBuilt => {
+    const session = openSession(g, arch);
+    try {
+      return buildQuery(session, targets, exprs, { ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) });
+    } catch (e) {
+      // Across arches, a file no makefile of this arch names is this arch's answer.
+      if (arches.length === 1 || !(e instanceof KconfsatError) || !/no makefile builds it/.test(e.message)) throw e;
+      return { arch: arch!, targets, error: e.message };
+    }
+  });
+  const answers = results.filter((r): r is BuildAnswer => !('error' in r));
+  if (opts.out !== undefined) {
+    const witness = answers.find((a) => a.witness)?.witness;
+    if (witness) await writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
+  }
+  if (g.json) printJson(arches.length === 1 ? results[0] : results);
+  else {
+    const details = arches.length === 1 || opts.verbose;
+    for (const r of results) print('error' in r ? `${targets.join(' ')} on ${r.arch}: no (${r.error})` : formatBuild(r, details, opts.verbose).join('\n'));
+    if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
+  }
+  return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
+}
+
+function formatBuild(a: BuildAnswer, details: boolean, verbose: boolean): string[] {
+  const what = [...a.targets.map((t) => t.target), ...a.expressions].join(' && ');
+  const modes = a.satisfiable ? ` (${a.targets.map((t) => `${t.object} ${t.mode === 'm' ? 'as a module' : 'built in'}`).join(', ')})` : '';
+  const lines = [`${what}${a.arch ? ` on ${a.arch}` : ''}: ${a.satisfiable ? 'yes' : 'no'}${modes}`];
+  if (!details) return lines;
+  lines.push('  Kbuild and #if lines:');
+  for (const t of a.targets) for (const l of t.lines) lines.push(`    ${l.file}:${l.line}  ${l.text}`);
+  const free = a.targets.flatMap((t) => t.freeInputs);
+  if (free.length) lines.push(`  free inputs (the answer holds for some value of each): ${free.map((f) => `${f.text} (${f.loc.file}:${f.loc.line})`).join(', ')}`);
+  lines.push(...formatAnswerDetails(a, verbose));
+  return lines;
+}
+
+export function runKbuildInfo(g: GlobalOptions): number {
+  const rows = architectures(g).map((arch) => kbuildInfo(openSession(g, arch)));
+  if (g.json) printJson(rows.length === 1 ? rows[0] : rows);
+  else for (const r of rows) print(formatInfo(r));
+  return EXIT.yes;
+}
+
+function formatInfo(r: KbuildInfo): string {
+  const lines = [`${r.arch}: ${r.makefiles} makefiles, ${r.directories} directories, ${r.objects} objects, ${r.freeInputs.length} free inputs`];
+  for (const f of r.freeInputs) lines.push(`  ${f.loc.file}:${f.loc.line}  ${f.text}`);
+  return lines.join('\n');
+}
