@@ -11,7 +11,7 @@
 import type { KSymbol, Loc, ModelExpr } from '../model/types.js';
 import type { Lit } from '../logic/cnf.js';
 import { cone, influences } from './cone.js';
-import type { Session } from './session.js';
+import type { GroupSolver, Session } from './session.js';
 
 export interface Fact {
   symbol: string;
@@ -43,8 +43,8 @@ export interface Explanation {
 
 export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]): Explanation {
   const order = cone(roots).filter((s) => session.encoding.selectors.has(s));
-  const solveWith = session.groupSolver(order, assumptions);
-  const unsatWith = (groups: KSymbol[]): boolean => solveWith(groups) === 'unsat';
+  const solver = session.groupSolver(order, assumptions);
+  const unsatWith = (groups: KSymbol[]): boolean => solver.solve(groups) === 'unsat';
 
   // The shortest unsatisfiable prefix (the whole cone is unsatisfiable when called).
   let lo = 0;
@@ -54,19 +54,40 @@ export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]):
     if (unsatWith(order.slice(0, mid))) hi = mid;
     else lo = mid + 1;
   }
-  // Deletion: drop each member the rest does not need, farthest first.
-  const kept = order.slice(0, hi);
-  for (let i = kept.length - 1; i >= 0; i--) {
-    const without = kept.filter((_, j) => j !== i);
-    if (unsatWith(without)) kept.splice(i, 1);
-  }
+  const kept = deletion(session, solver, order.slice(0, hi));
   const symbols = chainOrder(kept, roots);
   const members = new Set(symbols);
+  const names = memberNames([...members, ...roots]);
   return {
     symbols: symbols.map((s) => s.name),
     facts: symbols.flatMap((s) => factsOf(session, s, members)),
-    chain: symbols.map((s) => chainStep(session, s, members, roots)),
+    chain: symbols.map((s) => chainStep(session, s, members, names)),
   };
+}
+
+/**
+ * Deletion, farthest first: a group the others stay unsatisfiable without
+ * goes, one they need stays. Each test is one solve under a single literal:
+ * present[k] switches on the first k candidates (a ladder of clauses), and a
+ * group found needed is switched on for good, so a chain of thousands of
+ * needed groups costs no assumption list as long as the chain per solve.
+ */
+function deletion(session: Session, solver: GroupSolver, candidates: KSymbol[]): KSymbol[] {
+  const present: Lit[] = [];
+  for (let k = 0; k <= candidates.length; k++) {
+    present.push(solver.newVar());
+    if (k > 0) {
+      solver.addClause([-present[k]!, present[k - 1]!]);
+      solver.addClause([-present[k]!, session.encoding.selectors.get(candidates[k - 1]!)!]);
+    }
+  }
+  const needed: KSymbol[] = [];
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    if (solver.solveUnder([present[i]!]) === 'unsat') continue;
+    needed.push(candidates[i]!);
+    solver.addClause([session.encoding.selectors.get(candidates[i]!)!]);
+  }
+  return needed.reverse();
 }
 
 /**
@@ -74,11 +95,10 @@ export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]):
  * argument); for a symbol that names none, the root of the argument, the
  * lines that give it its value.
  */
-function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, roots: KSymbol[]): ChainStep {
+function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, names: MemberNames): ChainStep {
   const facts = factsOf(session, sym, members).filter((f) => f.role !== 'defined');
-  const others = [...new Set([...members, ...roots])].filter((m) => m !== sym).map((m) => m.name);
   const inChoice = (f: Fact): boolean => f.role === 'choice' && (sym.choiceInfo !== undefined || members.has(sym.choice!.symbol));
-  const links = facts.filter((f) => inChoice(f) || others.some((name) => mentions(f, name)));
+  const links = facts.filter((f) => inChoice(f) || mentionsOther(f, names, sym.name));
   const isChoice = sym.choiceInfo !== undefined;
   if (links.length === 0) return { symbol: sym.name, facts: valueLines(session, sym), alsoImpossible: [], isChoice };
   return { symbol: sym.name, facts: links, alsoImpossible: impossibleDependencies(session, sym, links), isChoice };
@@ -101,8 +121,26 @@ function valueLines(session: Session, sym: KSymbol): Fact[] {
   ];
 }
 
-function mentions(f: Fact, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(f.text);
+/** The argument's symbol names: those of word characters as a set, the rare others (`a/b`, `x.y`) apart. */
+interface MemberNames {
+  words: Set<string>;
+  others: string[];
+}
+
+function memberNames(members: KSymbol[]): MemberNames {
+  const names = [...new Set(members.map((m) => m.name))];
+  const word = (name: string): boolean => /^[A-Za-z0-9_]+$/.test(name);
+  return { words: new Set(names.filter(word)), others: names.filter((n) => !word(n)) };
+}
+
+/**
+ * Whether the line names a member other than `own`, as a whole word: the
+ * line's words are looked up in the set (a chain of thousands of symbols
+ * would otherwise test every name on every line).
+ */
+function mentionsOther(f: Fact, names: MemberNames, own: string): boolean {
+  for (const word of f.text.match(/[A-Za-z0-9_]+/g) ?? []) if (word !== own && names.words.has(word)) return true;
+  return names.others.some((name) => name !== own && new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`).test(f.text));
 }
 
 /**

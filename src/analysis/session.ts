@@ -75,6 +75,8 @@ class LiveSolver {
   /** Activation variables handed to the current solver, and the CNF's variables when it was loaded. */
   private activations = 0;
   private loadedVars = 0;
+  /** Clauses of this solver alone (addOwnClause), loaded again into a fresh solver. */
+  private readonly own: Lit[][] = [];
 
   constructor(
     private readonly cnf: Cnf,
@@ -113,6 +115,12 @@ class LiveSolver {
     }
   }
 
+  /** A clause for this solver only, kept for its life (not in the session's CNF). */
+  addOwnClause(lits: readonly Lit[]): void {
+    this.own.push([...lits]);
+    this.current.addClause(lits);
+  }
+
   private fresh(compact = this.scope.owners !== undefined): MiniSatSolver {
     this.synced = 0;
     this.activations = 0;
@@ -125,6 +133,7 @@ class LiveSolver {
     facts.forEach((fact, i) => (units[2 * i] = fact));
     this.current.addRawClauses(units);
     this.sync();
+    for (const c of this.own ?? []) this.current.addClause(c);
     return this.current;
   }
 
@@ -256,10 +265,16 @@ export class Session {
    * of gates nothing kept uses. An explanation loads a few thousand clauses
    * instead of the whole tree.
    */
-  groupSolver(groups: readonly KSymbol[], assumptions: readonly Lit[]): (subset: readonly KSymbol[]) => SolveResult {
+  groupSolver(groups: readonly KSymbol[], assumptions: readonly Lit[]): GroupSolver {
     const ids = new Set(groups.map((g) => g.id));
     const live = new LiveSolver(this.encoding.cnf, DEFAULT_LEAN, { owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
-    return (subset) => live.solve([...subset.map((g) => this.encoding.selectors.get(g)!), ...assumptions], []);
+    const selectors = (subset: readonly KSymbol[]): Lit[] => subset.map((g) => this.encoding.selectors.get(g)!);
+    return {
+      solve: (subset) => live.solve([...selectors(subset), ...assumptions], []),
+      solveUnder: (lits) => live.solve([...lits, ...assumptions], []),
+      addClause: (lits) => live.addOwnClause(lits),
+      newVar: () => this.encoding.cnf.newVar(),
+    };
   }
 
   /**
@@ -517,6 +532,18 @@ export class Session {
     for (let i = valueStart[id]!; i < valueStart[id + 1]!; i++) if (model[valueLits[i]!] === 1) return valueTexts[i];
     return undefined;
   }
+}
+
+/** Session.groupSolver: one solver for many questions over subsets of some groups under fixed assumptions. */
+export interface GroupSolver {
+  /** With exactly these groups' constraints in force. */
+  solve(subset: readonly KSymbol[]): SolveResult;
+  /** With the literals assumed (e.g. of clauses added with addClause that switch groups on). */
+  solveUnder(lits: readonly Lit[]): SolveResult;
+  /** A clause of this solver alone, for its life. */
+  addClause(lits: readonly Lit[]): void;
+  /** A variable no part of the session will use. */
+  newVar(): Lit;
 }
 
 /** What Session reads a model through (Session.readingTables). */

@@ -209,7 +209,7 @@ describe('a solver for one explanation', () => {
         const focused = s.groupSolver(groups, lits);
         for (const mask of subsets) {
           const subset = groups.filter((_, i) => mask[i % mask.length] ?? true);
-          expect(focused(subset)).toBe(s.solveWithGroups(lits, subset.map((x) => s.encoding.selectors.get(x)!)));
+          expect(focused.solve(subset)).toBe(s.solveWithGroups(lits, subset.map((x) => s.encoding.selectors.get(x)!)));
         }
       }),
       { numRuns: 80 },

@@ -59,6 +59,16 @@ describe('trees large in one dimension', () => {
     expect([deadline.status, deadline.stdout]).toEqual([direct.status, direct.stdout]);
   });
 
+  it('the explanation of a no along a chain of 4,000 dependencies names every link and nothing else', () => {
+    const chain = repeat(4000, (i) => `config S${i}\n\tbool "s${i}"\n${i ? `\tdepends on S${i - 1}\n` : ''}`);
+    const root = tree('implications', `${chain}config T\n\tbool "t"\n\tdepends on !S0\n`);
+    const r = run('--tree', root, '--json', 'query', 'S3999', 'T');
+    expect(r.status).toBe(1);
+    const symbols = (JSON.parse(r.stdout) as { explanation: { symbols: string[] } }).explanation.symbols;
+    // Minimal: every link is needed, and nothing else is (S0's own definition is not: S1 and T disagree on it).
+    expect(new Set(symbols)).toEqual(new Set(['T', ...Array.from({ length: 3999 }, (_, i) => `S${i + 1}`)]));
+  });
+
   it('100,000 symbols load within 10 s', () => {
     const root = tree('many', repeat(100_000, (i) => `config S${i}\n\tbool "s${i}"\n${i % 10 ? `\tdepends on S${i - 1}\n` : ''}`));
     const t0 = performance.now();
