@@ -47,7 +47,16 @@ export interface QueryOptions {
    * versions, `$(cc-option,...)` answers). Default: `base`'s.
    */
   toolchain?: ConfigValues;
+  /** Called as each stage of the answer ends, with the milliseconds it took. */
+  onStage?: (stage: QueryStage, ms: number) => void;
 }
+
+/**
+ * The stages of an answer on a loaded session: the expressions made literals
+ * (the formula widened for values the tree never mentions), yes or no, the
+ * witness a yes comes with, the explanation of a no.
+ */
+export type QueryStage = 'encode' | 'solve' | 'witness' | 'explanation';
 
 const RELEVANT_SEARCH = 256;
 
@@ -97,26 +106,43 @@ export function holds(session: Session, e: ModelExpr): Lit {
 }
 
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
-  const exprs = expressions.map((text) => resolveExpression(session, text));
+  const stage = <T>(name: QueryStage, run: () => T): T => {
+    const t0 = performance.now();
+    const result = run();
+    options.onStage?.(name, performance.now() - t0);
+    return result;
+  };
   const toolchain = options.toolchain ?? options.base;
-  const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
-  session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
-  const lits = [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
+  const { exprs, lits } = stage('encode', () => {
+    const exprs = expressions.map((text) => resolveExpression(session, text));
+    const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
+    session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+    return { exprs, lits: [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])] };
+  });
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
-  const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
+  // What a witness should look like where the question leaves it free nearly always fits: asked for
+  // together with the question, one solve gives both the yes and the witness (a no asks again without).
+  const plausible = options.base ? undefined : plausibleWishes(session, !toolchain);
+  const { satisfiable, witnessReady } = stage('solve', () => {
+    if (plausible && session.solve([...lits, ...plausible.flat()]) === 'sat') return { satisfiable: true, witnessReady: true };
+    return { satisfiable: session.solve(lits) === 'sat', witnessReady: false };
+  });
+  const answer: QueryAnswer = { expressions, satisfiable };
   if (session.arch) answer.arch = session.arch;
-  if (answer.satisfiable) {
-    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, !toolchain)]);
-    const config = session.modelConfig();
-    // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
-    const relevant = session
-      .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
-      .filter((entry) => entry.value !== 'n' && entry.value !== '')
-      .slice(0, options.relevantLimit ?? 12);
-    answer.witness = { config, relevant };
-    if (options.base) answer.changedFromBase = changes(session, options.base, new Map(config.map((c) => [c.name, c])));
+  if (satisfiable) {
+    stage('witness', () => {
+      if (!witnessReady) keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...(plausible ?? plausibleWishes(session, !toolchain))]);
+      const config = session.modelConfig();
+      // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
+      const relevant = session
+        .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
+        .filter((entry) => entry.value !== 'n' && entry.value !== '')
+        .slice(0, options.relevantLimit ?? 12);
+      answer.witness = { config, relevant };
+      if (options.base) answer.changedFromBase = changes(session, options.base, new Map(config.map((c) => [c.name, c])));
+    });
   } else if (options.explain ?? true) {
-    answer.explanation = explain(session, lits, roots);
+    answer.explanation = stage('explanation', () => explain(session, lits, roots));
   }
   return answer;
 }
