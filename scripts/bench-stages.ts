@@ -25,6 +25,8 @@ export interface Stage {
   peakTargetMB?: number;
   /** Measured on every arch of the bench (x86_64 and i386); otherwise once, as `measure` says. */
   perArch?: boolean;
+  /** The stage also passes only when its median is at most this many times conf --allnoconfig's on the same arch. */
+  confRatio?: number;
   /** Fewer runs than --runs for stages that take minutes (the median of fewer). */
   maxRuns?: number;
   /** Runs inside the worker process; returns the measurement in seconds. */
@@ -112,7 +114,7 @@ export const STAGES: Stage[] = [
   },
   {
     name: 'warm query in a session (median of 10 kinds)',
-    target: 0.02,
+    target: 0.01,
     perArch: true,
     measure: ({ tree, arch }) => {
       const session = Session.open({ tree, arch });
@@ -127,6 +129,13 @@ export const STAGES: Stage[] = [
       const session = Session.open({ tree, arch: 'i386' });
       return seconds(() => query(session, [SEED]));
     },
+  },
+  {
+    name: 'cold CLI dead + always-on (x86_64)',
+    target: 10,
+    confRatio: 10,
+    maxRuns: 3,
+    measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'dead']),
   },
   {
     name: 'cold CLI audit of every select',

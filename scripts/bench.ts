@@ -160,11 +160,12 @@ function main(): void {
       ];
     });
     const ratios = parseEncodeRatios(stages, references);
-    const result = { corpus: CORPUS, tree, arches: ARCHES, runs, machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, stages, references, ratios };
+    const confRatios = stageConfRatios(stages, references);
+    const result = { corpus: CORPUS, tree, arches: ARCHES, runs, machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, stages, references, ratios, confRatios };
     fs.writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(table(stages, references, ratios, runs));
+    process.stdout.write(table(stages, references, ratios, confRatios, runs));
     process.stderr.write(`bench: wrote ${values.json}\n`);
-    process.exitCode = stages.every((s) => s.met) && ratios.every((r) => r.ratio < 1) ? 0 : 1;
+    process.exitCode = stages.every((s) => s.met) && ratios.every((r) => r.ratio < 1) && confRatios.every((r) => r.ratio <= r.target) ? 0 : 1;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -180,7 +181,17 @@ function parseEncodeRatios(stages: StageResult[], references: ReferenceResult[])
   });
 }
 
-function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], runs: number): string {
+/** The stages with a confRatio target: their median over conf --allnoconfig's on the same arch. */
+function stageConfRatios(stages: StageResult[], references: ReferenceResult[]): (Ratio & { stage: string; target: number })[] {
+  return stages.flatMap((s) => {
+    const target = STAGES.find((stage) => stage.name === s.name)?.confRatio;
+    const conf = references.find((r) => r.name === 'conf --allnoconfig' && r.arch === s.arch);
+    if (target === undefined || !('median' in s) || !conf || !('median' in conf)) return [];
+    return [{ stage: s.name, arch: s.arch, reference: conf.name, ratio: s.median / conf.median, target }];
+  });
+}
+
+function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], confRatios: ReturnType<typeof stageConfRatios>, runs: number): string {
   const s = (v: number): string => `${v.toFixed(3)} s`;
   const mb = (v: number): string => `${v.toFixed(0)} MB`;
   const rows: string[][] = [['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs']];
@@ -192,6 +203,7 @@ function table(stages: StageResult[], references: ReferenceResult[], ratios: Rat
     rows.push('median' in r ? [`(ref) ${r.name}`, r.arch, s(r.median), '', mb(r.peakMB), '', r.runs.map(s).join(', ')] : [`(ref) ${r.name}`, r.arch, 'skipped', '', '', '', r.skipped]);
   }
   for (const r of ratios) rows.push([`ratio parse+encode / ${r.reference}`, r.arch, r.ratio.toFixed(2), '< 1', '', r.ratio < 1 ? 'yes' : 'NO', '']);
+  for (const r of confRatios) rows.push([`ratio ${r.stage} / ${r.reference}`, r.arch, r.ratio.toFixed(2), `<= ${r.target}`, '', r.ratio <= r.target ? 'yes' : 'NO', '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const out = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));

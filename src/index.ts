@@ -39,7 +39,7 @@ export {
   type SessionSolveOptions,
   type SessionTimings,
 } from './analysis/session.js';
-export { query, resolveExpression, type QueryAnswer, type QueryOptions, type Witness } from './analysis/query.js';
+export { query, resolveExpression, type QueryAnswer, type QueryOptions, type QueryStage, type Witness } from './analysis/query.js';
 export { firstMessageWithin, queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
 export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';

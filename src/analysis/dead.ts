@@ -1,17 +1,20 @@
 /**
  * Dead symbols (no valid configuration enables them, not even as m) and
- * always-on symbols (no valid configuration disables them), exact.
+ * always-on symbols (no valid configuration disables them), exact: the
+ * backbone of the formula over each symbol's "enabled" literal.
  *
- * Asking once per symbol would take thousands of satisfiable solves (~20 ms
- * each on Linux). Groups instead: "can all of them flip together?" and "can
- * any of them flip?" each settle a whole group with one answer (yes to the
- * first, no to the second), and every model found settles whatever it
- * flips. Other groups are halved. Symbols that cannot flip sit together in
- * definition order (one arch's or one driver's block), so halving finds whole
- * runs at once.
+ * As backbone tools do (CadiBack): one model makes every symbol a candidate
+ * for the side it takes there, only candidates are asked about, and every
+ * model found on the way drops every candidate it flips. On Linux seven in ten
+ * candidates are backbone and most fail by propagation alone, so a no costs
+ * next to nothing while a yes (a whole model) costs about 20 ms: candidates
+ * are asked in runs of definition order that grow while they flip together
+ * and shrink to one around a backbone symbol (about 400 models on x86_64
+ * instead of 570 for the group halving this replaces). Models lean the way
+ * that flips candidates: towards "on" for dead ones, "off" for always-on ones.
  */
 import type { Lit } from '../logic/cnf.js';
-import { FALSE, TRUE } from '../logic/cnf.js';
+import { holdsIn } from '../logic/cnf.js';
 import type { KSymbol } from '../model/types.js';
 import { explain, type Explanation } from './explain.js';
 import type { Lean, Session } from './session.js';
@@ -31,8 +34,8 @@ export interface DeadReport {
   solves: number;
 }
 
-/** Longest group asked about at once; MiniSat's clause buffer holds 16k literals. */
-const CHUNK = 8000;
+/** Most candidates asked to flip together (one activation clause each per solve). */
+const CHUNK = 4096;
 
 export interface DeadOptions {
   /** Explain each dead and always-on symbol (a minimal set of Kconfig facts each). */
@@ -51,43 +54,45 @@ export function deadSymbols(session: Session, options: DeadOptions = {}): DeadRe
     (s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s) && (!options.promptOnly || s.prompts.length > 0),
   );
   const enabled = (s: KSymbol): Lit => session.encoding.pairOf(s)!.m;
+  // The candidates, in definition order: for dead, off in every model so far; for always on, on in every one.
+  // Without any valid configuration every symbol stays both (vacuously).
+  const off = new Set(symbols);
+  const on = new Set(symbols);
   let solves = 0;
-  /** The symbols none of which any model can give `lit(s)`. */
-  const never = (phase: DeadPhase, lit: (s: KSymbol) => Lit, lean: Lean): KSymbol[] => {
-    const settled = new Set<KSymbol>();
-    const settle = (): void => {
-      for (const s of symbols) if (session.solver.value(lit(s))) settled.add(s);
-    };
-    const ask = (assumptions: Lit[], clauses: Lit[][] = []): boolean => {
-      solves++;
-      const sat = session.solve(assumptions, { clauses, lean }) === 'sat';
-      if (sat) settle();
-      progress(phase, settled.size + proven.length, symbols.length);
-      return sat;
-    };
-    const proven: KSymbol[] = symbols.filter((s) => lit(s) === FALSE);
-    ask([]);
-    const groups = [symbols.filter((s) => lit(s) !== TRUE && lit(s) !== FALSE && !settled.has(s))];
-    while (groups.length > 0) {
-      const group = groups.pop()!.filter((s) => !settled.has(s));
-      if (group.length === 0) continue;
-      const lits = group.map(lit);
-      // All of them at once, or none of them at all: either answer settles the whole group.
-      if (group.length <= CHUNK && ask(lits)) continue;
-      if (!ask([], [lits.slice(0, CHUNK)])) {
-        proven.push(...group.slice(0, CHUNK));
-        if (group.length > CHUNK) groups.push(group.slice(CHUNK));
-        continue;
-      }
-      const rest = group.filter((s) => !settled.has(s));
-      const half = rest.length >> 1;
-      if (half > 0) groups.push(rest.slice(half), rest.slice(0, half));
-      else if (rest.length > 0) groups.push(rest);
-    }
-    return proven;
+  /** Solves; a model drops every candidate it flips. */
+  const ask = (assumptions: Lit[], lean: Lean): boolean => {
+    solves++;
+    if (session.solve(assumptions, { lean }) === 'unsat') return false;
+    const model = session.solver.assignment();
+    for (const s of off) if (holdsIn(model, enabled(s))) off.delete(s);
+    for (const s of on) if (!holdsIn(model, enabled(s))) on.delete(s);
+    return true;
   };
-  const deadSymbols = never('dead', enabled, 'on');
-  const alwaysOnSymbols = never('always on', (s) => -enabled(s), 'off');
+  ask([], 'on');
+  /**
+   * The candidates of one side that no model can flip. The next `size` candidates are asked to flip
+   * together: a yes settles them all with one model (and the next run is twice as long), a no halves
+   * the run, down to one candidate, whose no proves it.
+   */
+  const never = (phase: DeadPhase, side: Set<KSymbol>, flip: (s: KSymbol) => Lit, lean: Lean): KSymbol[] => {
+    const proven = new Set<KSymbol>();
+    let size = 1;
+    for (;;) {
+      const group: KSymbol[] = [];
+      for (const s of side) {
+        if (group.length === size) break;
+        if (!proven.has(s)) group.push(s);
+      }
+      if (group.length === 0) break;
+      if (ask(group.map(flip), lean)) size = Math.min(size * 2, CHUNK);
+      else if (group.length === 1) proven.add(group[0]!);
+      else size = group.length >> 1;
+      progress(phase, symbols.length - side.size + proven.size, symbols.length);
+    }
+    return [...side];
+  };
+  const deadSymbols = never('dead', off, enabled, 'on');
+  const alwaysOnSymbols = never('always on', on, (s) => -enabled(s), 'off');
   let explained = 0;
   const withReason = (sym: KSymbol, assumption: Lit): DeadSymbol => {
     if (!options.reasons) return { symbol: sym.name };

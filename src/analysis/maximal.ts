@@ -16,10 +16,13 @@ export function keepMaximal(session: Session, fixed: readonly Lit[], wishes: rea
   const kept = wishes.map(() => false);
   const held: Lit[] = [...fixed];
   const pending: number[][] = [wishes.map((_, i) => i)];
+  // Whether the solver's model is one of `held` already (the last solve said yes to exactly it).
+  let modelOfHeld = false;
   while (pending.length > 0) {
     const group = pending.pop()!;
     const lits = group.flatMap((i) => wishes[i]!);
-    if (session.solve([...held, ...lits], options) === 'sat') {
+    modelOfHeld = session.solve([...held, ...lits], options) === 'sat';
+    if (modelOfHeld) {
       held.push(...lits);
       for (const i of group) kept[i] = true;
     } else if (group.length > 1) {
@@ -27,7 +30,7 @@ export function keepMaximal(session: Session, fixed: readonly Lit[], wishes: rea
       pending.push(group.slice(half), group.slice(0, half));
     }
   }
-  session.solve(held, options);
+  if (!modelOfHeld) session.solve(held, options);
   return kept;
 }
 

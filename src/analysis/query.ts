@@ -47,7 +47,16 @@ export interface QueryOptions {
    * versions, `$(cc-option,...)` answers). Default: `base`'s.
    */
   toolchain?: ConfigValues;
+  /** Called as each stage of the answer ends, with the milliseconds it took. */
+  onStage?: (stage: QueryStage, ms: number) => void;
 }
+
+/**
+ * The stages of an answer on a loaded session: the expressions made literals
+ * (the formula widened for values the tree never mentions), yes or no, the
+ * witness a yes comes with, the explanation of a no.
+ */
+export type QueryStage = 'encode' | 'solve' | 'witness' | 'explanation';
 
 const RELEVANT_SEARCH = 256;
 
@@ -97,36 +106,56 @@ export function holds(session: Session, e: ModelExpr): Lit {
 }
 
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
-  const exprs = expressions.map((text) => resolveExpression(session, text));
+  const stage = <T>(name: QueryStage, run: () => T): T => {
+    const t0 = performance.now();
+    const result = run();
+    options.onStage?.(name, performance.now() - t0);
+    return result;
+  };
   const toolchain = options.toolchain ?? options.base;
-  const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
-  session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+  const exprs = expressions.map((text) => resolveExpression(session, text));
   const literals = (): Lit[] => [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
-  let lits = literals();
+  let lits = stage('encode', () => {
+    const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
+    session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+    return literals();
+  });
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
-  const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
-  if (session.arch) answer.arch = session.arch;
   const typical = toolchain ? undefined : typicalToolchain(session);
-  // Its versions are numbers and a banner the tree never mentions: the domains take them (one re-encoding
-  // per session) only once there is a witness to write, so a no-answer stays as fast as before.
-  const wider = typical && answer.satisfiable ? session.valueComparisons(typical) : [];
-  if (wider.length > 0) {
-    session.coverComparisons(wider);
-    lits = literals();
-    answer.satisfiable = session.solve(lits) === 'sat';
+  // The typical toolchain's versions are numbers and a banner the tree never mentions: the domains take
+  // them (one re-encoding per session) only once there is a witness to write, so a no stays as fast as before.
+  const widened = (): boolean => !typical || session.valueComparisons(typical).length === 0;
+  // What a witness should look like where the question leaves it free nearly always fits: asked for
+  // together with the question, one solve gives both the yes and the witness (a no asks again without).
+  const plausible = options.base || !widened() ? undefined : plausibleWishes(session, typical);
+  let { satisfiable, witnessReady } = stage('solve', () => {
+    if (plausible && session.solve([...lits, ...plausible.flat()]) === 'sat') return { satisfiable: true, witnessReady: true };
+    return { satisfiable: session.solve(lits) === 'sat', witnessReady: false };
+  });
+  if (satisfiable && !widened()) {
+    stage('encode', () => {
+      session.coverComparisons(session.valueComparisons(typical!));
+      lits = literals();
+    });
+    satisfiable = stage('solve', () => session.solve(lits) === 'sat');
+    witnessReady = false;
   }
-  if (answer.satisfiable) {
-    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, typical)]);
-    const config = session.modelConfig();
-    // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
-    const relevant = session
-      .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
-      .filter((entry) => entry.value !== 'n' && entry.value !== '')
-      .slice(0, options.relevantLimit ?? 12);
-    answer.witness = { config, relevant };
-    if (options.base) answer.changedFromBase = changes(session, options.base, new Map(config.map((c) => [c.name, c])));
+  const answer: QueryAnswer = { expressions, satisfiable };
+  if (session.arch) answer.arch = session.arch;
+  if (satisfiable) {
+    stage('witness', () => {
+      if (!witnessReady) keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, typical)]);
+      const config = session.modelConfig();
+      // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
+      const relevant = session
+        .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
+        .filter((entry) => entry.value !== 'n' && entry.value !== '')
+        .slice(0, options.relevantLimit ?? 12);
+      answer.witness = { config, relevant };
+      if (options.base) answer.changedFromBase = changes(session, options.base, new Map(config.map((c) => [c.name, c])));
+    });
   } else if (options.explain ?? true) {
-    answer.explanation = explain(session, lits, roots);
+    answer.explanation = stage('explanation', () => explain(session, lits, roots));
   }
   return answer;
 }

@@ -21,7 +21,7 @@ import { safeFileNames } from '../io/files.js';
 import { readDotConfigFile, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
-import { writeStdout } from './output.js';
+import { writeStderr, writeStdout } from './output.js';
 import { AuditProgress, statusLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
@@ -107,8 +107,16 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
     progress?.show(arches.length > 1 ? `${arch} (${i + 1}/${arches.length})` : 'loading and solving', i / arches.length, true);
     const session = openSession(g, arch);
     freeProbes ||= hasFreeProbes(session, g) && !base && !toolchain;
+    const t = session.timings;
+    const stages: [string, number][] = [['parse', t.parseMs], ['resolve', t.buildMs], ['encode', t.encodeMs], ['solver load', t.loadSolverMs]];
     try {
-      return query(session, exprs, { ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) });
+      const answer = query(session, exprs, {
+        ...(base ? { base } : {}),
+        ...(toolchain ? { toolchain } : {}),
+        onStage: (stage, ms) => stages.push([stage === 'encode' ? 'encode query' : stage, ms]),
+      });
+      if (opts.verbose) writeStderr(`time${arch ? ` on ${arch}` : ''}: ${stages.map(([stage, ms]) => `${stage} ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`).join(', ')}\n`);
+      return answer;
     } catch (e) {
       // Across arches a symbol one arch lacks is an answer for that arch, not an error.
       if (arches.length === 1 || !(e instanceof KconfsatError) || e.kind !== 'symbol') throw e;

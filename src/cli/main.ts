@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the witness .config here')
     .option('--config <base>', 'answer relative to this .config: keep its values where they do not conflict')
     .option('--toolchain <config>', "a .config conf wrote with the toolchain to hold the witness to (its compiler, linker, versions, cc-option answers); default: --config's")
-    .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch', false)
+    .option('--verbose', 'every Kconfig line behind a no (default: the chain of decisive lines); with --arch all: the witness or reason for every arch; the time of each stage on stderr', false)
     .action(async (exprs: string[], opts: { out?: string; config?: string; toolchain?: string; verbose: boolean; builds?: string[] }, command: Command) => {
       if (opts.builds) return exit(await (await import('./builds-command.js')).runBuilds(opts.builds, exprs, opts, globals()));
       if (exprs.length === 0) command.error("missing required argument 'expr'");

@@ -1,0 +1,85 @@
+/**
+ * The backbone search of deadSymbols gives the answers of the group halving it
+ * replaced (test/helpers/dead-groups.ts): the same dead and always-on symbols,
+ * in the same order, on random trees and on Linux 6.1 x86_64 and i386.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deadSymbols } from '../../src/analysis/dead.js';
+import { Session } from '../../src/analysis/session.js';
+import type { KconfigDialect } from '../../src/model/dialect.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { breather } from '../helpers/breather.js';
+import { deadSymbolsByGroups } from '../helpers/dead-groups.js';
+import { requireEnv } from '../helpers/requires.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
+
+const names = (r: { dead: { symbol: string }[]; alwaysOn: { symbol: string }[] }): { dead: string[]; alwaysOn: string[] } => ({
+  dead: r.dead.map((d) => d.symbol),
+  alwaysOn: r.alwaysOn.map((d) => d.symbol),
+});
+
+describe('dead and always-on by backbone', () => {
+  for (const dialect of ['6.1', '6.12'] as KconfigDialect[]) {
+    it(`agrees with the group search on random trees (${dialect}), several trees' symbols per file`, async () => {
+      const breathe = breather();
+      await fc.assert(
+        fc.asyncProperty(fc.array(arbKconfig(dialect), { minLength: 1, maxLength: 6 }), fc.boolean(), async (texts, promptOnly) => {
+          await breathe();
+          // Joined trees redefine each other's symbols, now and then with another type: such a tree is skipped.
+          let session: Session;
+          try {
+            session = Session.open({ tree: new MemorySourceFiles({ Kconfig: texts.join('\n') }), dialect });
+          } catch {
+            fc.pre(false);
+            return;
+          }
+          const { dead, alwaysOn } = deadSymbolsByGroups(session, { promptOnly });
+          expect(names(deadSymbols(session, { promptOnly }))).toEqual({ dead, alwaysOn });
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('a tree without any valid configuration: every open symbol is both, as before', () => {
+    const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: 'config A\n\tbool "a"\nconfig B\n\tbool "b"\n' }) });
+    session.addClause([-session.encoding.pairOf(session.symbol('A'))!.m]);
+    session.addClause([session.encoding.pairOf(session.symbol('A'))!.m]);
+    const { dead, alwaysOn } = deadSymbolsByGroups(session);
+    expect(dead).toEqual(['A', 'B']);
+    expect(names(deadSymbols(session))).toEqual({ dead, alwaysOn });
+  });
+});
+
+const linux = requireEnv('KCONFSAT_LINUX_61', 'dead backbone against the group search on Linux 6.1');
+const MAIN = path.resolve(__dirname, '../../dist/src/cli/main.js');
+const VITE_NODE = path.resolve(__dirname, '../../node_modules/vite-node/vite-node.mjs');
+const REFERENCE = path.resolve(__dirname, '../helpers/dead-groups-run.ts');
+
+describe.skipIf(!linux)('dead and always-on by backbone on Linux 6.1', () => {
+  for (const arch of ['x86_64', 'i386']) {
+    it(
+      `${arch}: the CLI's answer is the group search's`,
+      async () => {
+        // Both in child processes, side by side: each is a minute of synchronous work under load.
+        const run = promisify(execFile);
+        const cli = run(process.execPath, [MAIN, '--json', '--tree', linux!, '--arch', arch, 'dead'], { maxBuffer: 1 << 28 }).catch(
+          (e: { stdout: string; code: number }) => {
+            if (e.code !== 1) throw e;
+            return e;
+          },
+        );
+        const reference = run(process.execPath, [VITE_NODE, REFERENCE, linux!, arch], { maxBuffer: 1 << 28 });
+        const [now, before] = await Promise.all([cli, reference]);
+        const expected = JSON.parse(before.stdout) as { dead: string[]; alwaysOn: string[] };
+        expect(names(JSON.parse(now.stdout) as Parameters<typeof names>[0])).toEqual({ dead: expected.dead, alwaysOn: expected.alwaysOn });
+        expect(expected.dead.length).toBeGreaterThan(1000);
+      },
+      30 * 60_000,
+    );
+  }
+});
