@@ -518,7 +518,8 @@ async function main(): Promise<void> {
   const results: ArchResult[] = [];
   for (const [index, arch] of opts.arches.entries()) {
     const r = await validate(opts, conf, arch, index);
-    log(`${r.arch}: done in ${(r.wallMs / 1000).toFixed(0)} s${r.error ? ` (error: ${r.error})` : ''}`);
+    // Each arch's tallies as soon as they are known: a long run stopped early keeps what it measured.
+    log(`${r.arch}: done in ${(r.wallMs / 1000).toFixed(0)} s${r.error ? ` (error: ${r.error})` : ''}: ${CHECKS.map((c) => `${c} ${ratio(r.tallies[c])}`).join(', ')}`);
     results.push(r);
   }
   printTable(results);
