@@ -60,8 +60,17 @@ interface SelectCheck {
   exceeds: Lit;
 }
 
-export function audit(session: Session, options: { onProgress?: (p: AuditProgress) => void } = {}): AuditReport {
-  const selects = session.model.symbols.flatMap((s) => s.selects).filter((r) => auditable(session, r));
+export interface AuditOptions {
+  onProgress?: (p: AuditProgress) => void;
+  /** Only the selects whose selector or target is one of these symbols (what a change can affect). */
+  only?: ReadonlySet<string>;
+}
+
+export function audit(session: Session, options: AuditOptions = {}): AuditReport {
+  const { only } = options;
+  const selects = session.model.symbols
+    .flatMap((s) => s.selects)
+    .filter((r) => auditable(session, r) && (!only || only.has(r.selector.name) || only.has(r.target.name)));
   const report: AuditReport = { selects: selects.length, screened: 0, solves: 0, findings: [] };
   if (session.arch) report.arch = session.arch;
   const open: SelectCheck[] = [];
