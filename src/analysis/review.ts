@@ -105,7 +105,7 @@ function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
   for (const name of names) {
     const was = definedSymbol(before.model, name);
     const now = definedSymbol(after.model, name);
-    if (was && now && signature(before.model, was) === signature(after.model, now)) continue;
+    if (was && now && symbolSignature(before.model, was) === symbolSignature(after.model, now)) continue;
     out.changed.push(name);
     const change = symbolChange(was, now);
     if (!was) out.symbols.added.push(change);
@@ -175,7 +175,7 @@ function symbolChange(was: KSymbol | undefined, now: KSymbol | undefined): Symbo
  * Everything a symbol's value is computed from, without line numbers: two
  * trees give the same text exactly when its constraints are the same.
  */
-function signature(model: KconfigModel, sym: KSymbol): string {
+export function symbolSignature(model: KconfigModel, sym: KSymbol): string {
   const e = (x: ModelExpr): string => exprToString(x);
   const reverse = (list: KSymbol['selectedBy']): string[] => list.map((r) => `${r.selector.name} if ${e(r.condition)}`).sort();
   return JSON.stringify([

@@ -14,6 +14,7 @@ import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, run
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
+import { registerReviewCommands } from './review-command.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
 import { writeStderr } from './output.js';
 
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
     .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
   registerCorpusCommands(program, () => globals().json, exit);
+  registerReviewCommands(program, globals, exit, readVersion());
 
   // A usage error is one line and where to read more, not the whole help.
   program.showHelpAfterError('see kconfsat --help');
