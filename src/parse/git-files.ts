@@ -47,11 +47,6 @@ export function resolveCommit(dir: string, rev: string): string {
   }
 }
 
-/** The commits of BASE..HEAD, oldest first. */
-export function commitsOf(dir: string, base: string, head: string): string[] {
-  return git(dir, ['rev-list', '--reverse', '--end-of-options', `${base}..${head}`]).toString().split('\n').filter(Boolean);
-}
-
 export class GitSourceFiles implements SourceFiles {
   readonly root: string;
   private readonly entries = new Map<string, Entry>();
