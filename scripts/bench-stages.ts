@@ -35,7 +35,7 @@ const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const MINISAT = new URL('../src/sat/minisat.js', import.meta.url).href;
 const SEED = 'XEN_UNPOPULATED_ALLOC=y';
 /** Questions a developer asks of a loaded tree: yes and no answers, tristate, numeric and string. */
-const WARM_QUERIES = [
+export const WARM_QUERIES = [
   SEED,
   'ZONE_DEVICE=y && !MEMORY_HOTPLUG',
   'USB=m',

@@ -26,3 +26,13 @@ export function scriptOptions<const O extends OptionsConfig>(program: string, us
   }
   return parsed.values;
 }
+
+/** An integer option's value (`fallback` when absent); anything else below `min` is a usage error, exit 2. */
+export function countOption(program: string, flag: string, text: string | undefined, fallback: number, min = 0): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    process.stderr.write(`${program}: error: ${flag} needs an integer of at least ${min}, got '${text}'\n`);
+    process.exit(2);
+  }
+  return Number(text);
+}

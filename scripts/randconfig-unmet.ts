@@ -25,7 +25,7 @@ import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warning
 import { listArchitectures } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import { repo } from './corpora.js';
-import { scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -65,16 +65,11 @@ async function main(): Promise<void> {
     work: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  const count = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text) || Number(text) < 1) fail(`${name} needs a positive integer, got '${text}'`);
-    return Number(text);
-  };
   const tree = path.resolve(values.tree ?? (await run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])).trim().split('\n').pop()!);
   const arches = values.arch === 'all' ? listArchitectures(openTree(tree)) : (values.arch ?? 'x86_64,i386,arm64').split(',').filter(Boolean);
-  const n = count('-n', values.n, 20);
-  const seed = count('--seed', values.seed, 1);
-  const jobs = count('--jobs', values.jobs, 2);
+  const n = countOption('randconfig-unmet', '-n', values.n, 20, 1);
+  const seed = countOption('randconfig-unmet', '--seed', values.seed, 1, 1);
+  const jobs = countOption('randconfig-unmet', '--jobs', values.jobs, 2, 1);
   const conf = values.conf ?? buildConf(tree);
   const work = values.work ? path.resolve(values.work) : fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-randconfig-unmet-'));
   const results: ArchResult[] = [];

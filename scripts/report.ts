@@ -5,6 +5,7 @@
  *   scripts/report sweep-results/sweep.json [more.json...] -o report.html
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeSweeps, renderReport } from './report-html.js';
 import type { SweepResult } from './sweep-run.js';
@@ -38,6 +39,11 @@ const results = parsed.positionals.map((input): SweepResult => {
     fail(`${input}: ${(e as Error).message}`);
   }
   if (!Array.isArray(result.rows)) fail(`${input}: not a sweep result (no rows)`);
+  // Witnesses are relative to the sweep's directory; the page links them from its own.
+  const from = path.dirname(path.resolve(parsed.values.out));
+  for (const row of result.rows) {
+    for (const f of row.findingList ?? []) if (f.witness) f.witness = path.relative(from, path.resolve(path.dirname(input), f.witness));
+  }
   return result;
 });
 const result = mergeSweeps(results);

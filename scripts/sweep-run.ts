@@ -8,13 +8,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { audit } from '../src/analysis/audit.js';
+import * as path from 'node:path';
+import { audit, type AuditFinding } from '../src/analysis/audit.js';
 import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
 import { deadSymbols } from '../src/analysis/dead.js';
 import { mapConcurrent } from '../src/analysis/pool.js';
 import { Session, type SessionOptions } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
 import { writeCsv } from '../src/io/csv.js';
+import { writeDotConfig } from '../src/io/dotconfig.js';
+import { makeOutputDirectory, safeFileNames, writeFilesAtomic } from '../src/io/files.js';
 import { corpusEnvironment, type Corpus } from './corpora.js';
 
 /** One (corpus, arch): what was measured, or why it could not be. */
@@ -24,6 +27,8 @@ export interface SweepRow {
   version: string;
   /** `-` where the architecture is not an input of the tree (BusyBox, toybox, U-Boot). */
   arch: string;
+  /** The Kconfig root analysed: the report links each finding's file:line below it. */
+  tree?: string;
   symbols?: number;
   variables?: number;
   clauses?: number;
@@ -43,6 +48,26 @@ export interface SweepRow {
   confirmed?: number;
   /** Why this target could not be analysed (or confirmed), one line. */
   error?: string;
+  /** The findings themselves, in the audit's order (file, line). */
+  findingList?: SweepFinding[];
+  /** Names of the dead and always-on symbols, in definition order. */
+  deadList?: string[];
+  alwaysOnList?: string[];
+}
+
+/** One audit finding as a sweep keeps it: the select line, what it forces, and where its witness is. */
+export interface SweepFinding {
+  selector: string;
+  selectee: string;
+  /** The `select` line, relative to the tree. */
+  file: string;
+  line: number;
+  /** The selectee's direct dependencies, as conf prints them. */
+  dependsOn: string;
+  /** With --confirm: conf warned for this select on the witness. */
+  confirmed?: boolean;
+  /** The witness .config, relative to the sweep's directory (absent when the target had none to write to). */
+  witness?: string;
 }
 
 /** The stage timings of a row, in pipeline order, with the labels the report uses. */
@@ -54,9 +79,12 @@ export const STAGE_COLUMNS = [
   ['deadMs', 'dead'],
   ['auditMs', 'audit'],
   ['confirmMs', 'confirm'],
-] as const satisfies readonly (readonly [keyof SweepRow, string])[];
+] as const satisfies readonly (readonly [SweepColumn, string])[];
 
-export const SWEEP_COLUMNS: (keyof SweepRow)[] = [
+/** The row's numbers and names: the CSV's columns (the lists are in the JSON only). */
+export type SweepColumn = Exclude<keyof SweepRow, 'tree' | 'findingList' | 'deadList' | 'alwaysOnList'>;
+
+export const SWEEP_COLUMNS: SweepColumn[] = [
   'corpus',
   'version',
   'arch',
@@ -91,6 +119,8 @@ export interface SweepTarget {
   version: string;
   arch: string;
   session: SessionOptions;
+  /** The sweep's directory: witnesses go to its WITNESS_DIR, named by safeFileNames. */
+  outDir?: string;
   /** Confirm the findings with this Linux tree's conf (the session then runs $(shell,...) as conf does). */
   confirm?: { tree: string; arch: string; conf: string };
 }
@@ -100,14 +130,14 @@ export interface SweepTarget {
  * whole tree when the architecture is not an input. The manifest's
  * environment is what the project's Makefile hands its conf for that arch.
  */
-export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean): SweepTarget[] {
+export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean, outDir?: string): SweepTarget[] {
   const chosen = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
   // Linux trees are the ones whose Makefile hands Kconfig a KERNELVERSION (U-Boot and BusyBox have a scripts/kconfig/conf.c too).
   const linux = corpus.env.KERNELVERSION !== undefined;
   const conf = confirm && linux ? buildConf(tree) : undefined;
   return chosen.map((arch) => {
     const session: SessionOptions = { tree, rootFile: corpus.rootKconfig ?? 'Kconfig', env: corpusEnvironment(corpus, tree, arch) };
-    const target: SweepTarget = { corpus: corpus.name, version, arch: arch ?? '-', session };
+    const target: SweepTarget = { corpus: corpus.name, version, arch: arch ?? '-', session, ...(outDir !== undefined ? { outDir } : {}) };
     if (conf && arch !== undefined) {
       // conf runs $(shell,...) with the host toolchain: the witnesses must come from a session that did too.
       Object.assign(session, { env: { ...session.env, ...confEnvironment(tree, arch, conf) }, runShell: true });
@@ -130,6 +160,7 @@ const ms = (from: number): number => Math.round(performance.now() - from);
 /** Every analysis on one loaded session; a user error (a tree that does not load) becomes the row's error. */
 export async function analyse(target: SweepTarget): Promise<SweepRow> {
   const row: SweepRow = { corpus: target.corpus, version: target.version, arch: target.arch };
+  if (typeof target.session.tree === 'string') row.tree = target.session.tree;
   try {
     const session = Session.open(target.session);
     const t = session.timings;
@@ -149,16 +180,52 @@ export async function analyse(target: SweepTarget): Promise<SweepRow> {
     t0 = performance.now();
     const report = audit(session);
     Object.assign(row, { auditMs: ms(t0), selects: report.selects, findings: report.findings.length });
+    let findings: (AuditFinding & { confirmed?: boolean })[] = report.findings;
     if (target.confirm) {
       t0 = performance.now();
-      const confirmed = await confirmFindings(report.findings, target.confirm);
-      Object.assign(row, { confirmMs: ms(t0), confirmed: confirmed.filter((f) => f.confirmed).length });
+      findings = await confirmFindings(report.findings, target.confirm);
+      Object.assign(row, { confirmMs: ms(t0), confirmed: findings.filter((f) => f.confirmed).length });
     }
+    const witnesses = target.outDir !== undefined ? writeWitnesses(target, target.outDir, findings) : [];
+    row.findingList = findings.map((f, i) => ({
+      selector: f.selector,
+      selectee: f.selectee,
+      file: f.loc.file,
+      line: f.loc.line,
+      dependsOn: f.dependsOn,
+      ...(f.confirmed !== undefined ? { confirmed: f.confirmed } : {}),
+      ...(witnesses[i] !== undefined ? { witness: witnesses[i] } : {}),
+    }));
+    row.deadList = dead.dead.map((d) => d.symbol);
+    row.alwaysOnList = dead.alwaysOn.map((d) => d.symbol);
   } catch (e) {
     if (!(e instanceof KconfsatError)) throw e;
     row.error = e.format();
   }
   return row;
+}
+
+/** Below the sweep's directory, one witness .config per finding. */
+export const WITNESS_DIR = 'witnesses';
+
+/**
+ * CORPUS-ARCH-SELECTOR-SELECTEE-LINE.config (symbol names come from the tree:
+ * safeFileNames makes them safe); returns the paths relative to `outDir`.
+ * Replaces the files of an earlier sweep into the same directory.
+ */
+function writeWitnesses(target: SweepTarget, outDir: string, findings: AuditFinding[]): string[] {
+  if (findings.length === 0) return [];
+  const names = safeFileNames(
+    findings.map((f) => ({
+      parts: [target.corpus, target.arch, f.selector, f.selectee, String(f.loc.line)],
+      identity: [target.corpus, target.arch, f.selector, f.selectee, f.loc.file, f.loc.line].join('\0'),
+    })),
+    '.config',
+  );
+  const dir = path.join(outDir, WITNESS_DIR);
+  makeOutputDirectory(dir);
+  writeFilesAtomic(findings.map((f, i) => ({ file: path.join(dir, names[i]!), content: writeDotConfig(f.witness) })), { force: true });
+  return names.map((n) => `${WITNESS_DIR}/${n}`);
 }
 
 const WORKER_MARK = 'kconfsat-sweep-worker';

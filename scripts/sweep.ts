@@ -1,7 +1,8 @@
 /**
  * sweep: corpora × arches in one run (see scripts/sweep-run.ts for what each
- * row holds), written to DIR/sweep.csv and DIR/sweep.json and printed as a
- * table; scripts/report renders the JSON as an HTML page. A corpus that
+ * row holds), written to DIR/sweep.csv (the counts) and DIR/sweep.json (the
+ * counts, the findings and the dead and always-on symbols' names), each
+ * finding's witness to DIR/witnesses/, and printed as a table; scripts/report renders the JSON as an HTML page. A corpus that
  * cannot be fetched or loaded is a row with its reason, not a failed run.
  * Exit status 0 when every target was analysed, 1 otherwise, 2 on bad usage.
  */
@@ -17,7 +18,7 @@ const USAGE = `usage: scripts/sweep --corpus LIST|all [options]
   --arch LIST     comma-separated ARCH values, or all (default); corpora without arches have one row
   --confirm       run each finding's witness through conf (Linux trees; builds conf with scripts/build-conf)
   --jobs N        targets analysed at once, each on a worker thread (default 2)
-  --out-dir DIR   where sweep.csv and sweep.json go (default sweep-results)
+  --out-dir DIR   where sweep.csv, sweep.json and witnesses/ go (default sweep-results)
 `;
 
 function fail(message: string): never {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     const corpus = manifest.find((c) => c.name === name)!;
     try {
       const tree = fetchCorpus(corpus);
-      const found = corpusTargets(corpus, tree, fetchedVersion(corpus, tree), arches, values.confirm);
+      const found = corpusTargets(corpus, tree, fetchedVersion(corpus, tree), arches, values.confirm, outDir);
       if (found.length === 0) skipped.push({ corpus: name, version: '-', arch: '-', error: `none of the arches ${arches} (it has ${corpus.arches.join(', ')})` });
       targets.push(...found);
     } catch (e) {

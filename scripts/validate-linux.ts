@@ -36,7 +36,7 @@ import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
 import { readManifest, repo } from './corpora.js';
-import { scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -119,11 +119,7 @@ function parseOptions(): Options {
     work: { type: 'string' },
     quick: { type: 'boolean', default: false },
   });
-  const count = (name: string, text: string | undefined, fallback: number): number => {
-    if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text)) fail(`--${name} needs a non-negative integer, got '${text}'`);
-    return Number(text);
-  };
+  const count = (name: string, text: string | undefined, fallback: number): number => countOption('validate-linux', `--${name}`, text, fallback);
   const quick = values.quick;
   return {
     tree: path.resolve(values.tree ?? run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])),
@@ -136,11 +132,6 @@ function parseOptions(): Options {
     json: values.json,
     work: path.resolve(values.work ?? path.join(os.tmpdir(), 'kconfsat-validate')),
   };
-}
-
-function fail(message: string): never {
-  process.stderr.write(`validate-linux: error: ${message}\n`);
-  process.exit(2);
 }
 
 function log(message: string): void {

@@ -22,7 +22,7 @@ export {
 } from './model/cycles.js';
 export { archEnvironment, kernelVersion, listArchitectures, srcArchFor, toolchainEnvironment } from './model/arch.js';
 export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } from './parse/files.js';
-export type { Choice, Default, Definition, KconfigModel, KSymbol, ModelExpr, Prompt, SymbolType } from './model/types.js';
+export type { Choice, Default, Definition, KconfigModel, KSymbol, MenuEntry, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.
 export { encodeModel, type Encoding } from './logic/encode.js';
@@ -43,9 +43,11 @@ export { query, resolveExpression, type QueryAnswer, type QueryOptions, type Wit
 export { firstMessageWithin, queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
 export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
+export { formatNewConfig, listNewConfig, type NewConfigSymbol } from './analysis/newconfig.js';
+export { menuTree, type MenuNode } from './model/menu.js';
 export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
-export { sample, type Sample, type SampleOptions } from './analysis/sample.js';
+export { sample, samples, type Sample, type SampleOptions } from './analysis/sample.js';
 export { cone } from './analysis/cone.js';
 export { audit, type AuditFinding, type AuditProgress, type AuditReport } from './analysis/audit.js';
 export {
@@ -69,6 +71,15 @@ export { upgrade, type UpgradeChange, type UpgradeOptions, type UpgradeReport } 
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
+export {
+  EditorWorkspace,
+  type CompletionEntry,
+  type EditorDiagnostic,
+  type EditorDiagnosticKind,
+  type EditorFix,
+  type EditorOptions,
+  type SymbolHover,
+} from './analysis/editor.js';
 export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
 
 // Files.

@@ -62,15 +62,12 @@ interface SelectCheck {
 
 export interface AuditOptions {
   onProgress?: (p: AuditProgress) => void;
-  /** Only the selects whose selector or target is one of these symbols (what a change can affect). */
-  only?: ReadonlySet<string>;
+  /** Only the selects this accepts (an editor audits the selects of the file being edited). */
+  only?: (select: ReverseDependency) => boolean;
 }
 
 export function audit(session: Session, options: AuditOptions = {}): AuditReport {
-  const { only } = options;
-  const selects = session.model.symbols
-    .flatMap((s) => s.selects)
-    .filter((r) => auditable(session, r) && (!only || only.has(r.selector.name) || only.has(r.target.name)));
+  const selects = session.model.symbols.flatMap((s) => s.selects).filter((r) => auditable(session, r) && (!options.only || options.only(r)));
   const report: AuditReport = { selects: selects.length, screened: 0, solves: 0, findings: [] };
   if (session.arch) report.arch = session.arch;
   const open: SelectCheck[] = [];

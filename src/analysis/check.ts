@@ -66,8 +66,12 @@ export interface CheckOptions {
   partial?: boolean;
 }
 
-/** conf's olddefconfig on the file: what it reads, and the run (free inputs chosen as the module comment says). */
-function simulateFile(session: Session, config: DotConfig, mode: CheckMode): { sorted: DotConfigCheck; user: ConfigValues; run: Simulation } {
+/** What conf reads from the file: its valid lines in file order, and the free inputs chosen as the module comment says. */
+export function confReads(
+  session: Session,
+  config: DotConfig,
+  mode: CheckMode,
+): { sorted: DotConfigCheck; user: ConfigValues; lines: [string, string][]; inputs: Map<number, string> } {
   const sorted = checkAgainstModel(config, session.model);
   const user = configValues({ ...config, entries: sorted.valid });
   session.coverComparisons(session.valueComparisons(user));
@@ -78,7 +82,13 @@ function simulateFile(session: Session, config: DotConfig, mode: CheckMode): { s
     const value = confValue(e, session.model.byName.get(e.name)!.type);
     return 'value' in value ? [[e.name, value.value]] : [];
   });
-  return { sorted, user, run: simulate(session.model, lines, freeInputs(session, user, mode)) };
+  return { sorted, user, lines, inputs: freeInputs(session, user, mode) };
+}
+
+/** conf's olddefconfig on the file: what it reads, and the run. */
+function simulateFile(session: Session, config: DotConfig, mode: CheckMode): { sorted: DotConfigCheck; user: ConfigValues; run: Simulation } {
+  const { sorted, user, lines, inputs } = confReads(session, config, mode);
+  return { sorted, user, run: simulate(session.model, lines, inputs) };
 }
 
 export function checkConfig(session: Session, config: DotConfig, options: CheckOptions = {}): CheckResult {

@@ -30,3 +30,38 @@ export function keepMaximal(session: Session, fixed: readonly Lit[], wishes: rea
   session.solve(held, options);
   return kept;
 }
+
+/**
+ * keepMaximal when no wish matters more than another: unit propagation
+ * (session.propagator()) decides each wish in turn, and one solve checks the
+ * wishes it accepted. A wish propagation rejects conflicts with wishes kept
+ * before it, so the answer is maximal too. When the solve finds a conflict
+ * propagation missed, a binary search finds the first accepted wish that
+ * completes it: that one is left out, those before it stay (their solve was
+ * satisfiable), and propagation goes on from the next. On Linux a sample's
+ * 64 wishes cost one or two solves instead of about forty.
+ */
+export function keepMaximalUnordered(session: Session, fixed: readonly Lit[], wishes: readonly Lit[][], options: SessionSolveOptions = {}): boolean[] {
+  const kept = wishes.map(() => false);
+  const propagator = session.propagator();
+  // Satisfiable, and settled: the fixed literals and the wishes kept before `from`.
+  let base: Lit[] = [...fixed];
+  let from = 0;
+  const held = (end: number): Lit[] => [...base, ...wishes.slice(from, end).flatMap((w, k) => (kept[from + k] ? w : []))];
+  for (;;) {
+    propagator.reset();
+    if (propagator.assume(base)) for (let i = from; i < wishes.length; i++) kept[i] = propagator.assume(wishes[i]!);
+    propagator.reset();
+    if (session.solve(held(wishes.length), options) === 'sat') return kept;
+    let sat = from;
+    let unsat = wishes.length;
+    while (unsat - sat > 1) {
+      const mid = (sat + unsat) >> 1;
+      if (session.solve(held(mid), options) === 'sat') sat = mid;
+      else unsat = mid;
+    }
+    base = held(sat);
+    kept[sat] = false;
+    from = unsat;
+  }
+}

@@ -101,12 +101,22 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   const toolchain = options.toolchain ?? options.base;
   const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
   session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
-  const lits = [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
+  const literals = (): Lit[] => [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
+  let lits = literals();
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
   const answer: QueryAnswer = { expressions, satisfiable: session.solve(lits) === 'sat' };
   if (session.arch) answer.arch = session.arch;
+  const typical = toolchain ? undefined : typicalToolchain(session);
+  // Its versions are numbers and a banner the tree never mentions: the domains take them (one re-encoding
+  // per session) only once there is a witness to write, so a no-answer stays as fast as before.
+  const wider = typical && answer.satisfiable ? session.valueComparisons(typical) : [];
+  if (wider.length > 0) {
+    session.coverComparisons(wider);
+    lits = literals();
+    answer.satisfiable = session.solve(lits) === 'sat';
+  }
   if (answer.satisfiable) {
-    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, !toolchain)]);
+    keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, typical)]);
     const config = session.modelConfig();
     // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
     const relevant = session
@@ -155,39 +165,42 @@ function baseWishes(session: Session, roots: KSymbol[], base: ConfigValues): Lit
 }
 
 /**
- * A GNU toolchain as most kernels are built with, for witnesses whose
- * toolchain probes are free: one compiler, one linker, one assembler, no
- * Rust. Names a tree does not define are passed over.
+ * A toolchain that exists, for witnesses whose toolchain probes are free:
+ * Debian 12's GCC 12.2 and GNU binutils 2.40 (one compiler, one linker, one
+ * assembler, versions as their probes report them), no Rust, no pahole. Names a tree
+ * does not define are passed over.
  */
 const TYPICAL_TOOLCHAIN: [string, string][] = [
   ['CC_IS_GCC', 'y'],
   ['CC_IS_CLANG', 'n'],
+  ['CC_VERSION_TEXT', 'gcc (Debian 12.2.0-14) 12.2.0'],
+  ['GCC_VERSION', '120200'],
+  ['CLANG_VERSION', '0'],
   ['LD_IS_BFD', 'y'],
   ['LD_IS_LLD', 'n'],
+  ['LD_VERSION', '24000'],
+  ['LLD_VERSION', '0'],
   ['AS_IS_GNU', 'y'],
   ['AS_IS_LLVM', 'n'],
-  ['CLANG_VERSION', '0'],
-  ['LLD_VERSION', '0'],
+  ['AS_VERSION', '24000'],
   ['RUST_IS_AVAILABLE', 'n'],
+  // No pahole, as on a machine without dwarves: no BTF option the question does not ask for.
+  ['PAHOLE_VERSION', '0'],
 ];
 
+/** The typical toolchain's values of the symbols this tree defines. */
+function typicalToolchain(session: Session): ConfigValues {
+  return new Map(TYPICAL_TOOLCHAIN.filter(([name]) => definedSymbol(session, name)));
+}
+
 /**
- * What a witness should look like where the question leaves it free: with
- * `typicalToolchain`, the toolchain above and no one-letter compiler banner
- * (`CC_VERSION_TEXT="n"`); and strings a user can set holding a value the
- * tree mentions (their defaults among them) rather than a made-up one.
+ * What a witness should look like where the question leaves it free: the
+ * `typical` toolchain's values, and strings a user can set holding a value
+ * the tree mentions (their defaults among them) rather than a made-up one.
  */
-function plausibleWishes(session: Session, typicalToolchain: boolean): Lit[][] {
+function plausibleWishes(session: Session, typical: ConfigValues | undefined): Lit[][] {
   const wishes: Lit[][] = [];
-  if (typicalToolchain) {
-    for (const [name, value] of TYPICAL_TOOLCHAIN) {
-      const sym = definedSymbol(session, name);
-      if (sym) wishes.push(session.valueLiterals(sym, value));
-    }
-    const banner = definedSymbol(session, 'CC_VERSION_TEXT');
-    const banners = banner && session.encoding.valuesOf(banner);
-    if (banners) wishes.push(['n', 'm', 'y', ''].flatMap((v) => (banners.has(v) ? [-banners.get(v)!] : [])));
-  }
+  for (const [name, value] of typical ?? []) wishes.push(session.valueLiterals(definedSymbol(session, name)!, value));
   for (const sym of session.model.symbols) {
     const values = sym.type === 'string' && sym.prompts.length > 0 ? session.encoding.valuesOf(sym) : undefined;
     const madeUp = values?.get(session.encoding.domains.get(sym).unmentioned);

@@ -15,7 +15,7 @@
  */
 import { exprToString, leafToString } from '../model/expr.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
-import type { KconfigModel, KSymbol, Loc, ModelExpr } from '../model/types.js';
+import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
@@ -128,8 +128,10 @@ function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
 }
 
 function compare(out: ArchReview, oldSession: Session, newSession: Session, only: ReadonlySet<string>): void {
-  const oldAudit = audit(oldSession, { only });
-  const newAudit = audit(newSession, { only });
+  // A select's answer reads its selector and its target (whose cone holds the condition).
+  const affected = (r: ReverseDependency): boolean => only.has(r.selector.name) || only.has(r.target.name);
+  const oldAudit = audit(oldSession, { only: affected });
+  const newAudit = audit(newSession, { only: affected });
   const oldKeys = new Set(oldAudit.findings.map(findingKey));
   const newKeys = new Set(newAudit.findings.map(findingKey));
   out.findings.added = newAudit.findings.filter((f) => !oldKeys.has(findingKey(f)));

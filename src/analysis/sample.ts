@@ -7,7 +7,7 @@
  * "on", so they spread between small and large configurations.
  */
 import type { KSymbol } from '../model/types.js';
-import { keepMaximal } from './maximal.js';
+import { keepMaximalUnordered } from './maximal.js';
 import type { ConfigEntry, Lean, Session } from './session.js';
 
 export interface SampleOptions {
@@ -26,10 +26,14 @@ export interface Sample {
 }
 
 export function sample(session: Session, options: SampleOptions): Sample[] {
+  return [...samples(session, options)];
+}
+
+/** sample() one configuration at a time, so a caller writing them out need not hold them all (a Linux sample is about 9,000 entries). */
+export function* samples(session: Session, options: SampleOptions): Generator<Sample> {
   const random = seededRandom(options.seed ?? 1);
   const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s));
   const tristates = session.model.modules !== undefined;
-  const out: Sample[] = [];
   for (let i = 0; i < options.count; i++) {
     // The share of n wishes varies, so samples range from small to large configurations.
     const shareN = 0.2 + 0.6 * random();
@@ -38,14 +42,13 @@ export function sample(session: Session, options: SampleOptions): Sample[] {
       return { sym, value, lits: session.valueLiterals(sym, value) };
     });
     const lean: Lean = ((options.seed ?? 1) + i) % 2 === 0 ? 'off' : 'on';
-    const kept = keepMaximal(session, [], picks.map((p) => p.lits), { lean });
-    out.push({
+    const kept = keepMaximalUnordered(session, [], picks.map((p) => p.lits), { lean });
+    yield {
       config: session.modelConfig(),
       choices: picks.filter((_, j) => kept[j]).map((p) => `${p.sym.name}=${p.value}`),
-    });
-    options.onSample?.(out.length);
+    };
+    options.onSample?.(i + 1);
   }
-  return out;
 }
 
 function pick(from: KSymbol[], n: number, random: () => number): KSymbol[] {

@@ -5,12 +5,13 @@
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
-import { isValidValue } from '../logic/values.js';
+import { isValidValue } from '../model/values.js';
 import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { mentionsInput } from '../model/expr.js';
 import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { MiniSatSolver } from '../sat/minisat.js';
+import { Propagator } from '../sat/propagator.js';
 import { SolverMemoryError, type SolveResult, type Solver } from '../sat/solver.js';
 
 export type SessionOptions = LoadOptions;
@@ -192,6 +193,7 @@ export class Session {
     cnf.owner = -1;
     this.solvers = new Map();
     this.tables = undefined;
+    this.propagation = undefined;
   }
 
   /**
@@ -264,6 +266,23 @@ export class Session {
     const live = new LiveSolver(this.encoding.cnf, DEFAULT_LEAN, { owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
     return (subset) => live.solve([...subset.map((g) => this.encoding.selectors.get(g)!), ...assumptions], []);
   }
+
+  /**
+   * Unit propagation over every constraint of the tree (as `solve` has them
+   * in force), in its base state: made once per formula and shared, so a
+   * caller resets it when done.
+   */
+  propagator(): Propagator {
+    const cnf = this.encoding.cnf;
+    if (this.propagation?.rawLength !== cnf.rawLength) {
+      const facts = [this.allConstraints, ...this.encoding.selectors.values()];
+      this.propagation = { rawLength: cnf.rawLength, propagator: new Propagator(cnf.numVars, cnf.rawClauses(), facts) };
+    }
+    this.propagation.propagator.reset();
+    return this.propagation.propagator;
+  }
+
+  private propagation?: { rawLength: number; propagator: Propagator };
 
   /** A clause kept for the rest of the session (it survives solver renewal). */
   addClause(lits: readonly Lit[]): void {

@@ -3,7 +3,7 @@
  * bool/tristate, the candidate values for int/hex/string.
  */
 import type { Lit } from '../logic/cnf.js';
-import { formatNumber, isValidValue, parseCNumber } from '../logic/values.js';
+import { formatNumber, isValidValue, parseCNumber } from '../model/values.js';
 import type { KSymbol } from '../model/types.js';
 import type { Session } from './session.js';
 

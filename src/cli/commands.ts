@@ -10,7 +10,7 @@ import type { ResolveResult } from '../analysis/resolve.js';
 import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
 import { deadSymbols, type DeadPhase } from '../analysis/dead.js';
 import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
-import { sample } from '../analysis/sample.js';
+import { samples, type Sample } from '../analysis/sample.js';
 import { formatInterval, possibleValues } from '../analysis/values.js';
 import { definedSymbol, query, type QueryAnswer } from '../analysis/query.js';
 import { configValues, Session } from '../analysis/session.js';
@@ -288,22 +288,24 @@ export async function runSample(opts: { count: string; seed: string; outDir?: st
   const progress = statusLine('sample', g.progress);
   progress?.show('loading', 0, true);
   const session = openSession(g);
-  const samples = sample(session, { count, seed, onSample: (done) => progress?.show(`${done}/${count} configurations`, done / count, true) });
+  // Each sample is kept only as what is printed and written: a thousand Linux samples as entries take over a gigabyte.
+  const kept: { summary: string; json?: Sample; file?: { file: string; content: string } }[] = [];
+  for (const s of samples(session, { count, seed, onSample: (done) => progress?.show(`${done}/${count} configurations`, done / count, true) })) {
+    const file = opts.outDir !== undefined ? { file: path.join(opts.outDir, `config-${kept.length + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) } : undefined;
+    const on = s.config.filter((e) => e.value === 'y' || e.value === 'm').length;
+    const summary = `sample ${kept.length + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (file ? ` -> ${file.file}` : '');
+    kept.push({ summary, file, json: g.json ? { choices: s.choices, config: s.config } : undefined });
+  }
   progress?.finish();
   const note = hasFreeProbes(session, g);
-  if (opts.outDir !== undefined) {
-    await writeOutputs(g, opts.outDir, samples.map((s, i) => ({ file: path.join(opts.outDir!, `config-${i + 1}`), content: writeDotConfig(s.config, dotConfigPrefix()) })));
-  }
-  if (g.json) printJson(samples.map((s) => ({ choices: s.choices, config: s.config })));
+  if (opts.outDir !== undefined) await writeOutputs(g, opts.outDir, kept.map((k) => k.file!));
+  if (g.json) printJson(kept.map((k) => k.json));
   else {
-    samples.forEach((s, i) => {
-      const on = s.config.filter((e) => e.value === 'y' || e.value === 'm').length;
-      print(`sample ${i + 1}: ${on} symbols y/m, ${s.choices.length} random choices kept` + (opts.outDir !== undefined ? ` -> ${path.join(opts.outDir, `config-${i + 1}`)}` : ''));
-    });
-    if (opts.outDir !== undefined) print(`${samples.length} files written to ${opts.outDir}`);
+    for (const k of kept) print(k.summary);
+    if (opts.outDir !== undefined) print(`${kept.length} files written to ${opts.outDir}`);
     if (note) print(FREE_PROBES_NOTE);
   }
-  return samples.length > 0 ? EXIT.yes : EXIT.no;
+  return kept.length > 0 ? EXIT.yes : EXIT.no;
 }
 
 const FREE_PROBES_NOTE =

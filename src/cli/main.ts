@@ -15,6 +15,8 @@ import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
 import { registerReviewCommands } from './review-command.js';
+import { runListNewConfig } from './newconfig-command.js';
+import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
 import { writeStderr } from './output.js';
 
@@ -75,6 +77,12 @@ export function buildProgram(): Command {
     .action((config: string | undefined, opts: { partial: boolean; keep: boolean }) => exit(runCheck(config, opts, globals())));
 
   program
+    .command('listnewconfig')
+    .description("the symbols conf's oldconfig would ask about (no value in CONFIG, prompt visible), as conf --listnewconfig prints them")
+    .argument('[config]', '.config file (default $KCONFIG_CONFIG or .config; none: every symbol is new)')
+    .action((config: string | undefined) => exit(runListNewConfig(config, globals())));
+
+  program
     .command('values')
     .description('the values each SYMBOL can take in some valid configuration (per arch with --arch all)')
     .argument('<symbol...>', 'symbol names, without CONFIG_')
@@ -133,6 +141,7 @@ export function buildProgram(): Command {
 
   registerCorpusCommands(program, () => globals().json, exit);
   registerReviewCommands(program, globals, exit, readVersion());
+  registerServeCommands(program, globals, readVersion());
 
   // A usage error is one line and where to read more, not the whole help.
   program.showHelpAfterError('see kconfsat --help');
@@ -141,6 +150,16 @@ export function buildProgram(): Command {
     for (const sub of command.commands) hint(sub, `${name} ${sub.name()}`);
   };
   for (const command of program.commands) hint(command, command.name());
+  // A command's option written before the command (`--arch all --verbose query`) is that slip, not an unknown option.
+  // The commands keep the output settings they copied; this one is the program's alone.
+  program.configureOutput({
+    outputError: (text, write) => {
+      const flag = /^error: unknown option '(--[^']+)'/.exec(text)?.[1];
+      const owners = program.commands.filter((c) => c.options.some((o) => o.long === flag)).map((c) => c.name());
+      if (!owners.length) return write(`kconfsat: ${text.replace(/^error: /, '')}`);
+      write(`kconfsat: ${flag} is an option of ${owners.join(', ')}: write it after the command (kconfsat ${owners[0]} ${flag} ...)\n`);
+    },
+  });
   return program;
 }
 

@@ -9,8 +9,9 @@
  * domain covers every value a real configuration can hold.
  */
 import { initialValue } from '../model/dialect.js';
+import { forEachAtom } from '../model/expr.js';
 import type { Input, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
-import { formatNumber, isValidValue, parseCNumber } from './values.js';
+import { formatNumber, isValidValue, parseCNumber } from '../model/values.js';
 
 /** A symbol or input that holds a string value. */
 export type ValueNode = KSymbol | Input;
@@ -70,7 +71,7 @@ export class Domains {
       else for (const c of constantsOf(leaf)) addConstant(node, c);
     };
     const relateComparisons = (e: ModelExpr): void => {
-      walkCompares(e, (left, right) => {
+      forEachCompare(e, (left, right) => {
         const l = valueNodeOf(left);
         const r = valueNodeOf(right);
         if (l) relate(l, right);
@@ -138,7 +139,7 @@ export class Domains {
    */
   covers(e: ModelExpr): boolean {
     let covered = true;
-    walkCompares(e, (left, right) => {
+    forEachCompare(e, (left, right) => {
       const l = valueNodeOf(left);
       const r = valueNodeOf(right);
       if (l && r) covered &&= this.get(l) === this.get(r);
@@ -179,23 +180,6 @@ function constantsOf(leaf: Leaf): string[] {
   return [];
 }
 
-function walkCompares(e: ModelExpr, visit: (left: Leaf, right: Leaf) => void): void {
-  switch (e.kind) {
-    case 'compare':
-      visit(e.left, e.right);
-      return;
-    case 'not':
-      walkCompares(e.operand, visit);
-      return;
-    case 'and':
-    case 'or':
-      walkCompares(e.left, visit);
-      walkCompares(e.right, visit);
-      return;
-    case 'leaf':
-      return;
-  }
-}
 
 /** Every number a constant can be read as, by any of conf's parsers. */
 function numericReadings(text: string): bigint[] {
@@ -242,4 +226,10 @@ function nearestRepresentative(values: string[], value: bigint, base: 10 | 16): 
     if (!least || n < least.n) least = { v, n };
   }
   return (below ?? least)?.v;
+}
+
+function forEachCompare(e: ModelExpr, visit: (left: Leaf, right: Leaf) => void): void {
+  forEachAtom(e, (atom) => {
+    if (atom.kind === 'compare') visit(atom.left, atom.right);
+  });
 }

@@ -8,7 +8,8 @@ import type { Choice, CompareOp, KconfigModel, KSymbol, Leaf, ModelExpr } from '
 import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';
 import { Domains, isValueSymbol, type ValueNode } from './domains.js';
 import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
-import { compareValues, constantType, isValidValue, rangeNumber, type OperandType } from './values.js';
+import { ORDER_CHAIN_MIN_PAIRS, OrderChain } from './order.js';
+import { compareValues, constantType, isValidValue, orderKey, rangeNumber, type OperandType } from '../model/values.js';
 import { hasRules, initialValue } from '../model/dialect.js';
 
 export interface EncodeOptions {
@@ -19,6 +20,8 @@ export interface EncodeOptions {
   groupSelectors?: boolean;
   /** Expressions from outside the tree whose comparisons the value domains must tell apart (Domains). */
   extraComparisons?: readonly ModelExpr[];
+  /** Pairs above which comparisons and ranges go through order chains (ORDER_CHAIN_MIN_PAIRS; tests lower it). */
+  orderChainMinPairs?: number;
 }
 
 /** Value of a leaf as a one-hot map: candidate string → literal. */
@@ -218,6 +221,7 @@ export class Encoding {
     const rv = this.leafValues(right, subst);
     const lt = this.leafType(left);
     const rt = this.leafType(right);
+    if (op !== '=' && op !== '!=' && lv.size * rv.size > this.chainPairs) return this.compareOrdered(op, lv, lt, rv, rt);
     // Exactly one of each side's literals holds, so for each left value the right side matches
     // when one of the matching literals holds, or none of the others: whichever list is shorter
     // (`=` and `!=` are then linear in the domain, not quadratic).
@@ -227,6 +231,27 @@ export class Encoding {
       const others: Lit[] = [];
       for (const [b, lb] of rv) (compareValues(op, a, lt, b, rt) ? matching : others).push(lb);
       cases.push(this.cnf.and2(la, matching.length <= others.length ? this.cnf.or(matching) : -this.cnf.or(others)));
+    }
+    return this.cnf.or(cases);
+  }
+
+  /** compare() for `<`, `<=`, `>`, `>=` through an OrderChain over the right side's numbers: linear in both sides. */
+  private compareOrdered(op: CompareOp, lv: ValueLits, lt: OperandType, rv: ValueLits, rt: OperandType): Lit {
+    const numbered: { key: bigint; lit: Lit }[] = [];
+    const strings: [string, Lit][] = [];
+    for (const [b, lb] of rv) {
+      const key = orderKey(b, rt, lt);
+      if (key === undefined) strings.push([b, lb]);
+      else numbered.push({ key, lit: lb });
+    }
+    const chain = new OrderChain(this.cnf, numbered);
+    const cases: Lit[] = [];
+    for (const [a, la] of lv) {
+      const key = orderKey(a, lt, rt);
+      // A pair with an operand read as a string compares as strings: those pairs are listed.
+      const matching = (key === undefined ? [...rv] : strings).filter(([b]) => compareValues(op, a, lt, b, rt)).map(([, lb]) => lb);
+      if (key !== undefined) matching.push(op === '<' || op === '<=' ? chain.above(key, op === '<=') : chain.below(key, op === '>='));
+      cases.push(this.cnf.and2(la, this.cnf.or(matching)));
     }
     return this.cnf.or(cases);
   }
@@ -487,6 +512,7 @@ export class Encoding {
     raw.get(initialValue(this.model.dialect, sym.type))!.push(-earlier);
     const rawLits = new Map([...raw].map(([value, lits]) => [value, this.cnf.or(lits)]));
     if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return rawLits;
+    if (this.rangesChained(sym)) return this.clampChained(sym, rawLits);
 
     const clamped = new Map<string, Lit[]>(domain.map((d) => [d, []]));
     let earlierRange: Lit = FALSE;
@@ -509,6 +535,67 @@ export class Encoding {
     return new Map([...clamped].map(([value, lits]) => [value, this.cnf.or(lits)]));
   }
 
+  /** Whether the symbol's ranges test more (value, bound) pairs than ORDER_CHAIN_MIN_PAIRS: then they go through chains. */
+  private rangesChained(sym: KSymbol): boolean {
+    let chained = this.chainedRanges.get(sym);
+    if (chained === undefined) {
+      const values = this.domains.get(sym).values.length;
+      let pairs = 0;
+      for (const r of sym.ranges) pairs += values * (this.leafValues(r.low).size + this.leafValues(r.high).size);
+      this.chainedRanges.set(sym, (chained = pairs > this.chainPairs));
+    }
+    return chained;
+  }
+
+  private readonly chainedRanges = new Map<KSymbol, boolean>();
+
+  private get chainPairs(): number {
+    return this.options.orderChainMinPairs ?? ORDER_CHAIN_MIN_PAIRS;
+  }
+
+  /**
+   * Per range of the symbol: whether it is the active one (the first whose
+   * condition holds), and whether a one-hot value of the symbol lies below
+   * its low bound, or else above its high bound, through one chain over the
+   * value.
+   */
+  private rangeTests(sym: KSymbol, value: ValueLits): { active: Lit; below: Lit; above: Lit; low: ValueLits; high: ValueLits }[] {
+    const base = sym.type === 'hex' ? 16 : 10;
+    const chain = new OrderChain(this.cnf, [...value].map(([text, lit]) => ({ key: rangeNumber(text, sym.type, base), lit })));
+    const past = (bound: Leaf, bounds: ValueLits, side: 'below' | 'above'): Lit => {
+      const boundType = bound.kind === 'symbol' ? bound.symbol.type : 'unknown';
+      return this.cnf.or([...bounds].map(([b, lit]) => this.cnf.and2(lit, (side === 'below' ? chain.below : chain.above).call(chain, rangeNumber(b, boundType, base)))));
+    };
+    let earlier: Lit = FALSE;
+    return sym.ranges.map((r) => {
+      const cond = this.expr(r.condition).m;
+      const active = this.cnf.and2(-earlier, cond);
+      earlier = this.cnf.or2(earlier, cond);
+      const low = this.leafValues(r.low);
+      const high = this.leafValues(r.high);
+      const below = past(r.low, low, 'below');
+      return { active, below, above: this.cnf.and2(-below, past(r.high, high, 'above')), low, high };
+    });
+  }
+
+  /** One literal: the active range's bounds exclude the one-hot value. */
+  private outsideRange(tests: ReturnType<Encoding['rangeTests']>): Lit {
+    return this.cnf.or(tests.map((t) => this.cnf.and2(t.active, this.cnf.or2(t.below, t.above))));
+  }
+
+  /** hiddenValue's clamp through rangeTests: the raw value where no active range excludes it, else the bound it passed. */
+  private clampChained(sym: KSymbol, raw: ValueLits): ValueLits {
+    const tests = this.rangeTests(sym, raw);
+    const clamped = new Map<string, Lit[]>([...raw.keys()].map((d) => [d, []]));
+    for (const t of tests) {
+      for (const [bound, l] of t.low) clamped.get(bound)?.push(this.cnf.and([t.active, t.below, l]));
+      for (const [bound, l] of t.high) clamped.get(bound)?.push(this.cnf.and([t.active, t.above, l]));
+    }
+    const outside = this.outsideRange(tests);
+    for (const [value, rawLit] of raw) clamped.get(value)!.push(this.cnf.and2(rawLit, -outside));
+    return new Map([...clamped].map(([value, lits]) => [value, this.cnf.or(lits)]));
+  }
+
   /** Whether a value lies below the low bound / above the high bound, as sym_validate_range reads numbers. */
   private boundTest(sym: KSymbol, value: string, bound: Leaf, boundValues: ValueLits, side: 'below' | 'above'): Lit {
     const base = sym.type === 'hex' ? 16 : 10;
@@ -525,6 +612,8 @@ export class Encoding {
   /** A value within the active range (or no range applies). */
   private inRange(sym: KSymbol, value: string): Lit {
     if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return TRUE;
+    // Through chains: one literal about the symbol's own value, which is `value` wherever this is used (constrainValue).
+    if (this.rangesChained(sym)) return -this.ownOutside(sym);
     let earlier: Lit = FALSE;
     const ok: Lit[] = [];
     for (const r of sym.ranges) {
@@ -538,6 +627,15 @@ export class Encoding {
     ok.push(-earlier);
     return this.cnf.or(ok);
   }
+
+  /** outsideRange of the symbol's own value, made once. */
+  private ownOutside(sym: KSymbol): Lit {
+    let lit = this.outsideOwn.get(sym);
+    if (lit === undefined) this.outsideOwn.set(sym, (lit = this.outsideRange(this.rangeTests(sym, this.values.get(sym)!))));
+    return lit;
+  }
+
+  private readonly outsideOwn = new Map<KSymbol, Lit>();
 
   /** The string a default's value gives (conf copies the default symbol's current string). */
   private defaultSource(sym: KSymbol, value: ModelExpr): ValueLits {

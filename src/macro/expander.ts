@@ -15,7 +15,9 @@ import { KconfsatError, type SourceLocation } from '../errors.js';
  * Unknowns are marked with lone UTF-16 surrogates: text decoded from UTF-8
  * (files, the command line, the environment, a command's output) never holds
  * one, and wellFormed() turns any in text given as a JavaScript string into
- * U+FFFD, as a decoder would, so no tree can spell a marker.
+ * U+FFFD, as a decoder would, so no tree can spell a marker. The same unit
+ * does occur paired, as the low half of U+10000, U+10400, ... (🐀 is
+ * D83D DC00): only an unpaired one is a marker.
  */
 const UNKNOWN_OPEN = '\uDC00';
 const UNKNOWN_CLOSE = '\uDC01';
@@ -273,7 +275,7 @@ export class MacroExpander {
   }
 }
 
-const UNKNOWN_PATTERN = new RegExp(`${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');
+const UNKNOWN_PATTERN = new RegExp(`(?<![\\uD800-\\uDBFF])${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');
 
 /** `text` with each lone surrogate replaced by U+FFFD, as a UTF-8 round trip would leave it. */
 export function wellFormed(text: string): string {
@@ -281,7 +283,11 @@ export function wellFormed(text: string): string {
 }
 
 export function containsUnknown(text: string): boolean {
-  return text.indexOf(UNKNOWN_OPEN) >= 0;
+  for (let i = text.indexOf(UNKNOWN_OPEN); i >= 0; i = text.indexOf(UNKNOWN_OPEN, i + 1)) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (before < 0xd800 || before > 0xdbff) return true;
+  }
+  return false;
 }
 
 /** Index of the `)` closing a reference whose body starts at `from`, or -1 when none comes before `end`. */

@@ -18,7 +18,9 @@ import type {
   KSymbol,
   Leaf,
   Loc,
+  MenuEntry,
   ModelExpr,
+  Prompt,
   ReverseDependency,
 } from './types.js';
 
@@ -38,7 +40,7 @@ interface ChoiceCandidate {
   definition: Definition;
   /** Properties made from this definition, to patch when the choice adds `choice = y`. */
   conditions: { condition: ModelExpr }[];
-  prompts: { visibility: ModelExpr }[];
+  prompts: Prompt[];
   visibilityOrDep: ModelExpr;
 }
 
@@ -88,7 +90,8 @@ class ModelBuilder {
   build(): KconfigModel {
     this.declare(this.tree.nodes);
     if (this.modules) this.modulesExpr = this.resolver.symbolExpr(this.modules);
-    this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, []);
+    const menuEntries: MenuEntry[] = [];
+    this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, [], menuEntries);
     if (this.choiceRework) this.checkMembers612();
     else for (const choice of this.choices) this.settleChoiceTypes(choice);
     this.checkTransitional();
@@ -97,6 +100,7 @@ class ModelBuilder {
       symbols: this.symbols,
       byName: this.byName,
       choices: this.choices,
+      menuEntries,
       inputs: this.inputs,
       files: this.tree.files,
       env: this.options.env ?? {},
@@ -169,6 +173,7 @@ class ModelBuilder {
     if (!choice) {
       const sym = this.symbol(node.name === undefined ? `<choice ${++this.anonymousChoices}>` : `<choice ${node.name}>`);
       choice = { symbol: sym, members: [], optional: false };
+      if (node.name !== undefined) choice.name = node.name;
       sym.choiceInfo = choice;
       this.choices.push(choice);
       if (node.name !== undefined) this.namedChoices.set(node.name, choice);
@@ -177,14 +182,26 @@ class ModelBuilder {
     return choice;
   }
 
-  /** Second pass: dependencies and properties, in source order. */
-  private walk(nodes: Node[], ctx: Context, candidates: ChoiceCandidate[]): void {
+  /** Second pass: dependencies and properties, in source order; `entries` gets the menu entries as written. */
+  private walk(nodes: Node[], ctx: Context, candidates: ChoiceCandidate[], entries: MenuEntry[]): void {
+    const entry = (e: Omit<MenuEntry, 'children'>): MenuEntry => {
+      const full = { ...e, children: [] };
+      entries.push(full);
+      return full;
+    };
+    const symbolEntry = (kind: 'symbol' | 'choice', c: ChoiceCandidate, loc: Loc): MenuEntry => {
+      const e: Omit<MenuEntry, 'children'> = { kind, symbol: c.symbol, definition: c.definition, loc };
+      const prompt = c.prompts.at(-1);
+      if (prompt) e.prompt = prompt;
+      return entry(e);
+    };
     for (const node of nodes) {
       switch (node.kind) {
         case 'config':
         case 'menuconfig': {
           const candidate = this.defineSymbol(this.symbol(node.name), node.kind, node.loc, node.props, ctx);
           if (ctx.choice) candidates.push(candidate);
+          symbolEntry('symbol', candidate, node.loc);
           break;
         }
         case 'choice': {
@@ -193,24 +210,28 @@ class ModelBuilder {
           const inner: ChoiceCandidate[] = [];
           // 6.1 makes the choice's value an upper bound of its members'; 6.12 passes on only its dependencies
           const parentDep = this.choiceRework ? own.definition.dependency : this.resolver.symbolExpr(choice.symbol);
-          this.walk(node.children, { ...ctx, parentDep, choice }, inner);
+          this.walk(node.children, { ...ctx, parentDep, choice }, inner, symbolEntry('choice', own, node.loc).children);
           if (this.choiceRework) this.settleMembers612(choice, own, inner, node.loc);
           else this.settleMembers(choice, inner);
           break;
         }
         case 'menu': {
           const dep = and(ctx.parentDep, this.ownDepends(node.props));
-          let visibility = ctx.menuVisibility;
+          let visibleIf: ModelExpr = TRUE;
           for (const p of node.props) {
-            if (p.kind === 'visible' && p.condition) visibility = and(visibility, this.resolver.dep(p.condition));
+            if (p.kind === 'visible' && p.condition) visibleIf = and(visibleIf, this.resolver.dep(p.condition));
           }
-          this.walk(node.children, { ...ctx, parentDep: dep, menuVisibility: visibility }, candidates);
+          const menu = entry({ kind: 'menu', title: node.prompt, dependency: dep, visibleIf, loc: node.loc });
+          this.walk(node.children, { ...ctx, parentDep: dep, menuVisibility: and(ctx.menuVisibility, visibleIf) }, candidates, menu.children);
           break;
         }
-        case 'if':
-          this.walk(node.children, { ...ctx, parentDep: and(ctx.parentDep, this.resolver.dep(node.condition)) }, candidates);
+        case 'if': {
+          const dependency = and(ctx.parentDep, this.resolver.dep(node.condition));
+          this.walk(node.children, { ...ctx, parentDep: dependency }, candidates, entry({ kind: 'if', dependency, loc: node.loc }).children);
           break;
+        }
         case 'comment':
+          entry({ kind: 'comment', title: node.prompt, dependency: and(ctx.parentDep, this.ownDepends(node.props)), loc: node.loc });
           break;
       }
     }
@@ -233,7 +254,7 @@ class ModelBuilder {
     const definition: Definition = { loc, kind, dependency, ownDepends };
     sym.definitions = append(sym.definitions, definition);
     const conditions: { condition: ModelExpr }[] = [];
-    const prompts: { visibility: ModelExpr }[] = [];
+    const prompts: Prompt[] = [];
     let firstPromptVisibility: ModelExpr | undefined;
     const condition = (c: Expr | undefined): ModelExpr => (c ? and(dependency, this.resolver.dep(c)) : dependency);
 
@@ -455,7 +476,7 @@ export function newSymbol(id: number, name: string): KSymbol {
 }
 
 /** conf's expr_depends_symbol: `dep` is `sym`, `sym=y`, `sym=m` or `sym!=n`, possibly inside a conjunction. */
-function dependsOnSymbol(dep: ModelExpr, sym: KSymbol): boolean {
+export function dependsOnSymbol(dep: ModelExpr, sym: KSymbol): boolean {
   switch (dep.kind) {
     case 'and':
       return dependsOnSymbol(dep.left, sym) || dependsOnSymbol(dep.right, sym);

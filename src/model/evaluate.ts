@@ -22,9 +22,10 @@
  * has no value), starts int/hex values at 0 rather than empty, and keeps an
  * out-of-range user value to clamp it instead of dropping it after the pass.
  */
-import type { Choice, CompareOp, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
+import type { Choice, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
 import { hasRules, initialValue } from './dialect.js';
+import { compareValues, isValidValue, rangeNumber } from './values.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
 const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
@@ -118,90 +119,218 @@ export function unmetSelects(model: KconfigModel, values: Map<string, string>, i
   return ev.unmetSelects();
 }
 
-// ---------------------------------------------------------------------------
-// C number parsing, as conf uses it (glibc strtoll/strtoull).
+/**
+ * conf's state while it asks questions (conf.c oldaskconfig/oldconfig/
+ * listnewconfig): the .config read as conf_read leaves it, then changed one
+ * answer at a time as sym_set_tristate_value, sym_set_string_value and 6.12's
+ * choice_set_value change it. Values are those of the olddefconfig
+ * simulation above after each change; what this adds is conf's SYMBOL_DEF_USER
+ * flag ("has a value": a symbol without one is NEW) and the questions' ranges.
+ */
+export class InteractiveConf {
+  private readonly ev: ConfEvaluator;
+  private readonly all: KSymbol[];
+  private readonly rework: boolean;
+  /** def[S_DEF_USER].tri as stored, kept while the flag is cleared (6.1 sets the flag back on some symbols). */
+  private readonly stored = new Map<KSymbol, Tristate>();
+  /** def[S_DEF_USER].val of int/hex/string symbols as stored. */
+  private readonly storedText = new Map<KSymbol, string>();
+  /** 6.1 choices whose SYMBOL_DEF_USER sym_calc_choice cleared, their value not yet recomputed. */
+  private readonly flagLost = new Set<Choice>();
 
-const LLONG_MAX = (1n << 63n) - 1n;
-const LLONG_MIN = -(1n << 63n);
-const ULLONG_MAX = (1n << 64n) - 1n;
-const isSpace = (c: string | undefined): boolean => c !== undefined && ' \t\n\v\f\r'.includes(c);
-const isXDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
-
-interface Parsed {
-  value: bigint;
-  /** Index just past the last character used; 0 when no digits were found. */
-  end: number;
-  overflow: boolean;
-}
-
-function cStrtoNum(str: string, base: number, unsigned: boolean): Parsed {
-  let i = 0;
-  while (isSpace(str[i])) i++;
-  let negative = false;
-  if (str[i] === '+' || str[i] === '-') negative = str[i++] === '-';
-  if ((base === 0 || base === 16) && str[i] === '0' && (str[i + 1] === 'x' || str[i + 1] === 'X') && isXDigit(str[i + 2])) {
-    i += 2;
-    base = 16;
-  } else if (base === 0) {
-    base = str[i] === '0' ? 8 : 10;
+  /** `userValues` undefined: there is no .config (conf_read fails, nothing has a value). */
+  constructor(
+    readonly model: KconfigModel,
+    userValues: Iterable<readonly [string, string]> | undefined,
+    inputs: Map<number, string> = new Map(),
+  ) {
+    this.ev = new ConfEvaluator(model, inputs);
+    this.all = computedSymbols(model);
+    this.rework = hasRules(model.dialect, '6.12');
+    this.ev.readConfig(userValues ?? []);
+    if (!userValues) for (const cu of this.ev.choiceUser.values()) cu.has = false;
+    for (const [sym, t] of this.ev.userTri) this.stored.set(sym, t);
+    for (const [sym, t] of this.ev.userStr) this.storedText.set(sym, t);
+    this.settle();
+    if (!this.rework && userValues) this.afterRead61();
   }
-  const start = i;
-  let magnitude = 0n;
-  for (; i < str.length; i++) {
-    const d = parseInt(str[i]!, 36);
-    if (Number.isNaN(d) || d >= base) break;
-    magnitude = magnitude * BigInt(base) + BigInt(d);
+
+  /**
+   * Recomputes every value. 6.1's sym_calc_choice also takes the user value
+   * away from a choice at y while one of its visible members has none; conf
+   * keeps the value it computed until a change makes it recompute
+   * (sym_clear_all_valid), so the loss counts at the next change.
+   */
+  private settle(changed = true): void {
+    if (changed) {
+      for (const c of this.flagLost) this.ev.choiceUser.get(c)!.has = false;
+      this.flagLost.clear();
+      this.ev.settle(this.all);
+    }
+    if (this.rework) return;
+    for (const c of this.model.choices) {
+      const cu = this.ev.choiceUser.get(c)!;
+      if (cu.has && this.ev.tri[c.symbol.id] === Y && c.members.some((m) => this.ev.vis[m.id] !== N && !this.hasValue(m))) this.flagLost.add(c);
+    }
   }
-  if (i === start) return { value: 0n, end: 0, overflow: false };
-  if (unsigned) {
-    if (magnitude > ULLONG_MAX) return { value: ULLONG_MAX, end: i, overflow: true };
-    return { value: negative ? (ULLONG_MAX + 1n - magnitude) & ULLONG_MAX : magnitude, end: i, overflow: false };
+
+  /**
+   * 6.1's conf_read after its pass: when the file and the computed values
+   * agree, invisible symbols lose their user values (to show as NEW once
+   * visible); int/hex values out of range are dropped, in symbol-hash order.
+   */
+  private afterRead61(): void {
+    const ev = this.ev;
+    let unsaved = 0;
+    for (const s of this.all) {
+      if (s.choiceInfo) continue;
+      const has = this.hasValue(s);
+      const written = ev.write[s.id]!;
+      if (has && written) {
+        const same = s.type === 'bool' || s.type === 'tristate' ? ev.userTri.get(s) === ev.tri[s.id] : ev.userStr.get(s) === ev.str[s.id];
+        if (same) continue;
+      } else if (!has && !written) continue;
+      unsaved++;
+    }
+    for (const s of inHashOrder(this.all)) {
+      if (s.choice || !this.hasValue(s)) continue;
+      if (ev.vis[s.id] === N && unsaved === 0) this.clear(s);
+      const text = ev.userStr.get(s);
+      if ((s.type === 'int' || s.type === 'hex') && text !== undefined && !ev.withinRange(s, text)) {
+        this.clear(s);
+        unsaved++;
+        this.settle();
+      }
+    }
   }
-  const value = negative ? -magnitude : magnitude;
-  if (value > LLONG_MAX) return { value: LLONG_MAX, end: i, overflow: true };
-  if (value < LLONG_MIN) return { value: LLONG_MIN, end: i, overflow: true };
-  return { value, end: i, overflow: false };
-}
 
-const strtoll = (str: string, base: number): bigint => cStrtoNum(str, base, false).value;
-
-type NumberKind = 'string' | 'signed' | 'unsigned';
-
-/** expr.c's expr_parse_string: how a comparison operand is read. */
-function parseOperand(str: string, type: SymbolType): { kind: NumberKind; value: bigint } {
-  if (type === 'bool' || type === 'tristate') {
-    return { kind: 'signed', value: str === 'n' ? 0n : str === 'm' ? 1n : str === 'y' ? 2n : -1n };
+  private clear(sym: KSymbol): void {
+    if (sym.choiceInfo) this.ev.choiceUser.get(sym.choiceInfo)!.has = false;
+    this.ev.userTri.delete(sym);
+    this.ev.userStr.delete(sym);
   }
-  const unsigned = type === 'hex';
-  const p = cStrtoNum(str, type === 'int' ? 10 : type === 'hex' ? 16 : 0, unsigned);
-  const ok = !p.overflow && p.end === str.length && p.end > 0 && isXDigit(str[p.end - 1]);
-  return { kind: ok ? (unsigned ? 'unsigned' : 'signed') : 'string', value: p.value };
-}
 
-/** symbol.c's sym_string_valid for int and hex. */
-export function isValidText(type: 'int' | 'hex', str: string): boolean {
-  if (type === 'int') return /^-?(0|[1-9][0-9]*)$/.test(str);
-  return /^(0[xX])?[0-9a-fA-F]+$/.test(str);
-}
+  /** sym_has_value: the symbol has a user value (SYMBOL_DEF_USER); without one conf marks it NEW. */
+  hasValue(sym: KSymbol): boolean {
+    if (sym.choiceInfo) return !this.rework && this.ev.choiceUser.get(sym.choiceInfo)!.has && !this.flagLost.has(sym.choiceInfo);
+    return this.ev.userTri.has(sym) || this.ev.userStr.has(sym);
+  }
 
-function compareValues(op: CompareOp, res: number): boolean {
-  switch (op) {
-    case '=':
-      return res === 0;
-    case '!=':
-      return res !== 0;
-    case '<':
-      return res < 0;
-    case '<=':
-      return res <= 0;
-    case '>':
-      return res > 0;
-    case '>=':
-      return res >= 0;
+  /** menu_is_visible's side effect in 6.1: a hidden symbol that shows visible children gets a user value. */
+  markHasValue(sym: KSymbol): void {
+    if (sym.choiceInfo) {
+      this.ev.choiceUser.get(sym.choiceInfo)!.has = true;
+      this.flagLost.delete(sym.choiceInfo);
+    } else if (sym.type === 'bool' || sym.type === 'tristate') this.ev.userTri.set(sym, this.stored.get(sym) ?? N);
+  }
+
+  visibility(sym: KSymbol): Tristate {
+    return this.ev.vis[sym.id]!;
+  }
+
+  /** rev_dep.tri as sym_calc_visibility leaves it (never computed for choice members). */
+  private reverse(sym: KSymbol): Tristate {
+    return sym.choice ? N : this.ev.promote(sym, this.ev.revDep(sym));
+  }
+
+  /** sym_is_changeable: the prompt is visible above what selects force (6.12: never a choice). */
+  isChangeable(sym: KSymbol): boolean {
+    if (this.rework && sym.choiceInfo) return false;
+    return this.visibility(sym) > this.reverse(sym);
+  }
+
+  /** sym_tristate_within_range. */
+  tristateWithinRange(sym: KSymbol, val: Tristate): boolean {
+    const vis = this.visibility(sym);
+    const type = this.ev.effectiveType(sym);
+    if (vis === N || (type !== 'bool' && type !== 'tristate') || (type === 'bool' && val === M)) return false;
+    const rev = this.reverse(sym);
+    if (vis <= rev) return false;
+    if (!this.rework && sym.choice && vis === Y) return val === Y;
+    return val >= rev && val <= vis;
+  }
+
+  /** sym_get_tristate_value. */
+  tristate(sym: KSymbol): Tristate {
+    return this.ev.tri[sym.id]!;
+  }
+
+  /** sym_get_string_value. */
+  stringValue(sym: KSymbol): string {
+    return sym.type === 'bool' || sym.type === 'tristate' ? TRI_TEXT[this.ev.tri[sym.id]!] : this.ev.str[sym.id]!;
+  }
+
+  /** expr_calc_value. */
+  exprValue(e: ModelExpr): Tristate {
+    return this.ev.expr(e);
+  }
+
+  /** A prompt's visible.tri (6.1: a tristate choice member visible as m is hidden while its choice is y). */
+  promptVisibility(sym: KSymbol, prompt: { visibility: ModelExpr }): Tristate {
+    const v = this.ev.expr(prompt.visibility);
+    const choice = sym.choice?.symbol;
+    if (!this.rework && choice && sym.type === 'tristate' && v === M && this.ev.tri[choice.id] === Y) return N;
+    return v;
+  }
+
+  /** The member the choice selects now (6.1 sym_get_choice_value, 6.12 sym_calc_choice). */
+  choiceValue(choice: Choice): KSymbol | undefined {
+    return this.ev.selection.get(choice);
+  }
+
+  /** sym_set_tristate_value; false when conf refuses the value. */
+  setTristate(sym: KSymbol, val: Tristate): boolean {
+    const old = this.tristate(sym);
+    if ((this.rework || old !== val) && !this.tristateWithinRange(sym, val)) return false;
+    if (sym.choiceInfo) {
+      const cu = this.ev.choiceUser.get(sym.choiceInfo)!;
+      cu.tri = val;
+      cu.has = true;
+      this.flagLost.delete(sym.choiceInfo);
+    } else {
+      this.ev.userTri.set(sym, val);
+      this.stored.set(sym, val);
+    }
+    if (!this.rework && sym.choice && val === Y) {
+      // setting a member also gives the choice and its visible members a value
+      const cu = this.ev.choiceUser.get(sym.choice)!;
+      cu.selection = sym;
+      cu.has = true;
+      this.flagLost.delete(sym.choice);
+      for (const m of sym.choice.members) if (m !== sym && this.visibility(m) !== N && !this.ev.userTri.has(m)) this.ev.userTri.set(m, this.stored.get(m) ?? N);
+    }
+    this.settle(this.rework || old !== val);
+    return true;
+  }
+
+  /** sym_set_string_value for int/hex/string; false when out of range or malformed. */
+  setString(sym: KSymbol, text: string): boolean {
+    if (sym.type === 'bool' || sym.type === 'tristate') {
+      const t = 'yY'.includes(text[0] ?? '-') ? Y : 'mM'.includes(text[0] ?? '-') ? M : 'nN'.includes(text[0] ?? '-') ? N : undefined;
+      return t !== undefined && this.setTristate(sym, t);
+    }
+    if ((sym.type === 'int' || sym.type === 'hex') && !(isValidValue(sym.type, text) && this.ev.withinRange(sym, text))) return false;
+    const value = sym.type === 'hex' && !/^0[xX]/.test(text) ? `0x${text}` : text;
+    // conf recomputes only when the stored text changes
+    const changed = this.storedText.get(sym) !== value;
+    this.ev.userStr.set(sym, value);
+    this.storedText.set(sym, value);
+    this.settle(changed);
+    return true;
+  }
+
+  /** 6.12's choice_set_value: each visible member gets y or n and the highest priority, in menu order. */
+  setChoice(choice: Choice, members: KSymbol[], chosen: KSymbol): void {
+    const order = this.ev.priority.get(choice)!;
+    for (const m of members) {
+      if (this.visibility(m) === N) continue;
+      this.ev.userTri.set(m, m === chosen ? Y : N);
+      order.splice(order.indexOf(m), 1);
+      order.unshift(m);
+    }
+    this.settle();
   }
 }
-
-const sign = (a: bigint, b: bigint): number => (a > b ? 1 : a < b ? -1 : 0);
 
 /**
  * conf's for_all_symbols order: buckets of an FNV-1a hash modulo 9973
@@ -231,17 +360,17 @@ interface ChoiceUserValue {
 }
 
 class ConfEvaluator {
-  private readonly tri: Tristate[];
+  readonly tri: Tristate[];
   /** curr.val of int/hex/string symbols. */
-  private readonly str: string[];
-  private readonly vis: Tristate[];
-  private readonly write: boolean[];
-  private readonly selection = new Map<Choice, KSymbol | undefined>();
-  private readonly userTri = new Map<KSymbol, Tristate>();
-  private readonly userStr = new Map<KSymbol, string>();
-  private readonly choiceUser = new Map<Choice, ChoiceUserValue>();
+  readonly str: string[];
+  readonly vis: Tristate[];
+  readonly write: boolean[];
+  readonly selection = new Map<Choice, KSymbol | undefined>();
+  readonly userTri = new Map<KSymbol, Tristate>();
+  readonly userStr = new Map<KSymbol, string>();
+  readonly choiceUser = new Map<Choice, ChoiceUserValue>();
   /** 6.12: each choice's members, highest priority first (choice->choice_members). */
-  private readonly priority = new Map<Choice, KSymbol[]>();
+  readonly priority = new Map<Choice, KSymbol[]>();
   private readonly choiceRework: boolean;
 
   constructor(
@@ -280,7 +409,7 @@ class ConfEvaluator {
           break;
         case 'int':
         case 'hex':
-          if (isValidText(sym.type, text)) this.userStr.set(sym, text);
+          if (isValidValue(sym.type, text)) this.userStr.set(sym, text);
           else rejected.push(name);
           break;
         default:
@@ -557,12 +686,12 @@ class ConfEvaluator {
   }
 
   /** sym_get_type: a tristate acts as bool without modules, or as a choice value visible as y. */
-  private effectiveType(sym: KSymbol): SymbolType {
+  effectiveType(sym: KSymbol): SymbolType {
     if (sym.type === 'tristate' && ((sym.choice && this.vis[sym.id] === Y) || this.modulesValue() === N)) return 'bool';
     return sym.type;
   }
 
-  private promote(sym: KSymbol, v: Tristate): Tristate {
+  promote(sym: KSymbol, v: Tristate): Tristate {
     return v === M && this.effectiveType(sym) === 'bool' ? Y : v;
   }
 
@@ -580,7 +709,7 @@ class ConfEvaluator {
     return deps.reduce<Tristate>((acc, d) => maxT(acc, this.expr(d)), N);
   }
 
-  private revDep(sym: KSymbol): Tristate {
+  revDep(sym: KSymbol): Tristate {
     let v: Tristate = N;
     for (const r of sym.selectedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
     // 6.1's menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
@@ -610,26 +739,25 @@ class ConfEvaluator {
     const base = sym.type === 'int' ? 10 : 16;
     const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
     if (!range) return val;
-    const v = strtoll(val, base);
+    const v = rangeNumber(val, sym.type, base);
     if (v < this.rangeBound(range.low, base)) return this.currVal(range.low);
     if (v > this.rangeBound(range.high, base)) return this.currVal(range.high);
     return val;
   }
 
   /** sym_string_within_range for int/hex. */
-  private withinRange(sym: KSymbol, text: string): boolean {
+  withinRange(sym: KSymbol, text: string): boolean {
     const base = sym.type === 'int' ? 10 : 16;
     const range = sym.ranges.find((r) => this.expr(r.condition) !== N);
     if (!range) return true;
-    const v = strtoll(text, base);
+    const v = rangeNumber(text, sym.type, base);
     return v >= this.rangeBound(range.low, base) && v <= this.rangeBound(range.high, base);
   }
 
   /** sym_get_range_val: an int/hex bound symbol is read in its own base. */
-  private rangeBound(leaf: Leaf, base: number): bigint {
+  private rangeBound(leaf: Leaf, base: 10 | 16): bigint {
     const r = this.resolve(leaf);
-    const type = r.kind === 'symbol' ? r.symbol.type : 'unknown';
-    return strtoll(this.currVal(r), type === 'int' ? 10 : type === 'hex' ? 16 : base);
+    return rangeNumber(this.currVal(r), r.kind === 'symbol' ? r.symbol.type : 'unknown', base);
   }
 
   // --- expressions -----------------------------------------------------------
@@ -656,7 +784,7 @@ class ConfEvaluator {
    * undefined symbols and constants. A bool/tristate keeps the "n" of
    * symbol_no there whatever its value, so e.g. a string `default BOOLSYM` is "n".
    */
-  private currVal(leaf: Leaf): string {
+  currVal(leaf: Leaf): string {
     const r = this.resolve(leaf);
     if (r.kind === 'const') return r.text;
     if (r.kind === 'input') return 'n';
@@ -682,7 +810,7 @@ class ConfEvaluator {
   }
 
   /** expr_calc_value. */
-  private expr(e: ModelExpr): Tristate {
+  expr(e: ModelExpr): Tristate {
     switch (e.kind) {
       case 'leaf':
         return this.leafTri(e.leaf);
@@ -693,20 +821,7 @@ class ConfEvaluator {
       case 'or':
         return maxT(this.expr(e.left), this.expr(e.right));
       case 'compare':
-        return compareValues(e.op, this.compare(e.left, e.right)) ? Y : N;
+        return compareValues(e.op, this.leafString(e.left), this.leafType(e.left), this.leafString(e.right), this.leafType(e.right)) ? Y : N;
     }
-  }
-
-  private compare(left: Leaf, right: Leaf): number {
-    const a = this.leafString(left);
-    const b = this.leafString(right);
-    const ta = this.leafType(left);
-    const tb = this.leafType(right);
-    if (ta === 'string' && tb === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    const pa = parseOperand(a, ta);
-    const pb = parseOperand(b, tb);
-    if (pa.kind === 'string' || pb.kind === 'string') return Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    if (pa.kind === 'unsigned' || pb.kind === 'unsigned') return sign(BigInt.asUintN(64, pa.value), BigInt.asUintN(64, pb.value));
-    return sign(pa.value, pb.value);
   }
 }

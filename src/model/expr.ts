@@ -71,25 +71,34 @@ export function conjuncts(e: ModelExpr): ModelExpr[] {
   return isConst(e, 'y') ? [] : [e];
 }
 
-/** Calls `visit` on every leaf, comparison operands included. */
-export function forEachLeaf(e: ModelExpr, visit: (leaf: Leaf) => void): void {
+/** The nodes of an expression that hold no subexpression: leaves and comparisons. */
+export type Atom = Extract<ModelExpr, { kind: 'leaf' | 'compare' }>;
+
+/** Calls `visit` on every leaf and comparison, left to right. */
+export function forEachAtom(e: ModelExpr, visit: (atom: Atom) => void): void {
   switch (e.kind) {
-    case 'leaf':
-      visit(e.leaf);
-      return;
     case 'not':
-      forEachLeaf(e.operand, visit);
+      forEachAtom(e.operand, visit);
       return;
     case 'and':
     case 'or':
-      forEachLeaf(e.left, visit);
-      forEachLeaf(e.right, visit);
+      forEachAtom(e.left, visit);
+      forEachAtom(e.right, visit);
       return;
-    case 'compare':
-      visit(e.left);
-      visit(e.right);
-      return;
+    default:
+      visit(e);
   }
+}
+
+/** Calls `visit` on every leaf, comparison operands included. */
+export function forEachLeaf(e: ModelExpr, visit: (leaf: Leaf) => void): void {
+  forEachAtom(e, (atom) => {
+    if (atom.kind === 'leaf') visit(atom.leaf);
+    else {
+      visit(atom.left);
+      visit(atom.right);
+    }
+  });
 }
 
 /** Whether the expression reads a toolchain probe or other macro input. */

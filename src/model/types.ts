@@ -4,7 +4,7 @@
  * property's condition includes the dependencies of the definition it came
  * from, and reverse dependencies are collected on the selected symbol.
  */
-import type { CompareOp, Loc } from '../parse/ast.js';
+import type { CompareOp, ExprOver, Loc } from '../parse/ast.js';
 import type { KconfigDialect } from './dialect.js';
 
 export type { CompareOp, Loc };
@@ -32,12 +32,7 @@ export type Leaf =
   | { kind: 'const'; text: string }
   | { kind: 'input'; input: Input };
 
-export type ModelExpr =
-  | { kind: 'leaf'; leaf: Leaf }
-  | { kind: 'not'; operand: ModelExpr }
-  | { kind: 'and'; left: ModelExpr; right: ModelExpr }
-  | { kind: 'or'; left: ModelExpr; right: ModelExpr }
-  | { kind: 'compare'; op: CompareOp; left: Leaf; right: Leaf };
+export type ModelExpr = ExprOver<{ kind: 'leaf'; leaf: Leaf }, Leaf>;
 
 export interface Definition {
   loc: Loc;
@@ -108,6 +103,29 @@ export interface Choice {
   symbol: KSymbol;
   members: KSymbol[];
   optional: boolean;
+  /** The name written after `choice` (6.1 only); conf shows it as the choice symbol's name. */
+  name?: string;
+}
+
+/**
+ * One entry of conf's menu tree as the parser makes it (struct menu before
+ * menu_finalize): blocks nest as written. src/model/menu.ts finalizes it.
+ */
+export interface MenuEntry {
+  kind: 'symbol' | 'choice' | 'menu' | 'comment' | 'if';
+  /** symbol and choice entries: the symbol (a choice's own symbol) and the definition written here. */
+  symbol?: KSymbol;
+  definition?: Definition;
+  /** The prompt written in this definition (conf keeps the last one written). */
+  prompt?: Prompt;
+  /** A menu's or comment's text. */
+  title?: string;
+  /** menu, comment and if entries: their dependencies, enclosing blocks' included (menu->dep). */
+  dependency?: ModelExpr;
+  /** A menu's own `visible if` conditions (menu->visibility). */
+  visibleIf?: ModelExpr;
+  loc: Loc;
+  children: MenuEntry[];
 }
 
 export interface KconfigModel {
@@ -121,6 +139,8 @@ export interface KconfigModel {
   modules?: KSymbol;
   inputs: Input[];
   mainmenu?: string;
+  /** The top-level entries as written (conf's rootmenu list before menu_finalize). */
+  menuEntries: MenuEntry[];
   /** Files read, relative to the tree root. */
   files: string[];
   /** Environment the macros saw, for reproducing the run. */

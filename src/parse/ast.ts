@@ -15,12 +15,15 @@ export type SymbolRef =
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
-export type Expr =
-  | { kind: 'ref'; ref: SymbolRef }
-  | { kind: 'not'; operand: Expr }
-  | { kind: 'and'; left: Expr; right: Expr }
-  | { kind: 'or'; left: Expr; right: Expr }
-  | { kind: 'compare'; op: CompareOp; left: SymbolRef; right: SymbolRef };
+/** Kconfig's expression grammar over a kind of leaf: the parse tree's and the model's expressions differ only there. */
+export type ExprOver<LeafNode, Operand> =
+  | LeafNode
+  | { kind: 'not'; operand: ExprOver<LeafNode, Operand> }
+  | { kind: 'and'; left: ExprOver<LeafNode, Operand>; right: ExprOver<LeafNode, Operand> }
+  | { kind: 'or'; left: ExprOver<LeafNode, Operand>; right: ExprOver<LeafNode, Operand> }
+  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand };
+
+export type Expr = ExprOver<{ kind: 'ref'; ref: SymbolRef }, SymbolRef>;
 
 export type SymbolKind = 'bool' | 'tristate' | 'int' | 'hex' | 'string';
 

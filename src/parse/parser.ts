@@ -721,25 +721,23 @@ class TokenStream {
   }
 
   private orExpr(depth: number): Expr {
-    const first = this.andExpr(depth);
-    if (!this.atOp('||')) return first;
-    const operands = [first];
-    while (this.atOp('||')) {
-      this.index++;
-      operands.push(this.andExpr(depth));
-    }
-    return balancedChain('or', operands);
+    return this.chain('or', '||', () => this.andExpr(depth));
   }
 
   private andExpr(depth: number): Expr {
-    const first = this.unary(depth);
-    if (!this.atOp('&&')) return first;
+    return this.chain('and', '&&', () => this.unary(depth));
+  }
+
+  /** `operand (op operand)*`, as one balanced tree so that a long chain costs no deep recursion later. */
+  private chain(kind: 'and' | 'or', op: '&&' | '||', operand: () => Expr): Expr {
+    const first = operand();
+    if (!this.atOp(op)) return first;
     const operands = [first];
-    while (this.atOp('&&')) {
+    while (this.atOp(op)) {
       this.index++;
-      operands.push(this.unary(depth));
+      operands.push(operand());
     }
-    return balancedChain('and', operands);
+    return balancedChain(kind, operands);
   }
 
   private unary(depth: number): Expr {

@@ -31,7 +31,7 @@ describe('installed command', () => {
     const project = path.join(tmp(), 'project');
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, 'package.json'), '{"name": "scratch", "version": "1.0.0", "private": true}\n');
-    // Its two dependencies come from npm's cache when `npm ci` has run here.
+    // Its dependencies come from npm's cache when `npm ci` has run here.
     const installed = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
     expect(installed.status, installed.stderr).toBe(0);
     const demo = sh('npx', ['--no-install', 'kconfsat', 'demo'], project);

@@ -2,7 +2,7 @@
  * Running the kernel's own conf (through scripts/conf-reference) for tests
  * that compare kconfsat with it on a real tree.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -80,4 +80,40 @@ export function readConfigLines(text: string): Map<string, string> {
     else if ((g = /^CONFIG_(\w+)=(.*)$/.exec(line))) out.set(g[1]!, g[2]!.startsWith('"') ? (JSON.parse(g[2]!) as string) : g[2]!);
   }
   return out;
+}
+
+/**
+ * conf run as the kernel's own tests run it: `conf ARGS Kconfig` in a temp
+ * dir, `user` as .config (undefined: no .config), `stdin` on stdin (then end
+ * of file). stdout without the closing "configuration written" / "No change"
+ * note; timedOut when conf asks forever.
+ */
+export function runConfInteractive(
+  conf: string,
+  kconfig: string,
+  args: string[],
+  user: [string, string][] | undefined,
+  types: (name: string) => string | undefined,
+  stdin = '',
+): { stdout: string; status: number | null; timedOut: boolean; crashed: boolean } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-conf-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'Kconfig'), kconfig);
+    if (user) fs.writeFileSync(path.join(dir, '.config'), user.map(([n, v]) => `CONFIG_${n}=${types(n) === 'string' ? JSON.stringify(v) : v}\n`).join(''));
+    const r = spawnSync(conf, [...args, 'Kconfig'], {
+      cwd: dir,
+      input: stdin,
+      encoding: 'utf8',
+      timeout: 20_000,
+      maxBuffer: 1 << 20,
+      env: { ...process.env, KCONFIG_CONFIG: '.config', KCONFIG_DEFCONFIG_LIST: '' },
+    });
+    // killed at the timeout, or its endless output overflowed the buffer
+    const timedOut = r.error !== undefined || r.signal === 'SIGTERM';
+    // expr.c's parse-time notes go to stdout too; they are no part of the dialogue
+    const stdout = (r.stdout ?? '').replace(/^boolean symbol \S+ tested for 'm'\? test forced to '[yn]'\n/gm, '').replace(/#\n# (configuration written to \.config|No change to \.config)\n#\n$/, '');
+    return { stdout, status: r.status, timedOut, crashed: r.signal === 'SIGSEGV' || r.signal === 'SIGABRT' };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -50,6 +50,15 @@ describe('encoding vs reference evaluator', () => {
     expect(s.solve(s.assumptionsFor(values))).toBe('sat');
   });
 
+  it('regression: strings compare by their UTF-8 bytes, as strcmp does, not by UTF-16 units', () => {
+    const text = 'config S\n\tstring "s"\n\tdefault "\u{FFFF}"\nconfig T\n\tstring "t"\n\tdefault "\u{10000}"\nconfig B\n\tbool\n\tdefault y if S < T\n';
+    const s = session(text);
+    const values = evaluate(s.model, new Map());
+    expect(values.get('B')).toBe('y');
+    expect(s.violatedSymbols(values)).toEqual([]);
+    expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+  });
+
   it.each([1, 2, 3])('every model of the formula is a fixpoint of the evaluator (part %i)', () => {
     fc.assert(
       fc.property(arbKconfig(dialect), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), (text, picks) => {

@@ -264,6 +264,16 @@ describe('environment', () => {
     expect(m.expand('$(CC)')).toBe('from-kconfig');
   });
 
+  it('an astral character whose low surrogate is the marker unit is text, not an unknown', () => {
+    const m = new MacroExpander({ env: {} });
+    // U+10000 is D800 DC00 and U+1F400 is D83D DC00; 0 and 1 follow as in a marker
+    const text = 'a \u{10000}0\u{10001} \u{1F400}';
+    expect(containsUnknown(m.expand(text))).toBe(false);
+    const out = m.expand(`${text} $(UNSET_VAR)`);
+    expect(containsUnknown(out)).toBe(true);
+    expect(m.render(out)).toBe(`${text} $(UNSET_VAR)`);
+  });
+
   it('turns an unset environment variable into an unknown placeholder by default', () => {
     const m = new MacroExpander({ env: {} });
     const out = m.expand('v=$(UNSET_VAR)');

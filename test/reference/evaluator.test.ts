@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KconfigModel } from '../../src/model/types.js';
 import { computedSymbols, enumerateFixpoints, evaluate, evaluateDetailed, isFixpoint } from './evaluator.js';
-import { arbKconfig, modelFromText } from './random-kconfig.js';
+import { arbKconfig, arbUserValues, modelFromText } from './random-kconfig.js';
 import { runConf } from '../helpers/conf.js';
 import { requireEnv } from '../helpers/requires.js';
 
@@ -421,6 +421,24 @@ config I
     // dir_dep is A (expr_alloc_or drops the missing one), so the imply is capped at n
     runs: [{ user: [['A', 'n']], expect: { A: 'n', X: 'n', I: 'y' } }],
   },
+  {
+    name: 'strings compare as strcmp on their UTF-8 bytes (U+FFFF before U+10000)',
+    kconfig: `
+config S
+	string "s"
+	default "\u{FFFF}"
+config T
+	string "t"
+	default "\u{10000}"
+config B
+	bool
+	default y if S < T
+config C
+	bool
+	default y if S > T
+`,
+    runs: [{ user: [], expect: { B: 'y', C: 'n' } }],
+  },
 ];
 
 /** conf 6.1 (KCONFSAT_CONF is what CI has always set for it) and conf 6.12, when built. */
@@ -511,31 +529,6 @@ endchoice
   });
 });
 
-/** A random .config for a model: some symbols set, with values of every kind (invalid ones included). */
-function arbUserValues(m: KconfigModel): fc.Arbitrary<Map<string, string>> {
-  const syms = computedSymbols(m).filter((s) => !s.choiceInfo);
-  const valueFor = (type: string): fc.Arbitrary<string> => {
-    switch (type) {
-      case 'bool':
-        return fc.constantFrom('y', 'n', 'y', 'n', 'm');
-      case 'tristate':
-        return fc.constantFrom('y', 'm', 'n');
-      case 'int':
-        return fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -3, max: 13 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('abc', '007', '') });
-      case 'hex':
-        return fc.constantFrom('0x10', '5', 'zz', '0x0', '0x3', '');
-      default:
-        return fc.constantFrom('', 'foo', 'bar', 'y', 'n');
-    }
-  };
-  const entries = syms.map((s) => fc.option(valueFor(s.type).map((v) => [s.name, v] as [string, string]), { nil: undefined, freq: 4 }));
-  // in any order: 6.12 gives the choice member read last the highest priority
-  return fc
-    .tuple(...entries)
-    .map((list) => list.filter((e): e is [string, string] => e !== undefined))
-    .chain((list) => fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))
-    .map((list) => new Map(list));
-}
 
 describe('olddefconfig settles on random trees', () => {
   it('is not always idempotent in conf either: a default above its prompt\'s visibility is kept once, then cut', () => {

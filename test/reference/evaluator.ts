@@ -3,7 +3,8 @@
  * an assignment is a fixpoint, and every fixpoint of a tiny tree by brute force.
  */
 import type { KconfigModel, KSymbol, Leaf, ModelExpr } from '../../src/model/types.js';
-import { computedSymbols, evaluateDetailed, isValidText } from '../../src/model/evaluate.js';
+import { computedSymbols, evaluateDetailed } from '../../src/model/evaluate.js';
+import { isValidValue } from '../../src/model/values.js';
 
 export { computedSymbols, evaluate, evaluateDetailed, unmetSelects, type Evaluation, type FixpointDiff } from '../../src/model/evaluate.js';
 
@@ -94,11 +95,11 @@ export function candidateValues(model: KconfigModel, sym: KSymbol, inputs?: Map<
       if (/^-?\d+$/.test(t)) for (const d of [-1n, 1n]) out.add((BigInt(t) + d).toString());
     }
     out.add(unmentionedNumber(out, 10));
-    return [...out].filter((t) => t === '' || isValidText('int', t));
+    return [...out].filter((t) => t === '' || isValidValue('int', t));
   }
   if (sym.type === 'hex') {
     out.add(unmentionedNumber(out, 16));
-    return [...out].filter((t) => t === '' || isValidText('hex', t));
+    return [...out].filter((t) => t === '' || isValidValue('hex', t));
   }
   // A user may type any string: one the tree never mentions stands for them all.
   out.add('reference:unmentioned');

@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import type { KconfigDialect } from '../../src/model/dialect.js';
 import { loadKconfig } from '../../src/model/load.js';
 import type { KconfigModel } from '../../src/model/types.js';
+import { computedSymbols } from '../../src/model/evaluate.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 
 type SymType = 'bool' | 'tristate' | 'int' | 'hex' | 'string';
@@ -150,6 +151,32 @@ const arbTree: fc.Arbitrary<TreeSpec> = fc.record({
 /** Random Kconfig text in `dialect`: one file, 2–10 symbols (choice members included). */
 export function arbKconfig(dialect: KconfigDialect = '6.1'): fc.Arbitrary<string> {
   return arbTree.map((spec) => renderTree(spec, dialect));
+}
+
+/** A random .config for a model: some symbols set, with values of every kind (invalid ones included). */
+export function arbUserValues(m: KconfigModel): fc.Arbitrary<Map<string, string>> {
+  const syms = computedSymbols(m).filter((s) => !s.choiceInfo);
+  const valueFor = (type: string): fc.Arbitrary<string> => {
+    switch (type) {
+      case 'bool':
+        return fc.constantFrom('y', 'n', 'y', 'n', 'm');
+      case 'tristate':
+        return fc.constantFrom('y', 'm', 'n');
+      case 'int':
+        return fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -3, max: 13 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('abc', '007', '') });
+      case 'hex':
+        return fc.constantFrom('0x10', '5', 'zz', '0x0', '0x3', '');
+      default:
+        return fc.constantFrom('', 'foo', 'bar', 'y', 'n');
+    }
+  };
+  const entries = syms.map((s) => fc.option(valueFor(s.type).map((v) => [s.name, v] as [string, string]), { nil: undefined, freq: 4 }));
+  // in any order: 6.12 gives the choice member read last the highest priority
+  return fc
+    .tuple(...entries)
+    .map((list) => list.filter((e): e is [string, string] => e !== undefined))
+    .chain((list) => fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))
+    .map((list) => new Map(list));
 }
 
 /** The model of a single in-memory `Kconfig` file. */

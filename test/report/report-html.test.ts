@@ -1,19 +1,21 @@
 /**
  * The sweep report on a real sweep: the project's XEN/ZONE_DEVICE example,
  * buggy and fixed, on i386 and x86_64 (the whole pipeline, in this thread).
- * Every number of sweep.csv must be in the right bar of the right chart; and,
- * where Debian's chromium is installed, the page must render in headless
- * Chromium with the bars drawn.
+ * The page leads with the findings (linked to their select line and
+ * witnesses), then compares the two versions per arch; every number of
+ * sweep.csv must be in the right bar of the right chart; timings are an
+ * appendix; and, where Debian's chromium is installed, the page must render
+ * in headless Chromium with the bars drawn.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCorpus, fetchedVersion, readManifest } from '../../scripts/corpora.js';
-import { chartSpecs, escapeXml, families, mergeSweeps, renderReport } from '../../scripts/report-html.js';
-import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
+import { chartSpecs, escapeXml, families, mergeSweeps, renderReport, versionStatus } from '../../scripts/report-html.js';
+import { corpusTargets, STAGE_COLUMNS, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
 import { requireFile } from '../helpers/requires.js';
 
 const CORPORA = ['xen-zone-device-buggy', 'xen-zone-device-fixed'];
@@ -21,17 +23,20 @@ const CHROMIUM = '/usr/bin/chromium';
 
 let result: SweepResult;
 let html: string;
+let outDir: string;
 
 beforeAll(async () => {
   const manifest = readManifest();
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sweep-'));
   const targets = CORPORA.flatMap((name) => {
     const corpus = manifest.find((c) => c.name === name)!;
     const tree = fetchCorpus(corpus);
-    return corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false);
+    return corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false, outDir);
   });
   result = { started: new Date().toISOString(), wallMs: 0, jobs: 1, confirm: false, rows: await sweep(targets, 1) };
   html = renderReport(result);
 });
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
 /** The rows of sweep.csv as column → text (no field of this fixture is quoted). */
 function csvRows(): Record<string, string>[] {
@@ -55,12 +60,73 @@ describe('sweep report', () => {
     ]);
   });
 
-  it('puts the two versions side by side and every number of the CSV in its bar', () => {
+  it('keeps what the counts count: each finding with its select line and witness, the dead and always-on names', () => {
+    const buggy = result.rows.find((r) => r.corpus === 'xen-zone-device-buggy' && r.arch === 'i386')!;
+    const witness = 'witnesses/xen-zone-device-buggy-i386-XEN_UNPOPULATED_ALLOC-ZONE_DEVICE-13.config';
+    expect(buggy.findingList).toEqual([
+      {
+        selector: 'XEN_UNPOPULATED_ALLOC',
+        selectee: 'ZONE_DEVICE',
+        file: 'drivers/xen/Kconfig',
+        line: 13,
+        dependsOn: 'MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP',
+        witness,
+      },
+    ]);
+    // The witness is the configuration conf warns on: the selector on, the selectee forced on without its dependency.
+    const text = fs.readFileSync(path.join(outDir, witness), 'utf8');
+    expect(text).toContain('CONFIG_XEN_UNPOPULATED_ALLOC=y\n');
+    expect(text).toContain('CONFIG_ZONE_DEVICE=y\n');
+    expect(text).not.toContain('CONFIG_ARCH_HAS_PTE_DEVMAP=y');
+    // i386 cannot have 64BIT, so everything only x86_64 selects is dead there.
+    expect(buggy.deadList).toEqual(['64BIT', 'X86_64', 'GENERIC_CPU', 'ARCH_HAS_PTE_DEVMAP', 'SPARSEMEM_VMEMMAP_ENABLE', 'SPARSEMEM_VMEMMAP']);
+    expect(buggy.alwaysOnList).toEqual(['X86_32', 'X86', 'SPARSEMEM']);
+    for (const row of result.rows) {
+      expect(row.deadList).toHaveLength(row.dead!);
+      expect(row.alwaysOnList).toHaveLength(row.alwaysOn!);
+      expect(row.findingList).toHaveLength(row.findings!);
+    }
+  });
+
+  it('leads with the findings, then the versions compared, and leaves timings to an appendix', () => {
+    const headings = [...html.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(['Findings', 'Versions compared', 'Appendix: timings', 'Appendix: all numbers']);
+    // Before the first chart: the findings table, its select line linked into the tree and its witnesses by arch.
+    const findings = html.slice(html.indexOf('<h2>Findings</h2>'), html.indexOf('<h2>Versions compared</h2>'));
+    expect(findings).not.toContain('<svg');
+    const row = /<tr data-finding="XEN_UNPOPULATED_ALLOC-&#62;ZONE_DEVICE">(.*?)<\/tr>/s.exec(findings)?.[1];
+    const tree = result.rows[0]!.tree!;
+    expect(row).toContain(`<a href="file://${tree}/drivers/xen/Kconfig">drivers/xen/Kconfig:13</a>`);
+    expect(row).toContain('data-witness="xen-zone-device-buggy i386"');
+    expect(row).toContain('data-witness="xen-zone-device-buggy x86_64"');
+    // The fixed version has no such finding: gone in it.
+    expect(row).toMatch(/<td class="text same">—<\/td><td class="text gone">gone in xen-zone-device-fixed<\/td>$/);
+  });
+
+  it('compares the versions per arch: findings, dead and always-on with what is new and gone, symbols, clauses', () => {
+    const compared = html.slice(html.indexOf('<h2>Versions compared</h2>'), html.indexOf('<h2>Appendix: timings</h2>'));
+    const cell = (arch: string, measure: string): string | undefined =>
+      new RegExp(`<tr data-arch="${arch}">.*?<td data-measure="${measure}">([^<]*)</td>`, 's').exec(compared)?.[1];
+    const row = (corpus: string, arch: string) => result.rows.find((r) => r.corpus === corpus && r.arch === arch)!;
+    for (const arch of ['i386', 'x86_64']) {
+      const [buggy, fixed] = [row(CORPORA[0]!, arch), row(CORPORA[1]!, arch)];
+      expect(cell(arch, 'findings')).toBe('1 → 0 (+0 / −1)');
+      expect(cell(arch, 'clauses')).toBe(`${buggy.clauses} → ${fixed.clauses} (${fixed.clauses! >= buggy.clauses! ? '+' : '−'}${Math.abs(fixed.clauses! - buggy.clauses!)})`);
+      const added = fixed.deadList!.filter((n) => !buggy.deadList!.includes(n)).length;
+      const removed = buggy.deadList!.filter((n) => !fixed.deadList!.includes(n)).length;
+      expect(cell(arch, 'dead')).toBe(`${buggy.dead} → ${fixed.dead} (+${added} / −${removed})`);
+    }
+    expect(versionStatus({ name: 'l', corpora: ['a', 'b', 'c'] }, ['b', 'c'])).toEqual({ kind: 'new', text: 'new in b' });
+    expect(versionStatus({ name: 'l', corpora: ['a', 'b', 'c'] }, ['a'])).toEqual({ kind: 'gone', text: 'gone in b' });
+    expect(versionStatus({ name: 'l', corpora: ['a', 'b', 'c'] }, ['a', 'c'])).toEqual({ kind: 'same', text: 'only in a, c' });
+  });
+
+  it('puts the two versions side by side in the comparison charts, every number of the CSV in its bar', () => {
     const [family, ...others] = families(result.rows);
     expect(others).toEqual([]);
     expect(family).toEqual({ name: 'xen-zone-device', corpora: CORPORA });
-    const specs = chartSpecs(family!, result.rows);
-    expect(specs.map((s) => s.column)).toEqual(['findings', 'variables', 'clauses', 'parseMs', 'buildMs', 'encodeMs', 'solverLoadMs', 'deadMs', 'auditMs']);
+    const specs = chartSpecs(family!);
+    expect(specs.map((s) => s.column)).toEqual(['findings', 'dead', 'alwaysOn', 'symbols', 'variables', 'clauses']);
     const rows = csvRows();
     expect(rows).toHaveLength(4);
     for (const row of rows) {
@@ -70,7 +136,13 @@ describe('sweep report', () => {
         const bar = `<text[^>]*data-series="${row.corpus}" data-category="${row.arch}">${value}</text>`;
         expect(chart(spec.id), `${row.corpus} ${row.arch} ${spec.column}=${value}`).toMatch(new RegExp(bar));
       }
+      // The appendix: one stacked bar per row, a segment per stage holding its milliseconds.
+      for (const [column] of STAGE_COLUMNS.filter(([c]) => row[c] !== '')) {
+        const segment = `<rect[^>]*data-series="${row.corpus}" data-category="${row.arch}" data-stage="${column}" data-ms="${row[column]}"`;
+        expect(chart('timings-xen-zone-device'), `${row.corpus} ${row.arch} ${column}`).toMatch(new RegExp(segment));
+      }
     }
+    expect(html.indexOf('data-chart="timings-xen-zone-device"')).toBeGreaterThan(html.indexOf('<h2>Appendix: timings</h2>'));
   });
 
   it('is self-contained: no script, no external URL, and the table holds every column that has values', () => {

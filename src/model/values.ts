@@ -2,8 +2,10 @@
  * conf's rules for string and number values, evaluated on concrete strings:
  * how `=`/`<`/... compare two operands (expr_calc_value), which text is a
  * valid int/hex value (sym_string_valid), and how ranges read numbers.
+ * One copy serves both the simulation of conf (evaluate.ts) and the encoding
+ * (src/logic), so the two can only disagree on structure, never on a number.
  */
-import type { CompareOp, SymbolType } from '../model/types.js';
+import type { CompareOp, SymbolType } from './types.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -97,7 +99,7 @@ export function compareValues(op: CompareOp, a: string, aType: OperandType, b: s
   const pa: Parsed = aType === 'string' && bType === 'string' ? { kind: 'string' } : parseOperand(a, aType);
   const pb: Parsed = aType === 'string' && bType === 'string' ? { kind: 'string' } : parseOperand(b, bType);
   if (pa.kind === 'string' || pb.kind === 'string') {
-    res = a < b ? -1 : a > b ? 1 : 0;
+    res = strcmp(a, b);
   } else if (pa.kind === 'unsigned' || pb.kind === 'unsigned') {
     const x = BigInt.asUintN(64, pa.value);
     const y = BigInt.asUintN(64, pb.value);
@@ -119,6 +121,25 @@ export function compareValues(op: CompareOp, a: string, aType: OperandType, b: s
     case '>=':
       return res >= 0;
   }
+}
+
+/** C's strcmp on the UTF-8 bytes: JavaScript's `<` orders UTF-16 units, which puts U+10000 before U+FFFF. */
+function strcmp(a: string, b: string): number {
+  return a === b ? 0 : Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/**
+ * Where compareValues puts an operand among the numbers of the other side:
+ * its number (as an unsigned 64-bit value when either side is hex), or
+ * undefined when it compares as a string. Two operands that both have a key
+ * compare as their keys do, so a comparison against many values can be a
+ * search in their sorted keys.
+ */
+export function orderKey(text: string, type: OperandType, otherType: OperandType): bigint | undefined {
+  if (type === 'string' && otherType === 'string') return undefined;
+  const parsed = parseOperand(text, type);
+  if (parsed.kind === 'string') return undefined;
+  return type === 'hex' || otherType === 'hex' ? BigInt.asUintN(64, parsed.value) : parsed.value;
 }
 
 /** conf's sym_string_valid: whether a .config value is accepted for a symbol of this type. */
