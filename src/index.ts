@@ -58,6 +58,16 @@ export {
   type AuditArchesOptions,
   type AuditGroup,
 } from './analysis/audit-arches.js';
+export {
+  review,
+  symbolSignature,
+  type ArchReview,
+  type ReviewFinding,
+  type ReviewOptions,
+  type ReviewReport,
+  type SymbolChange,
+} from './analysis/review.js';
+export { upgrade, type UpgradeChange, type UpgradeOptions, type UpgradeReport } from './analysis/upgrade.js';
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export {
@@ -90,6 +100,8 @@ export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, typ
 export { parseDotConfig, serializeDotConfig, writeDotConfig, type DotConfig, type DotConfigEntry } from './io/dotconfig.js';
 export { parseDimacs, writeDimacs } from './io/dimacs.js';
 export { applyEdit, editSize, unifiedDiff, type SourceEdit } from './io/patch.js';
+export { applyPatches, type FileChanges, type PatchText } from './io/apply-patch.js';
+export { GitSourceFiles, parseRange, resolveCommit } from './parse/git-files.js';
 export { auditSarif, SARIF_SCHEMA, UNMET_DEPENDENCY_RULE, type SarifOptions } from './io/sarif.js';
 export { AUDIT_CSV_HEADER, auditCsv, csvField, writeCsv } from './io/csv.js';
 export { causingPairs, causingSelectors, pairKey, parseConfWarnings, type ConfWarning } from './io/conf-warnings.js';

@@ -42,6 +42,8 @@ export interface DeadOptions {
   reasons?: boolean;
   /** Only symbols with a prompt: those a user is offered but no configuration lets enable (or disable). */
   promptOnly?: boolean;
+  /** Only these symbols (what a change can affect). */
+  only?: ReadonlySet<string>;
   /** Called as the search goes: symbols settled of `total` in the phase, or reasons given. */
   onProgress?: (phase: DeadPhase, done: number, total: number) => void;
 }
@@ -51,7 +53,12 @@ export type DeadPhase = 'dead' | 'always on' | 'reasons';
 export function deadSymbols(session: Session, options: DeadOptions = {}): DeadReport {
   const progress = options.onProgress ?? (() => undefined);
   const symbols = session.model.symbols.filter(
-    (s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s) && (!options.promptOnly || s.prompts.length > 0),
+    (s) =>
+      s.definitions.length > 0 &&
+      !s.choiceInfo &&
+      session.encoding.pairOf(s) &&
+      (!options.promptOnly || s.prompts.length > 0) &&
+      (!options.only || options.only.has(s.name)),
   );
   const enabled = (s: KSymbol): Lit => session.encoding.pairOf(s)!.m;
   // The candidates, in definition order: for dead, off in every model so far; for always on, on in every one.

@@ -224,6 +224,11 @@ export class Session {
     return new Session(loadKconfig(options), options);
   }
 
+  /** A session of a tree loaded before (to look at its model first and encode only when needed). */
+  static fromLoaded(loaded: LoadedTree, options: SessionOptions): Session {
+    return new Session(loaded, options);
+  }
+
   get arch(): string | undefined {
     return this.loaded.arch;
   }

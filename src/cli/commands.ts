@@ -169,7 +169,7 @@ function checkSummary(r: CheckResult): string {
 }
 
 /** `CONFIG_X=old -> new` as .config lines show values (n as "is not set"), with the file's line. */
-function describeChange(v: Violation, file: string): string {
+export function describeChange(v: Violation, file: string): string {
   const at = v.line !== undefined ? `${file}:${v.line}: ` : '';
   const value = (text: string | undefined) => (text === undefined ? '(not written)' : text);
   switch (v.kind) {
@@ -182,7 +182,7 @@ function describeChange(v: Violation, file: string): string {
   }
 }
 
-function formatKeep(r: ResolveResult): string {
+export function formatKeep(r: ResolveResult): string {
   if (!r.satisfiable || r.diagnoses.length === 0) return `  no valid configuration keeps ${r.wishes.join(' && ')}`;
   const best = r.diagnoses[0]!;
   const wished = new Set(r.wishes.map((w) => w.slice(0, w.indexOf('='))));

@@ -14,6 +14,7 @@ import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, run
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';
 import { registerCorpusCommands } from './corpus.js';
+import { registerReviewCommands } from './review-command.js';
 import { runListNewConfig } from './newconfig-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
@@ -145,6 +146,7 @@ export function buildProgram(): Command {
     .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
   registerCorpusCommands(program, () => globals().json, exit);
+  registerReviewCommands(program, globals, exit, readVersion());
   registerServeCommands(program, globals, readVersion());
 
   // A usage error is one line and where to read more, not the whole help.

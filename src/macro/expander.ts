@@ -68,6 +68,14 @@ interface Variable {
   expanding: number;
 }
 
+/**
+ * $(shell,...) results by directory, environment and command, for the whole
+ * process: conf runs each probe once, and a process that loads the same tree
+ * again (review's two trees, fix's edited copies) need not run the toolchain
+ * again (hundreds of compiler runs on Linux, most of a --run-shell load).
+ */
+const shellResults = new Map<string, string>();
+
 export class MacroExpander {
   readonly unknowns: Unknown[] = [];
   readonly diagnostics: MacroDiagnostic[] = [];
@@ -75,7 +83,6 @@ export class MacroExpander {
   readonly envUsed = new Map<string, string | undefined>();
   private readonly variables = new Map<string, Variable>();
   private readonly unknownByOrigin = new Map<string, string>();
-  private readonly shellCache = new Map<string, string>();
   private location: SourceLocation = { file: '<none>', line: 0, column: 0 };
   /** References evaluated by the current top-level expansion (or assignment). */
   private steps = 0;
@@ -217,7 +224,8 @@ export class MacroExpander {
     if (!this.options.runShell || containsUnknown(command)) {
       return this.unknown(`$(shell,${this.render(command)})`);
     }
-    const cached = this.shellCache.get(command);
+    const key = JSON.stringify([this.options.shellCwd ?? process.cwd(), this.options.env ?? {}, command]);
+    const cached = shellResults.get(key);
     if (cached !== undefined) return cached;
     let output: string;
     try {
@@ -233,7 +241,7 @@ export class MacroExpander {
       output = String((e as { stdout?: string }).stdout ?? '');
     }
     const result = output.replace(/\n+$/, '').replace(/\n/g, ' ');
-    this.shellCache.set(command, result);
+    shellResults.set(key, result);
     return result;
   }
 

@@ -36,8 +36,8 @@ export interface LoadOptions {
   recursiveDependencies?: 'error' | 'warn';
   /** Whose Kconfig rules apply; default: detected from the tree (detectDialect). */
   dialect?: KconfigDialect;
-  /** Texts used instead of these files (names relative to the root): a tree edited in memory. */
-  overrides?: Record<string, string>;
+  /** Texts used instead of these files (names relative to the root; null: deleted): a tree edited in memory. */
+  overrides?: Record<string, string | null>;
 }
 
 export interface LoadedTree {

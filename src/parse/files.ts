@@ -219,12 +219,17 @@ export class MemorySourceFiles implements SourceFiles {
   }
 
   glob(pattern: string): string[] {
-    const segments = pattern.split('/').map(globSegmentToRegExp);
-    return [...this.files.keys()]
-      .filter((name) => {
-        const parts = name.split('/');
-        return parts.length === segments.length && parts.every((p, i) => segments[i]!.test(p));
-      })
-      .sort();
+    return matchGlob(pattern, this.files.keys());
   }
+}
+
+/** The names among `names` a glob pattern matches, sorted (a `*` never crosses a `/`). */
+export function matchGlob(pattern: string, names: Iterable<string>): string[] {
+  const segments = pattern.split('/').map(globSegmentToRegExp);
+  return [...names]
+    .filter((name) => {
+      const parts = name.split('/');
+      return parts.length === segments.length && parts.every((p, i) => segments[i]!.test(p));
+    })
+    .sort();
 }

@@ -1,18 +1,22 @@
 /**
- * A tree with some files' texts replaced in memory: how a candidate fix is
- * tried without touching the files on disk.
+ * A tree with some files' texts replaced, added or deleted in memory: how a
+ * candidate fix is tried, and a patch reviewed, without touching the files
+ * on disk.
  */
 import * as path from 'node:path';
-import { OUTSIDE_ROOT, type SourceFiles } from './files.js';
+import { wellFormed } from '../macro/expander.js';
+import { matchGlob, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 
 export class OverlaySourceFiles implements SourceFiles {
-  private readonly texts: Map<string, string>;
+  /** null: the file is deleted. */
+  private readonly texts: Map<string, string | null>;
 
   constructor(
     private readonly base: SourceFiles,
-    texts: Record<string, string>,
+    texts: Record<string, string | null>,
   ) {
-    this.texts = new Map(Object.entries(texts).map(([name, text]) => [path.posix.normalize(name), text]));
+    // As if read from disk: a lone surrogate (which no UTF-8 file holds) could spell a macro marker.
+    this.texts = new Map(Object.entries(texts).map(([name, text]) => [path.posix.normalize(name), text === null ? null : wellFormed(text)]));
   }
 
   get root(): string {
@@ -20,17 +24,21 @@ export class OverlaySourceFiles implements SourceFiles {
   }
 
   read(name: string): string | undefined {
-    return this.texts.get(path.posix.normalize(name)) ?? this.base.read(name);
+    const text = this.texts.get(path.posix.normalize(name));
+    return text === null ? undefined : (text ?? this.base.read(name));
   }
 
   glob(pattern: string): string[] {
-    return this.base.glob(pattern);
+    const deleted = new Set([...this.texts].filter(([, t]) => t === null).map(([n]) => n));
+    const added = matchGlob(pattern, [...this.texts].filter(([, t]) => t !== null).map(([n]) => n));
+    return [...new Set([...this.base.glob(pattern), ...added])].filter((n) => !deleted.has(n)).sort();
   }
 
   /** An edited file is still confined by where the name leads on disk. */
   readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
     const text = this.texts.get(path.posix.normalize(name));
     const onDisk = this.base.readConfined(name);
-    return text === undefined || onDisk === OUTSIDE_ROOT ? onDisk : text;
+    if (onDisk === OUTSIDE_ROOT) return onDisk;
+    return text === null ? undefined : (text ?? onDisk);
   }
 }

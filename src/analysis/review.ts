@@ -1,0 +1,219 @@
+/**
+ * The semantic difference between an old and a new Kconfig tree, per arch:
+ * unmet-dependency findings added and removed (with, for added ones, the
+ * verified repairs `fix` gives), symbols that became dead or always on or
+ * came back, and symbols added, removed or retyped.
+ *
+ * Only what a change can affect is solved again. A symbol's value is
+ * computed from its own Kconfig lines and the symbols they name (its cone),
+ * so the answers can differ only for symbols whose cone holds a symbol whose
+ * lines changed: the `dependents` of the changed symbols, in either tree.
+ * A select's finding depends on its selector and its target, so it is
+ * rechecked when either is among them; a symbol's deadness, when it is.
+ * Both trees are loaded first and compared symbol by symbol; an arch where
+ * no symbol changed is not encoded at all.
+ */
+import { exprToString, leafToString } from '../model/expr.js';
+import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
+import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import { audit, type AuditFinding } from './audit.js';
+import { dependents } from './cone.js';
+import { deadSymbols } from './dead.js';
+import { fix, type VerifiedRepair } from './fix.js';
+import { Session } from './session.js';
+
+export interface ReviewOptions {
+  /** The tree before the change (`arch` is ignored). */
+  old: LoadOptions;
+  /** The tree after it: another directory, or the old one with `overrides`, or a git revision's files. */
+  new: LoadOptions;
+  /** Arches to compare ([undefined] for a tree without arches). */
+  arches: (string | undefined)[];
+  /** Look for verified repairs of added findings (default true). */
+  fixes?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** A symbol's first definition in each tree. */
+export interface SymbolChange {
+  symbol: string;
+  oldType?: string;
+  newType?: string;
+  old?: Loc;
+  new?: Loc;
+}
+
+export interface ReviewFinding extends AuditFinding {
+  /** For an added finding: fix's candidates, verified ones first, best first. */
+  fixes?: VerifiedRepair[];
+}
+
+export interface ArchReview {
+  arch?: string;
+  /** Symbols whose Kconfig lines changed (the roots of what was rechecked). */
+  changed: string[];
+  /** Symbols whose answers were looked at again (the changed ones and those depending on them). */
+  rechecked: number;
+  solves: number;
+  ms: number;
+  findings: { added: ReviewFinding[]; removed: ReviewFinding[] };
+  dead: { added: SymbolChange[]; removed: SymbolChange[] };
+  alwaysOn: { added: SymbolChange[]; removed: SymbolChange[] };
+  symbols: { added: SymbolChange[]; removed: SymbolChange[]; retyped: SymbolChange[] };
+}
+
+export interface ReviewReport {
+  arches: ArchReview[];
+  /** Findings the new tree adds, over all arches: the new problems. */
+  newProblems: number;
+}
+
+export async function review(options: ReviewOptions): Promise<ReviewReport> {
+  const progress = options.onProgress ?? (() => undefined);
+  const arches: ArchReview[] = [];
+  for (const arch of options.arches) {
+    progress(`reviewing${arch ? ` ${arch}` : ''}`);
+    arches.push(reviewArch(withArch(options.old, arch), withArch(options.new, arch)));
+  }
+  if (options.fixes !== false) await attachFixes(options.new, arches, progress);
+  return { arches, newProblems: arches.reduce((n, a) => n + a.findings.added.length, 0) };
+}
+
+function withArch(load: LoadOptions, arch: string | undefined): LoadOptions {
+  const out: LoadOptions = { ...load };
+  delete out.arch;
+  if (arch !== undefined) out.arch = arch;
+  return out;
+}
+
+function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
+  const t0 = performance.now();
+  const before = loadKconfig(oldLoad);
+  const after = loadKconfig(newLoad);
+  const out: ArchReview = {
+    ...(newLoad.arch !== undefined ? { arch: newLoad.arch } : {}),
+    changed: [],
+    rechecked: 0,
+    solves: 0,
+    ms: 0,
+    findings: { added: [], removed: [] },
+    dead: { added: [], removed: [] },
+    alwaysOn: { added: [], removed: [] },
+    symbols: { added: [], removed: [], retyped: [] },
+  };
+  const names = new Set([...defined(before.model), ...defined(after.model)].map((s) => s.name));
+  for (const name of names) {
+    const was = definedSymbol(before.model, name);
+    const now = definedSymbol(after.model, name);
+    if (was && now && symbolSignature(before.model, was) === symbolSignature(after.model, now)) continue;
+    out.changed.push(name);
+    const change = symbolChange(was, now);
+    if (!was) out.symbols.added.push(change);
+    else if (!now) out.symbols.removed.push(change);
+    else if (was.type !== now.type) out.symbols.retyped.push(change);
+  }
+  if (out.changed.length > 0) {
+    const affected = (loaded: LoadedTree): string[] => {
+      const roots = out.changed.map((n) => loaded.model.byName.get(n)).filter((s): s is KSymbol => s !== undefined);
+      return dependents(loaded.model, roots).map((s) => s.name);
+    };
+    const only = new Set([...affected(before), ...affected(after)]);
+    out.rechecked = only.size;
+    const oldSession = Session.fromLoaded(before, oldLoad);
+    const newSession = Session.fromLoaded(after, newLoad);
+    compare(out, oldSession, newSession, only);
+  }
+  out.ms = Math.round(performance.now() - t0);
+  return out;
+}
+
+function compare(out: ArchReview, oldSession: Session, newSession: Session, only: ReadonlySet<string>): void {
+  // A select's answer reads its selector and its target (whose cone holds the condition).
+  const affected = (r: ReverseDependency): boolean => only.has(r.selector.name) || only.has(r.target.name);
+  const oldAudit = audit(oldSession, { only: affected });
+  const newAudit = audit(newSession, { only: affected });
+  const oldKeys = new Set(oldAudit.findings.map(findingKey));
+  const newKeys = new Set(newAudit.findings.map(findingKey));
+  out.findings.added = newAudit.findings.filter((f) => !oldKeys.has(findingKey(f)));
+  out.findings.removed = oldAudit.findings.filter((f) => !newKeys.has(findingKey(f)));
+  const oldDead = deadSymbols(oldSession, { only });
+  const newDead = deadSymbols(newSession, { only });
+  out.solves = oldAudit.solves + newAudit.solves + oldDead.solves + newDead.solves;
+  const diff = (was: { symbol: string }[], now: { symbol: string }[]): { added: SymbolChange[]; removed: SymbolChange[] } => {
+    const a = new Set(was.map((d) => d.symbol));
+    const b = new Set(now.map((d) => d.symbol));
+    const change = (name: string): SymbolChange => symbolChange(definedSymbol(oldSession.model, name), definedSymbol(newSession.model, name));
+    return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n)).map(change) };
+  };
+  out.dead = diff(oldDead.dead, newDead.dead);
+  out.alwaysOn = diff(oldDead.alwaysOn, newDead.alwaysOn);
+}
+
+/**
+ * A finding's identity across the two trees: the select's line by its text,
+ * not its number (lines above it may have been added or removed).
+ */
+function findingKey(f: AuditFinding): string {
+  return `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.text}`;
+}
+
+function defined(model: KconfigModel): KSymbol[] {
+  return model.symbols.filter((s) => s.definitions.length > 0);
+}
+
+function definedSymbol(model: KconfigModel, name: string): KSymbol | undefined {
+  const sym = model.byName.get(name);
+  return sym && sym.definitions.length > 0 ? sym : undefined;
+}
+
+function symbolChange(was: KSymbol | undefined, now: KSymbol | undefined): SymbolChange {
+  const out: SymbolChange = { symbol: (was ?? now)!.name };
+  if (was) Object.assign(out, { oldType: was.type, old: was.definitions[0]!.loc });
+  if (now) Object.assign(out, { newType: now.type, new: now.definitions[0]!.loc });
+  return out;
+}
+
+/**
+ * Everything a symbol's value is computed from, without line numbers: two
+ * trees give the same text exactly when its constraints are the same.
+ */
+export function symbolSignature(model: KconfigModel, sym: KSymbol): string {
+  const e = (x: ModelExpr): string => exprToString(x);
+  const reverse = (list: KSymbol['selectedBy']): string[] => list.map((r) => `${r.selector.name} if ${e(r.condition)}`).sort();
+  return JSON.stringify([
+    sym.type,
+    sym.definitions.map((d) => [d.kind, e(d.dependency)]),
+    sym.prompts.map((p) => e(p.visibility)),
+    sym.defaults.map((d) => [e(d.value), e(d.condition)]),
+    sym.ranges.map((r) => [leafToString(r.low), leafToString(r.high), e(r.condition)]),
+    reverse(sym.selectedBy),
+    reverse(sym.impliedBy),
+    sym.choice?.symbol.name ?? '',
+    sym.choiceInfo ? [sym.choiceInfo.optional, sym.choiceInfo.members.map((m) => m.name)] : '',
+    model.modules === sym,
+    sym.transitional ?? false,
+    sym.envVariable ?? '',
+  ]);
+}
+
+/**
+ * fix's verified repairs for each added finding, asked once per select line
+ * and verified on the arches where the finding is new.
+ */
+async function attachFixes(load: LoadOptions, arches: ArchReview[], progress: (message: string) => void): Promise<void> {
+  const groups = new Map<string, ReviewFinding[]>();
+  for (const a of arches) {
+    for (const f of a.findings.added) {
+      const key = `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.loc.line}`;
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+  }
+  for (const findings of groups.values()) {
+    const first = findings[0]!;
+    progress(`repairs for ${first.selector} -> ${first.selectee}`);
+    const where = findings.map((f) => f.arch);
+    const report = await fix({ load: withArch(load, undefined), arches: [where[0]], verifyArches: where, only: [`${first.selector}:${first.selectee}`] });
+    const result = report.results.find((r) => r.finding.loc.file === first.loc.file && r.finding.loc.line === first.loc.line);
+    for (const f of findings) f.fixes = result?.candidates ?? [];
+  }
+}

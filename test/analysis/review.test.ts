@@ -1,0 +1,141 @@
+/**
+ * review on small trees: the XEN bug in miniature both ways, and on random
+ * trees with one line deleted, the changes review finds by rechecking only
+ * the changed symbols' dependents are exactly those a full audit and a full
+ * dead-symbol search of both trees give.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/analysis/audit.js';
+import { deadSymbols } from '../../src/analysis/dead.js';
+import { review, type ReviewReport } from '../../src/analysis/review.js';
+import { Session } from '../../src/analysis/session.js';
+import { KconfsatError } from '../../src/errors.js';
+import { MemorySourceFiles } from '../../src/parse/files.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
+
+const FIXED = `
+config ZONE_DEVICE
+\tbool "zone device"
+\tdepends on MEMORY_HOTPLUG
+
+config MEMORY_HOTPLUG
+\tbool "hotplug"
+\tdepends on 64BIT
+
+config 64BIT
+\tbool "64-bit"
+
+config XEN
+\tbool "xen"
+
+config XEN_UNPOPULATED_ALLOC
+\tbool "unpopulated"
+\tdepends on XEN
+\tdepends on ZONE_DEVICE
+
+config UNRELATED
+\tbool "unrelated"
+`;
+const BUGGY = FIXED.replace('\tdepends on XEN\n\tdepends on ZONE_DEVICE\n', '\tdepends on XEN\n\tselect ZONE_DEVICE\n');
+
+const tree = (text: string): MemorySourceFiles => new MemorySourceFiles({ Kconfig: text });
+
+describe('review', () => {
+  it('finds the select that broke i386 as a new finding, with its witness and the upstream repair first', async () => {
+    const report = await review({ old: { tree: tree(FIXED) }, new: { tree: tree(BUGGY) }, arches: [undefined] });
+    const [arch] = report.arches;
+    expect(report.newProblems).toBe(1);
+    expect(arch!.changed.sort()).toEqual(['XEN_UNPOPULATED_ALLOC', 'ZONE_DEVICE']);
+    // What can depend on the two changed symbols: not 64BIT, MEMORY_HOTPLUG, XEN or UNRELATED.
+    expect(arch!.rechecked).toBe(2);
+    const [finding] = arch!.findings.added;
+    expect([finding!.selector, finding!.selectee, finding!.loc.line, finding!.text]).toEqual(['XEN_UNPOPULATED_ALLOC', 'ZONE_DEVICE', 19, 'select ZONE_DEVICE']);
+    const witness = new Map(finding!.witness.map((e) => [e.name, e.value]));
+    expect([witness.get('XEN_UNPOPULATED_ALLOC'), witness.get('ZONE_DEVICE'), witness.get('MEMORY_HOTPLUG')]).toEqual(['y', 'y', 'n']);
+    // fix's candidates, verified ones first (here the selector also depending on MEMORY_HOTPLUG changes least).
+    expect(finding!.fixes!.map((c) => [c.kind, c.verified])).toEqual([
+      ['add-dependencies', true],
+      ['depends-on', true],
+      ['imply', true],
+      ['conditional-select', true],
+    ]);
+    expect(finding!.fixes![1]!.patch).toContain('-\tselect ZONE_DEVICE\n+\tdepends on ZONE_DEVICE\n');
+    expect(arch!.findings.removed).toEqual([]);
+  });
+
+  it('reports the repair as the finding removed, and what became dead', async () => {
+    // Without 64BIT's prompt the hotplug chain is dead, so the repaired symbol is too.
+    const fixed = FIXED.replace('\tbool "64-bit"', '\tbool');
+    const report = await review({ old: { tree: tree(fixed.replace('\tdepends on ZONE_DEVICE\n', '\tselect ZONE_DEVICE\n')) }, new: { tree: tree(fixed) }, arches: [undefined] });
+    const [arch] = report.arches;
+    expect(report.newProblems).toBe(0);
+    expect(arch!.findings.added).toEqual([]);
+    expect(arch!.findings.removed.map((f) => [f.selector, f.selectee, f.loc.line])).toEqual([['XEN_UNPOPULATED_ALLOC', 'ZONE_DEVICE', 19]]);
+    // ZONE_DEVICE was reachable only through the select.
+    expect(arch!.dead.added.map((s) => [s.symbol, s.old?.line, s.new?.line])).toEqual([
+      ['ZONE_DEVICE', 2, 2],
+      ['XEN_UNPOPULATED_ALLOC', 16, 16],
+    ]);
+  });
+
+  it('names added, removed and retyped symbols at their lines, and ignores lines that only moved', async () => {
+    const before = 'config A\n\tbool "a"\nconfig B\n\tbool "b"\nconfig C\n\tbool "c"\n';
+    const after = '\n\nconfig A\n\tbool "a"\nconfig C\n\ttristate "c"\nconfig D\n\tbool "d"\n';
+    const [arch] = (await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined] })).arches;
+    expect(arch!.symbols.added.map((s) => [s.symbol, s.new?.line])).toEqual([['D', 7]]);
+    expect(arch!.symbols.removed.map((s) => [s.symbol, s.old?.line])).toEqual([['B', 3]]);
+    expect(arch!.symbols.retyped.map((s) => [s.symbol, s.oldType, s.newType, s.old?.line, s.new?.line])).toEqual([['C', 'bool', 'tristate', 5, 5]]);
+    expect(arch!.changed).not.toContain('A');
+  });
+
+  it('does not encode a tree in which no symbol changed', async () => {
+    const [arch] = (await review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + '\n# a comment\n') }, arches: [undefined] })).arches;
+    expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
+  });
+
+  it('fails at the line of a new tree that does not load', async () => {
+    await expect(review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + 'config\n') }, arches: [undefined] })).rejects.toThrow(KconfsatError);
+  });
+
+  it('finds on random trees with a line deleted exactly what full audits and dead searches of both trees differ in', async () => {
+    const oneLineLess = arbKconfig().chain((text) => {
+      const lines = text.split('\n');
+      return fc.nat(lines.length - 1).map((i) => [text, [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n')] as const);
+    });
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(oneLineLess, async ([before, after]) => {
+        await new Promise((r) => setImmediate(r));
+        let old: Session;
+        let now: Session;
+        let report: ReviewReport;
+        try {
+          old = Session.open({ tree: tree(before) });
+          now = Session.open({ tree: tree(after) });
+          report = await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined], fixes: false });
+        } catch (e) {
+          if (e instanceof KconfsatError) return; // the deleted line was one the tree cannot do without
+          throw e;
+        }
+        compared++;
+        const [arch] = report.arches;
+        const key = (f: { selector: string; selectee: string; text: string }): string => `${f.selector} ${f.selectee} ${f.text}`;
+        const fullOld = audit(old).findings.map(key);
+        const fullNew = audit(now).findings.map(key);
+        expect(arch!.findings.added.map(key).sort()).toEqual(fullNew.filter((k) => !fullOld.includes(k)).sort());
+        expect(arch!.findings.removed.map(key).sort()).toEqual(fullOld.filter((k) => !fullNew.includes(k)).sort());
+        const deadOld = deadSymbols(old);
+        const deadNew = deadSymbols(now);
+        const names = (l: { symbol: string }[]): string[] => l.map((d) => d.symbol).sort();
+        const newly = (a: { symbol: string }[], b: { symbol: string }[]): string[] => names(b.filter((d) => !a.some((x) => x.symbol === d.symbol)));
+        expect(names(arch!.dead.added)).toEqual(newly(deadOld.dead, deadNew.dead));
+        expect(names(arch!.dead.removed)).toEqual(newly(deadNew.dead, deadOld.dead));
+        expect(names(arch!.alwaysOn.added)).toEqual(newly(deadOld.alwaysOn, deadNew.alwaysOn));
+        expect(names(arch!.alwaysOn.removed)).toEqual(newly(deadNew.alwaysOn, deadOld.alwaysOn));
+      }),
+      { numRuns: 150, seed: 2121 },
+    );
+    expect(compared).toBeGreaterThan(75);
+  }, 300_000);
+});
