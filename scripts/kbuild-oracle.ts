@@ -30,7 +30,7 @@ import { evaluate, type Cond } from '../src/kbuild/condition.js';
 import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
-import { scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
   --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)
@@ -82,9 +82,9 @@ function main(): void {
     process.exit(2);
   }
   const arches = (o.arch ?? 'x86_64,i386,arm64').split(',');
-  const rand = Number(o.n ?? 10);
-  const seed = Number(o.seed ?? 1);
-  const filesPer = Number(o.files ?? 10);
+  const rand = countOption('kbuild-oracle', '-n', o.n, 10);
+  const seed = countOption('kbuild-oracle', '--seed', o.seed, 1, 1);
+  const filesPer = countOption('kbuild-oracle', '--files', o.files, 10);
   const work = o.work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kbuild-oracle-'));
   const report = {
     configs: 0,

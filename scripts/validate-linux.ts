@@ -424,6 +424,12 @@ async function validate(opts: Options, conf: string, arch: string, index: number
         const answer = query(session, [question]);
         if (!answer.witness) continue;
         const name = `witness-${mode}-${k + 1}`;
+        // The default mode answers for some toolchain: a value this host's toolchain cannot give (a GCC
+        // plugin without its headers) cannot survive conf here whatever the witness, so it is no measure.
+        if (mode === 'plain' && !query(shell, [question], { explain: false }).satisfiable) {
+          result.notes.push(`${name}: ${question} needs a toolchain this host lacks (no with --run-shell): not counted`);
+          continue;
+        }
         const file = writeFile(name, answer.witness.config);
         const [symbol, asked] = question.split('=') as [string, string];
         const entries = answer.witness.config;

@@ -6,9 +6,8 @@
 import { buildQuery, kbuildInfo, type BuildAnswer, type KbuildInfo } from '../analysis/builds.js';
 import { configValues } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
-import { writeDotConfig } from '../io/dotconfig.js';
-import { formatAnswerDetails, readConfig } from './commands.js';
-import { architectures, dotConfigPrefix, EXIT, openSession, print, printJson, writeOutput, type GlobalOptions } from './context.js';
+import { formatAnswerDetails, readConfig, writeFirstWitness } from './commands.js';
+import { architectures, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
 
 /** With --arch all: the file is not built on this arch at all. */
 interface NotBuilt {
@@ -37,10 +36,7 @@ export async function runBuilds(
     }
   });
   const answers = results.filter((r): r is BuildAnswer => !('error' in r));
-  if (opts.out !== undefined) {
-    const witness = answers.find((a) => a.witness)?.witness;
-    if (witness) await writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
-  }
+  await writeFirstWitness(g, opts.out, answers);
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
     const details = arches.length === 1 || opts.verbose;

@@ -125,10 +125,7 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
   });
   progress?.finish();
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
-  if (opts.out !== undefined) {
-    const witness = answers.find((a) => a.witness)?.witness;
-    if (witness) await writeOutput(g, opts.out, writeDotConfig(witness.config, dotConfigPrefix()));
-  }
+  await writeFirstWitness(g, opts.out, answers);
   if (g.json) printJson(arches.length === 1 ? results[0] : results);
   else {
     const details = arches.length === 1 || opts.verbose;
@@ -330,6 +327,12 @@ function hasFreeProbes(session: Session, g: GlobalOptions): boolean {
 }
 
 /** A .config file, read with the kernel's CONFIG_ prefix override. */
+/** `--out FILE`: the first arch's witness, as conf writes a .config. */
+export async function writeFirstWitness(g: GlobalOptions, out: string | undefined, answers: QueryAnswer[]): Promise<void> {
+  const witness = answers.find((a) => a.witness)?.witness;
+  if (out !== undefined && witness) await writeOutput(g, out, writeDotConfig(witness.config, dotConfigPrefix()));
+}
+
 export function readConfig(file: string): DotConfig {
   return readDotConfigFile(file, dotConfigPrefix());
 }

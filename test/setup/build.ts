@@ -13,7 +13,7 @@ const MAIN = path.join(REPO, 'dist/src/cli/main.js');
 
 export function ensureBuilt(): void {
   if (!isStale()) return;
-  const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
 }
 
