@@ -30,6 +30,7 @@ import { evaluate, type Cond } from '../src/kbuild/condition.js';
 import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
+import { keptLines } from './lib/cpp-output.js';
 import { countOption, scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
@@ -221,20 +222,7 @@ function gccLines(text: string, out: string, tree: string): Set<number> {
     maxBuffer: 1 << 26,
     stdio: ['pipe', 'pipe', 'ignore'],
   });
-  const kept = new Set<number>();
-  let line = 1;
-  let inStdin = false;
-  for (const l of result.split('\n')) {
-    const marker = /^# (\d+) "([^"]*)"/.exec(l);
-    if (marker) {
-      line = Number(marker[1]);
-      inStdin = marker[2] === '<stdin>';
-      continue;
-    }
-    if (inStdin && l.trim() !== '') kept.add(line);
-    line++;
-  }
-  return kept;
+  return keptLines(result, '<stdin>');
 }
 
 function checkLines(

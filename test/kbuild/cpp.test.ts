@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/kbuild/condition.js';
 import { lineConditions } from '../../src/kbuild/cpp.js';
 import { KconfsatError } from '../../src/errors.js';
+import { keptLines } from '../../scripts/lib/cpp-output.js';
 
 /** include/linux/kconfig.h's macros, written again for the test (IS_REACHABLE needs MODULE, left undefined). */
 const KCONFIG_H = `
@@ -60,20 +61,7 @@ function autoconf(config: Map<string, string>): string {
 /** The line numbers gcc -E keeps non-blank. */
 function gccKeeps(text: string, prelude: string): Set<number> {
   const out = execFileSync('gcc', ['-E', '-undef', '-nostdinc', '-x', 'c', '-'], { input: `${prelude}\n# 1 "<file>"\n${text}`, encoding: 'utf8' });
-  const kept = new Set<number>();
-  let line = 0;
-  let inFile = false;
-  for (const l of out.split('\n')) {
-    const m = /^# (\d+) "([^"]*)"/.exec(l);
-    if (m) {
-      line = Number(m[1]);
-      inFile = m[2] === '<file>';
-      continue;
-    }
-    if (inFile && l.trim() !== '') kept.add(line);
-    line++;
-  }
-  return kept;
+  return keptLines(out, '<file>');
 }
 
 const hasGcc = (() => {
