@@ -31,25 +31,23 @@ export function sym(name: string, value: 'y' | 'm' | 'n'): Cond {
 }
 
 export function and(...parts: Cond[]): Cond {
-  const args: Cond[] = [];
-  for (const p of parts) {
-    if (p.k === 'false') return FALSE;
-    if (p.k === 'true') continue;
-    if (p.k === 'and') args.push(...p.args);
-    else if (!args.includes(p)) args.push(p);
-  }
-  return args.length === 0 ? TRUE : args.length === 1 ? args[0]! : { k: 'and', args };
+  return join('and', FALSE, TRUE, parts);
 }
 
 export function or(...parts: Cond[]): Cond {
+  return join('or', TRUE, FALSE, parts);
+}
+
+/** `parts` joined by `k`, flattened and deduplicated: `absorbing` decides at once, `unit` drops out. */
+function join(k: 'and' | 'or', absorbing: Cond, unit: Cond, parts: Cond[]): Cond {
   const args: Cond[] = [];
   for (const p of parts) {
-    if (p.k === 'true') return TRUE;
-    if (p.k === 'false') continue;
-    if (p.k === 'or') args.push(...p.args);
+    if (p.k === absorbing.k) return absorbing;
+    if (p.k === unit.k) continue;
+    if (p.k === k) args.push(...p.args);
     else if (!args.includes(p)) args.push(p);
   }
-  return args.length === 0 ? FALSE : args.length === 1 ? args[0]! : { k: 'or', args };
+  return args.length === 0 ? unit : args.length === 1 ? args[0]! : { k, args };
 }
 
 export function not(c: Cond): Cond {

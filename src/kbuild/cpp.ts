@@ -222,22 +222,17 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
     if (op !== undefined && !['&&', '||', ')', '?', ':'].includes(op)) fail();
     return left;
   };
-  const conj = (): Value => {
-    let v = compare();
-    while (peek() === '&&') {
+  /** `operand (op operand)*`, left to right. */
+  const chain = (op: '&&' | '||', operand: () => Value, join: (a: Cond, b: Cond) => Cond) => (): Value => {
+    let v = operand();
+    while (peek() === op) {
       pos++;
-      v = { kind: 'cond', cond: and(truth(v), truth(compare())) };
+      v = { kind: 'cond', cond: join(truth(v), truth(operand())) };
     }
     return v;
   };
-  const disj = (): Value => {
-    let v = conj();
-    while (peek() === '||') {
-      pos++;
-      v = { kind: 'cond', cond: or(truth(v), truth(conj())) };
-    }
-    return v;
-  };
+  const conj = chain('&&', compare, (a, b) => and(a, b));
+  const disj = chain('||', conj, (a, b) => or(a, b));
   const ternary = (): Value => {
     const c = disj();
     if (peek() !== '?') return c;
