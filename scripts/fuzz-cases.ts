@@ -416,14 +416,14 @@ export function runKconfigCase(seeds: Seed[], c: KconfigCase): 'ok' | 'input err
   const { files, arch } = mutatedFiles(seeds, c);
   return expectInputErrorsOnly(() => {
     const session = Session.open({ tree: new MemorySourceFiles(files), ...(arch ? { arch } : {}) });
-    if (session.solve() === 'sat') session.modelConfig();
+    if (session.formula.solve() === 'sat') session.formula.modelConfig();
   });
 }
 
 /** .config texts to mutate: one conf would write for the tree, with comments, strings and numbers. */
 export function dotconfigSeeds(session: Session): string[] {
-  session.solve();
-  const written = writeDotConfig(session.modelConfig(), { header: 'Automatically generated file; DO NOT EDIT.\nFuzz Kernel Configuration' });
+  session.formula.solve();
+  const written = writeDotConfig(session.formula.modelConfig(), { header: 'Automatically generated file; DO NOT EDIT.\nFuzz Kernel Configuration' });
   const handwritten = [
     '# CONFIG_MODULES is not set',
     'CONFIG_NETDEVICES=y',

@@ -167,8 +167,8 @@ export async function analyse(target: SweepTarget): Promise<SweepRow> {
     Object.assign(row, {
       symbols: session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo).length,
       // Before any analysis: queries add their own gates to the formula.
-      variables: session.encoding.cnf.numVars,
-      clauses: session.encoding.cnf.numClauses,
+      variables: session.formula.size.variables,
+      clauses: session.formula.size.clauses,
       parseMs: Math.round(t.parseMs),
       buildMs: Math.round(t.buildMs),
       encodeMs: Math.round(t.encodeMs),

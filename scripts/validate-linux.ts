@@ -390,8 +390,8 @@ async function validate(opts: Options, conf: string, arch: string, index: number
     await standard;
     log(`${arch}: standard configs made (${seconds(t0)} s); loading with $(shell,...) executed`);
     const shell = Session.open({ tree: opts.tree, arch, env: readEnvFile(path.join(stdDir, 'env.txt')), runShell: true });
-    result.variables = shell.encoding.cnf.numVars;
-    result.clauses = shell.encoding.cnf.numClauses;
+    result.variables = shell.formula.size.variables;
+    result.clauses = shell.formula.size.clauses;
     if (shell.model.inputs.length > 0) result.notes.push(`${shell.model.inputs.length} free inputs remain with the shell executed`);
     const confMade: { name: string; config: DotConfig }[] = [];
     const checkConfMade = (name: string, file: string): void => {

@@ -25,9 +25,7 @@ export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } fr
 export type { Choice, Default, Definition, KconfigModel, KSymbol, MenuEntry, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.
-export { encodeModel, type Encoding } from './logic/encode.js';
-export type { Cnf, Lit } from './logic/cnf.js';
-export { SolverMemoryError, type Solver, type SolveResult } from './sat/solver.js';
+export { Formula, Scratch, SolverMemoryError, type GroupSolver, type Lean, type SolveOptions, type SolveResult, type Tristate } from './formula/formula.js';
 
 // Analyses.
 export {
@@ -36,7 +34,6 @@ export {
   type ConfigEntry,
   type ConfigValues,
   type SessionOptions,
-  type SessionSolveOptions,
   type SessionTimings,
 } from './analysis/session.js';
 export { query, resolveExpression, type QueryAnswer, type QueryOptions, type QueryStage, type Witness } from './analysis/query.js';

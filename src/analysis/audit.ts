@@ -12,10 +12,9 @@
  * dependencies, can never be), then asked of the solver; every model found
  * also settles the other selects it happens to violate.
  */
-import { FALSE, type Lit } from '../logic/cnf.js';
-import type { Pair } from '../logic/tristate.js';
 import { conjuncts, exprToString, isConst, orAll } from '../model/expr.js';
 import type { KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import { FALSE, type Lit, type Tristate } from '../formula/formula.js';
 import { sourceLine } from './explain.js';
 import type { ConfigEntry, Session } from './session.js';
 
@@ -54,8 +53,8 @@ export interface AuditProgress {
 interface SelectCheck {
   select: ReverseDependency;
   /** selector ∧ condition: what this select contributes to the target's reverse dependencies. */
-  term: Pair;
-  dependency: Pair;
+  term: Tristate;
+  dependency: Tristate;
   /** The term is above the dependencies (tristate-aware). */
   exceeds: Lit;
 }
@@ -81,11 +80,11 @@ export function audit(session: Session, options: AuditOptions = {}): AuditReport
     options.onProgress?.({ done: report.screened + i, total: selects.length, findings: report.findings.length });
     if (found.has(check)) return;
     report.solves++;
-    if (session.solve([check.exceeds]) !== 'sat') return;
+    if (session.formula.solve([check.exceeds]) !== 'sat') return;
     // The same model may violate selects still to come: they share its witness.
-    const witness = session.modelConfig();
+    const witness = session.formula.modelConfig();
     for (const other of open.slice(i)) {
-      if (found.has(other) || !session.modelHolds(other.exceeds)) continue;
+      if (found.has(other) || !session.formula.modelHolds(other.exceeds)) continue;
       found.add(other);
       report.findings.push(finding(session, other, witness));
     }
@@ -98,7 +97,7 @@ export function audit(session: Session, options: AuditOptions = {}): AuditReport
 /** conf checks the warning for bool/tristate symbols outside choices (members take the choice's branch). */
 function auditable(session: Session, select: ReverseDependency): boolean {
   const t = select.target;
-  return t.definitions.length > 0 && !t.choiceInfo && !t.choice && session.encoding.pairOf(t) !== undefined;
+  return t.definitions.length > 0 && !t.choiceInfo && !t.choice && session.formula.isTristate(t);
 }
 
 /**
@@ -111,13 +110,12 @@ export function directDependency(sym: KSymbol): ModelExpr {
 }
 
 function selectCheck(session: Session, select: ReverseDependency): SelectCheck | undefined {
-  const { encoding } = session;
-  const selector = encoding.pairOf(select.selector);
-  if (!selector) return undefined;
-  const term = encoding.logic.min(selector, encoding.expr(select.condition));
-  const dependency = encoding.expr(directDependency(select.target));
-  const exceeds = encoding.logic.above(term, dependency, select.target.type === 'bool');
-  return { select, term, dependency, exceeds };
+  const { formula } = session;
+  if (!formula.isTristate(select.selector)) return undefined;
+  const termExpr: ModelExpr = { kind: 'and', left: { kind: 'leaf', leaf: { kind: 'symbol', symbol: select.selector } }, right: select.condition };
+  const dependencyExpr = directDependency(select.target);
+  const exceeds = formula.exceeds(termExpr, dependencyExpr, select.target.type === 'bool');
+  return { select, term: formula.tristate(termExpr), dependency: formula.tristate(dependencyExpr), exceeds };
 }
 
 /** The select's condition (selector's own dependencies included) requires some definition's dependencies. */
@@ -128,16 +126,16 @@ function screenedOut(select: ReverseDependency): boolean {
 
 function finding(session: Session, check: SelectCheck, witness: ConfigEntry[]): AuditFinding {
   const { select } = check;
-  const depM = session.modelHolds(check.dependency.m);
+  const depM = session.formula.modelHolds(check.dependency.m);
   const out: AuditFinding = {
     selector: select.selector.name,
     selectee: select.target.name,
     loc: select.loc,
     text: sourceLine(session, select.loc),
     dependsOn: exprToString(directDependency(select.target)),
-    selectedAt: session.modelHolds(check.term.y) ? 'y' : 'm',
+    selectedAt: session.formula.modelHolds(check.term.y) ? 'y' : 'm',
     // conf prints a bool's dependencies after reading m as y.
-    dependsAt: depM && !session.modelHolds(check.dependency.y) && select.target.type !== 'bool' ? 'm' : 'n',
+    dependsAt: depM && !session.formula.modelHolds(check.dependency.y) && select.target.type !== 'bool' ? 'm' : 'n',
     witness,
   };
   if (session.arch) out.arch = session.arch;

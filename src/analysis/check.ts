@@ -74,7 +74,7 @@ export function confReads(
 ): { sorted: DotConfigCheck; user: ConfigValues; lines: [string, string][]; inputs: Map<number, string> } {
   const sorted = checkAgainstModel(config, session.model);
   const user = configValues({ ...config, entries: sorted.valid });
-  session.coverComparisons(session.valueComparisons(user));
+  session.formula.coverComparisons(session.valueComparisons(user));
   // conf reads every line in order, earlier assignments to a symbol included.
   const skipped = new Set([...sorted.unknown, ...sorted.invalid.map((i) => i.entry)]);
   const lines = config.entries.flatMap((e): [string, string][] => {

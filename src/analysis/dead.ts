@@ -13,8 +13,7 @@
  * instead of 570 for the group halving this replaces). Models lean the way
  * that flips candidates: towards "on" for dead ones, "off" for always-on ones.
  */
-import type { Lit } from '../logic/cnf.js';
-import { holdsIn } from '../logic/cnf.js';
+import type { Lit } from '../formula/formula.js';
 import type { KSymbol } from '../model/types.js';
 import { explain, type Explanation } from './explain.js';
 import type { Lean, Session } from './session.js';
@@ -56,11 +55,11 @@ export function deadSymbols(session: Session, options: DeadOptions = {}): DeadRe
     (s) =>
       s.definitions.length > 0 &&
       !s.choiceInfo &&
-      session.encoding.pairOf(s) &&
+      session.formula.isTristate(s) &&
       (!options.promptOnly || s.prompts.length > 0) &&
       (!options.only || options.only.has(s.name)),
   );
-  const enabled = (s: KSymbol): Lit => session.encoding.pairOf(s)!.m;
+  const enabled = (s: KSymbol): Lit => session.formula.enabled(s);
   // The candidates, in definition order: for dead, off in every model so far; for always on, on in every one.
   // Without any valid configuration every symbol stays both (vacuously).
   const off = new Set(symbols);
@@ -69,10 +68,10 @@ export function deadSymbols(session: Session, options: DeadOptions = {}): DeadRe
   /** Solves; a model drops every candidate it flips. */
   const ask = (assumptions: Lit[], lean: Lean): boolean => {
     solves++;
-    if (session.solve(assumptions, { lean }) === 'unsat') return false;
-    const model = session.solver.assignment();
-    for (const s of off) if (holdsIn(model, enabled(s))) off.delete(s);
-    for (const s of on) if (!holdsIn(model, enabled(s))) on.delete(s);
+    if (session.formula.solve(assumptions, { lean }) === 'unsat') return false;
+    const holds = session.formula.modelReader();
+    for (const s of off) if (holds(enabled(s))) off.delete(s);
+    for (const s of on) if (!holds(enabled(s))) on.delete(s);
     return true;
   };
   ask([], 'on');

@@ -21,7 +21,6 @@ import { audit, directDependency } from './audit.js';
 import { groupFindings, type AuditGroup } from './audit-arches.js';
 import { explain, type Explanation } from './explain.js';
 import { fix, type VerifiedRepair } from './fix.js';
-import { holds } from './query.js';
 import { Session } from './session.js';
 import { possibleValues, reachableValues, type PossibleValues } from './values.js';
 
@@ -237,7 +236,7 @@ export class EditorWorkspace {
       if (d.kind !== 'dead' || explained++ >= MAX_DEAD_REASONS) return d;
       const session = this.sessions().find((s) => d.arches.length === 0 || s.arch === d.arches[0])!;
       const sym = session.model.byName.get(d.symbol!)!;
-      const reason = explain(session, [session.encoding.pairOf(sym)!.m], [sym]);
+      const reason = explain(session, [session.formula.enabled(sym)], [sym]);
       const because = reason.chain.length ? `: ${reason.chain.map((step) => step.symbol).join(' ← ')}` : '';
       return { ...d, message: `${d.message}${because}`, reason };
     });
@@ -353,12 +352,11 @@ export class EditorWorkspace {
       out ??= { symbol: name, type: sym.type, prompts: [...new Set(sym.prompts.map((p) => p.text))], arches: [] };
       const entry: SymbolHover['arches'][number] = { values: possibleValues(session, sym) };
       if (session.arch !== undefined) entry.arch = session.arch;
-      const pair = session.encoding.pairOf(sym);
-      if (pair) {
+      if (session.formula.isTristate(sym)) {
         // y with its dependencies met: what a select forcing it past them reaches does not count.
         const dependency = directDependency(sym);
-        const lits = [pair.y, holds(session, dependency)];
-        if (session.solve(lits) === 'unsat') entry.neverY = explain(session, lits, [sym, ...[...symbolsOf(dependency)].filter((s) => s.definitions.length > 0)]);
+        const lits = [session.formula.isY(sym), session.formula.holds(dependency)];
+        if (session.formula.solve(lits) === 'unsat') entry.neverY = explain(session, lits, [sym, ...[...symbolsOf(dependency)].filter((s) => s.definitions.length > 0)]);
       }
       out.arches.push(entry);
     }

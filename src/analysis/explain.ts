@@ -9,9 +9,9 @@
  * symbols first, binary search), then deletes what that prefix does not need.
  */
 import type { KSymbol, Loc, ModelExpr } from '../model/types.js';
-import type { Lit } from '../logic/cnf.js';
+import type { GroupSolver, Lit } from '../formula/formula.js';
 import { cone, influences } from './cone.js';
-import type { GroupSolver, Session } from './session.js';
+import type { Session } from './session.js';
 
 export interface Fact {
   symbol: string;
@@ -42,8 +42,8 @@ export interface Explanation {
 }
 
 export function explain(session: Session, assumptions: Lit[], roots: KSymbol[]): Explanation {
-  const order = cone(roots).filter((s) => session.encoding.selectors.has(s));
-  const solver = session.groupSolver(order, assumptions);
+  const order = cone(roots).filter((s) => session.formula.isGroup(s));
+  const solver = session.formula.groupSolver(order, assumptions);
   const unsatWith = (groups: KSymbol[]): boolean => solver.solve(groups) === 'unsat';
 
   // The shortest unsatisfiable prefix (the whole cone is unsatisfiable when called).
@@ -78,14 +78,14 @@ function deletion(session: Session, solver: GroupSolver, candidates: KSymbol[]):
     present.push(solver.newVar());
     if (k > 0) {
       solver.addClause([-present[k]!, present[k - 1]!]);
-      solver.addClause([-present[k]!, session.encoding.selectors.get(candidates[k - 1]!)!]);
+      solver.addClause([-present[k]!, session.formula.group(candidates[k - 1]!)]);
     }
   }
   const needed: KSymbol[] = [];
   for (let i = candidates.length - 1; i >= 0; i--) {
     if (solver.solveUnder([present[i]!]) === 'unsat') continue;
     needed.push(candidates[i]!);
-    solver.addClause([session.encoding.selectors.get(candidates[i]!)!]);
+    solver.addClause([session.formula.group(candidates[i]!)]);
   }
   return needed.reverse();
 }
@@ -110,7 +110,7 @@ function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, names:
  * arch's definition).
  */
 function valueLines(session: Session, sym: KSymbol): Fact[] {
-  const canHold = (e: ModelExpr): boolean => session.solve([session.encoding.expr(e).m]) === 'sat';
+  const canHold = (e: ModelExpr): boolean => session.formula.solve([session.formula.holds(e)]) === 'sat';
   const fact = (role: Fact['role'], loc: Loc): Fact => ({ symbol: sym.name, role, loc, text: sourceLine(session, loc) });
   const live = sym.definitions.length > 1 ? sym.definitions.filter((d) => canHold(d.dependency)) : sym.definitions;
   return [
@@ -154,8 +154,8 @@ function impossibleDependencies(session: Session, sym: KSymbol, followed: Fact[]
   for (const def of sym.definitions.filter((d) => d.ownDepends.some((o) => isFollowed(o.loc)))) {
     for (const d of def.ownDepends) {
       if (isFollowed(d.loc) || d.expr.kind !== 'leaf' || d.expr.leaf.kind !== 'symbol') continue;
-      const pair = session.encoding.pairOf(d.expr.leaf.symbol);
-      if (pair && session.solve([pair.m]) === 'unsat') out.push({ symbol: sym.name, role: 'depends on', loc: d.loc, text: sourceLine(session, d.loc) });
+      const dependency = d.expr.leaf.symbol;
+      if (session.formula.isTristate(dependency) && session.formula.solve([session.formula.enabled(dependency)]) === 'unsat') out.push({ symbol: sym.name, role: 'depends on', loc: d.loc, text: sourceLine(session, d.loc) });
     }
   }
   return out;

@@ -16,14 +16,14 @@
  */
 import { KconfsatError } from '../errors.js';
 import { applyEdit, editSize, unifiedDiff, type SourceEdit } from '../io/patch.js';
-import type { Lit } from '../logic/cnf.js';
+import type { Lit } from '../formula/formula.js';
 import { exprToString } from '../model/expr.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import type { KSymbol, ReverseDependency } from '../model/types.js';
 import { audit, directDependency, type AuditFinding } from './audit.js';
 import { auditArches, groupFindings, type AuditGroup } from './audit-arches.js';
 import { cone, dependents } from './cone.js';
-import { holds, resolveExpression } from './query.js';
+import { resolveExpression } from './query.js';
 import { repairCandidates, type RepairCandidate, type SkippedRepair } from './repair.js';
 import { Session } from './session.js';
 import { reachableValues } from './values.js';
@@ -133,8 +133,7 @@ export async function fix(options: FixOptions): Promise<FixReport> {
       const select = findSelect(session, g);
       if (!select) continue;
       if (!proposals.has(g)) proposals.set(g, repairCandidates(session.loaded.files, select));
-      const selector = session.encoding.pairOf(select.selector);
-      if (!selector || session.solve([selector.m]) !== 'sat') continue;
+      if (!session.formula.isTristate(select.selector) || session.formula.solve([session.formula.enabled(select.selector)]) !== 'sat') continue;
       const symbols = impactSymbols(session, select);
       const before = reachable(session, symbols, g.selectee);
       const condition = select.writtenCondition ? exprToString(select.writtenCondition) : 'y';
@@ -277,14 +276,13 @@ function reachable(session: Session, symbols: KSymbol[], selectee: string): Reac
 /** The selectee held within its own dependencies. */
 function withinDependencies(session: Session, selectee: string): Lit[] {
   const sym = session.model.byName.get(selectee);
-  const value = sym && session.encoding.pairOf(sym);
-  if (!sym || !value) return [];
-  return [-session.encoding.logic.above(value, session.encoding.expr(directDependency(sym)), sym.type === 'bool')];
+  if (!sym || !session.formula.isTristate(sym)) return [];
+  return [-session.formula.exceeds({ kind: 'leaf', leaf: { kind: 'symbol', symbol: sym } }, directDependency(sym), sym.type === 'bool')];
 }
 
 /** Whether the edited tree lets the selectee be n while the select's term (selector ∧ condition) is on. */
 function guaranteeLost(session: Session, g: AuditGroup, condition: string): string | undefined {
-  const on = (text: string): Lit => holds(session, resolveExpression(session, text, { undefinedAsN: true }));
-  if (session.solve([on(g.selector), on(condition), -on(g.selectee)]) !== 'sat') return undefined;
+  const on = (text: string): Lit => session.formula.holds(resolveExpression(session, text, { undefinedAsN: true }));
+  if (session.formula.solve([on(g.selector), on(condition), -on(g.selectee)]) !== 'sat') return undefined;
   return `${g.selectee} can now be n while ${g.selector}${condition === 'y' ? '' : ` (with ${condition})`} is on`;
 }

@@ -3,7 +3,7 @@
  * conf accepts unchanged; no comes with an explanation.
  */
 import { KconfsatError } from '../errors.js';
-import type { Lit } from '../logic/cnf.js';
+import { FALSE, type Lit } from '../formula/formula.js';
 import { ExprResolver, newSymbol } from '../model/build.js';
 import { symbolsOf } from '../model/expr.js';
 import type { KSymbol, ModelExpr } from '../model/types.js';
@@ -100,11 +100,6 @@ function undefinedConstant(session: Session, name: string): KSymbol {
   return session.model.byName.get(name) ?? newSymbol(-1, name);
 }
 
-/** The literal "this expression is not n" (how `depends on` and `if` read an expression). */
-export function holds(session: Session, e: ModelExpr): Lit {
-  return session.encoding.expr(e).m;
-}
-
 export function query(session: Session, expressions: string[], options: QueryOptions = {}): QueryAnswer {
   const stage = <T>(name: QueryStage, run: () => T): T => {
     const t0 = performance.now();
@@ -114,10 +109,10 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   };
   const toolchain = options.toolchain ?? options.base;
   const exprs = expressions.map((text) => resolveExpression(session, text));
-  const literals = (): Lit[] => [...exprs.map((e) => holds(session, e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
+  const literals = (): Lit[] => [...exprs.map((e) => session.formula.holds(e)), ...(toolchain ? toolchainLiterals(session, toolchain) : [])];
   let lits = stage('encode', () => {
     const given = [options.base, toolchain].filter((c): c is ConfigValues => c !== undefined);
-    session.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
+    session.formula.coverComparisons([...exprs, ...given.flatMap((c) => session.valueComparisons(c))]);
     return literals();
   });
   const roots = [...new Set(exprs.flatMap((e) => [...symbolsOf(e)]))].filter((s) => s.definitions.length > 0);
@@ -129,15 +124,15 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   // together with the question, one solve gives both the yes and the witness (a no asks again without).
   const plausible = options.base || !widened() ? undefined : plausibleWishes(session, typical);
   let { satisfiable, witnessReady } = stage('solve', () => {
-    if (plausible && session.solve([...lits, ...plausible.flat()]) === 'sat') return { satisfiable: true, witnessReady: true };
-    return { satisfiable: session.solve(lits) === 'sat', witnessReady: false };
+    if (plausible && session.formula.solve([...lits, ...plausible.flat()]) === 'sat') return { satisfiable: true, witnessReady: true };
+    return { satisfiable: session.formula.solve(lits) === 'sat', witnessReady: false };
   });
   if (satisfiable && !widened()) {
     stage('encode', () => {
-      session.coverComparisons(session.valueComparisons(typical!));
+      session.formula.coverComparisons(session.valueComparisons(typical!));
       lits = literals();
     });
-    satisfiable = stage('solve', () => session.solve(lits) === 'sat');
+    satisfiable = stage('solve', () => session.formula.solve(lits) === 'sat');
     witnessReady = false;
   }
   const answer: QueryAnswer = { expressions, satisfiable };
@@ -145,9 +140,9 @@ export function query(session: Session, expressions: string[], options: QueryOpt
   if (satisfiable) {
     stage('witness', () => {
       if (!witnessReady) keepMaximal(session, lits, [...(options.base ? baseWishes(session, roots, options.base) : []), ...plausibleWishes(session, typical)]);
-      const config = session.modelConfig();
+      const config = session.formula.modelConfig();
       // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
-      const relevant = session
+      const relevant = session.formula
         .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
         .filter((entry) => entry.value !== 'n' && entry.value !== '')
         .slice(0, options.relevantLimit ?? 12);
@@ -165,15 +160,15 @@ export function query(session: Session, expressions: string[], options: QueryOpt
  * give the symbols computed from them the values `config` records.
  */
 export function toolchainLiterals(session: Session, config: ConfigValues): Lit[] {
-  const inputsOf = (): Lit[] =>
-    session.model.inputs.flatMap((input) => [...session.encoding.valuesOf(input)!.values()].filter((lit) => session.solver.value(lit)));
   // The whole configuration pins the most probes (an absent bool is n); one conf would change needs the probe symbols alone.
-  if (session.solve(session.assumptionsFor(config)) === 'sat') return inputsOf();
   const probes = new Set(session.probeSymbols());
-  const inputs = session.inputsOfModelWhere(config, { complete: false, only: (sym) => probes.has(sym) }) ?? new Map<number, string>();
+  const inputs =
+    session.formula.solve(session.assumptionsFor(config)) === 'sat'
+      ? session.formula.modelInputs()
+      : (session.inputsOfModelWhere(config, { complete: false, only: (sym) => probes.has(sym) }) ?? new Map<number, string>());
   return session.model.inputs.flatMap((input) => {
     const value = inputs.get(input.id);
-    const lit = value === undefined ? undefined : session.encoding.valuesOf(input)?.get(value);
+    const lit = value === undefined ? undefined : session.formula.inputIs(input, value);
     return lit === undefined ? [] : [lit];
   });
 }
@@ -190,7 +185,7 @@ function baseWishes(session: Session, roots: KSymbol[], base: ConfigValues): Lit
   return session.model.symbols
     .filter((s) => s.definitions.length > 0 && !s.choiceInfo && base.has(s.name))
     .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))
-    .map((s) => session.valueLiterals(s, base.get(s.name)));
+    .map((s) => session.formula.valueLiterals(s, base.get(s.name)));
 }
 
 /**
@@ -229,11 +224,10 @@ function typicalToolchain(session: Session): ConfigValues {
  */
 function plausibleWishes(session: Session, typical: ConfigValues | undefined): Lit[][] {
   const wishes: Lit[][] = [];
-  for (const [name, value] of typical ?? []) wishes.push(session.valueLiterals(definedSymbol(session, name)!, value));
+  for (const [name, value] of typical ?? []) wishes.push(session.formula.valueLiterals(definedSymbol(session, name)!, value));
   for (const sym of session.model.symbols) {
-    const values = sym.type === 'string' && sym.prompts.length > 0 ? session.encoding.valuesOf(sym) : undefined;
-    const madeUp = values?.get(session.encoding.domains.get(sym).unmentioned);
-    if (madeUp !== undefined) wishes.push([-madeUp]);
+    const madeUp = sym.prompts.length > 0 ? session.formula.madeUp(sym) : FALSE;
+    if (madeUp !== FALSE) wishes.push([-madeUp]);
   }
   return wishes;
 }
@@ -243,7 +237,7 @@ function changes(session: Session, base: ConfigValues, witness: Map<string, Conf
   for (const [name, value] of base) {
     const sym = session.model.byName.get(name);
     if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
-    const now = witness.get(name)?.value ?? (session.encoding.pairOf(sym) ? 'n' : '');
+    const now = witness.get(name)?.value ?? session.formula.absentValue(sym);
     if (now !== value) out.push({ name, base: value, witness: now });
   }
   return out;

@@ -12,14 +12,12 @@
  * time, so diagnoses come cardinality-minimal first. Each one found is blocked
  * (with all its supersets), so every later one is subset-minimal too.
  */
-import { FALSE, TRUE, type Lit } from '../logic/cnf.js';
-import { atLeastOutputs } from '../logic/cardinality.js';
-import { pairConst, type Pair } from '../logic/tristate.js';
+import { FALSE, type Lit } from '../formula/formula.js';
 import { symbolsOf } from '../model/expr.js';
 import type { KSymbol } from '../model/types.js';
 import { cone } from './cone.js';
 import type { Explanation } from './explain.js';
-import { holds, query, resolveExpression } from './query.js';
+import { query, resolveExpression } from './query.js';
 import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
 export interface Change {
@@ -65,9 +63,9 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const max = options.max ?? 10;
   const maxChanges = options.maxChanges ?? 12;
   const exprs = wishes.map((text) => resolveExpression(session, text));
-  session.coverComparisons([...exprs, ...session.valueComparisons(base)]);
-  const wish = exprs.map((e) => holds(session, e));
-  const result: ResolveResult = { wishes, satisfiable: session.solve(wish) === 'sat', diagnoses: [], complete: true };
+  session.formula.coverComparisons([...exprs, ...session.valueComparisons(base)]);
+  const wish = exprs.map((e) => session.formula.holds(e));
+  const result: ResolveResult = { wishes, satisfiable: session.formula.solve(wish) === 'sat', diagnoses: [], complete: true };
   if (session.arch) result.arch = session.arch;
   if (!result.satisfiable) {
     result.explanation = query(session, wishes).explanation;
@@ -77,23 +75,22 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const roots = exprs.flatMap((e) => [...symbolsOf(e)]).filter((s) => s.definitions.length > 0);
   const near = new Set(cone(roots));
   const settable = session.model.symbols.flatMap((sym) => {
-    const changed = changeLiteral(session, sym, base);
+    const changed = session.formula.changedFrom(sym, base);
     return changed === FALSE ? [] : [{ sym, changed }];
   });
   const inCone = settable.filter((s) => near.has(s.sym));
   // Far from the wish every user value stays: one literal switches that on.
   // Only under keepFar, so they go into the CNF like gate definitions, not as session constraints.
-  const cnf = session.encoding.cnf;
-  const keepFar = cnf.newVar();
-  for (const s of settable) if (!near.has(s.sym)) cnf.clause([-keepFar, -s.changed]);
-  const atLeast = atLeastOutputs(cnf, inCone.map((s) => s.changed), maxChanges + 1);
+  const keepFar = session.formula.scratch();
+  for (const s of settable) if (!near.has(s.sym)) keepFar.clause([-s.changed]);
+  const atLeast = keepFar.atLeast(inCone.map((s) => s.changed), maxChanges + 1);
   const atMost = (k: number): Lit[] => (k < atLeast.length ? [-atLeast[k]!] : []);
 
   const blocked: Lit[][] = [];
   for (let k = 0; k <= maxChanges && result.diagnoses.length < max; k++) {
     while (result.diagnoses.length < max) {
-      if (session.solve([keepFar, ...wish, ...atMost(k)], { clauses: blocked }) !== 'sat') break;
-      const made = inCone.filter((s) => session.modelHolds(s.changed));
+      if (session.formula.solve([...wish, ...atMost(k)], { clauses: blocked, scratch: keepFar }) !== 'sat') break;
+      const made = inCone.filter((s) => session.formula.modelHolds(s.changed));
       result.diagnoses.push(diagnosis(session, made, base));
       if (made.length === 0) return result;
       blocked.push(made.map((s) => -s.changed));
@@ -101,44 +98,16 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   }
   // A full list may still hide diagnoses beyond it: ask whether one more exists.
   if (result.diagnoses.length >= max) {
-    result.complete = session.solve([keepFar, ...wish, ...atMost(maxChanges)], { clauses: blocked }) !== 'sat';
+    result.complete = session.formula.solve([...wish, ...atMost(maxChanges)], { clauses: blocked, scratch: keepFar }) !== 'sat';
   }
   return result;
-}
-
-/**
- * "The user changed sym": its prompt is visible and its value is not what
- * conf computes from the base entry. FALSE for symbols no user sets.
- */
-function changeLiteral(session: Session, sym: KSymbol, base: ConfigValues): Lit {
-  const entry = base.get(sym.name);
-  const { encoding } = session;
-  const cnf = encoding.cnf;
-  if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.choiceInfo) return FALSE;
-  const visible = encoding.promptVisibility(sym).m;
-  if (visible === FALSE) return FALSE;
-  const pair = encoding.pairOf(sym);
-  if (pair && sym.choice) {
-    // Picking another member is one change (the old member follows). A choice
-    // the base made no pick in (it was hidden) gets conf's default pick: no change.
-    const picked = sym.choice.members.some((m) => base.get(m.name) === 'y');
-    return entry === 'y' || !picked ? FALSE : cnf.and2(visible, pair.y);
-  }
-  if (pair) {
-    const follows: Pair = encoding.userValue(sym, pairConst(entry ?? 'n'));
-    return cnf.and2(visible, cnf.or2(-cnf.iff(pair.m, follows.m), -cnf.iff(pair.y, follows.y)));
-  }
-  // int/hex/string: a value conf did not write is the default's business.
-  if (entry === undefined || !encoding.valuesOf(sym)) return FALSE;
-  const same = session.valueLiterals(sym, entry)[0] ?? TRUE;
-  return cnf.and2(visible, -same);
 }
 
 function diagnosis(session: Session, made: Settable[], base: ConfigValues): Diagnosis {
   const changes = made.map(({ sym }) => ({
     name: sym.name,
-    from: base.get(sym.name) ?? (session.encoding.pairOf(sym) ? 'n' : ''),
-    to: session.valueOf(sym) ?? '',
+    from: base.get(sym.name) ?? session.formula.absentValue(sym),
+    to: session.formula.valueOf(sym) ?? '',
   }));
-  return { changes, config: session.modelConfig() };
+  return { changes, config: session.formula.modelConfig() };
 }

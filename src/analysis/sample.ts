@@ -32,19 +32,19 @@ export function sample(session: Session, options: SampleOptions): Sample[] {
 /** sample() one configuration at a time, so a caller writing them out need not hold them all (a Linux sample is about 9,000 entries). */
 export function* samples(session: Session, options: SampleOptions): Generator<Sample> {
   const random = seededRandom(options.seed ?? 1);
-  const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s));
+  const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.formula.isTristate(s));
   const tristates = session.model.modules !== undefined;
   for (let i = 0; i < options.count; i++) {
     // The share of n wishes varies, so samples range from small to large configurations.
     const shareN = 0.2 + 0.6 * random();
     const picks = pick(candidates, options.choices ?? 64, random).map((sym) => {
       const value = random() < shareN ? 'n' : sym.type === 'tristate' && tristates && random() < 0.5 ? 'm' : 'y';
-      return { sym, value, lits: session.valueLiterals(sym, value) };
+      return { sym, value, lits: session.formula.valueLiterals(sym, value) };
     });
     const lean: Lean = ((options.seed ?? 1) + i) % 2 === 0 ? 'off' : 'on';
     const kept = keepMaximalUnordered(session, [], picks.map((p) => p.lits), { lean });
     yield {
-      config: session.modelConfig(),
+      config: session.formula.modelConfig(),
       choices: picks.filter((_, j) => kept[j]).map((p) => `${p.sym.name}=${p.value}`),
     };
     options.onSample?.(i + 1);

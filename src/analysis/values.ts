@@ -2,7 +2,7 @@
  * Which values a symbol can take in some valid configuration: n/m/y for
  * bool/tristate, the candidate values for int/hex/string.
  */
-import type { Lit } from '../logic/cnf.js';
+import type { Lit } from '../formula/formula.js';
 import { formatNumber, isValidValue, parseCNumber } from '../model/values.js';
 import type { KSymbol } from '../model/types.js';
 import type { Session } from './session.js';
@@ -33,8 +33,8 @@ export function possibleValues(session: Session, sym: KSymbol): PossibleValues {
   const out: PossibleValues = { symbol: sym.name, type: sym.type, values: [], otherStrings: false };
   if (session.arch) out.arch = session.arch;
   const reached = reachableValues(session, [sym]).get(sym)!;
-  const unmentioned = session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).unmentioned : undefined;
-  const candidates = candidateValues(session, sym);
+  const unmentioned = session.formula.unmentioned(sym);
+  const candidates = session.formula.candidates(sym);
   for (const value of candidates) {
     if (!reached.has(value)) continue;
     if (value === unmentioned) out.otherStrings = true;
@@ -85,12 +85,6 @@ export function formatInterval(i: Interval): string {
   return `${i.min ?? ''}..${i.max ?? ''}`;
 }
 
-/** The values a symbol's literals can say: n/m/y, or the int/hex/string candidates. */
-function candidateValues(session: Session, sym: KSymbol): string[] {
-  if (session.encoding.pairOf(sym)) return sym.type === 'tristate' ? ['n', 'm', 'y'] : ['n', 'y'];
-  return session.encoding.valuesOf(sym) ? session.encoding.domains.get(sym).values : [];
-}
-
 /**
  * The reachable values of several symbols at once. Each solve asks for a
  * model with at least one value not reached yet (one clause over all of
@@ -100,19 +94,18 @@ function candidateValues(session: Session, sym: KSymbol): string[] {
  */
 export function reachableValues(session: Session, symbols: readonly KSymbol[], within: readonly Lit[] = []): Map<KSymbol, Set<string>> {
   const reached = new Map(symbols.map((s) => [s, new Set<string>()]));
-  const cnf = session.encoding.cnf;
   for (let round = 0; ; round++) {
     const open: Lit[] = [];
     for (const [sym, values] of reached) {
-      for (const value of candidateValues(session, sym)) {
-        if (!values.has(value)) open.push(cnf.and(session.valueLiterals(sym, value)));
+      for (const value of session.formula.candidates(sym)) {
+        if (!values.has(value)) open.push(session.formula.is(sym, value));
       }
     }
     // Solvers leaning on and off by turns give models far apart: more new values each.
     const lean = round % 2 === 0 ? 'on' : 'off';
-    if (open.length === 0 || session.solve(within, { clauses: [open], lean }) !== 'sat') return reached;
+    if (open.length === 0 || session.formula.solve(within, { clauses: [open], lean }) !== 'sat') return reached;
     for (const [sym, values] of reached) {
-      const v = session.candidateOf(sym);
+      const v = session.formula.valueOf(sym);
       if (v !== undefined) values.add(v);
     }
   }

@@ -201,8 +201,8 @@ export function runInfo(g: GlobalOptions): number {
       choices: s.model.choices.length,
       undefinedReferences: s.model.symbols.filter((x) => x.definitions.length === 0).length,
       inputs: s.model.inputs.length,
-      variables: s.encoding.cnf.numVars,
-      clauses: s.encoding.cnf.numClauses,
+      variables: s.formula.size.variables,
+      clauses: s.formula.size.clauses,
       timingsMs: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, Math.round(v)])),
     };
   });
@@ -222,14 +222,9 @@ export function runInfo(g: GlobalOptions): number {
 
 export async function runDimacs(opts: { out?: string }, g: GlobalOptions): Promise<number> {
   const s = openSession(g);
-  const cnf = s.encoding.cnf;
   // The constraint-group selectors are switched on, so the models are exactly the valid configurations.
-  const clauses = (function* () {
-    yield* cnf.clauses();
-    yield [s.allConstraints];
-  })();
-  const names = new Map([...cnf.names].filter(([, n]) => !n.startsWith('group:') && n !== 'all-constraints'));
-  const text = writeDimacs(cnf.numVars, clauses, names, [
+  const { numVars, clauses, names } = s.formula.dimacs();
+  const text = writeDimacs(numVars, clauses, names, [
     `kconfsat formula for ${path.resolve(g.tree)}${s.arch ? ` ARCH=${s.arch}` : ''}`,
     'names: SYMBOL=y and SYMBOL>=m for bool/tristate, SYMBOL="value" for int/hex/string',
   ]);

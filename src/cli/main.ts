@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
-import { SolverMemoryError } from '../sat/solver.js';
+import { SolverMemoryError } from '../formula/formula.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
 import { runFix, runResolve, type FixCommandOptions, type ResolveCommandOptions } from './repair-commands.js';

@@ -92,10 +92,6 @@ export class Cnf {
   clause(lits: readonly Lit[]): void {
     // Drop satisfied clauses and false literals up front; solvers need not see them.
     for (let i = 0; i < lits.length; i++) if (lits[i] === TRUE) return;
-    if (lits.length > MAX_CLAUSE_LENGTH) {
-      this.clause(chunked(lits).map((chunk) => this.or(chunk)));
-      return;
-    }
     this.reserve(lits.length);
     for (let i = 0; i < lits.length; i++) this.put(lits[i]!);
     this.end();
@@ -168,7 +164,6 @@ export class Cnf {
     if (sorted.length === 0) return TRUE;
     if (sorted.length === 1) return sorted[0]!;
     if (sorted.length === 2) return this.gate2(sorted[0]!, sorted[1]!);
-    if (sorted.length > MAX_CLAUSE_LENGTH) return this.and(chunked(sorted).map((chunk) => this.and(chunk)));
     const key = sorted.join(',');
     const known = this.gatesN.get(key);
     if (known !== undefined) return known;
@@ -416,20 +411,7 @@ function hasComplementaryPair(sorted: readonly Lit[]): boolean {
   return false;
 }
 
-/** A literal's truth under values by variable (1 true, 0 false), as Cnf.evaluate and Solver.assignment give them. */
-/**
- * Longest clause the encoder writes: MiniSat's clause buffer (logic-solver's
- * build) holds 16,383 literals, and a longer disjunction or conjunction is
- * split through gates over chunks of this size, which keeps every model.
- */
-export const MAX_CLAUSE_LENGTH = 4096;
-
-function chunked(lits: readonly Lit[]): Lit[][] {
-  const chunks: Lit[][] = [];
-  for (let i = 0; i < lits.length; i += MAX_CLAUSE_LENGTH) chunks.push(lits.slice(i, i + MAX_CLAUSE_LENGTH));
-  return chunks;
-}
-
+/** A literal's truth under values by variable (1 true, 0 false), as Cnf.evaluate and SatSolver.assignment give them. */
 export function holdsIn(values: Uint8Array, l: Lit): boolean {
   return l > 0 ? values[l] === 1 : values[-l] === 0;
 }

@@ -1,31 +1,36 @@
 /**
  * MiniSat through logic-solver's emscripten build, fed numeric clauses
- * directly (its Logic.* formula layer costs 10x the time and memory).
- * Assumption sets go through one fresh activation variable per call because
- * the core takes a single assumption literal.
+ * directly (its Logic.* formula layer costs 10x the time and memory), behind
+ * the SatSolver boundary. Every workaround the build's limits need is here:
  *
- * MiniSat tries `false` first for every undecided variable, so its models lean
- * towards "off". `preferTrue` stores every variable negated, which makes the
- * same search lean towards "on": searches for symbols that can be enabled, and
- * samplers wanting variety, use both.
+ * - The core takes a single assumption literal: several assumptions, and
+ *   temporary clauses, go through a fresh activation variable per solve, of
+ *   the adapter's own numbering, retired afterwards.
+ * - Its heap is fixed (64 MB) and every retired activation stays in it: a
+ *   solver that runs out is replaced by a fresh core loaded with every
+ *   permanent clause, and the call made again; so is one past as many
+ *   activations as variables (each costs time on every solve), numbering
+ *   compactly.
+ * - Its clause buffer holds 16,383 literals: a longer clause is split
+ *   through auxiliary variables of the adapter's own.
+ * - It reports running out of heap on console.log before it throws a string.
+ * - It tries `false` first for every undecided variable: phase true stores
+ *   every variable negated, which makes the same search lean towards "on".
+ * - It creates, and decides on every solve, each variable up to the highest
+ *   number it is given: a compact solver numbers variables in the order they
+ *   first appear.
  *
- * MiniSat creates, and decides on every solve, each variable up to the highest
- * number it is given. A solver for a small part of a large formula is
- * `compact`: it numbers variables in the order they first appear.
+ * Nothing is made on import: logic-solver's asm.js compiles (about 0.2 s) and
+ * the first core is made when the first solver is, or at prepare().
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
-import { SolverMemoryError, type SolveOptions, type SolveResult, type Solver } from './solver.js';
-
-// Loaded with the module: V8 compiling logic-solver's asm.js takes about 0.2 s once per
-// process, which belongs to starting up, not to whichever solver happens to be made first.
-const Logic = createRequire(import.meta.url)('logic-solver') as LogicModule;
+import { SolverMemoryError, SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
 
 interface MiniSatCore {
   HEAP32: Int32Array;
   HEAP8: Int8Array;
   _malloc(bytes: number): number;
-  _free(ptr: number): void;
   _addClause(ptr: number): number;
   _solve(): number;
   _solveAssuming(lit: number): number;
@@ -40,43 +45,143 @@ interface LogicModule {
 
 const CLAUSE_BUFFER_INTS = 1 << 14;
 
+/** Activations a core may collect before it is replaced, however small the formula. */
+const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
+
+let logic: LogicModule | undefined;
+
 /**
- * The first solver's core, made with the module. Each core's heap is a 64 MB
- * ArrayBuffer, and V8 answers the first one with a full garbage collection
- * (external memory): about 1 ms in a starting process, but 60-70 ms once a
- * Linux model and its encoding are on the heap.
+ * A core made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
+ * and V8 answers the first one with a full garbage collection (external
+ * memory): about 1 ms in a starting process, but 60-70 ms once a Linux model
+ * and its encoding are on the heap.
  */
-let spareCore: MiniSatCore | undefined = new Logic._MiniSat()._C;
+let spareCore: MiniSatCore | undefined;
 
 function newCore(): MiniSatCore {
-  const core = spareCore ?? new Logic._MiniSat()._C;
+  logic ??= createRequire(import.meta.url)('logic-solver') as LogicModule;
+  const core = spareCore ?? new logic._MiniSat()._C;
   spareCore = undefined;
   return core;
 }
 
-export class MiniSatSolver implements Solver {
+export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
+  prepare: (): void => {
+    if (!logic) spareCore = newCore();
+  },
+});
+
+/** The SatSolver: one Engine at a time, replaced when it runs out (see the module comment). */
+class MiniSatSolver implements SatSolver {
+  private engine: Engine;
+  /** Every permanent clause buffer given, in the caller's numbering: what a fresh engine is loaded with. */
+  private readonly given: Int32Array[] = [];
+  private dead: string | undefined;
+  private stopped = false;
+  private disposed = false;
+
+  constructor(private readonly options: SolverOptions) {
+    this.engine = new Engine(options.phase === true, options.compact === true);
+  }
+
+  get numVars(): number {
+    return this.engine.callerVars;
+  }
+
+  addClauses(buffer: Int32Array): void {
+    this.given.push(buffer);
+    this.renewing(() => this.engine.load(buffer));
+  }
+
+  addClause(lits: readonly Lit[]): void {
+    this.addClauses(Int32Array.from([...lits, 0]));
+  }
+
+  solve(assumptions: readonly Lit[] = [], temporary: readonly (readonly Lit[])[] = []): SolveResult {
+    if (this.stopped) throw new SolverStopped();
+    this.checkAlive();
+    if (this.engine.activations > Math.max(MIN_ACTIVATIONS_BEFORE_RENEWAL, this.engine.callerVars)) this.renew(true);
+    return this.renewing(() => this.engine.solve(assumptions, temporary));
+  }
+
+  value(lit: Lit): boolean {
+    return this.engine.value(lit);
+  }
+
+  assignment(): Uint8Array {
+    return this.engine.assignment();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.given.length = 0;
+  }
+
+  /** Runs a call into the engine; when the engine runs out of memory, once more in a fresh one (loaded with `given`). */
+  private renewing<T>(call: () => T): T {
+    this.checkAlive();
+    try {
+      return call();
+    } catch (e) {
+      if (!(e instanceof SolverMemoryError)) throw e;
+      this.renew(this.options.compact === true);
+      return call();
+    }
+  }
+
+  private renew(compact: boolean): void {
+    try {
+      this.engine = new Engine(this.options.phase === true, compact);
+      for (const buffer of this.given) this.engine.load(buffer);
+    } catch (e) {
+      // The permanent clauses alone are more than a core holds: no answer can come from this solver.
+      if (e instanceof SolverMemoryError) this.dead = e.message;
+      throw e;
+    }
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error('the SAT solver was disposed');
+    if (this.dead) throw new SolverMemoryError(this.dead);
+  }
+}
+
+/**
+ * One MiniSat core. Variables are the caller's numbers (identity) until the
+ * core's first variable of its own (activation or auxiliary); the caller's
+ * variables numbered from there on, or all of them when compact, get the
+ * core's next number when first seen.
+ */
+class Engine {
   private readonly core: MiniSatCore;
   private readonly heap: Int32Array;
   private readonly coreAddClause: (ptr: number) => number;
   private readonly clausePtr: number;
-  private vars = 0;
+  /** 1, or -1 when variables are stored negated. */
+  private readonly sign: 1 | -1;
+  /** Caller's variables below this are the core's variables of the same number. */
+  private identityBelow: number;
+  /** The core's number for each caller variable from identityBelow on (0: not seen yet). */
+  private renumbered = new Int32Array(0);
+  /** The highest variable number of the core's. */
+  private top = 0;
+  /** The highest caller variable seen. */
+  callerVars = 0;
+  /** Activation variables made so far. */
+  activations = 0;
   private solution: Int8Array | undefined;
   /** assignment() of the current solution, made when first asked. */
   private assigned: Uint8Array | undefined;
-  private dead: string | undefined;
   /** False once a clause made the formula unsatisfiable at the top level. */
   private consistent = true;
 
-  /** 1, or -1 when variables are stored negated. */
-  private readonly sign: 1 | -1;
-  /** With `compact`: the solver's number for each caller's variable (0: not seen yet). */
-  private numbering: Int32Array | undefined;
-  /** Variables numbered so far (with `compact`). */
-  private numbered = 0;
-
-  constructor(options: { preferTrue?: boolean; compact?: boolean } = {}) {
-    this.sign = options.preferTrue ? -1 : 1;
-    if (options.compact) this.numbering = new Int32Array(1024);
+  constructor(phase: boolean, compact: boolean) {
+    this.sign = phase ? -1 : 1;
+    this.identityBelow = compact ? 1 : 0x7fffffff;
     this.core = newCore();
     // The core's heap never grows (it fails instead), so its view and entry point can be kept:
     // the emscripten module is a dictionary, slow to look up in once per clause.
@@ -85,32 +190,61 @@ export class MiniSatSolver implements Solver {
     this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
   }
 
-  /** How many variables the solver has (with `compact`, fewer than the highest number it was given). */
-  get numVars(): number {
-    return this.vars;
-  }
-
-  addRawClauses(given: Int32Array): void {
-    this.loadOwn(this.numbering ? given.map((l) => this.renumber(l)) : given);
-  }
-
-  addClause(given: ArrayLike<Lit>): void {
-    this.addOwnClause(this.numbering ? Array.from(given, (l) => this.renumber(l)) : given);
-  }
-
-  /** addClause for literals in the solver's own numbering. */
-  private addOwnClause(lits: ArrayLike<Lit>): void {
-    this.loadOwn([...Array.from(lits), 0]);
-  }
-
-  /** Hands MiniSat a 0-terminated clause buffer in the solver's own numbering. */
-  private loadOwn(buffer: ArrayLike<Lit>): void {
+  /** Loads a 0-terminated clause buffer in the caller's numbering. */
+  load(given: Int32Array): void {
     let maxVar = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      const v = buffer[i]! < 0 ? -buffer[i]! : buffer[i]!;
+    for (let i = 0; i < given.length; i++) {
+      const v = given[i]! < 0 ? -given[i]! : given[i]!;
       if (v > maxVar) maxVar = v;
     }
-    this.reserveVars(maxVar);
+    if (maxVar > this.callerVars) this.callerVars = maxVar;
+    if (maxVar < this.identityBelow) {
+      this.reserve(maxVar);
+      this.loadOwn(given);
+    } else {
+      this.loadOwn(given.map((l) => this.own(l)));
+    }
+  }
+
+  /**
+   * The core's literal for a caller's literal, numbering its variable on first
+   * sight (0 stays 0); an assumption on a variable no clause holds yet needs the variable to exist.
+   */
+  private own(lit: Lit): Lit {
+    const v = lit < 0 ? -lit : lit;
+    if (v < this.identityBelow) {
+      if (v > this.callerVars) this.callerVars = v;
+      this.reserve(v);
+      return lit;
+    }
+    if (v >= this.renumbered.length) {
+      const grown = new Int32Array(Math.max(v + 1, this.renumbered.length * 2, 1024));
+      grown.set(this.renumbered);
+      this.renumbered = grown;
+    }
+    if (this.renumbered[v] === 0) {
+      this.renumbered[v] = this.fresh();
+      if (v > this.callerVars) this.callerVars = v;
+    }
+    return lit < 0 ? -this.renumbered[v]! : this.renumbered[v]!;
+  }
+
+  /** A variable of the core's own: caller's variables not yet seen no longer keep their number. */
+  private fresh(): number {
+    if (this.identityBelow > this.top) this.identityBelow = this.top + 1;
+    this.reserve(this.top + 1);
+    return this.top;
+  }
+
+  private reserve(v: number): void {
+    if (v <= this.top) return;
+    this.top = v;
+    this.guard(() => this.core._ensureVar(v));
+  }
+
+  /** Hands MiniSat a 0-terminated clause buffer in the core's numbering. */
+  private loadOwn(buffer: ArrayLike<Lit>): void {
+    const long: Lit[][] = [];
     // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
     // Each clause is written straight into MiniSat's clause buffer as the scan meets its literals.
     this.guard(() => {
@@ -120,8 +254,15 @@ export class MiniSatSolver implements Solver {
       for (let i = 0; i < buffer.length; i++) {
         const l = buffer[i]!;
         if (l !== 0) {
-          if (n + 1 === CLAUSE_BUFFER_INTS) throw new Error(`clause of over ${n} literals is too long`);
-          heap[base + n++] = sign * l;
+          if (n + 1 < CLAUSE_BUFFER_INTS) {
+            heap[base + n++] = sign * l;
+            continue;
+          }
+          // Too long for the buffer: kept whole for splitting, scanning on to its end.
+          const clause = Array.from(heap.subarray(base, base + n), (x) => sign * x);
+          for (; buffer[i] !== 0; i++) clause.push(buffer[i]!);
+          long.push(clause);
+          n = 0;
           continue;
         }
         heap[base + n] = 0;
@@ -129,78 +270,72 @@ export class MiniSatSolver implements Solver {
         n = 0;
       }
     });
+    for (const clause of long) this.addLong(clause);
   }
 
-  /** The solver's literal for a caller's literal, numbering a new variable on first sight (0 stays 0). */
-  private renumber(lit: Lit): Lit {
-    const v = lit < 0 ? -lit : lit;
-    if (v >= this.numbering!.length) {
-      const grown = new Int32Array(Math.max(v + 1, this.numbering!.length * 2));
-      grown.set(this.numbering!);
-      this.numbering = grown;
+  /** A clause past the buffer, as one auxiliary variable per chunk: each implies its chunk, and one of them holds. */
+  private addLong(clause: Lit[]): void {
+    const chunk = CLAUSE_BUFFER_INTS >> 1;
+    const auxiliaries: Lit[] = [];
+    for (let i = 0; i < clause.length; i += chunk) {
+      const t = this.fresh();
+      auxiliaries.push(t);
+      this.loadOwn([-t, ...clause.slice(i, i + chunk), 0]);
     }
-    if (v !== 0 && this.numbering![v] === 0) this.numbering![v] = ++this.numbered;
-    return lit < 0 ? -this.numbering![v]! : this.numbering![v]!;
+    this.loadOwn([...auxiliaries, 0]);
   }
 
-  private reserveVars(maxVar: number): void {
-    this.checkAlive();
-    if (maxVar <= this.vars) return;
-    this.vars = maxVar;
-    this.guard(() => this.core._ensureVar(maxVar));
-  }
-
-  solve(given: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
-    this.checkAlive();
+  solve(given: readonly Lit[], temporary: readonly (readonly Lit[])[]): SolveResult {
     this.solution = undefined;
     this.assigned = undefined;
     if (!this.consistent) return 'unsat';
-    const own = (l: Lit): Lit => (this.numbering ? this.renumber(l) : l);
-    const assumptions = given.map(own);
-    const temporary = (options.clauses ?? []).map((c) => c.map(own));
-    // An assumption on a variable no clause holds yet needs the variable to exist.
-    this.reserveVars(assumptions.reduce((max, l) => Math.max(max, Math.abs(l)), 0));
-    const single = assumptions.length === 1 && temporary.length === 0 ? this.sign * assumptions[0]! : 0;
+    const assumptions = given.map((l) => this.own(l));
     let sat: number;
     if (assumptions.length === 0 && temporary.length === 0) {
       sat = this.guard(() => this.core._solve());
-    } else if (single > 0) {
+    } else if (assumptions.length === 1 && temporary.length === 0 && this.sign * assumptions[0]! > 0) {
+      const single = this.sign * assumptions[0]!;
       sat = this.guard(() => this.core._solveAssuming(single));
     } else {
       // The core assumes a stored variable true (it takes no negative literal),
       // so the activation literal is whichever sign stores positive.
-      if (!options.activation) throw new Error('several assumptions need an activation variable source');
-      const v = own(options.activation());
+      const v = this.fresh();
+      this.activations++;
       const a = this.sign * v;
-      for (const l of assumptions) this.addOwnClause([-a, l]);
-      for (const c of temporary) this.addOwnClause([-a, ...c]);
+      const clauses: Lit[] = [];
+      for (const l of assumptions) clauses.push(-a, l, 0);
+      for (const c of temporary) clauses.push(-a, ...c.map((l) => this.own(l)), 0);
+      this.loadOwn(clauses);
       sat = this.guard(() => this.core._solveAssuming(v));
-      this.addOwnClause([-a]); // retired for good
+      this.loadOwn([-a, 0]); // retired for good
     }
     if (sat) this.readSolution();
     return sat ? 'sat' : 'unsat';
   }
 
+  /** The core's variable for a caller's, or 0 when it is in no clause of this core (free: it reads false). */
+  private known(v: number): number {
+    if (v < this.identityBelow) return v <= this.top ? v : 0;
+    return this.renumbered[v] ?? 0;
+  }
+
   value(given: Lit): boolean {
     if (!this.solution) throw new Error('no satisfying assignment to read');
-    if (this.numbering && !this.numbering[Math.abs(given)]) throw new Error(`variable ${Math.abs(given)} is in no clause of this solver`);
-    const lit = this.numbering ? this.renumber(given) : given;
-    const v = lit < 0 ? -lit : lit;
+    const v = this.known(given < 0 ? -given : given);
+    if (v === 0) return given < 0;
     const stored = this.solution[v - 1] === 0; // MiniSat's l_True is 0
     const truth = this.sign > 0 ? stored : !stored;
-    return lit < 0 ? !truth : truth;
+    return given < 0 ? !truth : truth;
   }
 
   assignment(): Uint8Array {
     if (!this.solution) throw new Error('no satisfying assignment to read');
     if (this.assigned) return this.assigned;
     const solution = this.solution;
-    const numbering = this.numbering;
-    const n = numbering ? numbering.length - 1 : solution.length;
-    const out = new Uint8Array(n + 1);
+    const out = new Uint8Array(this.callerVars + 1);
     const positive = this.sign > 0;
-    for (let v = 1; v <= n; v++) {
-      const own = numbering ? numbering[v]! : v;
+    for (let v = 1; v <= this.callerVars; v++) {
+      const own = this.known(v);
       // As value() reads it: MiniSat's l_True is 0, and a variable stored negated is true when it is not.
       if (own !== 0 && (solution[own - 1] === 0) === positive) out[v] = 1;
     }
@@ -213,11 +348,6 @@ export class MiniSatSolver implements Solver {
     this.solution = this.core.HEAP8.slice(ptr, ptr + n);
   }
 
-  private checkAlive(): void {
-    if (this.dead) throw new SolverMemoryError(this.dead);
-  }
-
-  /** emscripten signals heap exhaustion by throwing a string; the instance is unusable after it. */
   /**
    * Runs a call into MiniSat. The emscripten build reports running out of its
    * heap with console.log before it throws a string; that note belongs in the
@@ -231,8 +361,7 @@ export class MiniSatSolver implements Solver {
       return call();
     } catch (e) {
       if (e instanceof Error) throw e;
-      this.dead = [String(e), ...notes].join('; ');
-      throw new SolverMemoryError(this.dead);
+      throw new SolverMemoryError([String(e), ...notes].join('; '));
     } finally {
       console.log = log;
     }

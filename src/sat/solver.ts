@@ -1,37 +1,61 @@
 /**
- * The solver interface the analyses use: add clauses, solve under assumptions,
- * read the model. One backend today (MiniSat via logic-solver); the interface
- * keeps a second one possible.
+ * The SAT engine's boundary, shaped like IPASIR and PySAT: clauses over the
+ * caller's variable numbers, solves under any number of assumptions, the
+ * model, phase and a stop flag. Nothing above src/sat knows which engine
+ * answers or what its limits are; the adapter works around them (see
+ * minisat.ts) and nothing else does.
  */
 import type { Lit } from '../logic/cnf.js';
 
 export type SolveResult = 'sat' | 'unsat';
 
-export interface SolveOptions {
-  activation?: () => Lit;
-  clauses?: readonly (readonly Lit[])[];
+export interface SolverOptions {
+  /**
+   * The value tried first for every undecided variable (default false):
+   * models lean towards it, which searches for what can be enabled, and
+   * samplers wanting variety, use.
+   */
+  phase?: boolean;
+  /**
+   * The solver will see a small part of a large numbering: it costs per
+   * variable it holds, not per the highest number it is given.
+   */
+  compact?: boolean;
 }
 
-export interface Solver {
-  readonly numVars: number;
-  /** Loads a 0-terminated clause buffer (as Cnf.rawClauses gives it). */
-  addRawClauses(buffer: Int32Array): void;
+export interface SatSolver {
+  /** Adds a clause for the solver's life; any positive numbers are variables (IPASIR's implicit declaration). */
   addClause(lits: readonly Lit[]): void;
+  /** addClause for every clause of a 0-terminated buffer (as Cnf.rawClauses gives it); the solver may keep the buffer. */
+  addClauses(buffer: Int32Array): void;
   /**
    * Solves with every assumption literal forced true, and every temporary
-   * clause in force, for this call only. Several assumptions or any temporary
-   * clause need a fresh activation variable: `activation` supplies one that the
-   * caller's variable numbering will never reuse.
+   * clause in force, for this call only.
    */
-  solve(assumptions?: readonly Lit[], options?: SolveOptions): SolveResult;
-  /** Truth value of a variable in the last satisfying assignment. */
+  solve(assumptions?: readonly Lit[], temporary?: readonly (readonly Lit[])[]): SolveResult;
+  /** Truth value of a literal in the last satisfying assignment (a variable in no clause is free and reads false). */
   value(lit: Lit): boolean;
   /**
-   * The last satisfying assignment by variable, 1 true and 0 false (read it
-   * with holdsIn), for reading many values; index 0 and variables in no
-   * clause of this solver read 0.
+   * The last satisfying assignment by the caller's variable, 1 true and 0
+   * false (read it with holdsIn), for reading many values; index 0 and
+   * variables in no clause read 0.
    */
   assignment(): Uint8Array;
+  /** The highest variable of any clause or assumption the solver was given. */
+  readonly numVars: number;
+  /** Makes every later solve throw SolverStopped (checked between solves: the engine cannot be interrupted inside one). */
+  stop(): void;
+  /** Frees the engine's memory; the solver answers nothing afterwards. */
+  dispose(): void;
+}
+
+export interface SolverFactory {
+  (options?: SolverOptions): SatSolver;
+  /**
+   * Readies the engine without making a solver: a process that will solve
+   * calls it while its heap is small (see minisat.ts); calling it again costs nothing.
+   */
+  prepare(): void;
 }
 
 /** The solver ran out of its fixed memory; no answer from it can be trusted afterwards. */
@@ -39,5 +63,13 @@ export class SolverMemoryError extends Error {
   constructor(detail: string) {
     super(`SAT solver ran out of memory (${detail}); the formula is too large for this backend`);
     this.name = 'SolverMemoryError';
+  }
+}
+
+/** A solve asked of a stopped solver. */
+export class SolverStopped extends Error {
+  constructor() {
+    super('the SAT solver was stopped');
+    this.name = 'SolverStopped';
   }
 }

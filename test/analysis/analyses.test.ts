@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cone } from '../../src/analysis/cone.js';
 import { deadSymbols } from '../../src/analysis/dead.js';
-import { holds, query, resolveExpression } from '../../src/analysis/query.js';
+import { query, resolveExpression } from '../../src/analysis/query.js';
 import { resolve } from '../../src/analysis/resolve.js';
 import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
@@ -68,8 +68,8 @@ config T
       fc.asyncProperty(arbKconfig(), async (text) => {
         await breathe();
         const s = memory(text);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
-        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.encoding.pairOf(x)));
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
+        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.formula.isTristate(x)));
         const fixpoints = enumerateFixpoints(s.model);
         for (const sym of syms) {
           const expected = [...new Set(fixpoints.map((f) => f.get(sym.name) ?? 'n'))].sort();
@@ -122,7 +122,7 @@ config B
         await breathe();
         const { session: s, fixpoints } = smallTree(text);
         const report = deadSymbols(s);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
         const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
         expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
         expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
@@ -165,7 +165,7 @@ describe('explanations', () => {
       fc.asyncProperty(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), async (text, picks) => {
         await breathe();
         const { session: s, fixpoints } = smallTree(text);
-        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.encoding.pairOf(x));
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
         fc.pre(candidates.length > 0);
         // A bool is never m: such a query is no before any definition is read.
         const wanted = picks.map(([pick, value]) => {
@@ -177,13 +177,13 @@ describe('explanations', () => {
         expect(answer.satisfiable).toBe(fixpoints.some((f) => wanted.every((w) => (f.get(w.name) ?? 'n') === w.value)));
         if (answer.satisfiable) return;
         explained++;
-        const lits = [holds(s, resolveExpression(s, expression))];
+        const lits = [s.formula.holds(resolveExpression(s, expression))];
         const reason = answer.explanation!.symbols.map((name) => s.model.byName.get(name)!);
         const unsatWith = (group: typeof reason): boolean =>
-          s.solveWithGroups(lits, group.map((x) => s.encoding.selectors.get(x)!)) === 'unsat';
+          s.formula.solveWithGroups(lits, group) === 'unsat';
         expect(unsatWith(reason)).toBe(true);
         for (const left of reason) expect(unsatWith(reason.filter((x) => x !== left))).toBe(false);
-        if (reason.length < cone(wanted.map((w) => s.model.byName.get(w.name)!)).filter((x) => s.encoding.selectors.has(x)).length) narrowed++;
+        if (reason.length < cone(wanted.map((w) => s.model.byName.get(w.name)!)).filter((x) => s.formula.isGroup(x)).length) narrowed++;
         const facts = new Set(answer.explanation!.facts.map((f) => f.symbol));
         expect([...facts].sort()).toEqual(reason.map((x) => x.name).sort());
       }),
@@ -201,15 +201,15 @@ describe('a solver for one explanation', () => {
       fc.asyncProperty(arbKconfig(), fc.nat(100), fc.array(fc.array(fc.boolean(), { maxLength: 12 }), { minLength: 1, maxLength: 6 }), async (text, pick, subsets) => {
         await breathe();
         const s = memory(text);
-        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && s.encoding.pairOf(x));
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && s.formula.isTristate(x));
         fc.pre(candidates.length > 0);
         const root = candidates[pick % candidates.length]!;
-        const groups = cone([root]).filter((x) => s.encoding.selectors.has(x));
-        const lits = [s.encoding.pairOf(root)!.y];
-        const focused = s.groupSolver(groups, lits);
+        const groups = cone([root]).filter((x) => s.formula.isGroup(x));
+        const lits = [s.formula.isY(root)];
+        const focused = s.formula.groupSolver(groups, lits);
         for (const mask of subsets) {
           const subset = groups.filter((_, i) => mask[i % mask.length] ?? true);
-          expect(focused.solve(subset)).toBe(s.solveWithGroups(lits, subset.map((x) => s.encoding.selectors.get(x)!)));
+          expect(focused.solve(subset)).toBe(s.formula.solveWithGroups(lits, subset));
         }
       }),
       { numRuns: 80 },

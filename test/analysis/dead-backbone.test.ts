@@ -47,8 +47,8 @@ describe('dead and always-on by backbone', () => {
 
   it('a tree without any valid configuration: every open symbol is both, as before', () => {
     const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: 'config A\n\tbool "a"\nconfig B\n\tbool "b"\n' }) });
-    session.addClause([-session.encoding.pairOf(session.symbol('A'))!.m]);
-    session.addClause([session.encoding.pairOf(session.symbol('A'))!.m]);
+    session.formula.addClause([-session.formula.enabled(session.symbol('A'))]);
+    session.formula.addClause([session.formula.enabled(session.symbol('A'))]);
     const { dead, alwaysOn } = deadSymbolsByGroups(session);
     expect(dead).toEqual(['A', 'B']);
     expect(names(deadSymbols(session))).toEqual({ dead, alwaysOn });

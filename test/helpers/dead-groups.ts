@@ -4,8 +4,7 @@
  * agree with: the same symbols, in the same order.
  */
 import type { Session, Lean } from '../../src/analysis/session.js';
-import type { Lit } from '../../src/logic/cnf.js';
-import { FALSE, TRUE } from '../../src/logic/cnf.js';
+import { FALSE, TRUE, type Lit } from '../../src/formula/formula.js';
 import type { KSymbol } from '../../src/model/types.js';
 
 /** Longest group asked about at once; MiniSat's clause buffer holds 16k literals. */
@@ -13,19 +12,19 @@ const CHUNK = 8000;
 
 export function deadSymbolsByGroups(session: Session, options: { promptOnly?: boolean } = {}): { dead: string[]; alwaysOn: string[]; solves: number } {
   const symbols = session.model.symbols.filter(
-    (s) => s.definitions.length > 0 && !s.choiceInfo && session.encoding.pairOf(s) && (!options.promptOnly || s.prompts.length > 0),
+    (s) => s.definitions.length > 0 && !s.choiceInfo && session.formula.isTristate(s) && (!options.promptOnly || s.prompts.length > 0),
   );
-  const enabled = (s: KSymbol): Lit => session.encoding.pairOf(s)!.m;
+  const enabled = (s: KSymbol): Lit => session.formula.enabled(s);
   let solves = 0;
   /** The symbols none of which any model can give `lit(s)`. */
   const never = (lit: (s: KSymbol) => Lit, lean: Lean): KSymbol[] => {
     const settled = new Set<KSymbol>();
     const settle = (): void => {
-      for (const s of symbols) if (session.solver.value(lit(s))) settled.add(s);
+      for (const s of symbols) if (session.formula.modelHolds(lit(s))) settled.add(s);
     };
     const ask = (assumptions: Lit[], clauses: Lit[][] = []): boolean => {
       solves++;
-      const sat = session.solve(assumptions, { clauses, lean }) === 'sat';
+      const sat = session.formula.solve(assumptions, { clauses, lean }) === 'sat';
       if (sat) settle();
       return sat;
     };

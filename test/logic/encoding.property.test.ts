@@ -32,8 +32,8 @@ describe('encoding vs reference evaluator', () => {
         const values = evaluate(s.model, user);
         // conf is not always idempotent (an empty range clamps twice); only its fixpoints are valid configurations.
         fc.pre(isFixpoint(s.model, values).ok);
-        expect(s.violatedSymbols(values).map((x) => x.name)).toEqual([]);
-        expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+        expect(s.formula.violatedSymbols(values).map((x) => x.name)).toEqual([]);
+        expect(s.formula.solve(s.assumptionsFor(values))).toBe('sat');
       }),
       { numRuns: 100, maxSkipsPerRun: 10 },
     );
@@ -46,8 +46,8 @@ describe('encoding vs reference evaluator', () => {
     const s = session(text);
     const values = evaluate(s.model, new Map());
     expect([values.get('I2'), isFixpoint(s.model, values).ok]).toEqual(['4', true]);
-    expect(s.violatedSymbols(values)).toEqual([]);
-    expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+    expect(s.formula.violatedSymbols(values)).toEqual([]);
+    expect(s.formula.solve(s.assumptionsFor(values))).toBe('sat');
   });
 
   it('regression: strings compare by their UTF-8 bytes, as strcmp does, not by UTF-16 units', () => {
@@ -55,23 +55,23 @@ describe('encoding vs reference evaluator', () => {
     const s = session(text);
     const values = evaluate(s.model, new Map());
     expect(values.get('B')).toBe('y');
-    expect(s.violatedSymbols(values)).toEqual([]);
-    expect(s.solve(s.assumptionsFor(values))).toBe('sat');
+    expect(s.formula.violatedSymbols(values)).toEqual([]);
+    expect(s.formula.solve(s.assumptionsFor(values))).toBe('sat');
   });
 
   it.each([1, 2, 3])('every model of the formula is a fixpoint of the evaluator (part %i)', () => {
     fc.assert(
       fc.property(arbKconfig(dialect), fc.array(fc.tuple(fc.nat(20), fc.boolean()), { maxLength: 6 }), (text, picks) => {
         const s = session(text);
-        if (s.solve() === 'unsat') {
+        if (s.formula.solve() === 'unsat') {
           // no valid configuration at all (6.12: a visible int whose range is inverted): conf has no fixpoint either
           expect(enumerateFixpoints(s.model)).toEqual([]);
           return;
         }
-        const pairs = s.model.symbols.map((x) => s.encoding.pairOf(x)).filter((p) => p !== undefined);
-        let lits = picks.filter(([i]) => i < pairs.length).map(([i, on]) => (on ? pairs[i]!.m : -pairs[i]!.m));
-        while (s.solve(lits) === 'unsat') lits = lits.slice(1);
-        const config = new Map(s.modelConfig().map((e) => [e.name, e.value]));
+        const enabled = s.model.symbols.filter((x) => s.formula.isTristate(x)).map((x) => s.formula.enabled(x));
+        let lits = picks.filter(([i]) => i < enabled.length).map(([i, on]) => (on ? enabled[i]! : -enabled[i]!));
+        while (s.formula.solve(lits) === 'unsat') lits = lits.slice(1);
+        const config = new Map(s.formula.modelConfig().map((e) => [e.name, e.value]));
         expect(isFixpoint(s.model, config).diffs).toEqual([]);
       }),
       { numRuns: 100 },
@@ -84,16 +84,16 @@ describe('encoding vs reference evaluator', () => {
       fc.property(arbKconfig(dialect), (text) => {
         const s = session(text);
         const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
-        fc.pre(syms.length <= 10 && syms.every((x) => s.encoding.pairOf(x)));
+        fc.pre(syms.length <= 10 && syms.every((x) => s.formula.isTristate(x)));
         const expected = enumerateFixpoints(s.model).length;
         let count = 0;
-        while (s.solve() === 'sat' && count <= expected) {
+        while (s.formula.solve() === 'sat' && count <= expected) {
           count++;
           // Block this assignment of the symbols' values.
-          s.addClause(syms.flatMap((x) => {
-            const p = s.encoding.pairOf(x)!;
-            const m = s.solver.value(p.m);
-            const y = s.solver.value(p.y);
+          s.formula.addClause(syms.flatMap((x) => {
+            const p = { m: s.formula.enabled(x), y: s.formula.isY(x) };
+            const m = s.formula.modelHolds(p.m);
+            const y = s.formula.modelHolds(p.y);
             return [m ? -p.m : p.m, ...(p.y !== p.m ? [y ? -p.y : p.y] : [])];
           }));
         }

@@ -130,7 +130,7 @@ function runScenario(dir: string, dialect: KconfigDialect, scenario: Scenario): 
       const expected = readConfigLines(read(scenario.expected));
       const r = evaluateDetailed(session.model, expected);
       expect(written(r, expected)).toEqual(expected);
-      expect(session.solve(session.assumptionsFor(r.values))).toBe('sat');
+      expect(session.formula.solve(session.assumptionsFor(r.values))).toBe('sat');
       return;
     }
     case 'computes': {

@@ -90,19 +90,19 @@ describe('keepMaximalUnordered', () => {
   const text = ['X', 'Y', 'A', 'B', 'C', 'D'].map((n) => `config ${n}\n\tbool "${n}"\n`).join('') + 'config Z\n\tbool "z"\n\tdepends on X\n';
   const open = (): { session: Session; y: (name: string) => number } => {
     const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
-    return { session, y: (name) => session.encoding.pairOf(session.symbol(name))!.y };
+    return { session, y: (name) => session.formula.isY(session.symbol(name)) };
   };
   const check = (session: Session, wishes: number[][]): { kept: boolean[]; solves: number } => {
-    const solve = session.solve.bind(session);
+    const solve = session.formula.solve.bind(session.formula);
     let solves = 0;
-    session.solve = (...args) => (solves++, solve(...args));
+    session.formula.solve = (...args) => (solves++, solve(...args));
     const kept = keepMaximalUnordered(session, [], wishes);
-    session.solve = solve;
+    session.formula.solve = solve;
     const held = wishes.filter((_, i) => kept[i]);
     // The model the caller reads is one of the kept wishes.
-    for (const l of held.flat()) expect(session.modelHolds(l)).toBe(true);
+    for (const l of held.flat()) expect(session.formula.modelHolds(l)).toBe(true);
     wishes.forEach((w, i) => {
-      if (!kept[i]) expect(session.solve([...held.flat(), ...w])).toBe('unsat');
+      if (!kept[i]) expect(session.formula.solve([...held.flat(), ...w])).toBe('unsat');
     });
     return { kept, solves };
   };
@@ -115,7 +115,7 @@ describe('keepMaximalUnordered', () => {
   it('a conflict propagation misses is found by a binary search, and the wishes before it stay', () => {
     const { session, y } = open();
     // Unless X: A and B can take no values (a case split on A and B finds that, propagation does not).
-    for (const a of [1, -1]) for (const b of [1, -1]) session.addClause([y('X'), a * y('A'), b * y('B')]);
+    for (const a of [1, -1]) for (const b of [1, -1]) session.formula.addClause([y('X'), a * y('A'), b * y('B')]);
     const { kept, solves } = check(session, [[y('C')], [y('D')], [-y('X')], [-y('C'), y('D')], [y('Z')], [-y('Z')]]);
     expect(kept).toEqual([true, true, false, false, true, false]);
     // Solves: the accepted C, D, ¬X, Z (unsat); C, D, ¬X (unsat); C (sat); C, D (sat); then C, D, Z.
