@@ -114,7 +114,7 @@ export function checkConfig(session: Session, config: DotConfig, options: CheckO
     const item = (kind: Violation['kind']): Violation => ({
       symbol: sym.name,
       kind,
-      value: entry ? entry.value : isLogic(sym) ? 'n' : '',
+      value: entry?.value ?? session.formula.absentValue(sym),
       ...(written || mode === 'partial' ? { expected: value } : {}),
       ...(entry ? { line: entry.line } : {}),
       ...describe(session, run, sym, user.get(sym.name), rejectedBecause),
