@@ -25,7 +25,7 @@ export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } fr
 export type { Choice, Default, Definition, KconfigModel, KSymbol, MenuEntry, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.
-export { Formula, Scratch, SolverMemoryError, type GroupSolver, type Lean, type SolveOptions, type SolveResult, type Tristate } from './formula/formula.js';
+export { Formula, SolverMemoryError, type Scratch, type GroupSolver, type Lean, type SolveOptions, type SolveResult, type Tristate } from './formula/formula.js';
 
 // Analyses.
 export {
