@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGES, type Stage } from './bench-stages.js';
-import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from './corpora.js';
+import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from '../src/workflow/reference.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
@@ -115,7 +115,7 @@ function runReference(name: string, arch: string, runs: number, command: () => C
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const values = scriptOptions('bench', USAGE, {
     runs: { type: 'string', default: '5' },
     json: { type: 'string', default: 'bench-results.json' },
@@ -125,7 +125,7 @@ function main(): void {
 
   const corpus = readManifest().find((c) => c.name === CORPUS);
   if (!corpus) fail(`no ${CORPUS} in the manifest`);
-  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? fetchCorpus(corpus));
+  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
   try {
     const stages = STAGES.flatMap((stage) =>
@@ -221,4 +221,4 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-main();
+await main();

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildConf, confSideFiles, corpusEnvironment, fetchCorpus, readManifest, referenceEnvironment, repo } from './corpora.js';
+import { buildConf, confSideFiles, corpusEnvironment, fetchCorpus, readManifest, referenceEnvironment, repo } from '../src/workflow/reference.js';
 import { RawClient, type Message } from './lsp-client.js';
 import { scriptOptions } from './options.js';
 
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not '${values.runs}'`);
   const corpus = readManifest().find((c) => c.name === 'linux-6.1')!;
-  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? fetchCorpus(corpus));
+  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const conf = process.env.KCONFSAT_CONF_61 ?? buildConf(tree);
   const original = fs.readFileSync(path.join(tree, FILE), 'utf8');
   // The 2020 bug, in the editor's copy only: the tree on disk stays as it is.

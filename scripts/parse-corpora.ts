@@ -25,7 +25,7 @@ import {
   repo,
   SYSTEM_PYTHON,
   type Corpus,
-} from './corpora.js';
+} from '../src/workflow/reference.js';
 import { scriptOptions } from './options.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
@@ -198,7 +198,7 @@ function printTable(rows: Row[], compared: boolean, confCompared: boolean): void
   process.stdout.write(out.join('\n') + '\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const values = scriptOptions('parse-corpora', USAGE, {
     corpus: { type: 'string' },
     arch: { type: 'string' },
@@ -219,7 +219,7 @@ function main(): void {
   const rows: Row[] = [];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-corpora-'));
   for (const corpus of manifest.filter((c) => !names || names.includes(c.name))) {
-    const tree = fetchCorpus(corpus);
+    const tree = await fetchCorpus(corpus);
     // conf is the kernel's: only Linux trees have it to build.
     const conf = values['compare-conf'] && corpus.name.startsWith('linux-') ? buildConf(tree) : undefined;
     const targets = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => !arches || arches.includes(a));
@@ -241,4 +241,4 @@ function main(): void {
   process.exit(rows.some((r) => r.error) || confDisagrees ? 1 : 0);
 }
 
-main();
+await main();

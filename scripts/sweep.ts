@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KconfsatError } from '../src/errors.js';
-import { fetchCorpus, fetchedVersion, readManifest } from './corpora.js';
+import { fetchCorpus, fetchedVersion, readManifest } from '../src/workflow/reference.js';
 import { scriptOptions } from './options.js';
 import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult, type SweepRow, type SweepTarget } from './sweep-run.js';
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const corpus = manifest.find((c) => c.name === name)!;
     try {
-      const tree = fetchCorpus(corpus);
+      const tree = await fetchCorpus(corpus);
       const found = corpusTargets(corpus, tree, fetchedVersion(corpus, tree), arches, values.confirm, outDir);
       if (found.length === 0) skipped.push({ corpus: name, version: '-', arch: '-', error: `none of the arches ${arches} (it has ${corpus.arches.join(', ')})` });
       targets.push(...found);

@@ -35,7 +35,7 @@ import { lineChanges, lineValues, parseDotConfig, writeDotConfig, type DotConfig
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
-import { readManifest, repo } from './corpora.js';
+import { readManifest, repo } from '../src/workflow/reference.js';
 import { countOption, scriptOptions } from './options.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
