@@ -31,7 +31,7 @@ import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
 import { keptLines } from './lib/cpp-output.js';
-import { countOption, scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
   --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)

@@ -17,7 +17,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildConf, confSideFiles, corpusEnvironment, fetchCorpus, readManifest, referenceEnvironment, repo } from '../src/workflow/reference.js';
 import { RawClient, type Message } from './lsp-client.js';
-import { scriptOptions } from './options.js';
+import { scriptOptions } from './lib/options.js';
+import { median } from './lib/statistics.js';
 
 const USAGE = `usage: node dist/scripts/lsp-bench.js [--runs N] [--arch ARCH] [--json FILE]
   --runs N      server processes (and conf runs); the median is reported (default 3)
@@ -36,10 +37,6 @@ interface Run {
   modelEditMs: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** The line of `text` holding `needle` (0-based) and that line's length. */
 function lineOf(text: string, needle: string): { line: number; length: number } {

@@ -26,7 +26,8 @@ import {
   SYSTEM_PYTHON,
   type Corpus,
 } from '../src/workflow/reference.js';
-import { scriptOptions } from './options.js';
+import { scriptOptions } from './lib/options.js';
+import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
   --corpus LIST          comma-separated manifest names (default: all; fetched when missing)
@@ -175,9 +176,7 @@ function printTable(rows: Row[], compared: boolean, confCompared: boolean): void
     }
     return row;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((s, i) => (i < 2 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
-  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  const out = [formatTable(head, cells, 2)];
   const shown = (names: string[]): string => names.slice(0, SHOWN).join(' ') + (names.length > SHOWN ? ' ...' : '');
   for (const r of rows) {
     const who = `${r.corpus}${r.arch ? ` ${r.arch}` : ''}`;

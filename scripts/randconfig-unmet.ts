@@ -24,7 +24,7 @@ import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warning
 import { listArchitectures } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import { buildConf, confEnvironment, confRandconfig, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
-import { countOption, scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)

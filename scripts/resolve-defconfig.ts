@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { mapConcurrent } from '../src/analysis/pool.js';
 import { configValues, parseDotConfig, resolve, Session, writeDotConfig } from '../src/index.js';
 import { buildConf, confEnvironment, confOlddefconfig, confReferenceConfigs, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
-import { scriptOptions } from './options.js';
+import { scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/resolve-defconfig [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
