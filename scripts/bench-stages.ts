@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { query } from '../src/analysis/query.js';
 import { Session } from '../src/analysis/session.js';
 import { loadKconfig } from '../src/model/load.js';
+import { median } from './lib/statistics.js';
 
 /** What every stage is measured on. */
 export interface BenchInput {
@@ -50,10 +51,6 @@ export const WARM_QUERIES = [
   'DRM_I915=y && !PCI',
 ];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 /** Wall time of one CLI run, the process start included. */
 function cliSeconds(args: string[]): number {

@@ -16,8 +16,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGES, type Stage } from './bench-stages.js';
-import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from './corpora.js';
-import { scriptOptions } from './options.js';
+import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from '../src/workflow/reference.js';
+import { scriptOptions } from './lib/options.js';
+import { median } from './lib/statistics.js';
+import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
   --runs N      processes per measurement, the median is reported (default 5)
@@ -59,11 +61,6 @@ interface Command {
   env: Record<string, string>;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /**
  * Runs a command under GNU time: its peak memory (children included: wait4
@@ -115,7 +112,7 @@ function runReference(name: string, arch: string, runs: number, command: () => C
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const values = scriptOptions('bench', USAGE, {
     runs: { type: 'string', default: '5' },
     json: { type: 'string', default: 'bench-results.json' },
@@ -125,7 +122,7 @@ function main(): void {
 
   const corpus = readManifest().find((c) => c.name === CORPUS);
   if (!corpus) fail(`no ${CORPUS} in the manifest`);
-  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? fetchCorpus(corpus));
+  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
   try {
     const stages = STAGES.flatMap((stage) =>
@@ -194,7 +191,7 @@ function stageConfRatios(stages: StageResult[], references: ReferenceResult[]): 
 function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], confRatios: ReturnType<typeof stageConfRatios>, runs: number): string {
   const s = (v: number): string => `${v.toFixed(3)} s`;
   const mb = (v: number): string => `${v.toFixed(0)} MB`;
-  const rows: string[][] = [['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs']];
+  const rows: string[][] = [];
   for (const r of stages) {
     const target = `${s(r.target)}${r.peakTargetMB !== undefined ? `, ${mb(r.peakTargetMB)}` : ''}`;
     rows.push('median' in r ? [r.name, r.arch, s(r.median), target, mb(r.peakMB), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')] : [r.name, r.arch, 'failed', target, '', 'NO', r.error]);
@@ -204,9 +201,7 @@ function table(stages: StageResult[], references: ReferenceResult[], ratios: Rat
   }
   for (const r of ratios) rows.push([`ratio parse+encode / ${r.reference}`, r.arch, r.ratio.toFixed(2), '< 1', '', r.ratio < 1 ? 'yes' : 'NO', '']);
   for (const r of confRatios) rows.push([`ratio ${r.stage} / ${r.reference}`, r.arch, r.ratio.toFixed(2), `<= ${r.target}`, '', r.ratio <= r.target ? 'yes' : 'NO', '']);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const out = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
-  out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const out = [formatTable(['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs'], rows)];
   out.push(
     '',
     `${CORPUS}, median of ${runs} fresh processes each (fewer where a stage caps its runs); peak = highest resident memory of a run's processes.`,
@@ -221,4 +216,4 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-main();
+await main();

@@ -18,7 +18,7 @@ import { KconfsatError } from '../src/errors.js';
 import { parseDotConfig, writeDotConfig } from '../src/io/dotconfig.js';
 import { safeFileNames, writeFilesAtomic } from '../src/io/files.js';
 import { MemorySourceFiles } from '../src/parse/files.js';
-import { repo } from './corpora.js';
+import { repo } from '../src/workflow/reference.js';
 
 /** More CPU time than this per case counts as a hang (CPU time: a busy machine must not fail a case). */
 export const CASE_BUDGET_MS = 1000;

@@ -28,7 +28,7 @@ import {
   runStructureCase,
   structureTree,
 } from './fuzz-cases.js';
-import { scriptOptions } from './options.js';
+import { scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|structure|paths|both|all]
   -n, --runs N     cases per kind (default 100000)

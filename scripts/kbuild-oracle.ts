@@ -24,14 +24,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kbuildTree } from '../src/analysis/builds.js';
-import { confEnvironment } from '../src/analysis/confirm.js';
+import { confEnvironment } from '../src/workflow/reference.js';
 import { configValues, Session } from '../src/analysis/session.js';
 import { evaluate, type Cond } from '../src/kbuild/condition.js';
 import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
 import { keptLines } from './lib/cpp-output.js';
-import { countOption, scriptOptions } from './options.js';
+import { countOption, scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
   --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)
@@ -108,7 +108,7 @@ function main(): void {
     const kb = kbuildTree(session, openTree(tree));
     const walkMs = performance.now() - t0;
     const objects = [...kb.objects.values()].map((obj) => ({ path: obj.path, built: kb.builtinCond(obj), module: kb.moduleCond(obj) }));
-    const env: Record<string, string> = { ...confEnvironment(tree, arch, conf), srctree: tree, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    const env: Record<string, string> = { ...confEnvironment(tree, arch), srctree: tree, PATH: process.env.PATH ?? '/usr/bin:/bin' };
     const out = path.join(work, arch);
     fs.mkdirSync(path.join(out, 'scratch'), { recursive: true });
     const defconfig = env.KCONFIG_DEFCONFIG_LIST?.split(' ')[0];

@@ -15,9 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildConf, confSideFiles, corpusEnvironment, fetchCorpus, readManifest, referenceEnvironment, repo } from './corpora.js';
+import { buildConf, confSideFiles, corpusEnvironment, fetchCorpus, readManifest, referenceEnvironment, repo } from '../src/workflow/reference.js';
 import { RawClient, type Message } from './lsp-client.js';
-import { scriptOptions } from './options.js';
+import { scriptOptions } from './lib/options.js';
+import { median } from './lib/statistics.js';
 
 const USAGE = `usage: node dist/scripts/lsp-bench.js [--runs N] [--arch ARCH] [--json FILE]
   --runs N      server processes (and conf runs); the median is reported (default 3)
@@ -36,10 +37,6 @@ interface Run {
   modelEditMs: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** The line of `text` holding `needle` (0-based) and that line's length. */
 function lineOf(text: string, needle: string): { line: number; length: number } {
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not '${values.runs}'`);
   const corpus = readManifest().find((c) => c.name === 'linux-6.1')!;
-  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? fetchCorpus(corpus));
+  const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const conf = process.env.KCONFSAT_CONF_61 ?? buildConf(tree);
   const original = fs.readFileSync(path.join(tree, FILE), 'utf8');
   // The 2020 bug, in the editor's copy only: the tree on disk stays as it is.

@@ -25,8 +25,9 @@ import {
   repo,
   SYSTEM_PYTHON,
   type Corpus,
-} from './corpora.js';
-import { scriptOptions } from './options.js';
+} from '../src/workflow/reference.js';
+import { scriptOptions } from './lib/options.js';
+import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: node dist/scripts/parse-corpora.js [options]
   --corpus LIST          comma-separated manifest names (default: all; fetched when missing)
@@ -175,9 +176,7 @@ function printTable(rows: Row[], compared: boolean, confCompared: boolean): void
     }
     return row;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((s, i) => (i < 2 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
-  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  const out = [formatTable(head, cells, 2)];
   const shown = (names: string[]): string => names.slice(0, SHOWN).join(' ') + (names.length > SHOWN ? ' ...' : '');
   for (const r of rows) {
     const who = `${r.corpus}${r.arch ? ` ${r.arch}` : ''}`;
@@ -198,7 +197,7 @@ function printTable(rows: Row[], compared: boolean, confCompared: boolean): void
   process.stdout.write(out.join('\n') + '\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const values = scriptOptions('parse-corpora', USAGE, {
     corpus: { type: 'string' },
     arch: { type: 'string' },
@@ -219,7 +218,7 @@ function main(): void {
   const rows: Row[] = [];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-corpora-'));
   for (const corpus of manifest.filter((c) => !names || names.includes(c.name))) {
-    const tree = fetchCorpus(corpus);
+    const tree = await fetchCorpus(corpus);
     // conf is the kernel's: only Linux trees have it to build.
     const conf = values['compare-conf'] && corpus.name.startsWith('linux-') ? buildConf(tree) : undefined;
     const targets = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => !arches || arches.includes(a));
@@ -241,4 +240,4 @@ function main(): void {
   process.exit(rows.some((r) => r.error) || confDisagrees ? 1 : 0);
 }
 
-main();
+await main();

@@ -12,20 +12,19 @@
  * kconfsat audits with $(shell,...) run on this host and conf's environment,
  * as conf evaluates them. Usage: see USAGE, or scripts/randconfig-unmet --help.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { audit } from '../src/analysis/audit.js';
-import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
+import { confirmFindings } from '../src/analysis/confirm.js';
 import { mapConcurrent } from '../src/analysis/pool.js';
 import { Session } from '../src/analysis/session.js';
+import { KconfsatError } from '../src/errors.js';
 import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warnings.js';
 import { listArchitectures } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
-import { repo } from './corpora.js';
-import { countOption, scriptOptions } from './options.js';
+import { buildConf, confEnvironment, confRandconfig, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
+import { countOption, scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
     work: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  const tree = path.resolve(values.tree ?? (await run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])).trim().split('\n').pop()!);
+  const tree = path.resolve(values.tree ?? (await fetchCorpus(manifestEntry('linux-6.1'))));
   const arches = values.arch === 'all' ? listArchitectures(openTree(tree)) : (values.arch ?? 'x86_64,i386,arm64').split(',').filter(Boolean);
   const n = countOption('randconfig-unmet', '-n', values.n, 20, 1);
   const seed = countOption('randconfig-unmet', '--seed', values.seed, 1, 1);
@@ -93,16 +92,14 @@ async function main(): Promise<void> {
 }
 
 async function checkArch(tree: string, arch: string, conf: string, o: { n: number; seed: number; jobs: number; work: string }): Promise<ArchResult> {
-  const env = confEnvironment(tree, arch, conf);
+  const env = confEnvironment(tree, arch);
   // conf's randconfigs in J slices of consecutive seeds, running while kconfsat audits.
   const slices = Array.from({ length: Math.min(o.jobs, o.n) }, (_, j) => {
     const size = Math.floor(o.n / o.jobs) + (j < o.n % o.jobs ? 1 : 0);
     const first = j * Math.floor(o.n / o.jobs) + Math.min(j, o.n % o.jobs);
     return { dir: path.join(o.work, `slice-${j + 1}`), size, seed: o.seed + first };
   });
-  const confRuns = mapConcurrent(slices, o.jobs, (s) =>
-    run('bash', [path.join(repo, 'scripts/conf-reference'), tree, arch, s.dir, '--randconfig', String(s.size), '--seed', String(s.seed), '--conf', conf]),
-  );
+  const confRuns = mapConcurrent(slices, o.jobs, (s) => confRandconfig({ tree, arch, conf }, s.dir, s.size, s.seed));
   // Let the conf processes start before the synchronous audit takes this thread.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const t0 = performance.now();
@@ -138,16 +135,8 @@ function report(r: ArchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function run(command: string, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', maxBuffer: 1 << 26 }).catch((e: { stderr?: string; message: string }) =>
-    fail(`${path.basename(args[0] ?? command)} failed: ${String(e.stderr ?? e.message).trim().split('\n').pop()}`),
-  );
-  return stdout;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`randconfig-unmet: error: ${message}\n`);
+await main().catch((e: unknown) => {
+  if (!(e instanceof KconfsatError)) throw e;
+  process.stderr.write(`randconfig-unmet: error: ${e.format()}\n`);
   process.exit(2);
-}
-
-await main();
+});

@@ -6,15 +6,13 @@
  * and make the wish hold. Prints one row per wish and the median and max time.
  * Usage: see USAGE, or scripts/resolve-defconfig --help.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { mapConcurrent } from '../src/analysis/pool.js';
-import { buildConf, confEnvironment, configValues, parseDotConfig, resolve, Session, writeDotConfig } from '../src/index.js';
-import { repo } from './corpora.js';
-import { scriptOptions } from './options.js';
+import { configValues, parseDotConfig, resolve, Session, writeDotConfig } from '../src/index.js';
+import { buildConf, confEnvironment, confOlddefconfig, confReferenceConfigs, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
+import { scriptOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/resolve-defconfig [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -58,16 +56,15 @@ async function main(): Promise<void> {
     conf: { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  const tree = values.tree ?? execFileSync(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'], { encoding: 'utf8' }).trim();
+  const tree = values.tree ?? (await fetchCorpus(manifestEntry('linux-6.1')));
   const arch = values.arch;
   const conf = values.conf ?? buildConf(tree);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-resolve-'));
-  const confRef = path.join(repo, 'scripts/conf-reference');
-  await promisify(execFile)('bash', [confRef, tree, arch, work, '--conf', conf]);
+  await confReferenceConfigs({ tree, arch, conf }, work);
   const defconfig = parseDotConfig(fs.readFileSync(path.join(work, 'def.config'), 'utf8'), 'def.config');
   const base = configValues(defconfig);
   // $(shell,...) run under conf's environment, so the formula sees the same toolchain conf does.
-  const session = Session.open({ tree, arch, env: confEnvironment(tree, arch, conf), runShell: true });
+  const session = Session.open({ tree, arch, env: confEnvironment(tree, arch), runShell: true });
 
   const rows: Row[] = [];
   for (const wish of CANDIDATE_WISHES) {
@@ -84,7 +81,7 @@ async function main(): Promise<void> {
       return file;
     });
     const checks = await mapConcurrent(files, Number(values.jobs), async (file) => {
-      const { stdout } = await promisify(execFile)('bash', [confRef, tree, arch, work, '--olddefconfig', file, '--conf', conf], { maxBuffer: 1 << 26 });
+      const { changed: stdout } = await confOlddefconfig({ tree, arch, conf }, work, file);
       const changed = stdout.split('\n').filter((l) => l.trim() !== '').length === 0;
       const written = parseDotConfig(fs.readFileSync(path.join(work, `olddef-${path.basename(file)}.config`), 'utf8'), file);
       const [name, value] = wish.split('=') as [string, string];

@@ -6,19 +6,18 @@
  * with jobs > 1, each on its own worker thread (a fresh one per target, so
  * its memory goes when the target is done).
  */
-import { fileURLToPath } from 'node:url';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { audit, type AuditFinding } from '../src/analysis/audit.js';
-import { buildConf, confEnvironment, confirmFindings } from '../src/analysis/confirm.js';
+import { confirmFindings } from '../src/analysis/confirm.js';
 import { deadSymbols } from '../src/analysis/dead.js';
 import { mapConcurrent } from '../src/analysis/pool.js';
 import { Session, type SessionOptions } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
+import { runOnWorker } from '../src/workflow/worker.js';
 import { writeCsv } from '../src/io/csv.js';
 import { writeDotConfig } from '../src/io/dotconfig.js';
 import { makeOutputDirectory, safeFileNames, writeFilesAtomic } from '../src/io/files.js';
-import { corpusEnvironment, type Corpus } from './corpora.js';
+import { buildConf, confEnvironment, corpusEnvironment, type Corpus } from '../src/workflow/reference.js';
 
 /** One (corpus, arch): what was measured, or why it could not be. */
 export interface SweepRow {
@@ -140,7 +139,7 @@ export function corpusTargets(corpus: Corpus, tree: string, version: string, arc
     const target: SweepTarget = { corpus: corpus.name, version, arch: arch ?? '-', session, ...(outDir !== undefined ? { outDir } : {}) };
     if (conf && arch !== undefined) {
       // conf runs $(shell,...) with the host toolchain: the witnesses must come from a session that did too.
-      Object.assign(session, { env: { ...session.env, ...confEnvironment(tree, arch, conf) }, runShell: true });
+      Object.assign(session, { env: { ...session.env, ...confEnvironment(tree, arch, corpus) }, runShell: true });
       target.confirm = { tree, arch, conf };
     }
     return target;
@@ -228,36 +227,10 @@ function writeWitnesses(target: SweepTarget, outDir: string, findings: AuditFind
   return names.map((n) => `${WITNESS_DIR}/${n}`);
 }
 
-const WORKER_MARK = 'kconfsat-sweep-worker';
-
-type WorkerMessage = { type: 'done'; row: SweepRow } | { type: 'error'; message: string };
-
 function onWorker(target: SweepTarget): Promise<SweepRow> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, target } });
-    let settled = false;
-    worker.on('message', (m: WorkerMessage) => {
-      settled = true;
-      if (m.type === 'done') resolve(m.row);
-      else reject(new Error(`${target.corpus} ${target.arch}: ${m.message}`));
-    });
-    worker.on('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`sweep worker for ${target.corpus} ${target.arch} exited with code ${code}`));
-    });
+  return runOnWorker<SweepTarget, SweepRow>({ module: import.meta.url, name: analyse.name, data: target }).catch((e: unknown) => {
+    throw new Error(`${target.corpus} ${target.arch}: ${e instanceof Error ? e.message : String(e)}`);
   });
-}
-
-// Worker thread entry: this module, started by onWorker.
-if (parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
-  const port = parentPort;
-  analyse((workerData as { target: SweepTarget }).target).then(
-    (row) => port.postMessage({ type: 'done', row } satisfies WorkerMessage),
-    (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage),
-  );
 }
 
 export function sweepCsv(rows: SweepRow[]): string {

@@ -9,9 +9,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KconfsatError } from '../src/errors.js';
-import { fetchCorpus, fetchedVersion, readManifest } from './corpora.js';
-import { scriptOptions } from './options.js';
+import { fetchCorpus, fetchedVersion, readManifest } from '../src/workflow/reference.js';
+import { scriptOptions } from './lib/options.js';
 import { corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult, type SweepRow, type SweepTarget } from './sweep-run.js';
+import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: scripts/sweep --corpus LIST|all [options]
   --corpus LIST   comma-separated names from corpora/manifest.json, or all (every tree in it)
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const corpus = manifest.find((c) => c.name === name)!;
     try {
-      const tree = fetchCorpus(corpus);
+      const tree = await fetchCorpus(corpus);
       const found = corpusTargets(corpus, tree, fetchedVersion(corpus, tree), arches, values.confirm, outDir);
       if (found.length === 0) skipped.push({ corpus: name, version: '-', arch: '-', error: `none of the arches ${arches} (it has ${corpus.arches.join(', ')})` });
       targets.push(...found);
@@ -88,9 +89,7 @@ async function main(): Promise<void> {
 function printTable(result: SweepResult): void {
   const columns = SWEEP_COLUMNS.filter((c) => c !== 'error' && result.rows.some((r) => r[c] !== undefined));
   const cells = result.rows.map((r) => columns.map((c) => String(r[c] ?? '-')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]): string => row.map((s, i) => (i < 3 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
-  const out = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  const out = [formatTable(columns, cells, 3)];
   for (const r of result.rows) if (r.error) out.push(`${r.corpus} ${r.arch}: ${r.error}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

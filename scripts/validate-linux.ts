@@ -35,8 +35,9 @@ import { lineChanges, lineValues, parseDotConfig, writeDotConfig, type DotConfig
 import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
-import { readManifest, repo } from './corpora.js';
-import { countOption, scriptOptions } from './options.js';
+import { buildConf, fetchCorpus, manifestEntry, readManifest } from '../src/workflow/reference.js';
+import { countOption, scriptOptions } from './lib/options.js';
+import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -106,7 +107,7 @@ interface ArchResult {
   error?: string;
 }
 
-function parseOptions(): Options {
+function parseOptions(): Omit<Options, 'tree'> & { tree?: string } {
   const values = scriptOptions('validate-linux', USAGE, {
     tree: { type: 'string' },
     arch: { type: 'string' },
@@ -122,7 +123,7 @@ function parseOptions(): Options {
   const count = (name: string, text: string | undefined, fallback: number): number => countOption('validate-linux', `--${name}`, text, fallback);
   const quick = values.quick;
   return {
-    tree: path.resolve(values.tree ?? run(path.join(repo, 'scripts/fetch-corpus'), ['linux-6.1'])),
+    ...(values.tree !== undefined ? { tree: path.resolve(values.tree) } : {}),
     arches: (values.arch ?? (quick ? 'x86_64,i386' : DEFAULT_ARCHES.join(','))).split(',').filter(Boolean),
     rand: count('rand', values.rand, quick ? 10 : 20),
     samples: count('samples', values.samples, quick ? 6 : 20),
@@ -138,13 +139,6 @@ function log(message: string): void {
   process.stderr.write(`validate-linux: ${message}\n`);
 }
 
-/** A helper script's stdout (its last line: the scripts print progress on stderr). */
-function run(script: string, args: string[]): string {
-  return execFileSync('bash', [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .trim()
-    .split('\n')
-    .pop()!;
-}
 
 /**
  * conf-reference runs conf under `env -i PATH HOME LC_ALL=C` plus env.txt;
@@ -192,24 +186,28 @@ const seconds = (since: number): string => ((performance.now() - since) / 1000).
  * while this process computes, which it would not if each next run had to
  * wait for this process's event loop. Resolves to the time the runs took.
  */
-function confInBackground(script: string, runs: string[][]): Promise<number> {
+function confInBackground(runs: string[][]): Promise<number> {
+  // The child starts conf-reference through the reference module, as everything else here does.
+  const reference = new URL('../src/workflow/reference.js', import.meta.url).href;
   const child = `
-    const { execFileSync } = require('node:child_process');
+    const { runHelperSync } = await import(${JSON.stringify(reference)});
     const t0 = performance.now();
-    for (const args of JSON.parse(process.argv[1]))
-      execFileSync('bash', [${JSON.stringify(script)}, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      for (const args of JSON.parse(process.argv[1])) runHelperSync('conf-reference', args);
+    } catch (e) {
+      process.stderr.write(e.message + '\\n');
+      process.exit(1);
+    }
     process.stdout.write(String(performance.now() - t0));`;
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['-e', child, JSON.stringify(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     proc.on('close', (code) => {
-      // conf-reference prefixes its own lines; node's stack trace for the failed run adds nothing.
-      const said = err.split('\n').filter((l) => l.startsWith('conf-reference'));
       if (code === 0) resolve(Number(out));
-      else reject(new Error(`conf-reference failed: ${said.slice(-2).join('; ')}`));
+      else reject(new Error(err.trim() || `conf-reference exited with status ${code}`));
     });
   });
 }
@@ -341,8 +339,7 @@ async function validate(opts: Options, conf: string, arch: string, index: number
   fs.mkdirSync(olddefDir, { recursive: true });
   const reference = (out: string, ...extra: string[]): string[] => [opts.tree, arch, out, ...extra, '--conf', conf];
   const confRuns = (runs: string[][]): Promise<void> => {
-    const script = path.join(repo, 'scripts/conf-reference');
-    const done = runs.length === 0 ? Promise.resolve() : confInBackground(script, runs).then((ms) => void (result.confMs += ms));
+    const done = runs.length === 0 ? Promise.resolve() : confInBackground(runs).then((ms) => void (result.confMs += ms));
     done.catch(() => undefined); // awaited later; a failure must not count as unhandled meanwhile
     return done;
   };
@@ -500,9 +497,7 @@ function printTable(results: ArchResult[]): void {
     (r.confMs / 1000).toFixed(0),
     (r.wallMs / 1000).toFixed(0),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [formatTable(head, rows, 1)];
   for (const r of results) {
     if (r.error) out.push(`${r.arch}: error: ${r.error}`);
     for (const note of r.notes) out.push(`${r.arch}: note: ${note}`);
@@ -515,9 +510,10 @@ function printTable(results: ArchResult[]): void {
 }
 
 async function main(): Promise<void> {
-  const opts = parseOptions();
+  const given = parseOptions();
+  const opts = { ...given, tree: given.tree ?? (await fetchCorpus(manifestEntry('linux-6.1'))) };
   isolateEnvironment();
-  const conf = run(path.join(repo, 'scripts/build-conf'), [opts.tree]);
+  const conf = buildConf(opts.tree);
   log(`tree ${opts.tree}, conf ${conf}, work ${opts.work}`);
   log(`arches ${opts.arches.join(',')}: ${opts.rand} randconfigs, ${opts.samples} samples, ${opts.edits} edits, ${opts.witnesses} witnesses per mode each, seed ${opts.seed}`);
   const t0 = performance.now();

@@ -37,7 +37,7 @@ export {
   type SessionTimings,
 } from './analysis/session.js';
 export { query, resolveExpression, type QueryAnswer, type QueryOptions, type QueryStage, type Witness } from './analysis/query.js';
-export { firstMessageWithin, queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
+export { queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
 export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
 export { formatNewConfig, listNewConfig, type NewConfigSymbol } from './analysis/newconfig.js';
@@ -91,7 +91,8 @@ export {
   type EditorOptions,
   type SymbolHover,
 } from './analysis/editor.js';
-export { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
+export { confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
+export { buildConf, confEnvironment } from './workflow/reference.js';
 
 // Files.
 export { parseDotConfig, serializeDotConfig, writeDotConfig, type DotConfig, type DotConfigEntry } from './io/dotconfig.js';

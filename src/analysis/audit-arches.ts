@@ -5,10 +5,8 @@
  * The findings are then grouped so that a select reachable on several arches
  * is one finding with the list of those arches.
  */
-import { fileURLToPath } from 'node:url';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { KconfsatError, type ErrorKind, type SourceLocation } from '../errors.js';
 import type { Loc } from '../model/types.js';
+import { runOnWorker, type Post } from '../workflow/worker.js';
 import { audit, type AuditFinding, type AuditProgress, type AuditReport } from './audit.js';
 import { mapConcurrent } from './pool.js';
 import { Session, type SessionOptions } from './session.js';
@@ -36,61 +34,22 @@ export async function auditArches(sessions: SessionOptions[], options: AuditArch
   const report = options.onProgress ?? (() => undefined);
   const threaded = jobs > 1 && sessions.every((s) => typeof s.tree === 'string');
   return mapConcurrent(sessions, jobs, (session, index) =>
-    threaded ? onWorker(session, index, report) : Promise.resolve(auditOne(session, (p) => report({ ...p, index }))),
+    threaded
+      ? runOnWorker<SessionOptions, ArchAuditReport, Progress>({ module: import.meta.url, name: auditOne.name, data: session }, { onMessage: (p) => report({ ...p, index }) })
+      : Promise.resolve(auditOne(session, (p) => report({ ...p, index }))),
   );
 }
 
 type Progress = Omit<ArchProgress, 'index'>;
 
-function auditOne(options: SessionOptions, onProgress: (p: Progress) => void): ArchAuditReport {
+/** One arch, its progress reported (posted, as a worker job). */
+export function auditOne(options: SessionOptions, onProgress: Post<Progress>): ArchAuditReport {
   const t0 = performance.now();
   onProgress({ phase: 'loading', done: 0, total: 0, findings: 0 });
   const result = audit(Session.open(options), { onProgress: (p) => onProgress({ ...p, phase: 'auditing' }) });
   const ms = Math.round(performance.now() - t0);
   onProgress({ phase: 'done', done: result.selects, total: result.selects, findings: result.findings.length });
   return { ...result, ms };
-}
-
-const WORKER_MARK = 'kconfsat-audit-worker';
-
-type WorkerMessage =
-  | { type: 'progress'; progress: Progress }
-  | { type: 'done'; report: ArchAuditReport }
-  | { type: 'error'; message: string; kind?: ErrorKind; location?: SourceLocation };
-
-function onWorker(options: SessionOptions, index: number, onProgress: (p: ArchProgress) => void): Promise<ArchAuditReport> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mark: WORKER_MARK, options } });
-    let settled = false;
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress({ ...m.progress, index });
-      else {
-        settled = true;
-        if (m.type === 'done') resolve(m.report);
-        // A user error keeps its kind and location, so the CLI prints it as one line.
-        else reject(m.kind ? new KconfsatError(m.kind, m.message, m.location) : new Error(m.message));
-      }
-    });
-    worker.on('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`audit worker exited with code ${code}`));
-    });
-  });
-}
-
-// Worker thread entry: the same module, started by onWorker.
-if (parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
-  const port = parentPort;
-  const post = (m: WorkerMessage): void => port.postMessage(m);
-  try {
-    post({ type: 'done', report: auditOne((workerData as { options: SessionOptions }).options, (progress) => post({ type: 'progress', progress })) });
-  } catch (e) {
-    if (e instanceof KconfsatError) post({ type: 'error', message: e.message, kind: e.kind, ...(e.location ? { location: e.location } : {}) });
-    else post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
 }
 
 /** One select that some arches let exceed its target's dependencies, with the finding on each. */

@@ -37,11 +37,11 @@ export async function runBuilds(
   });
   const answers = results.filter((r): r is BuildAnswer => !('error' in r));
   await writeFirstWitness(g, opts.out, answers);
-  if (g.json) printJson(arches.length === 1 ? results[0] : results);
+  if (g.json) printJson(g, arches.length === 1 ? results[0] : results);
   else {
     const details = arches.length === 1 || opts.verbose;
-    for (const r of results) print('error' in r ? `${targets.join(' ')} on ${r.arch}: no (${r.error})` : formatBuild(r, details, opts.verbose).join('\n'));
-    if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
+    for (const r of results) print(g, 'error' in r ? `${targets.join(' ')} on ${r.arch}: no (${r.error})` : formatBuild(r, details, opts.verbose).join('\n'));
+    if (opts.out && answers.some((a) => a.witness)) print(g, `witness written to ${opts.out}`);
   }
   return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
 }
@@ -61,8 +61,8 @@ function formatBuild(a: BuildAnswer, details: boolean, verbose: boolean): string
 
 export function runKbuildInfo(g: GlobalOptions): number {
   const rows = architectures(g).map((arch) => kbuildInfo(openSession(g, arch)));
-  if (g.json) printJson(rows.length === 1 ? rows[0] : rows);
-  else for (const r of rows) print(formatInfo(r));
+  if (g.json) printJson(g, rows.length === 1 ? rows[0] : rows);
+  else for (const r of rows) print(g, formatInfo(r));
   return EXIT.yes;
 }
 

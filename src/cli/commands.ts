@@ -7,7 +7,8 @@ import type { AuditFinding } from '../analysis/audit.js';
 import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
 import { checkConfig, keepLostValues, type CheckResult, type Violation } from '../analysis/check.js';
 import type { ResolveResult } from '../analysis/resolve.js';
-import { buildConf, confEnvironment, confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
+import { confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
+import { buildConf, confEnvironment } from '../workflow/reference.js';
 import { deadSymbols, type DeadPhase } from '../analysis/dead.js';
 import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
 import { samples, type Sample } from '../analysis/sample.js';
@@ -21,7 +22,6 @@ import { safeFileNames } from '../io/files.js';
 import { readDotConfigFile, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { auditSarif } from '../io/sarif.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, positiveInteger, print, printJson, writeOutput, writeOutputs, type GlobalOptions } from './context.js';
-import { writeStderr, writeStdout } from './output.js';
 import { AuditProgress, statusLine } from './progress.js';
 
 function formatFacts(facts: Fact[], indent = '  '): string[] {
@@ -116,7 +116,7 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
         ...(toolchain ? { toolchain } : {}),
         onStage: (stage, ms) => stages.push([stage === 'encode' ? 'encode query' : stage, ms]),
       });
-      if (opts.verbose) writeStderr(`time${arch ? ` on ${arch}` : ''}: ${stages.map(([stage, ms]) => `${stage} ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`).join(', ')}\n`);
+      if (opts.verbose) g.output.stderr(`time${arch ? ` on ${arch}` : ''}: ${stages.map(([stage, ms]) => `${stage} ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`).join(', ')}\n`);
       return answer;
     } catch (e) {
       // Across arches a symbol one arch lacks is an answer for that arch, not an error.
@@ -127,12 +127,12 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
   progress?.finish();
   const answers = results.filter((r): r is QueryAnswer => !('error' in r));
   await writeFirstWitness(g, opts.out, answers);
-  if (g.json) printJson(arches.length === 1 ? results[0] : results);
+  if (g.json) printJson(g, arches.length === 1 ? results[0] : results);
   else {
     const details = arches.length === 1 || opts.verbose;
-    for (const r of results) print('error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, details, opts.verbose).join('\n'));
-    if (opts.out && answers.some((a) => a.witness)) print(`witness written to ${opts.out}`);
-    if (freeProbes && answers.some((a) => a.witness)) print(FREE_PROBES_NOTE);
+    for (const r of results) print(g, 'error' in r ? `${exprs.join(' && ')} on ${r.arch}: ${r.error}` : formatAnswer(r, details, opts.verbose).join('\n'));
+    if (opts.out && answers.some((a) => a.witness)) print(g, `witness written to ${opts.out}`);
+    if (freeProbes && answers.some((a) => a.witness)) print(g, FREE_PROBES_NOTE);
   }
   return answers.some((a) => a.satisfiable) ? EXIT.yes : EXIT.no;
 }
@@ -143,15 +143,15 @@ export function runCheck(file: string | undefined, opts: { partial: boolean; kee
   const session = openSession(g);
   const result = checkConfig(session, config, { partial: opts.partial });
   const keep = opts.keep ? keepLostValues(session, config, result) : undefined;
-  if (g.json) printJson(keep ? { ...result, keep } : result);
+  if (g.json) printJson(g, keep ? { ...result, keep } : result);
   else {
-    print(`${configFile}${session.arch ? ` (${session.arch})` : ''}: ${checkSummary(result)}`);
+    print(g, `${configFile}${session.arch ? ` (${session.arch})` : ''}: ${checkSummary(result)}`);
     for (const v of result.violations) {
       const indent = v.causedBy.length > 0 ? '    ' : '  ';
-      print(`${indent}${describeChange(v, configFile)}: ${v.reason}`);
+      print(g, `${indent}${describeChange(v, configFile)}: ${v.reason}`);
     }
-    for (const u of result.unknownSymbols) print(`  ${configFile}:${u.line}: ${u.name} is not defined${session.arch ? ` for ${session.arch}` : ''}: conf drops the line`);
-    if (keep) print(formatKeep(keep));
+    for (const u of result.unknownSymbols) print(g, `  ${configFile}:${u.line}: ${u.name} is not defined${session.arch ? ` for ${session.arch}` : ''}: conf drops the line`);
+    if (keep) print(g, formatKeep(keep));
   }
   return result.valid ? EXIT.yes : EXIT.no;
 }
@@ -207,11 +207,11 @@ export function runInfo(g: GlobalOptions): number {
       timingsMs: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, Math.round(v)])),
     };
   });
-  if (g.json) printJson(rows.length === 1 ? rows[0] : rows);
+  if (g.json) printJson(g, rows.length === 1 ? rows[0] : rows);
   else {
     for (const r of rows) {
       const types = Object.entries(r.byType).map(([t, n]) => `${n} ${t}`).join(', ');
-      print(
+      print(g, 
         `${r.arch ?? path.basename(path.resolve(g.tree))}: ${r.symbols} symbols (${types}), ${r.choices} choices, ` +
           `${r.undefinedReferences} undefined references, ${r.inputs} toolchain inputs, ${r.files} files; ` +
           `formula ${r.variables} variables, ${r.clauses} clauses; ms ${JSON.stringify(r.timingsMs)}`,
@@ -230,7 +230,7 @@ export async function runDimacs(opts: { out?: string }, g: GlobalOptions): Promi
     'names: SYMBOL=y and SYMBOL>=m for bool/tristate, SYMBOL="value" for int/hex/string',
   ]);
   if (opts.out !== undefined) await writeOutput(g, opts.out, text);
-  else writeStdout(text);
+  else g.output.stdout(text);
   return EXIT.yes;
 }
 
@@ -239,12 +239,12 @@ export function runValues(names: string[], g: GlobalOptions): number {
     const session = openSession(g, arch);
     return names.map((name) => possibleValues(session, definedSymbol(session, name) ?? session.symbol(name)));
   });
-  if (g.json) printJson(rows);
+  if (g.json) printJson(g, rows);
   else {
     for (const r of rows) {
       const shown = r.intervals ? r.intervals.map(formatInterval) : r.values.map((v) => (r.type === 'string' ? JSON.stringify(v) : v));
       if (r.otherStrings) shown.push('(any other string)');
-      print(`${r.symbol}${r.arch ? ` on ${r.arch}` : ''}: ${shown.length ? shown.join(' ') : '(no valid configuration)'}`);
+      print(g, `${r.symbol}${r.arch ? ` on ${r.arch}` : ''}: ${shown.length ? shown.join(' ') : '(no valid configuration)'}`);
     }
   }
   return rows.some((r) => r.values.length > 0 || r.otherStrings) ? EXIT.yes : EXIT.no;
@@ -270,17 +270,17 @@ export function runDead(opts: { reasons: boolean; promptOnly: boolean }, g: Glob
     });
   });
   progress?.finish();
-  if (g.json) printJson(reports.length === 1 ? reports[0] : reports);
+  if (g.json) printJson(g, reports.length === 1 ? reports[0] : reports);
   else {
     for (const r of reports) {
       const where = r.arch ? ` on ${r.arch}` : '';
       const kind = opts.promptOnly ? 'bool/tristate symbols with a prompt' : 'bool/tristate symbols';
-      print(`${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} ${kind}${where}`);
+      print(g, `${r.dead.length} dead and ${r.alwaysOn.length} always-on of ${r.checked} ${kind}${where}`);
       for (const [title, list] of [['dead (never m or y)', r.dead], ['always on (never n)', r.alwaysOn]] as const) {
-        print(`${title}:`);
+        print(g, `${title}:`);
         for (const d of list) {
-          print(`  ${d.symbol}`);
-          if (d.reason) print(formatExplanation(d.reason, '    ').join('\n'));
+          print(g, `  ${d.symbol}`);
+          if (d.reason) print(g, formatExplanation(d.reason, '    ').join('\n'));
         }
       }
     }
@@ -305,11 +305,11 @@ export async function runSample(opts: { count: string; seed: string; outDir?: st
   progress?.finish();
   const note = hasFreeProbes(session, g);
   if (opts.outDir !== undefined) await writeOutputs(g, opts.outDir, kept.map((k) => k.file!));
-  if (g.json) printJson(kept.map((k) => k.json));
+  if (g.json) printJson(g, kept.map((k) => k.json));
   else {
-    for (const k of kept) print(k.summary);
-    if (opts.outDir !== undefined) print(`${kept.length} files written to ${opts.outDir}`);
-    if (note) print(FREE_PROBES_NOTE);
+    for (const k of kept) print(g, k.summary);
+    if (opts.outDir !== undefined) print(g, `${kept.length} files written to ${opts.outDir}`);
+    if (note) print(g, FREE_PROBES_NOTE);
   }
   return kept.length > 0 ? EXIT.yes : EXIT.no;
 }
@@ -343,11 +343,11 @@ export function runDemo(exampleTree: string, g: GlobalOptions): number {
       const answer = query(session, [DEMO_QUERY]);
       results.push(answer);
       if (!g.json) {
-        print(`[${variant}] ${formatAnswer(answer, true).join('\n')}`);
+        print(g, `[${variant}] ${formatAnswer(answer, true).join('\n')}`);
       }
     }
   }
-  if (g.json) printJson(results);
+  if (g.json) printJson(g, results);
   return EXIT.yes;
 }
 
@@ -372,7 +372,7 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     const base = loadOptions(g, arch);
     if (!conf) return base;
     // conf evaluates $(shell,...) on this host with its environment: the witnesses must come from the same.
-    return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!, conf), ...base.env } };
+    return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!), ...base.env } };
   });
   const labels = arches.map((a) => a ?? path.basename(path.resolve(g.tree)));
   const line = statusLine('audit', g.progress);
@@ -404,18 +404,18 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
   }));
   if (g.json) {
     const withFiles = groups.map((gr) => ({ ...gr, findings: gr.findings.map((f) => (witnessFiles.has(f) ? { ...f, witnessFile: witnessFiles.get(f) } : f)) }));
-    printJson({ arches: summaries, findings: withFiles, ...(confirmed ? { confirmed } : {}) });
+    printJson(g, { arches: summaries, findings: withFiles, ...(confirmed ? { confirmed } : {}) });
   } else {
-    for (const gr of groups) print(formatGroup(gr, arches.length > 1 || gr.arches.length > 0));
+    for (const gr of groups) print(g, formatGroup(gr, arches.length > 1 || gr.arches.length > 0));
     for (const s of summaries) {
       const ok = s.confirmed !== undefined ? `, ${s.confirmed} confirmed by conf` : '';
-      print(
+      print(g, 
         `${s.arch ?? labels[0]}: ${s.findings} findings${ok} (${s.selects} selects, ${s.screened} screened, ${s.solves} solves, ${(s.ms / 1000).toFixed(1)} s)`,
       );
     }
-    if (arches.length > 1) print(`${groups.length} findings (${findings.length} on all arches together)`);
-    if (confirmed) print(`confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
-    if (opts.outDir !== undefined) print(`${findings.length} witnesses written to ${opts.outDir}`);
+    if (arches.length > 1) print(g, `${groups.length} findings (${findings.length} on all arches together)`);
+    if (confirmed) print(g, `confirmed by conf: ${confirmed.confirmed}/${confirmed.total}`);
+    if (opts.outDir !== undefined) print(g, `${findings.length} witnesses written to ${opts.outDir}`);
   }
   return findings.length > 0 ? EXIT.no : EXIT.yes;
 }

@@ -9,7 +9,7 @@ import { KconfsatError } from '../errors.js';
 import { listArchitectures } from '../model/arch.js';
 import { parseDialect } from '../model/dialect.js';
 import { openTree, type LoadOptions } from '../model/load.js';
-import { writeOutputFiles, writeStdout } from './output.js';
+import type { Output } from './output.js';
 
 /**
  * Exit codes, as linters and test runners use them in CI: 0 yes / valid /
@@ -33,6 +33,8 @@ export interface GlobalOptions {
   force: boolean;
   /** Progress on stderr even when it is not a terminal. */
   progress: boolean;
+  /** Where the command's stdout, stderr and files go (not an option: runCli's). */
+  output: Output;
 }
 
 /**
@@ -150,17 +152,17 @@ export function dotConfigPrefix(): { prefix?: string } {
   return prefix !== undefined ? { prefix } : {};
 }
 
-export function print(text: string): void {
-  writeStdout(text.endsWith('\n') ? text : `${text}\n`);
+export function print(g: GlobalOptions, text: string): void {
+  g.output.stdout(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-export function printJson(value: unknown): void {
-  print(JSON.stringify(value, null, 2));
+export function printJson(g: GlobalOptions, value: unknown): void {
+  print(g, JSON.stringify(value, null, 2));
 }
 
 /** An output file of a command: refused if it exists, unless --force. */
 export async function writeOutput(g: GlobalOptions, file: string, content: string): Promise<void> {
-  await writeOutputFiles({ files: [{ file, content }], force: g.force });
+  await g.output.writeFiles({ files: [{ file, content }], force: g.force });
 }
 
 /**
@@ -168,7 +170,7 @@ export async function writeOutput(g: GlobalOptions, file: string, content: strin
  * refused together, before the first is written, if one exists.
  */
 export async function writeOutputs(g: GlobalOptions, directory: string, files: { file: string; content: string }[]): Promise<void> {
-  await writeOutputFiles({ files, force: g.force, directory });
+  await g.output.writeFiles({ files, force: g.force, directory });
 }
 
 /** A count option's value: digits only, at least 1. */

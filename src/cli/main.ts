@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
 import { SolverMemoryError } from '../formula/formula.js';
@@ -18,7 +17,7 @@ import { registerReviewCommands } from './review-command.js';
 import { runListNewConfig } from './newconfig-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
-import { writeStderr } from './output.js';
+import { directOutput, type Output } from './output.js';
 
 export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
 
@@ -26,7 +25,7 @@ function collectEnv(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(): Command {
+export function buildProgram(output: Output = directOutput): Command {
   const program = new Command('kconfsat')
     .description('Exact answers about Kconfig trees: queries with witnesses, explanations, validity checks')
     .version(readVersion())
@@ -46,7 +45,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
-  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const globals = (): GlobalOptions => ({ ...program.opts<Omit<GlobalOptions, 'output'>>(), output });
 
   program
     .command('demo')
@@ -145,7 +144,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'output file (default stdout)')
     .action(async (opts: { out?: string }) => exit(await runDimacs(opts, globals())));
 
-  registerCorpusCommands(program, () => globals().json, exit);
+  registerCorpusCommands(program, globals, exit);
   registerReviewCommands(program, globals, exit, readVersion());
   registerServeCommands(program, globals, readVersion());
 
@@ -192,45 +191,45 @@ class AnsweredOnWorker {
   constructor(readonly exitCode: number) {}
 }
 
-/** Runs one command line and returns its exit code (on the main thread, or on deadline.ts's worker). */
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  // With --timeout the main thread hands the whole command line to a worker instead of running the action.
-  if (isMainThread) {
+/** Runs one command line and returns its exit code (here, or on deadline.ts's worker with `onWorker`). */
+export async function runCli(argv: string[], { output = directOutput, onWorker = false }: { output?: Output; onWorker?: boolean } = {}): Promise<number> {
+  const program = buildProgram(output);
+  // With --timeout this thread hands the whole command line to a worker instead of running the action.
+  if (!onWorker) {
     program.hook('preAction', async (_, action) => {
       const g = program.opts<GlobalOptions>();
       if (g.timeout === undefined) return;
       const context = { command: action.name(), args: action.args, json: g.json, ...(g.arch !== undefined ? { arch: g.arch } : {}) };
-      throw new AnsweredOnWorker(await runWithDeadline(argv, g.timeout, context));
+      throw new AnsweredOnWorker(await runWithDeadline(argv, g.timeout, context, output));
     });
   }
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? EXIT.yes);
   } catch (e) {
-    return e instanceof AnsweredOnWorker ? e.exitCode : reportError(e);
+    return e instanceof AnsweredOnWorker ? e.exitCode : reportError(e, output);
   }
 }
 
 /** One line on stderr for anything a user can cause; a short line for the rest. */
-export function reportError(e: unknown): number {
+export function reportError(e: unknown, output: Output): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.yes : EXIT.error;
   }
   if (e instanceof KconfsatError) {
-    writeStderr(`kconfsat: ${e.format()}\n`);
+    output.stderr(`kconfsat: ${e.format()}\n`);
     return EXIT.error;
   }
   // Limits of this process, reached by an input too large for them: a user error, one line.
   if (e instanceof SolverMemoryError) {
-    writeStderr(`kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (${e.message})\n`);
+    output.stderr(`kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (${e.message})\n`);
     return EXIT.error;
   }
   if (e instanceof RangeError && /call stack/.test(e.message)) {
-    writeStderr('kconfsat: input too large: nesting deeper than the call stack holds\n');
+    output.stderr('kconfsat: input too large: nesting deeper than the call stack holds\n');
     return EXIT.error;
   }
-  writeStderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  output.stderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
   return EXIT.internal;
 }
 

@@ -2,15 +2,17 @@
  * Where a command's results go: straight to stdout, stderr and the files, or,
  * on a --timeout worker that may be stopped at any moment, held until the
  * command has finished, so that a stopped run prints nothing and writes
- * nothing but its timeout line.
+ * nothing but its timeout line. The Output is a parameter of every command
+ * (GlobalOptions.output), never a setting of this module.
  */
 import { checkTargets, makeOutputDirectory, writeOutputFile, type OutputFile } from '../io/files.js';
 
-export interface HeldOutput {
-  stdout: string;
-  stderr: string;
-  /** One entry per writeOutputFiles call: each batch is refused or written as a whole. */
-  writes: OutputBatch[];
+/** Where a command's stdout, stderr and output files go; every command gets one in its options. */
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Output files of one command, refused together if one exists and `force` is off. */
+  writeFiles(batch: OutputBatch): Promise<void>;
 }
 
 /** A command's output files, refused together; `directory` is made first when given. */
@@ -20,33 +22,37 @@ export interface OutputBatch {
   directory?: string;
 }
 
-let held: HeldOutput | undefined;
+/** Straight to this process's stdout, stderr and the files. */
+export const directOutput: Output = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  writeFiles: (batch) => writeBatch(batch),
+};
 
-export function holdOutput(): void {
-  held = { stdout: '', stderr: '', writes: [] };
+/** What a held run produced, as plain data (it crosses from the worker). */
+export interface HeldOutput {
+  stdout: string;
+  stderr: string;
+  /** One entry per writeFiles call: each batch is refused or written as a whole. */
+  writes: OutputBatch[];
 }
 
-/** What was held since holdOutput(); from then on output goes straight out again. */
-export function releaseOutput(): HeldOutput {
-  const out = held ?? { stdout: '', stderr: '', writes: [] };
-  held = undefined;
-  return out;
-}
+/** Output kept until the command has finished (a --timeout worker may be stopped at any moment). */
+export class HoldingOutput implements Output {
+  readonly held: HeldOutput = { stdout: '', stderr: '', writes: [] };
 
-export function writeStdout(text: string): void {
-  if (held) held.stdout += text;
-  else process.stdout.write(text);
-}
+  stdout(text: string): void {
+    this.held.stdout += text;
+  }
 
-export function writeStderr(text: string): void {
-  if (held) held.stderr += text;
-  else process.stderr.write(text);
-}
+  stderr(text: string): void {
+    this.held.stderr += text;
+  }
 
-/** Output files of one command, refused together if one exists and `force` is off. */
-export async function writeOutputFiles(batch: OutputBatch): Promise<void> {
-  if (held) held.writes.push(batch);
-  else await writeBatch(batch);
+  writeFiles(batch: OutputBatch): Promise<void> {
+    this.held.writes.push(batch);
+    return Promise.resolve();
+  }
 }
 
 const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
@@ -70,7 +76,7 @@ async function writeBatch({ files, force, directory }: OutputBatch): Promise<voi
       await new Promise((resolve) => setImmediate(resolve));
       if (stoppedBy) {
         const where = directory !== undefined ? ` to ${directory}` : '';
-        writeStderr(`kconfsat: interrupted by ${stoppedBy}: ${i + 1} of ${files.length} files written${where}\n`);
+        directOutput.stderr(`kconfsat: interrupted by ${stoppedBy}: ${i + 1} of ${files.length} files written${where}\n`);
         process.exit(128 + STOP_SIGNALS[stoppedBy]);
       }
     }
@@ -80,8 +86,8 @@ async function writeBatch({ files, force, directory }: OutputBatch): Promise<voi
 }
 
 /** Held output, in the order a direct run would have produced it: files first (commands write, then report). */
-export async function deliver(out: HeldOutput): Promise<void> {
-  for (const batch of out.writes) await writeBatch(batch);
-  writeStdout(out.stdout);
-  writeStderr(out.stderr);
+export async function deliver(held: HeldOutput, to: Output): Promise<void> {
+  for (const batch of held.writes) await to.writeFiles(batch);
+  to.stdout(held.stdout);
+  to.stderr(held.stderr);
 }

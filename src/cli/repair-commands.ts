@@ -35,18 +35,18 @@ export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise
   });
   progress?.finish();
   const patches = opts.patchDir !== undefined ? await writePatches(g, opts.patchDir, report) : [];
-  if (g.json) printJson(report);
+  if (g.json) printJson(g, report);
   else {
     for (const r of report.results) {
       const f = r.finding;
-      print(`${f.selector} selects ${f.selectee} (${f.loc.file}:${f.loc.line}), unmet on ${f.arches.join(', ') || 'this tree'} (${(r.ms / 1000).toFixed(1)} s)`);
-      r.candidates.forEach((c, i) => print(formatCandidate(c, i + 1)));
-      for (const s of r.skipped) print(`     not proposed: ${s.kind}: ${s.reason}`);
+      print(g, `${f.selector} selects ${f.selectee} (${f.loc.file}:${f.loc.line}), unmet on ${f.arches.join(', ') || 'this tree'} (${(r.ms / 1000).toFixed(1)} s)`);
+      r.candidates.forEach((c, i) => print(g, formatCandidate(c, i + 1)));
+      for (const s of r.skipped) print(g, `     not proposed: ${s.kind}: ${s.reason}`);
     }
     const repaired = report.results.filter((r) => r.candidates.some((c) => c.verified)).length;
     const where = report.verifyArches.length ? ` (verified on ${report.verifyArches.join(', ')})` : '';
-    print(`${report.results.length} finding(s), ${repaired} with a verified repair${where}`);
-    if (opts.patchDir !== undefined) print(`${patches.length} patches written to ${opts.patchDir}${patches.length ? `: ${patches.join(', ')}` : ''}`);
+    print(g, `${report.results.length} finding(s), ${repaired} with a verified repair${where}`);
+    if (opts.patchDir !== undefined) print(g, `${patches.length} patches written to ${opts.patchDir}${patches.length ? `: ${patches.join(', ')}` : ''}`);
   }
   return report.results.every((r) => r.candidates.some((c) => c.verified)) ? EXIT.yes : EXIT.no;
 }
@@ -114,8 +114,8 @@ export async function runResolve(wishes: string[], opts: ResolveCommandOptions, 
     ? result.diagnoses.map((d, i) => ({ file: path.join(opts.outDir!, `diagnosis-${i + 1}.config`), content: writeDotConfig(d.config, dotConfigPrefix()) }))
     : [];
   if (opts.outDir !== undefined) await writeOutputs(g, opts.outDir, files);
-  if (g.json) printJson(result);
-  else print(formatResolve(result, configFile, files.map((f) => f.file)).join('\n'));
+  if (g.json) printJson(g, result);
+  else print(g, formatResolve(result, configFile, files.map((f) => f.file)).join('\n'));
   return result.diagnoses.length ? EXIT.yes : EXIT.no;
 }
 

@@ -44,8 +44,8 @@ export async function runReview(patches: string[], opts: ReviewCommandOptions, g
     const root = typeof old.tree === 'string' ? old.tree : old.tree.root;
     await writeOutput(g, opts.sarif, JSON.stringify(auditSarif(added, { tree: root, toolVersion: version }), null, 2) + '\n');
   }
-  if (g.json) printJson(report);
-  else print(formatReview(report, opts.verbose));
+  if (g.json) printJson(g, report);
+  else print(g, formatReview(report, opts.verbose));
   return report.newProblems > 0 ? EXIT.no : EXIT.yes;
 }
 
@@ -60,17 +60,17 @@ export function runUpgrade(opts: UpgradeCommandOptions, g: GlobalOptions): numbe
   if (arches.length !== 1) throw new KconfsatError('usage', 'upgrade takes one --arch');
   const withArch = (l: LoadOptions): LoadOptions => (arches[0] === undefined ? l : { ...l, arch: arches[0] });
   const report = upgrade({ old: withArch(old), new: withArch(now), config, keep: opts.keep });
-  if (g.json) printJson(report);
+  if (g.json) printJson(g, report);
   else {
     const where = report.arch ? ` (${report.arch})` : '';
-    print(`${opts.config}${where}: ${report.unchanged ? 'conf keeps every line on the new tree' : `conf on the new tree changes ${report.changes.length} line(s), drops ${report.removedSymbols.length + report.unknownSymbols.length} of unknown symbols`}`);
+    print(g, `${opts.config}${where}: ${report.unchanged ? 'conf keeps every line on the new tree' : `conf on the new tree changes ${report.changes.length} line(s), drops ${report.removedSymbols.length + report.unknownSymbols.length} of unknown symbols`}`);
     for (const v of report.changes) {
       const indent = v.causedBy.length > 0 ? '    ' : '  ';
-      print(`${indent}${describeChange(v, opts.config)}: ${v.reason}${v.definitionChanged ? '' : ' (its own Kconfig lines did not change)'}`);
+      print(g, `${indent}${describeChange(v, opts.config)}: ${v.reason}${v.definitionChanged ? '' : ' (its own Kconfig lines did not change)'}`);
     }
-    for (const u of report.removedSymbols) print(`  ${opts.config}:${u.line}: ${u.name} is no longer defined in the new tree: conf drops the line`);
-    for (const u of report.unknownSymbols) print(`  ${opts.config}:${u.line}: ${u.name} is defined in neither tree: conf drops the line`);
-    if (report.keep) print(formatKeep(report.keep));
+    for (const u of report.removedSymbols) print(g, `  ${opts.config}:${u.line}: ${u.name} is no longer defined in the new tree: conf drops the line`);
+    for (const u of report.unknownSymbols) print(g, `  ${opts.config}:${u.line}: ${u.name} is defined in neither tree: conf drops the line`);
+    if (report.keep) print(g, formatKeep(report.keep));
   }
   return report.unchanged ? EXIT.yes : EXIT.no;
 }

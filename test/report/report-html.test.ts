@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchCorpus, fetchedVersion, readManifest } from '../../scripts/corpora.js';
+import { fetchCorpus, fetchedVersion, readManifest } from '../../src/workflow/reference.js';
 import { chartSpecs, escapeXml, families, mergeSweeps, renderReport, versionStatus } from '../../scripts/report-html.js';
 import { corpusTargets, STAGE_COLUMNS, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
 import { requireFile } from '../helpers/requires.js';
@@ -28,11 +28,12 @@ let outDir: string;
 beforeAll(async () => {
   const manifest = readManifest();
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-sweep-'));
-  const targets = CORPORA.flatMap((name) => {
+  const targets = [];
+  for (const name of CORPORA) {
     const corpus = manifest.find((c) => c.name === name)!;
-    const tree = fetchCorpus(corpus);
-    return corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false, outDir);
-  });
+    const tree = await fetchCorpus(corpus);
+    targets.push(...corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false, outDir));
+  }
   result = { started: new Date().toISOString(), wallMs: 0, jobs: 1, confirm: false, rows: await sweep(targets, 1) };
   html = renderReport(result);
 });

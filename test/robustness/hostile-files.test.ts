@@ -161,9 +161,9 @@ describe('a batch interrupted', () => {
     const dir = path.join(tmp(), 'batch');
     const script = `
       import * as path from 'node:path';
-      import { writeOutputFiles } from ${JSON.stringify(path.join(REPO, 'dist/src/cli/output.js'))};
+      import { directOutput } from ${JSON.stringify(path.join(REPO, 'dist/src/cli/output.js'))};
       const files = Array.from({ length: 2000 }, (_, i) => ({ file: path.join(${JSON.stringify(dir)}, 'config-' + (i + 1)), content: 'CONFIG_A=y\\n'.repeat(20000) }));
-      await writeOutputFiles({ files, force: false, directory: ${JSON.stringify(dir)} });
+      await directOutput.writeFiles({ files, force: false, directory: ${JSON.stringify(dir)} });
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

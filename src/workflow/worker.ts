@@ -1,0 +1,114 @@
+/**
+ * The one place work runs on a worker thread: --timeout, --jobs, audits of
+ * every arch and sweeps all come here. A job is a function exported by a
+ * module, started in a fresh worker (its memory goes with it); it may post
+ * messages on the way (progress), and its result or error comes back as
+ * data. A user error keeps its kind and location, so the caller can print it
+ * as one line. With a deadline the worker is terminated when time is up,
+ * however deep in the solver it is: MiniSat cannot be interrupted from inside.
+ */
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { KconfsatError, type ErrorKind, type SourceLocation } from '../errors.js';
+
+/** `name`, exported by `module` (a file URL), called with `data` on the worker; data and result cross by structured clone. */
+export interface Job<D> {
+  module: string;
+  name: string;
+  data: D;
+}
+
+/** What a job function receives besides its data: a way to send messages before its result. */
+export type Post<M> = (message: M) => void;
+
+export interface WorkerRunOptions<M> {
+  /** Messages the job posts before its result. */
+  onMessage?: (message: M) => void;
+  /** What the job writes to stdout goes to stderr instead (a library's console.log is a diagnostic, never part of an answer). */
+  stdoutToStderr?: boolean;
+  /** The worker's stack in MB (V8's default otherwise). */
+  stackSizeMb?: number;
+}
+
+/** setTimeout's limit (2^31 - 1 ms): a longer delay fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+interface SentError {
+  message: string;
+  kind?: ErrorKind;
+  location?: SourceLocation;
+}
+
+type Reply<M, R> = { type: 'message'; message: M } | { type: 'done'; result: R } | { type: 'error'; error: SentError };
+
+const WORKER_MARK = 'kconfsat-worker';
+
+/** The job's result; it rejects with the job's error (a KconfsatError stays one). */
+export async function runOnWorker<D, R, M = never>(job: Job<D>, options: WorkerRunOptions<M> = {}): Promise<R> {
+  // Without a deadline it settles only with the result or an error.
+  return (await settle<D, R, M>(job, options))!.result;
+}
+
+/** The job's result, or undefined when `ms` pass first: the worker is then terminated. */
+export async function runOnWorkerWithin<D, R, M = never>(job: Job<D>, ms: number, options: WorkerRunOptions<M> = {}): Promise<R | undefined> {
+  return (await settle<D, R, M>(job, options, ms))?.result;
+}
+
+function settle<D, R, M>(job: Job<D>, options: WorkerRunOptions<M>, ms?: number): Promise<{ result: R } | undefined> {
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { mark: WORKER_MARK, job },
+    stdout: options.stdoutToStderr === true,
+    ...(options.stackSizeMb !== undefined ? { resourceLimits: { stackSizeMb: options.stackSizeMb } } : {}),
+  });
+  if (options.stdoutToStderr) worker.stdout.pipe(process.stderr, { end: false });
+  return new Promise((resolve, reject) => {
+    // The first settlement wins; what follows (the exit after a result or a termination) changes nothing.
+    const timer =
+      ms === undefined
+        ? undefined
+        : setTimeout(() => {
+            resolve(undefined);
+            // A worker blocked in a system call does not stop: unref'd, it cannot hold the process open.
+            worker.unref();
+            void worker.terminate();
+          }, ms);
+    worker.on('message', (reply: Reply<M, R>) => {
+      if (reply.type === 'message') return options.onMessage?.(reply.message);
+      clearTimeout(timer);
+      if (reply.type === 'done') resolve({ result: reply.result });
+      else reject(received(reply.error));
+    });
+    worker.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with code ${code} before answering`));
+    });
+  });
+}
+
+function sent(e: unknown): SentError {
+  if (e instanceof KconfsatError) return { message: e.message, kind: e.kind, ...(e.location ? { location: e.location } : {}) };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+function received(e: SentError): Error {
+  return e.kind ? new KconfsatError(e.kind, e.message, e.location) : new Error(e.message);
+}
+
+// Worker thread entry: this module, started by settle().
+if (parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
+  const port = parentPort;
+  const { job } = workerData as { job: Job<unknown> };
+  const post = (reply: Reply<unknown, unknown>): void => port.postMessage(reply);
+  void (async () => {
+    try {
+      const fn = ((await import(job.module)) as Record<string, (data: unknown, post: Post<unknown>) => unknown>)[job.name];
+      if (typeof fn !== 'function') throw new Error(`${job.module} exports no job ${job.name}`);
+      post({ type: 'done', result: await fn(job.data, (message) => post({ type: 'message', message })) });
+    } catch (e) {
+      post({ type: 'error', error: sent(e) });
+    }
+  })();
+}
