@@ -14,6 +14,7 @@ import { packageRoot } from '../io/package-root.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
 import { EXIT } from './context.js';
+import { writeStderr, writeStdout } from './output.js';
 
 /** The manifest fields `corpus list` shows (scripts/corpora.ts has the whole entry). */
 interface ManifestEntry {
@@ -57,7 +58,7 @@ function runList(json: boolean): number {
     return { name: e.name, kind: e.kind, version: e.version ?? 'any', rootKconfig: e.rootKconfig, arches, cachedVersion: c.version ?? null, dir: c.dir };
   });
   if (json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.yes;
   }
   const cells = [
@@ -65,7 +66,7 @@ function runList(json: boolean): number {
     ...rows.map((r) => [r.name, r.kind, r.version, r.rootKconfig ?? '-', String(r.arches.length || '-'), r.cachedVersion ? `${r.cachedVersion} in ${r.dir}` : '-']),
   ];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  process.stdout.write(cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+  writeStdout(cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
   return EXIT.yes;
 }
 
@@ -89,17 +90,17 @@ function runFetch(name: string): Promise<number> {
     for (const line of lines) {
       const error = /^fetch-corpus: error: (.*)$/.exec(line);
       if (error) failure = error[1];
-      else process.stderr.write(`${line}\n`);
+      else writeStderr(`${line}\n`);
     }
   });
   return new Promise((resolve, reject) => {
     child.on('error', (e) => reject(new KconfsatError('io', `cannot run scripts/fetch-corpus: ${e.message}`)));
     child.on('close', (code) => {
-      if (pending) process.stderr.write(`${pending}\n`);
+      if (pending) writeStderr(`${pending}\n`);
       if (code !== 0) return reject(new KconfsatError('io', `${name}: ${failure ?? `fetch-corpus exited with status ${code}`}`));
       // The tree root is the script's last line; the Kconfig root may sit below it (Xen: xen/).
       const dir = stdout.trim().split('\n').pop()!;
-      process.stdout.write(`${path.resolve(dir, entry.srctree ?? '.')}\n`);
+      writeStdout(`${path.resolve(dir, entry.srctree ?? '.')}\n`);
       resolve(EXIT.yes);
     });
   });

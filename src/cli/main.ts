@@ -5,10 +5,12 @@
  * error, 3 unknown (--timeout).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
+import { packageRoot } from '../io/package-root.js';
 import { SolverMemoryError } from '../sat/solver.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
@@ -18,15 +20,16 @@ import { registerReviewCommands } from './review-command.js';
 import { runListNewConfig } from './newconfig-command.js';
 import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
-import { writeStderr } from './output.js';
+import { redirectOutput, writeStderr, writeStdout, type OutputSink } from './output.js';
 
-export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
+export const EXAMPLE_TREE = path.join(packageRoot(), 'corpora/examples/xen-zone-device/');
 
 function collectEnv(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(): Command {
+/** The command line's program; `exit` receives each action's exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('kconfsat')
     .description('Exact answers about Kconfig trees: queries with witnesses, explanations, validity checks')
     .version(readVersion())
@@ -43,7 +46,8 @@ export function buildProgram(): Command {
     .option('--progress', 'progress with ETA on stderr even when it is not a terminal (on a terminal it is always shown)', false)
     // Subcommands copy these settings when they are created below.
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
+    // Commander's help and errors go where the commands' output goes (held on a --timeout worker, captured by run()).
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -169,12 +173,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-function exit(code: number): void {
-  process.exitCode = code;
-}
-
 function readVersion(): string {
-  const pkg = new URL('../../../package.json', import.meta.url);
+  const pkg = path.join(packageRoot(), 'package.json');
   return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
@@ -192,9 +192,26 @@ class AnsweredOnWorker {
   constructor(readonly exitCode: number) {}
 }
 
+/**
+ * One command line (without the `node kconfsat` in front) run in this process
+ * with its output on `io`: the exit code, never a process.exit. The fuzzing
+ * drives the CLI through it; one command at a time.
+ */
+export async function run(args: string[], io: OutputSink): Promise<number> {
+  const restore = redirectOutput(io);
+  try {
+    return await runCli(['node', 'kconfsat', ...args]);
+  } finally {
+    restore();
+  }
+}
+
 /** Runs one command line and returns its exit code (on the main thread, or on deadline.ts's worker). */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let exitCode: number = EXIT.yes;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
   // With --timeout the main thread hands the whole command line to a worker instead of running the action.
   if (isMainThread) {
     program.hook('preAction', async (_, action) => {
@@ -206,7 +223,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? EXIT.yes);
+    return exitCode;
   } catch (e) {
     return e instanceof AnsweredOnWorker ? e.exitCode : reportError(e);
   }

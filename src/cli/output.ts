@@ -22,6 +22,26 @@ export interface OutputBatch {
 
 let held: HeldOutput | undefined;
 
+/** Where output that is not held goes. */
+export interface OutputSink {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PROCESS_SINK: OutputSink = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+let sink = PROCESS_SINK;
+
+/** Sends output to `to` instead of the process's stdout and stderr; returns the undoing. */
+export function redirectOutput(to: OutputSink): () => void {
+  sink = to;
+  return () => {
+    sink = PROCESS_SINK;
+  };
+}
+
 export function holdOutput(): void {
   held = { stdout: '', stderr: '', writes: [] };
 }
@@ -35,12 +55,12 @@ export function releaseOutput(): HeldOutput {
 
 export function writeStdout(text: string): void {
   if (held) held.stdout += text;
-  else process.stdout.write(text);
+  else sink.stdout(text);
 }
 
 export function writeStderr(text: string): void {
   if (held) held.stderr += text;
-  else process.stderr.write(text);
+  else sink.stderr(text);
 }
 
 /** Output files of one command, refused together if one exists and `force` is off. */
