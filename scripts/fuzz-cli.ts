@@ -160,21 +160,47 @@ export class CliScratch {
     return p.absolute ? path.join(this.cwd, rel) : rel;
   }
 
-  /** Writes the case's tree and .config, and empties the working directory. */
+  /** The tree's files on disk, while no case has changed anything (removing directories costs most of a case). */
+  private written: Record<string, string> | undefined;
+
+  /** A case changed files (in its output places): the next one starts from an empty scratch directory. */
+  changed(): void {
+    this.written = undefined;
+  }
+
+  /** Writes the case's tree and .config (only the files that differ from the last case's), the working directory empty. */
   prepare(c: CliCase, seeds: Seed[]): void {
+    const files = treeFiles(c.tree, seeds);
+    if (!this.written) this.reset();
+    const last = this.written ?? {};
+    for (const name of Object.keys(last)) if (!(name in files)) this.remove(name);
+    for (const [name, text] of Object.entries(files)) {
+      if (last[name] === text) continue;
+      fs.mkdirSync(path.dirname(path.join(this.tree, name)), { recursive: true });
+      fs.writeFileSync(path.join(this.tree, name), text);
+    }
+    this.written = files;
+    fs.writeFileSync(path.join(this.root, 'config'), mutate(CONFIG_SEED, c.config));
+    // The .config a command reads when given none.
+    fs.copyFileSync(path.join(this.root, 'config'), path.join(this.cwd, '.config'));
+    fs.writeFileSync(path.join(this.root, 'patch'), PATCH);
+  }
+
+  /** Removes a tree file and the directories it leaves empty, as if the tree had never had it. */
+  private remove(name: string): void {
+    fs.rmSync(path.join(this.tree, name));
+    for (let dir = path.dirname(name); dir !== '.'; dir = path.dirname(dir)) {
+      if (fs.readdirSync(path.join(this.tree, dir)).length) break;
+      fs.rmdirSync(path.join(this.tree, dir));
+    }
+  }
+
+  private reset(): void {
     for (const dir of [this.tree, this.cwd, this.tmp]) {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir);
     }
     for (const odd of ['fifo', 'dir', 'link-out', 'dangling']) fs.symlinkSync(path.join(this.root, odd), path.join(this.tree, odd));
-    for (const [name, text] of Object.entries(treeFiles(c.tree, seeds))) {
-      fs.mkdirSync(path.dirname(path.join(this.tree, name)), { recursive: true });
-      fs.writeFileSync(path.join(this.tree, name), text);
-    }
-    fs.writeFileSync(path.join(this.root, 'config'), mutate(CONFIG_SEED, c.config));
-    // The .config a command reads when given none.
-    fs.copyFileSync(path.join(this.root, 'config'), path.join(this.cwd, '.config'));
-    fs.writeFileSync(path.join(this.root, 'patch'), PATCH);
   }
 }
 
@@ -225,8 +251,9 @@ async function runOnce(c: CliCase, seeds: Seed[], scratch: CliScratch): Promise<
   // The named places, and the directories made on the way to one.
   const named = (file: string): boolean => outputs.some((o) => file === o || file.startsWith(o + path.sep) || (o.startsWith(file + path.sep) && !before.has(file)));
   const after = snapshot(scratch.root);
+  if (after.size !== before.size || [...after].some(([file, what]) => before.get(file) !== what)) scratch.changed();
   for (const [file, what] of after) {
-    if (/\.kconfsat-[0-9a-f]+\.tmp$/.test(file) && !before.has(file) && !outputs.includes(file)) fail(`temporary file left: ${file}`);
+    if (/\.kconfsat-[0-9a-f]+\.tmp$/.test(file) && !before.has(file) && !named(file)) fail(`temporary file left: ${file}`);
     if (before.get(file) !== what && !named(file)) fail(`${file} written outside the output places ${JSON.stringify(outputs)}`);
   }
   for (const file of before.keys()) if (!after.has(file) && !named(file)) fail(`${file} removed`);

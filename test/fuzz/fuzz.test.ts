@@ -24,8 +24,11 @@ import {
   runPathsCase,
   runStructureCase,
 } from '../../scripts/fuzz-cases.js';
+import { arbCliCase, CliScratch, runCliCase } from '../../scripts/fuzz-cli.js';
 
 const RUNS = Number(process.env.KCONFSAT_FUZZ_RUNS ?? 10_000);
+/** Command lines (KCONFSAT_FUZZ_CLI_RUNS, default 10,000), run in-process through the CLI's run(). */
+const CLI_RUNS = Number(process.env.KCONFSAT_FUZZ_CLI_RUNS ?? 10_000);
 const SEED = process.env.KCONFSAT_FUZZ_SEED === undefined ? {} : { seed: Number(process.env.KCONFSAT_FUZZ_SEED) };
 
 /**
@@ -81,5 +84,29 @@ describe('fuzzing', () => {
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  it(`${CLI_RUNS} command lines with random arguments, options, odd files and output paths: exit 0-3, no internal error, nothing written outside the named outputs`, async () => {
+    const saved = Object.fromEntries(['srctree', 'ARCH', 'SRCARCH', 'KCONFIG_CONFIG'].map((name) => [name, process.env[name]]));
+    for (const name of Object.keys(saved)) delete process.env[name];
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-cli-'));
+    const seeds = kconfigSeeds();
+    const scratch = new CliScratch(root);
+    const codes = [0, 0, 0, 0];
+    const breathe = breather(100);
+    try {
+      await fc.assert(
+        fc.asyncProperty(arbCliCase(seeds), async (c) => {
+          await breathe();
+          codes[(await runCliCase(c, seeds, scratch)).code]!++;
+        }),
+        { numRuns: CLI_RUNS, ...SEED },
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
+    // Answers, findings and input errors all occur: the command lines reach the analyses, not only the option parser.
+    expect(codes.slice(0, 3).every((n) => n > 0)).toBe(true);
   });
 });
