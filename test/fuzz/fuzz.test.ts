@@ -24,7 +24,7 @@ import {
   runPathsCase,
   runStructureCase,
 } from '../../scripts/fuzz-cases.js';
-import { arbCliCase, CliScratch, runCliCase } from '../../scripts/fuzz-cli.js';
+import { REPO } from '../cli/run.js';
 
 const RUNS = Number(process.env.KCONFSAT_FUZZ_RUNS ?? 10_000);
 /** Command lines (KCONFSAT_FUZZ_CLI_RUNS, default 10,000), run in-process through the CLI's run(). */
@@ -90,7 +90,11 @@ describe('fuzzing', () => {
     const saved = Object.fromEntries(['srctree', 'ARCH', 'SRCARCH', 'KCONFIG_CONFIG'].map((name) => [name, process.env[name]]));
     for (const name of Object.keys(saved)) delete process.env[name];
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-cli-'));
-    const seeds = kconfigSeeds();
+    // The built CLI, as users run it: --jobs and --timeout start worker threads, which load compiled modules only.
+    const cli = (await import(path.join(REPO, 'dist/scripts/fuzz-cli.js'))) as typeof import('../../scripts/fuzz-cli.js');
+    const { kconfigSeeds: builtSeeds } = (await import(path.join(REPO, 'dist/scripts/fuzz-cases.js'))) as typeof import('../../scripts/fuzz-cases.js');
+    const { arbCliCase, CliScratch, runCliCase } = cli;
+    const seeds = builtSeeds();
     const scratch = new CliScratch(root);
     const codes = [0, 0, 0, 0];
     const breathe = breather(100);
@@ -108,5 +112,6 @@ describe('fuzzing', () => {
     }
     // Answers, findings and input errors all occur: the command lines reach the analyses, not only the option parser.
     expect(codes.slice(0, 3).every((n) => n > 0)).toBe(true);
-  });
+    // About 30 ms of CPU a case; on a loaded 2-core machine several times that in wall time.
+  }, Math.max(120_000, CLI_RUNS * 200));
 });
