@@ -571,7 +571,7 @@ export function arbPathsCase(): fc.Arbitrary<PathsCase> {
 }
 
 /** Every entry under `dir` with what it is, for comparing before and after. */
-function snapshot(dir: string): Map<string, string> {
+export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const d of fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]) {
     const full = path.join(d.parentPath, d.name);

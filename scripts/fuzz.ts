@@ -28,14 +28,16 @@ import {
   runStructureCase,
   structureTree,
 } from './fuzz-cases.js';
+import { arbCliCase, CliScratch, runCliCase, showCliCase, type CliCase } from './fuzz-cli.js';
 import { scriptOptions } from './lib/options.js';
 
-const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|structure|paths|both|all]
+const USAGE = `usage: scripts/fuzz [-n RUNS] [--seed S] [--kind kconfig|dotconfig|structure|paths|cli|both|all]
   -n, --runs N     cases per kind (default 100000)
   --seed S         fast-check seed (default: random, printed)
   --kind K         which inputs: mutated trees, mutated .config files, trees of generated
                    structure (big choices, fan-in, chains, domains), output paths onto odd
-                   files (paths); both = the first two (default)
+                   files (paths), every command line with random arguments, options and
+                   odd files, run in-process (cli); both = the first two (default)
 `;
 
 const opts = scriptOptions('fuzz', USAGE, {
@@ -45,28 +47,30 @@ const opts = scriptOptions('fuzz', USAGE, {
 });
 const runs = Number(opts.runs);
 const seed = opts.seed === undefined ? Date.now() % 2 ** 31 : Number(opts.seed);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !['kconfig', 'dotconfig', 'structure', 'paths', 'both', 'all'].includes(opts.kind)) {
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !['kconfig', 'dotconfig', 'structure', 'paths', 'cli', 'both', 'all'].includes(opts.kind)) {
   process.stderr.write(`fuzz: error: bad option value\n${USAGE}`);
   process.exit(2);
 }
 
 /** Runs one kind; on failure prints the counterexample and what the mutated input looked like. */
-function campaign<C>(name: string, arb: fc.Arbitrary<C>, run: (c: C) => 'ok' | 'input error', show: (c: C) => string): boolean {
-  const outcomes = { ok: 0, 'input error': 0 };
+async function campaign<C>(name: string, arb: fc.Arbitrary<C>, run: (c: C) => string | Promise<string>, show: (c: C) => string): Promise<boolean> {
+  const outcomes = new Map<string, number>();
   let slowest = 0;
+  let done = 0;
   const t0 = performance.now();
-  const details = fc.check(
-    fc.property(arb, (c) => {
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (c) => {
       const t = performance.now();
-      outcomes[run(c)]++;
+      const outcome = await run(c);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       slowest = Math.max(slowest, performance.now() - t);
-      const done = outcomes.ok + outcomes['input error'];
-      if (done % 5000 === 0) process.stderr.write(`fuzz: ${name}: ${done} cases\n`);
+      if (++done % 5000 === 0) process.stderr.write(`fuzz: ${name}: ${done} cases\n`);
     }),
     { numRuns: runs, seed },
   );
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`${name}: ${details.numRuns} cases in ${seconds} s (seed ${seed}): ${outcomes.ok} ok, ${outcomes['input error']} input errors, slowest ${slowest.toFixed(0)} ms`);
+  const counts = [...outcomes].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+  console.log(`${name}: ${details.numRuns} cases in ${seconds} s (seed ${seed}): ${counts}, slowest ${slowest.toFixed(0)} ms`);
   if (!details.failed) return true;
   const c = details.counterexample![0] as C;
   console.log(fc.defaultReportMessage(details));
@@ -80,7 +84,7 @@ dotconfigSession(); // starting the SAT solver the first time is not a case's ti
 let passed = true;
 if (['kconfig', 'both', 'all'].includes(opts.kind)) {
   const seeds = kconfigSeeds();
-  passed &&= campaign('kconfig', arbKconfigCase(seeds), (c: KconfigCase) => runKconfigCase(seeds, c), (c) => {
+  passed &&= await campaign('kconfig', arbKconfigCase(seeds), (c: KconfigCase) => runKconfigCase(seeds, c), (c) => {
     const { files } = mutatedFiles(seeds, c);
     return Object.entries(files).map(([name, text]) => `--- ${name}\n${text.length > 4000 ? `${text.slice(0, 4000)}... (${text.length} characters)` : text}`).join('\n');
   });
@@ -88,14 +92,23 @@ if (['kconfig', 'both', 'all'].includes(opts.kind)) {
 if (['dotconfig', 'both', 'all'].includes(opts.kind)) {
   const session = dotconfigSession();
   const seeds = dotconfigSeeds(session);
-  passed &&= campaign('dotconfig', arbDotconfigCase(seeds.length), (c: DotconfigCase) => runDotconfigCase(session, seeds, c), (c) => mutate(seeds[c.seed]!, c.mutations));
+  passed &&= await campaign('dotconfig', arbDotconfigCase(seeds.length), (c: DotconfigCase) => runDotconfigCase(session, seeds, c), (c) => mutate(seeds[c.seed]!, c.mutations));
 }
 if (['structure', 'all'].includes(opts.kind)) {
-  passed &&= campaign('structure', arbStructureCase(), runStructureCase, (c) => structureTree(c).text);
+  passed &&= await campaign('structure', arbStructureCase(), runStructureCase, (c) => structureTree(c).text);
 }
 if (['paths', 'all'].includes(opts.kind)) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-paths-'));
-  passed &&= campaign('paths', arbPathsCase(), (c: PathsCase) => runPathsCase(c, scratch), (c) => JSON.stringify(c));
+  passed &&= await campaign('paths', arbPathsCase(), (c: PathsCase) => runPathsCase(c, scratch), (c) => JSON.stringify(c));
   fs.rmSync(scratch, { recursive: true, force: true });
+}
+if (['cli', 'all'].includes(opts.kind)) {
+  // The command line reads srctree, ARCH and KCONFIG_CONFIG: the cases say what they use.
+  for (const name of ['srctree', 'ARCH', 'SRCARCH', 'KCONFIG_CONFIG']) delete process.env[name];
+  const seeds = kconfigSeeds();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-cli-'));
+  const scratch = new CliScratch(root);
+  passed &&= await campaign('cli', arbCliCase(seeds), async (c: CliCase) => `exit ${(await runCliCase(c, seeds, scratch)).code}`, (c) => showCliCase(c, seeds, scratch));
+  fs.rmSync(root, { recursive: true, force: true });
 }
 process.exit(passed ? 0 : 1);

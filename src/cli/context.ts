@@ -79,6 +79,8 @@ function checkTree(tree: string, rootFile: string): void {
   if (!fs.existsSync(tree) || !fs.statSync(tree).isDirectory()) {
     throw new KconfsatError('io', `tree not found: ${tree} (pass the Kconfig source tree with --tree or $srctree)`);
   }
+  // An empty name would join to the tree itself, found, and fail later as ":0: can't find file ".
+  if (rootFile === '') throw new KconfsatError('usage', '--kconfig expects a file name, relative to the tree');
   if (fs.existsSync(path.join(tree, rootFile))) return;
   const source = buildDirectorySource(tree);
   if (source !== undefined) {

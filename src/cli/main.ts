@@ -5,9 +5,11 @@
  * error, 3 unknown (--timeout).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { KconfsatError } from '../errors.js';
+import { packageRoot } from '../io/package-root.js';
 import { SolverMemoryError } from '../formula/formula.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
 import { EXIT, type GlobalOptions } from './context.js';
@@ -19,13 +21,14 @@ import { registerServeCommands } from './serve-commands.js';
 import { parseSeconds, runWithDeadline } from './deadline.js';
 import { directOutput, type Output } from './output.js';
 
-export const EXAMPLE_TREE = fileURLToPath(new URL('../../../corpora/examples/xen-zone-device/', import.meta.url));
+export const EXAMPLE_TREE = path.join(packageRoot(), 'corpora/examples/xen-zone-device/');
 
 function collectEnv(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(output: Output = directOutput): Command {
+/** The command line's program, its output on `output`; `exit` receives each action's exit code. */
+export function buildProgram(output: Output, exit: (code: number) => void): Command {
   const program = new Command('kconfsat')
     .description('Exact answers about Kconfig trees: queries with witnesses, explanations, validity checks')
     .version(readVersion())
@@ -42,7 +45,8 @@ export function buildProgram(output: Output = directOutput): Command {
     .option('--progress', 'progress with ETA on stderr even when it is not a terminal (on a terminal it is always shown)', false)
     // Subcommands copy these settings when they are created below.
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
+    // Commander's help and errors go where the commands' output goes (held on a --timeout worker, captured by run()).
+    .configureOutput({ writeOut: (text) => output.stdout(text), writeErr: (text) => output.stderr(text), outputError: (text, write) => write(`kconfsat: ${text.replace(/^error: /, '')}`) })
     .exitOverride();
 
   const globals = (): GlobalOptions => ({ ...program.opts<Omit<GlobalOptions, 'output'>>(), output });
@@ -168,12 +172,8 @@ export function buildProgram(output: Output = directOutput): Command {
   return program;
 }
 
-function exit(code: number): void {
-  process.exitCode = code;
-}
-
 function readVersion(): string {
-  const pkg = new URL('../../../package.json', import.meta.url);
+  const pkg = path.join(packageRoot(), 'package.json');
   return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
@@ -191,9 +191,22 @@ class AnsweredOnWorker {
   constructor(readonly exitCode: number) {}
 }
 
+/**
+ * One command line (without the `node kconfsat` in front) run in this process
+ * with its output on `io`: the exit code, never a process.exit. The fuzzing
+ * drives the CLI through it.
+ */
+export function run(args: string[], io: Pick<Output, 'stdout' | 'stderr'>): Promise<number> {
+  const output: Output = { stdout: (text) => io.stdout(text), stderr: (text) => io.stderr(text), writeFiles: directOutput.writeFiles };
+  return runCli(['node', 'kconfsat', ...args], { output });
+}
+
 /** Runs one command line and returns its exit code (here, or on deadline.ts's worker with `onWorker`). */
 export async function runCli(argv: string[], { output = directOutput, onWorker = false }: { output?: Output; onWorker?: boolean } = {}): Promise<number> {
-  const program = buildProgram(output);
+  let exitCode: number = EXIT.yes;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
   // With --timeout this thread hands the whole command line to a worker instead of running the action.
   if (!onWorker) {
     program.hook('preAction', async (_, action) => {
@@ -205,7 +218,7 @@ export async function runCli(argv: string[], { output = directOutput, onWorker =
   }
   try {
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? EXIT.yes);
+    return exitCode;
   } catch (e) {
     return e instanceof AnsweredOnWorker ? e.exitCode : reportError(e, output);
   }

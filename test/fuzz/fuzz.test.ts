@@ -24,8 +24,11 @@ import {
   runPathsCase,
   runStructureCase,
 } from '../../scripts/fuzz-cases.js';
+import { REPO } from '../cli/run.js';
 
 const RUNS = Number(process.env.KCONFSAT_FUZZ_RUNS ?? 10_000);
+/** Command lines (KCONFSAT_FUZZ_CLI_RUNS, default 10,000), run in-process through the CLI's run(). */
+const CLI_RUNS = Number(process.env.KCONFSAT_FUZZ_CLI_RUNS ?? 10_000);
 const SEED = process.env.KCONFSAT_FUZZ_SEED === undefined ? {} : { seed: Number(process.env.KCONFSAT_FUZZ_SEED) };
 
 /**
@@ -82,4 +85,33 @@ describe('fuzzing', () => {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
+
+  it(`${CLI_RUNS} command lines with random arguments, options, odd files and output paths: exit 0-3, no internal error, nothing written outside the named outputs`, async () => {
+    const saved = Object.fromEntries(['srctree', 'ARCH', 'SRCARCH', 'KCONFIG_CONFIG'].map((name) => [name, process.env[name]]));
+    for (const name of Object.keys(saved)) delete process.env[name];
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-cli-'));
+    // The built CLI, as users run it: --jobs and --timeout start worker threads, which load compiled modules only.
+    const cli = (await import(path.join(REPO, 'dist/scripts/fuzz-cli.js'))) as typeof import('../../scripts/fuzz-cli.js');
+    const { kconfigSeeds: builtSeeds } = (await import(path.join(REPO, 'dist/scripts/fuzz-cases.js'))) as typeof import('../../scripts/fuzz-cases.js');
+    const { arbCliCase, CliScratch, runCliCase } = cli;
+    const seeds = builtSeeds();
+    const scratch = new CliScratch(root);
+    const codes = [0, 0, 0, 0];
+    const breathe = breather(100);
+    try {
+      await fc.assert(
+        fc.asyncProperty(arbCliCase(seeds), async (c) => {
+          await breathe();
+          codes[(await runCliCase(c, seeds, scratch)).code]!++;
+        }),
+        { numRuns: CLI_RUNS, ...SEED },
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
+    // Answers, findings and input errors all occur: the command lines reach the analyses, not only the option parser.
+    expect(codes.slice(0, 3).every((n) => n > 0)).toBe(true);
+    // About 30 ms of CPU a case (each one is held to its CPU budget); wall time on a loaded 2-core machine is many times that.
+  }, Math.max(120_000, CLI_RUNS * 1000));
 });

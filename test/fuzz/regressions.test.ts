@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/analysis/session.js';
+import { run } from '../../src/cli/main.js';
 import { KconfsatError } from '../../src/errors.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 
@@ -30,5 +31,11 @@ describe('fuzzing regressions', () => {
     expect(loadError(text)).toBe("Kconfig:1:1: unexpected character '\\'");
     const used = process.cpuUsage(cpu);
     expect((used.user + used.system) / 1000).toBeLessThan(250);
+  });
+
+  it("--kconfig '' (the CLI fuzzing): a usage error naming the option, not \":0: can't find file \"", async () => {
+    let stderr = '';
+    const code = await run(['info', '--tree', 'corpora/examples/xen-zone-device/buggy', '--arch', 'i386', '--kconfig', ''], { stdout: () => {}, stderr: (t) => (stderr += t) });
+    expect([code, stderr]).toEqual([2, 'kconfsat: --kconfig expects a file name, relative to the tree\n']);
   });
 });
