@@ -2,6 +2,7 @@
  * A loaded tree for one architecture, encoded once into a live solver, that
  * many questions reuse. Everything in src/analysis works through it.
  */
+import { cached, cacheSettings, savedTree } from '../cache/session-cache.js';
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
@@ -10,6 +11,7 @@ import { encodeModel, type Encoding } from '../logic/encode.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { mentionsInput } from '../model/expr.js';
 import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
+import { MemorySourceFiles } from '../parse/files.js';
 import { MiniSatSolver } from '../sat/minisat.js';
 import { Propagator } from '../sat/propagator.js';
 import { SolverMemoryError, type SolveResult, type Solver } from '../sat/solver.js';
@@ -173,10 +175,14 @@ export class Session {
   private constructor(
     readonly loaded: LoadedTree,
     readonly options: SessionOptions,
+    saved?: SavedEncoding,
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    this.encode();
+    if (saved) {
+      this.current = saved.encoding;
+      this.allConstraintsLit = saved.allConstraints;
+    } else this.encode();
     const t1 = performance.now();
     this.last = this.liveSolver(DEFAULT_LEAN, 'all');
     const t2 = performance.now();
@@ -220,8 +226,19 @@ export class Session {
     this.last = this.liveSolver(DEFAULT_LEAN, 'all');
   }
 
+  /** With `options.cache`, from the persisted session cache when nothing changed (src/cache). */
   static open(options: SessionOptions): Session {
-    return new Session(loadKconfig(options), options);
+    if (!options.cache) return new Session(loadKconfig(options), options);
+    return cached(options, cacheSettings(), {
+      build: (files) => {
+        const session = new Session(loadKconfig({ ...options, tree: files }), options);
+        // Taken before any question adds gates to the formula.
+        return { value: session, saved: { loaded: savedTree(session.loaded), encoding: session.current, allConstraints: session.allConstraintsLit } };
+      },
+      restore: (saved, files) => new Session({ ...saved.loaded, files }, options, saved),
+      // The classes of a saved session's objects: those of any encoding.
+      sample: () => encodeModel(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: '' }) }).model, { groupSelectors: true }),
+    });
   }
 
   /** A session of a tree loaded before (to look at its model first and encode only when needed). */
@@ -537,6 +554,12 @@ export class Session {
     for (let i = valueStart[id]!; i < valueStart[id + 1]!; i++) if (model[valueLits[i]!] === 1) return valueTexts[i];
     return undefined;
   }
+}
+
+/** What the session cache keeps of a session besides its loaded tree. */
+interface SavedEncoding {
+  encoding: Encoding;
+  allConstraints: Lit;
 }
 
 /** Session.groupSolver: one solver for many questions over subsets of some groups under fixed assumptions. */

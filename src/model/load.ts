@@ -38,6 +38,8 @@ export interface LoadOptions {
   dialect?: KconfigDialect;
   /** Texts used instead of these files (names relative to the root; null: deleted): a tree edited in memory. */
   overrides?: Record<string, string | null>;
+  /** Session.open: reuse and keep the session in the persisted cache (src/cache/session-cache.ts); the CLI's default. */
+  cache?: boolean;
 }
 
 export interface LoadedTree {
