@@ -2,7 +2,7 @@
  * A loaded tree for one architecture, encoded once into a live solver, that
  * many questions reuse. Everything in src/analysis works through it.
  */
-import { cached, cacheSettings, savedTree } from '../cache/session-cache.js';
+import { cached, cacheSettings, restoredTree, savedTree } from '../cache/session-cache.js';
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
@@ -23,6 +23,8 @@ export interface SessionTimings {
   buildMs: number;
   encodeMs: number;
   loadSolverMs: number;
+  /** Set when the tree and its encoding came from the session cache (parse, build and encode are then 0). */
+  cacheMs?: number;
 }
 
 /** A configuration as symbol name → value text (y/m/n, or the string/number). */
@@ -235,7 +237,7 @@ export class Session {
         // Taken before any question adds gates to the formula.
         return { value: session, saved: { loaded: savedTree(session.loaded), encoding: session.current, allConstraints: session.allConstraintsLit } };
       },
-      restore: (saved, files) => new Session({ ...saved.loaded, files }, options, saved),
+      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, saved),
       // The classes of a saved session's objects: those of any encoding.
       sample: () => encodeModel(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: '' }) }).model, { groupSelectors: true }),
     });

@@ -23,7 +23,8 @@ import * as v8 from 'node:v8';
 import { writeStderr } from '../cli/output.js';
 import { packageRoot } from '../io/package-root.js';
 import { OUTSIDE_ROOT, type SourceFiles } from '../parse/files.js';
-import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
+import { loadKconfig, openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
+import type { ParsedTree } from '../parse/ast.js';
 import { flatten, unflatten, UnflattenableError, type FlatGraph } from './graph.js';
 
 /** Bumped when the entry layout changes (the version covers the rest). */
@@ -60,8 +61,8 @@ function packageVersion(): string {
 export interface CachedBuild<T, S extends object> {
   /** Loads from these files (which record what is read) and returns the value and what of it to keep. */
   build(files: SourceFiles): { value: T; saved: S };
-  /** The value again from what build kept, with the tree's files opened afresh. */
-  restore(saved: S, files: SourceFiles): T;
+  /** The value again from what build kept, with the tree's files opened afresh, read from the cache in `cacheMs`. */
+  restore(saved: S, files: SourceFiles, cacheMs: number): T;
   /** A small graph of the classes build's saved objects belong to: their prototypes are found there, so this module names none. */
   sample(): object;
 }
@@ -117,6 +118,7 @@ function entryKey(options: LoadOptions, kconfsatVersion: string): string {
 
 /** The entry's value; undefined when there is none, or it is stale (a file reads differently) or corrupt (rebuilt, with a note). */
 function readEntry<T, S extends object>(file: string, key: string, settings: CacheSettings, options: LoadOptions, how: CachedBuild<T, S>): T | undefined {
+  const start = performance.now();
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -141,7 +143,8 @@ function readEntry<T, S extends object>(file: string, key: string, settings: Cac
   }
   let value: T;
   try {
-    value = how.restore(unflatten(graph, flatten(how.sample()).prototypes) as S, files);
+    const saved = unflatten(graph, flatten(how.sample()).prototypes) as S;
+    value = how.restore(saved, files, performance.now() - start);
   } catch (e) {
     note(`cache entry ${file} is corrupt (${(e as Error).message}); rebuilding it`);
     return undefined;
@@ -182,12 +185,20 @@ function writeEntry(file: string, settings: CacheSettings, header: EntryHeader, 
       fs.closeSync(fd);
     }
     fs.renameSync(temp, file);
+    trim(settings, file);
   } catch (e) {
-    fs.rmSync(temp, { force: true });
+    removeQuietly(temp);
     note(`cache skipped: cannot write ${settings.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    return;
   }
-  trim(settings, file);
+}
+
+/** Removes a file if it is there and can be removed: a cache that cannot be cleaned is no error. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left for the next trim.
+  }
 }
 
 /** Removes the least recently used entries past the size bound (never `keep`), and dead writers' temp files. */
@@ -199,14 +210,14 @@ function trim(settings: CacheSettings, keep: string): void {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat) continue;
     if (name.endsWith('.tmp')) {
-      if (now - stat.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { force: true });
+      if (now - stat.mtimeMs > STALE_TEMP_MS) removeQuietly(file);
     } else if (name.endsWith('.bin')) entries.push({ file, size: stat.size, used: stat.mtimeMs });
   }
   let total = entries.reduce((sum, e) => sum + e.size, 0);
   for (const e of entries.sort((a, b) => a.used - b.used)) {
     if (total <= settings.maxBytes) break;
     if (e.file === keep) continue;
-    fs.rmSync(e.file, { force: true });
+    removeQuietly(e.file);
     total -= e.size;
   }
 }
@@ -275,8 +286,21 @@ class RecordingSourceFiles implements SourceFiles {
   }
 }
 
-/** A loaded tree as a cache entry keeps it: without its files, which are opened again. */
-export function savedTree(loaded: LoadedTree): Omit<LoadedTree, 'files'> {
-  const { model, parsed, arch, diagnostics, cycles, timings } = loaded;
-  return arch === undefined ? { model, parsed, diagnostics, cycles, timings } : { model, parsed, arch, diagnostics, cycles, timings };
+/**
+ * A loaded tree as a cache entry keeps it: without its files, which are
+ * opened again, and without its parse tree, a third of the objects, which
+ * only the language server reads (restoredTree parses again when asked).
+ */
+export type SavedTree = Omit<LoadedTree, 'files' | 'parsed' | 'timings'>;
+
+export function savedTree(loaded: LoadedTree): SavedTree {
+  const { model, arch, diagnostics, cycles } = loaded;
+  return arch === undefined ? { model, diagnostics, cycles } : { model, arch, diagnostics, cycles };
+}
+
+/** The loaded tree of a saved one, read from the cache in `cacheMs`. */
+export function restoredTree(saved: SavedTree, files: SourceFiles, options: LoadOptions, cacheMs: number): LoadedTree {
+  let parsed: ParsedTree | undefined;
+  const loaded = { ...saved, files, timings: { parseMs: 0, buildMs: 0, cacheMs } };
+  return Object.defineProperty(loaded, 'parsed', { enumerable: true, get: () => (parsed ??= loadKconfig({ ...options, tree: files }).parsed) }) as LoadedTree;
 }

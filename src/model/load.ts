@@ -50,7 +50,8 @@ export interface LoadedTree {
   diagnostics: MacroDiagnostic[];
   /** The recursive dependencies conf reports (empty unless `recursiveDependencies: 'warn'`). */
   cycles: DependencyCycle[];
-  timings: { parseMs: number; buildMs: number };
+  /** With `cacheMs`, the tree was read from the session cache (src/cache) instead of parsed and built. */
+  timings: { parseMs: number; buildMs: number; cacheMs?: number };
 }
 
 export function openTree(tree: string | SourceFiles, allowOutsideRoot = false): SourceFiles {
