@@ -7,6 +7,8 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/analysis/session.js';
+import { query } from '../../src/analysis/query.js';
 import { cached, type CacheSettings } from '../../src/cache/session-cache.js';
 import { loadKconfig, type LoadOptions } from '../../src/model/load.js';
 import { MAIN } from '../cli/run.js';
@@ -141,6 +143,32 @@ describe('session cache through the CLI', () => {
     for (const r of results) expect(r).toEqual({ status: 0, stdout: expected, stderr: '' });
     expect(entries(home).map((f) => path.extname(f))).toEqual(['.bin']);
     expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: true, stderr: '' });
+  });
+});
+
+describe('a session from the cache', () => {
+  it("has the fresh session's formula, variable names, parse tree and answers", () => {
+    const tree = writeTree(path.join(dir(), 'tree'));
+    const saved = { home: process.env.XDG_CACHE_HOME, off: process.env.KCONFSAT_CACHE };
+    process.env.XDG_CACHE_HOME = path.join(dir(), 'cache');
+    delete process.env.KCONFSAT_CACHE;
+    try {
+      const options = { tree, env: { FOO: 'yes' } };
+      const fresh = Session.open(options);
+      expect(Session.open({ ...options, cache: true }).timings.cacheMs).toBeUndefined();
+      const hit = Session.open({ ...options, cache: true });
+      expect(hit.timings.cacheMs).toBeGreaterThan(0);
+      const cnf = (s: Session) => ({ vars: s.encoding.cnf.numVars, clauses: [...s.encoding.cnf.rawClauses()], names: s.encoding.cnf.names });
+      expect(cnf(hit)).toEqual(cnf(fresh));
+      expect(cnf(hit).names.get(fresh.encoding.pairOf(fresh.symbol('A'))!.y)).toBe('A=y');
+      expect(hit.loaded.parsed).toEqual(fresh.loaded.parsed);
+      for (const q of ['A=y', 'A=n && GATE=y', 'BLOCK=y']) expect(query(hit, [q])).toEqual(query(fresh, [q]));
+    } finally {
+      for (const [name, value] of [['XDG_CACHE_HOME', saved.home], ['KCONFSAT_CACHE', saved.off]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 
