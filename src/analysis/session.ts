@@ -233,7 +233,7 @@ export class Session {
     if (!options.cache) return new Session(loadKconfig(options), options);
     return cached(options, cacheSettings(), {
       build: (files) => {
-        const session = new Session(loadKconfig({ ...options, tree: files }), options);
+        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options), options);
         // Taken before any question adds gates to the formula.
         return { value: session, saved: { loaded: savedTree(session.loaded), encoding: session.current, allConstraints: session.allConstraintsLit } };
       },

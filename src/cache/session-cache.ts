@@ -59,8 +59,8 @@ function packageVersion(): string {
 
 /** What a cached value is made from and made again from. */
 export interface CachedBuild<T, S extends object> {
-  /** Loads from these files (which record what is read) and returns the value and what of it to keep. */
-  build(files: SourceFiles): { value: T; saved: S };
+  /** Loads from these files (which record what is read), or as the options say when nothing is kept, and returns the value and what of it to keep. */
+  build(files: SourceFiles | undefined): { value: T; saved: S };
   /** The value again from what build kept, with the tree's files opened afresh, read from the cache in `cacheMs`. */
   restore(saved: S, files: SourceFiles, cacheMs: number): T;
   /** A small graph of the classes build's saved objects belong to: their prototypes are found there, so this module names none. */
@@ -86,7 +86,7 @@ type Read = [op: 'r' | 'c' | 'g', name: string];
  */
 export function cached<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: CachedBuild<T, S>): T {
   if (!settings || typeof options.tree !== 'string' || options.runShell || options.overrides) {
-    return how.build(openTree(options.tree, options.allowOutsideRoot)).value;
+    return how.build(undefined).value;
   }
   const key = entryKey(options, settings.version);
   const file = path.join(settings.dir, `${key.slice(0, 40)}.bin`);

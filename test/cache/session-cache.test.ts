@@ -126,6 +126,19 @@ describe('session cache through the CLI', () => {
     }
   });
 
+  it('--run-shell sessions are not kept: a $(shell,...) answer is read afresh each time', () => {
+    const tree = path.join(dir(), 'tree');
+    fs.mkdirSync(tree);
+    fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n\tdepends on "$(shell,cat marker)" = "on"\n');
+    const home = path.join(dir(), 'cache');
+    const answers = ['on', 'off'].map((marker) => {
+      fs.writeFileSync(path.join(tree, 'marker'), marker);
+      return cli(home, '--tree', tree, '--run-shell', 'query', 'A=y').stdout.split('\n')[0];
+    });
+    expect(answers).toEqual(['A=y: yes', 'A=y: no']);
+    expect(entries(home)).toEqual([]);
+  });
+
   it('two processes writing one entry both answer right and leave one valid entry', async () => {
     const tree = writeTree(path.join(dir(), 'tree'));
     const home = path.join(dir(), 'cache');
@@ -182,7 +195,7 @@ describe('session cache entries', () => {
         cached(options, settings, {
           build: (files) => {
             builds++;
-            const names = loadKconfig({ ...options, tree: files }).model.symbols.map((s) => s.name);
+            const names = loadKconfig(files ? { ...options, tree: files } : options).model.symbols.map((s) => s.name);
             return { value: names, saved: { names } };
           },
           restore: (saved) => saved.names,
