@@ -5,7 +5,7 @@
  * encoding.
  *
  * An entry's file name is a hash of what selects the answer before any file
- * is read: the kconfsat version, the V8 version (the tables are V8's
+ * is read: the kconfsat version and build (packageVersion), the V8 version (the tables are V8's
  * serialization), the tree, Kconfig file, arch, --env, dialect and options.
  * Inside, it lists every read the load made of the tree (file texts, missing
  * files, glob listings) with a digest of what each gave; a hit does each read
@@ -19,6 +19,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as v8 from 'node:v8';
 import { writeStderr } from '../cli/output.js';
 import { packageRoot } from '../io/package-root.js';
@@ -53,8 +54,22 @@ export function cacheSettings(env: NodeJS.ProcessEnv = process.env): CacheSettin
 }
 
 let version: string | undefined;
+/**
+ * The package version and the identity of the code running (each module's
+ * name, size and modification time): a build between two releases, which
+ * may read or make the model differently, never reads another's entries
+ * (declaration files change with the modules and are left out).
+ */
 function packageVersion(): string {
-  return (version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version);
+  if (version !== undefined) return version;
+  const code = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const hash = crypto.createHash('sha256');
+  for (const name of (fs.readdirSync(code, { recursive: true }) as string[]).filter((n) => /\.[jt]s$/.test(n) && !n.endsWith('.d.ts')).sort()) {
+    const stat = fs.statSync(path.join(code, name));
+    hash.update(`${name}\u0000${stat.size}\u0000${stat.mtimeMs}\u0000`);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return (version = `${pkg.version}+${hash.digest('hex').slice(0, 16)}`);
 }
 
 /** What a cached value is made from and made again from. */
