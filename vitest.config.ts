@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // The CLI keeps sessions in ~/.cache by default: the suite runs without (test/cache turns it on in a scratch folder).
+    env: { KCONFSAT_CACHE: 'off' },
   },
 });

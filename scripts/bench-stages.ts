@@ -6,6 +6,9 @@
  * a target and a `measure` returning seconds.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { query } from '../src/analysis/query.js';
 import { Session } from '../src/analysis/session.js';
@@ -52,12 +55,24 @@ export const WARM_QUERIES = [
 ];
 
 
-/** Wall time of one CLI run, the process start included. */
-function cliSeconds(args: string[]): number {
+/** Wall time of one CLI run, the process start included; without the session cache unless `cacheHome` is given. */
+function cliSeconds(args: string[], cacheHome?: string): number {
+  const env = cacheHome === undefined ? { ...process.env, KCONFSAT_CACHE: 'off' } : { ...process.env, XDG_CACHE_HOME: cacheHome, KCONFSAT_CACHE: '' };
   return seconds(() => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
     if (r.status !== 0 && r.status !== 1) throw new Error(`kconfsat ${args.join(' ')}: ${r.stderr}`);
   });
+}
+
+/** A CLI run timed after an untimed one has filled a fresh session cache. */
+function cachedCliSeconds(args: string[]): number {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-cache-'));
+  try {
+    cliSeconds(args, home);
+    return cliSeconds(args, home);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
 
 function seconds(run: () => void): number {
@@ -108,6 +123,14 @@ export const STAGES: Stage[] = [
     name: 'cold CLI seed query (i386, no + explanation)',
     target: 3,
     measure: ({ tree }) => cliSeconds(['--tree', tree, '--arch', 'i386', 'query', SEED]),
+  },
+  {
+    // The same question once a run before it has kept the session (src/cache): the cold start of every
+    // command after the first on an unchanged tree.
+    name: 'cold CLI seed query, session cached (i386, no + explanation)',
+    target: 3,
+    confRatio: 0.2,
+    measure: ({ tree }) => cachedCliSeconds(['--tree', tree, '--arch', 'i386', 'query', SEED]),
   },
   {
     name: 'warm query in a session (median of 10 kinds)',

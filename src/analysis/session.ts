@@ -3,13 +3,15 @@
  * solvers that many questions reuse), and what a configuration means in it.
  * Everything in src/analysis works through it.
  */
+import { cached, cacheSettings, restoredTree, savedTree } from '../cache/session-cache.js';
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
-import { Formula, type Lit } from '../formula/formula.js';
+import { Formula, type FormulaSnapshot, type Lit } from '../formula/formula.js';
 import { isValidValue } from '../model/values.js';
 import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
 import { mentionsInput } from '../model/expr.js';
 import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
+import { MemorySourceFiles } from '../parse/files.js';
 
 export type { ConfigEntry, Lean, SolveOptions } from '../formula/formula.js';
 
@@ -20,6 +22,8 @@ export interface SessionTimings {
   buildMs: number;
   encodeMs: number;
   loadSolverMs: number;
+  /** Set when the tree and its encoding came from the session cache (parse, build and encode are then 0). */
+  cacheMs?: number;
 }
 
 /** A configuration as symbol name → value text (y/m/n, or the string/number). */
@@ -33,19 +37,31 @@ export class Session {
   private constructor(
     readonly loaded: LoadedTree,
     readonly options: SessionOptions,
+    saved?: FormulaSnapshot,
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    this.formula = new Formula(this.model);
+    this.formula = new Formula(this.model, saved);
     const t1 = performance.now();
     this.formula.load();
     const t2 = performance.now();
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
   }
 
+  /** With `options.cache`, from the persisted session cache when nothing changed (src/cache). */
   static open(options: SessionOptions): Session {
     Formula.prepare();
-    return new Session(loadKconfig(options), options);
+    if (!options.cache) return new Session(loadKconfig(options), options);
+    return cached(options, cacheSettings(), {
+      build: (files) => {
+        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options), options);
+        // Taken before any question adds gates to the formula.
+        return { value: session, saved: { loaded: savedTree(session.loaded), formula: session.formula.snapshot() } };
+      },
+      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, saved.formula),
+      // The classes of a saved session's objects: those of any formula's.
+      sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: '' }) }).model).snapshot(),
+    });
   }
 
   /** A session of a tree loaded before (to look at its model first and encode only when needed). */

@@ -109,7 +109,8 @@ export async function runQuery(exprs: string[], opts: { out?: string; verbose: b
     const session = openSession(g, arch);
     freeProbes ||= hasFreeProbes(session, g) && !base && !toolchain;
     const t = session.timings;
-    const stages: [string, number][] = [['parse', t.parseMs], ['resolve', t.buildMs], ['encode', t.encodeMs], ['solver load', t.loadSolverMs]];
+    const load: [string, number][] = t.cacheMs === undefined ? [['parse', t.parseMs], ['resolve', t.buildMs], ['encode', t.encodeMs]] : [['cache read', t.cacheMs]];
+    const stages: [string, number][] = [...load, ['solver load', t.loadSolverMs]];
     try {
       const answer = query(session, exprs, {
         ...(base ? { base } : {}),

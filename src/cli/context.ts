@@ -24,6 +24,8 @@ export interface GlobalOptions {
   env: string[];
   runShell: boolean;
   allowOutsideTree: boolean;
+  /** False with --no-cache: sessions are then neither read from nor kept in the session cache. */
+  cache: boolean;
   /** --kconfig-dialect: whose conf rules apply (default: detected from the tree). */
   kconfigDialect?: string;
   json: boolean;
@@ -114,7 +116,7 @@ export function loadOptions(g: GlobalOptions, arch = defaultArch(g)): LoadOption
     if (eq <= 0) throw new KconfsatError('usage', `--env expects VAR=value, got '${pair}'`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell, allowOutsideRoot: g.allowOutsideTree };
+  const options: LoadOptions = { tree: g.tree, rootFile: g.kconfig, env, runShell: g.runShell, allowOutsideRoot: g.allowOutsideTree, cache: g.cache };
   if (arch !== undefined) options.arch = arch;
   if (g.kconfigDialect !== undefined) options.dialect = parseDialect(g.kconfigDialect);
   checkTree(g.tree, g.kconfig);

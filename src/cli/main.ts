@@ -39,6 +39,7 @@ export function buildProgram(output: Output, exit: (code: number) => void): Comm
     .option('--run-shell', 'run $(shell,...) on this host (off: toolchain results are free inputs)', false)
     .option('--allow-outside-tree', "let 'source' read files outside the tree root (off: an error)", false)
     .option('--kconfig-dialect <version>', "Kconfig rules of conf 6.1, 6.12 or 6.18 (default: detected from the tree)")
+    .option('--no-cache', 'neither read nor keep the loaded tree in the session cache ($XDG_CACHE_HOME/kconfsat/sessions)')
     .addOption(new Option('--timeout <seconds>', "stop the command after this long: 'unknown (timeout)', exit code 3").argParser(parseSeconds))
     .option('--force', 'let output files (--out, --out-dir, ...) replace existing ones', false)
     .option('--json', 'machine-readable output', false)

@@ -136,6 +136,12 @@ export class Scratch {
   }
 }
 
+/** A formula as the session cache stores it (opaque to everyone else). */
+export interface FormulaSnapshot {
+  readonly encoding: Encoding;
+  readonly allConstraints: Lit;
+}
+
 export class Formula {
   private current!: Encoding;
   /**
@@ -162,8 +168,20 @@ export class Formula {
   private propagation?: { rawLength: number; propagator: Propagator };
   private tables?: ReadingTables;
 
-  constructor(readonly model: KconfigModel) {
-    this.encode();
+  /** From `snapshot` (the session cache's) when given, else encoded now. */
+  constructor(readonly model: KconfigModel, snapshot?: FormulaSnapshot) {
+    if (!snapshot) {
+      this.encode();
+      return;
+    }
+    this.current = snapshot.encoding;
+    this.allConstraints = snapshot.allConstraints;
+    this.generation++;
+  }
+
+  /** What the session cache keeps: the encoding, taken before any question adds to it. */
+  snapshot(): FormulaSnapshot {
+    return { encoding: this.current, allConstraints: this.allConstraints };
   }
 
   /** Makes the solver of ordinary questions now (Session times it apart from encoding). */

@@ -11,6 +11,11 @@ export type Lit = number;
 export const TRUE: Lit = 1;
 export const FALSE: Lit = -1;
 
+/** What names variables for Cnf.nameLater. */
+export interface VariableNamer {
+  variableNames(): Iterable<readonly [number, string]>;
+}
+
 export class Cnf {
   private nextVar = 2;
   /** Clause literals, each clause terminated by 0. */
@@ -37,8 +42,11 @@ export class Cnf {
   /** Owner stamped on the clauses added from now on (a symbol id in the encoder). */
   owner = -1;
   private readonly givenNames = new Map<number, string>();
-  /** Further names, made only when asked for: only DIMACS export reads names, and a name per variable costs encoding time. */
-  private readonly nameSources: (() => Iterable<readonly [number, string]>)[] = [];
+  /**
+   * Further names, made only when asked for: only DIMACS export reads names, and a name per variable costs encoding time.
+   * Objects rather than closures, so that a CNF can be kept in the session cache (src/cache) and its names still made.
+   */
+  private readonly nameSources: VariableNamer[] = [];
 
   /**
    * `expected` sizes the buffers. Each growth copies into memory touched for
@@ -78,14 +86,14 @@ export class Cnf {
   }
 
   /** Names the variables `source` lists when names are asked for. */
-  nameLater(source: () => Iterable<readonly [number, string]>): void {
+  nameLater(source: VariableNamer): void {
     this.nameSources.push(source);
   }
 
   /** The named variables' names: those given to newVar and those of nameLater's sources. */
   get names(): Map<number, string> {
     const names = new Map(this.givenNames);
-    for (const source of this.nameSources) for (const [v, name] of source()) names.set(v, name);
+    for (const source of this.nameSources) for (const [v, name] of source.variableNames()) names.set(v, name);
     return names;
   }
 

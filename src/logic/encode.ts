@@ -5,7 +5,7 @@
  * value of every visible symbol. See docs/design.md.
  */
 import type { Choice, CompareOp, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
-import { Cnf, FALSE, TRUE, type Lit } from './cnf.js';
+import { Cnf, FALSE, TRUE, type Lit, type VariableNamer } from './cnf.js';
 import { Domains, isValueSymbol, type ValueNode } from './domains.js';
 import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
 import { ORDER_CHAIN_MIN_PAIRS, OrderChain } from './order.js';
@@ -39,7 +39,7 @@ interface Substitution {
   pair: Pair;
 }
 
-export class Encoding {
+export class Encoding implements VariableNamer {
   readonly cnf: Cnf;
   readonly logic: TristateLogic;
   readonly domains: Domains;
@@ -65,7 +65,7 @@ export class Encoding {
     this.cnf = new Cnf({ literals: 64 * n, clauses: 16 * n, vars: 6 * n, gates2: 2.5 * n });
     this.logic = new TristateLogic(this.cnf);
     this.domains = new Domains(model, options.extraComparisons);
-    this.cnf.nameLater(() => this.variableNames());
+    this.cnf.nameLater(this);
     // forEach over the symbols: for-of would allocate an iterator result per symbol in code not yet optimised.
     model.symbols.forEach((sym) => {
       // A symbol's own variables' clauses (y → m, one value) are its own: a question about other symbols can leave them out.
@@ -161,8 +161,8 @@ export class Encoding {
     this.values.set(node, lits);
   }
 
-  /** The names of the variables declare() and constrain() make, for DIMACS export. */
-  private *variableNames(): Generator<[number, string]> {
+  /** The names of the variables declare() and constrain() make, for DIMACS export (through Cnf.nameLater). */
+  *variableNames(): Generator<[number, string]> {
     const valueNames = function* (lits: ValueLits, name: string): Generator<[number, string]> {
       for (const [value, lit] of lits) yield [lit, `${name}=${JSON.stringify(value)}`];
     };

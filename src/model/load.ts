@@ -38,6 +38,8 @@ export interface LoadOptions {
   dialect?: KconfigDialect;
   /** Texts used instead of these files (names relative to the root; null: deleted): a tree edited in memory. */
   overrides?: Record<string, string | null>;
+  /** Session.open: reuse and keep the session in the persisted cache (src/cache/session-cache.ts); the CLI's default. */
+  cache?: boolean;
 }
 
 export interface LoadedTree {
@@ -48,7 +50,8 @@ export interface LoadedTree {
   diagnostics: MacroDiagnostic[];
   /** The recursive dependencies conf reports (empty unless `recursiveDependencies: 'warn'`). */
   cycles: DependencyCycle[];
-  timings: { parseMs: number; buildMs: number };
+  /** With `cacheMs`, the tree was read from the session cache (src/cache) instead of parsed and built. */
+  timings: { parseMs: number; buildMs: number; cacheMs?: number };
 }
 
 export function openTree(tree: string | SourceFiles, allowOutsideRoot = false): SourceFiles {
