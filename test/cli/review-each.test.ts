@@ -88,6 +88,7 @@ function scratchHistory(dir: string): { repo: string; subjects: string[] } {
   return { repo, subjects };
 }
 
+// Each test runs the CLI several times: room for a loaded 2-core machine.
 describe('review --each, --shard and merge', () => {
   const dir = scratchDir('review-each');
   let repo = '';
@@ -150,7 +151,7 @@ describe('review --each, --shard and merge', () => {
     expect(run('merge', ...files).stdout).toBe(text.stdout);
     expect(text.stdout).toContain(`NEW drivers/Kconfig:26: DRV_DMA selects DMA_HELPER, whose dependencies can be unmet (beta): depends on HAS_DMA`);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^[0-9a-f]{12}\.\.[0-9a-f]{12}: 25 commit\(s\) touching Kconfig, 50 target\(s\): 1 new finding\(s\), 4 not reviewed$/);
-  });
+  }, 600_000);
 
   it.skipIf(!PARALLEL)('runs the README line under GNU parallel, and the merge equals the single run', () => {
     const out = path.join(dir(), 'parallel');
@@ -161,7 +162,7 @@ describe('review --each, --shard and merge', () => {
     expect(r.status).toBe(4);
     const merged = run('--json', 'merge', ...[0, 1, 2, 3].map((i) => `${out}/shard-${i}.json`));
     expect(merged.stdout).toBe(single);
-  });
+  }, 600_000);
 
   it('refuses a missing, repeated or foreign shard, and a range not in the repository, in one line with exit 2', () => {
     const shard = (i: number) => path.join(dir(), `shard-${i}.json`);
@@ -179,5 +180,5 @@ describe('review --each, --shard and merge', () => {
     expectOneLineError(run('--tree', repo, 'review', '--rev', 'master~2..nosuchbranch', '--each'), `kconfsat: nosuchbranch: no such commit in ${repo}`);
     expectOneLineError(run('--tree', repo, 'review', '--each'), 'kconfsat: --each reviews the commits of a --rev range (and --shard splits them): give --rev BASE..HEAD --each');
     expect(git(repo, 'status', '--porcelain')).toBe('');
-  });
+  }, 600_000);
 });
