@@ -18,6 +18,7 @@ import { writeCsv } from '../src/io/csv.js';
 import { writeDotConfig } from '../src/io/dotconfig.js';
 import { makeOutputDirectory, safeFileNames, writeFilesAtomic } from '../src/io/files.js';
 import { buildConf, confEnvironment, corpusEnvironment, type Corpus } from '../src/workflow/reference.js';
+import type { Shard } from '../src/cli/shard.js';
 
 /** One (corpus, arch): what was measured, or why it could not be. */
 export interface SweepRow {
@@ -110,6 +111,9 @@ export interface SweepResult {
   rows: SweepRow[];
   /** How many sweeps were merged into this one (scripts/report with several files). */
   sweeps?: number;
+  /** Every `corpus arch` of the whole sweep (what --shard splits), and this run's shard. */
+  targets?: string[];
+  shard?: Shard;
 }
 
 /** One unit of work: everything a worker thread needs, as plain data. */
@@ -130,7 +134,7 @@ export interface SweepTarget {
  * environment is what the project's Makefile hands its conf for that arch.
  */
 export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean, outDir?: string): SweepTarget[] {
-  const chosen = corpus.arches.length === 0 ? [undefined] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
+  const chosen = corpusArches(corpus, arches).map((a) => (a === '-' ? undefined : a));
   // Linux trees are the ones whose Makefile hands Kconfig a KERNELVERSION (U-Boot and BusyBox have a scripts/kconfig/conf.c too).
   const linux = corpus.env.KERNELVERSION !== undefined;
   const conf = confirm && linux ? buildConf(tree) : undefined;
@@ -144,6 +148,11 @@ export function corpusTargets(corpus: Corpus, tree: string, version: string, arc
     }
     return target;
   });
+}
+
+/** The arches of a corpus a sweep takes, from the manifest alone (`-` when the arch is not an input): a shard's share is known before fetching. */
+export function corpusArches(corpus: Corpus, arches: string[] | 'all'): string[] {
+  return corpus.arches.length === 0 ? ['-'] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
 }
 
 export async function sweep(targets: SweepTarget[], jobs: number, onRow: (row: SweepRow) => void = () => undefined): Promise<SweepRow[]> {

@@ -18,6 +18,7 @@ import { GitSourceFiles, parseRange } from '../parse/git-files.js';
 import { describeChange, formatKeep, readConfig } from './commands.js';
 import { architectures, EXIT, loadOptions, print, printJson, writeOutput, type GlobalOptions } from './context.js';
 import { statusLine } from './progress.js';
+import { runMerge, runReviewEach } from './review-each.js';
 
 export interface TreePairOptions {
   old?: string;
@@ -29,12 +30,19 @@ export interface ReviewCommandOptions extends TreePairOptions {
   sarif?: string;
   verbose: boolean;
   fix: boolean;
+  each: boolean;
+  shard?: string;
 }
 
 /** Largest patch read: a release's whole Kconfig diff is a few MB. */
 const MAX_PATCH_BYTES = 64 << 20;
 
 export async function runReview(patches: string[], opts: ReviewCommandOptions, g: GlobalOptions, version: string): Promise<number> {
+  if (opts.each || opts.shard !== undefined) {
+    if (!opts.each || opts.rev === undefined || patches.length > 0 || opts.old !== undefined || opts.new !== undefined) throw new KconfsatError('usage', '--each reviews the commits of a --rev range (and --shard splits them): give --rev BASE..HEAD --each');
+    if (opts.sarif !== undefined || opts.verbose) throw new KconfsatError('usage', `${opts.sarif !== undefined ? '--sarif' : '--verbose'} does not go with --each`);
+    return runReviewEach(opts.rev, opts.shard, opts.fix, g);
+  }
   const { old, now, arches } = treePair(patches, opts, g);
   const progress = statusLine('review', g.progress);
   const report = await review({ old, new: now, arches, fixes: opts.fix, onProgress: (m) => progress?.show(m, undefined, true) });
@@ -98,14 +106,14 @@ function treePair(patches: string[], opts: TreePairOptions, g: GlobalOptions): {
 }
 
 /** A revision's files, after making sure they hold the top Kconfig file. */
-function gitTree(g: GlobalOptions, commit: string): GitSourceFiles {
+export function gitTree(g: GlobalOptions, commit: string): GitSourceFiles {
   const files = new GitSourceFiles(g.tree, commit);
   if (files.read(g.kconfig) === undefined) throw new KconfsatError('usage', `${commit.slice(0, 12)} is not a Kconfig tree: no ${g.kconfig} in ${g.tree} there`);
   return files;
 }
 
 /** --arch: one arch (by default this host's), a comma list, or all (the old tree's); a tree without arch/ has one undefined arch. */
-function archList(g: GlobalOptions, old: LoadOptions): (string | undefined)[] {
+export function archList(g: GlobalOptions, old: LoadOptions): (string | undefined)[] {
   if (g.arch === 'all') return reviewArches(old, ['all']);
   return reviewArches(old, g.arch?.includes(',') ? g.arch.split(',').filter(Boolean) : architectures(g));
 }
@@ -180,7 +188,14 @@ export function registerReviewCommands(program: Command, globals: () => GlobalOp
     .option('--sarif <file>', 'write only the new findings as SARIF 2.1.0')
     .option('--no-fix', 'skip the verified repairs of new findings')
     .option('--verbose', 'per arch: symbols changed and rechecked, solves, time', false)
+    .option('--each', 'with --rev: every commit of the range that touches a Kconfig* file, against its first parent', false)
+    .option('--shard <I/N>', 'with --each: only targets k (of the sorted (commit, arch) list) with k mod N = I, I from 0; kconfsat merge joins the --json outputs')
     .action(async (patches: string[], opts: ReviewCommandOptions) => exit(await runReview(patches, opts, globals(), version)));
+  program
+    .command('merge')
+    .description('the --json outputs of the shards of one review --each run, as that run unsharded prints it (all N shards, each once)')
+    .argument('<file...>', 'the shards\' JSON files')
+    .action((files: string[]) => exit(runMerge(files, globals())));
   program
     .command('upgrade')
     .description('what conf olddefconfig on a new tree does to a .config made for an old one, line by line, with reasons')

@@ -114,3 +114,30 @@ export class GitSourceFiles implements SourceFiles {
     });
   }
 }
+
+/** A commit of a range as `review --each` takes it: reviewed against its first parent. */
+export interface RangeCommit {
+  commit: string;
+  parent: string;
+  subject: string;
+}
+
+/**
+ * The commits of base..head along first parents, oldest first, that change
+ * a file named Kconfig* below `dir` (a merge counts by its difference from
+ * its first parent: what it brought into the branch). Those are the files
+ * `source` reads in the trees kconfsat knows; a change elsewhere cannot
+ * change an answer.
+ */
+export function kconfigCommits(dir: string, base: string, head: string): RangeCommit[] {
+  const out = git(dir, ['log', '--first-parent', '--reverse', '--format=%H%x00%P%x00%s', `${base}..${head}`, '--', ':(glob)**/Kconfig*']).toString();
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [commit, parents, subject] = line.split('\0') as [string, string, string];
+      const parent = parents.split(' ')[0];
+      if (!parent) throw new KconfsatError('usage', `${commit.slice(0, 12)} in ${base.slice(0, 12)}..${head.slice(0, 12)} is a root commit: no parent to review it against`);
+      return { commit, parent, subject };
+    });
+}
