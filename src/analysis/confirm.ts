@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { KconfsatError } from '../errors.js';
 import { causingPairs, pairKey, parseConfWarnings } from '../io/conf-warnings.js';
-import { writeDotConfig } from '../io/dotconfig.js';
+import { parseDotConfig, writeDotConfig } from '../io/dotconfig.js';
 import { packageRoot } from '../io/package-root.js';
 import type { AuditFinding } from './audit.js';
 import { mapConcurrent } from './pool.js';
@@ -79,6 +79,27 @@ function parseEnvLines(text: string): Record<string, string> {
   return env;
 }
 
+/** What conf's olddefconfig made of a .config: the values it wrote and the (selectee, selector) pairs it warned about. */
+export interface OlddefconfigResult {
+  values: Map<string, string>;
+  warned: Set<string>;
+}
+
+/** conf olddefconfig on `text` (a .config) for one arch, in `dir` as `name`. */
+export async function confOlddefconfig(text: string, options: ConfirmOptions, dir: string, name: string): Promise<OlddefconfigResult> {
+  fs.writeFileSync(path.join(dir, name), text);
+  await promisify(execFile)('bash', [kernelScript('conf-reference'), options.tree, options.arch, dir, '--olddefconfig', path.join(dir, name), '--conf', options.conf], {
+    maxBuffer: 1 << 26,
+  }).catch((e: { stderr?: string }) => {
+    throw new KconfsatError('io', `conf olddefconfig failed on ${options.arch}: ${String(e.stderr ?? '').trim().split('\n').pop()}`);
+  });
+  const config = parseDotConfig(fs.readFileSync(path.join(dir, `olddef-${name}.config`), 'utf8'), name);
+  return {
+    values: new Map(config.entries.map((e) => [e.name, e.value])),
+    warned: causingPairs(parseConfWarnings(fs.readFileSync(path.join(dir, `olddef-${name}.warnings`), 'utf8'))),
+  };
+}
+
 /** Runs olddefconfig once per distinct witness and checks conf's warnings against each finding. */
 export async function confirmFindings(findings: AuditFinding[], options: ConfirmOptions): Promise<ConfirmedFinding[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-confirm-${options.arch}-`));
@@ -86,16 +107,7 @@ export async function confirmFindings(findings: AuditFinding[], options: Confirm
     // Findings settled by the same model share their witness: conf reads it once.
     const witnesses = findings.map((f) => writeDotConfig(f.witness));
     const texts = [...new Set(witnesses)];
-    const warned = await mapConcurrent(texts, options.jobs ?? 1, async (text, i) => {
-      const name = `witness-${i + 1}.config`;
-      fs.writeFileSync(path.join(dir, name), text);
-      await promisify(execFile)('bash', [kernelScript('conf-reference'), options.tree, options.arch, dir, '--olddefconfig', path.join(dir, name), '--conf', options.conf], {
-        maxBuffer: 1 << 26,
-      }).catch((e: { stderr?: string }) => {
-        throw new KconfsatError('io', `conf olddefconfig failed on ${options.arch}: ${String(e.stderr ?? '').trim().split('\n').pop()}`);
-      });
-      return causingPairs(parseConfWarnings(fs.readFileSync(path.join(dir, `olddef-${name}.warnings`), 'utf8')));
-    });
+    const warned = await mapConcurrent(texts, options.jobs ?? 1, async (text, i) => (await confOlddefconfig(text, options, dir, `witness-${i + 1}.config`)).warned);
     const byText = new Map(texts.map((t, i) => [t, warned[i]!]));
     return findings.map((f, i) => ({ ...f, confirmed: byText.get(witnesses[i]!)!.has(pairKey(f.selectee, f.selector)) }));
   } finally {
