@@ -8,16 +8,10 @@
  *   - edits of our own: depends on -> select, select -> depends on, a default
  *     removed, a new `depends on`.
  *
- * Claims and what confirms them (conf runs olddefconfig through
- * scripts/conf-reference, on the tree on disk or on a symlinked copy carrying
- * the edited files; kconfsat runs $(shell,...) with conf's environment):
- *   new finding        its witness makes conf warn for the pair on the new tree
- *   finding gone       its witness makes conf warn on the old tree, and an audit
- *                      of that select on the whole new formula finds nothing
- *   became dead        the new tree's formula cannot enable the symbol, the old
- *                      one's can, and conf keeps it enabled in that witness
- *   became always on   the same with "disable"
- *   no longer ...      the same with the trees swapped
+ * Each claim is checked as scripts/review-claims.ts says; conf runs
+ * olddefconfig through scripts/conf-reference, on the tree on disk or on a
+ * symlinked copy carrying the edited files, and kconfsat runs $(shell,...)
+ * with conf's environment, as conf does.
  *
  * debian.tar.xz comes from the Debian archive (apt-get source --print-uris
  * through scripts/fetch-corpus --print-uris; the newest version a mirror
@@ -28,15 +22,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { audit } from '../src/analysis/audit.js';
-import { buildConf, confEnvironment, confirmFindings, confOlddefconfig, type ConfirmOptions } from '../src/analysis/confirm.js';
-import { review, type ArchReview } from '../src/analysis/review.js';
+import { buildConf, confEnvironment, confOlddefconfig, type ConfirmOptions } from '../src/analysis/confirm.js';
+import { review } from '../src/analysis/review.js';
 import { Session } from '../src/analysis/session.js';
-import { writeDotConfig } from '../src/io/dotconfig.js';
 import { applyPatches } from '../src/io/apply-patch.js';
 import type { LoadOptions } from '../src/model/load.js';
 import { fetchCorpus, readManifest, repo } from './corpora.js';
 import { scriptOptions } from './options.js';
+import { checkClaims, hasClaims, type ClaimCheck, type ClaimSide } from './review-claims.js';
 
 const USAGE = `usage: scripts/review-check [options]
   --tree DIR     Debian's Linux 6.1 tree (default: $KCONFSAT_LINUX_61, else scripts/fetch-corpus linux-6.1)
@@ -54,14 +47,7 @@ interface Change {
   new: Record<string, string | null>;
 }
 
-interface Claim {
-  change: string;
-  arch: string;
-  kind: string;
-  subject: string;
-  confirmed: boolean;
-  why?: string;
-}
+type Claim = ClaimCheck & { change: string; arch: string };
 
 const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kconfsat', 'review-check');
 
@@ -179,48 +165,12 @@ interface Side {
 async function checkChange(change: Change, arch: string, sides: { old: Side; new: Side }, scratch: string): Promise<Claim[]> {
   const report = await review({ old: sides.old.load, new: sides.new.load, arches: [arch], fixes: false });
   const a = report.arches[0]!;
-  const claims: Claim[] = [];
-  const claim = (kind: string, subject: string, confirmed: boolean, why?: string): void => {
-    claims.push({ change: change.name, arch, kind, subject, confirmed, ...(why && !confirmed ? { why } : {}) });
-  };
-  if (!hasClaims(a)) return claims;
-  const sessions = { old: Session.open(sides.old.load), new: Session.open(sides.new.load) };
-  for (const f of await confirmFindings(a.findings.added, sides.new.conf)) {
-    claim('new finding', `${f.selector} -> ${f.selectee}`, f.confirmed, 'conf does not warn with its witness on the new tree');
-  }
-  for (const f of await confirmFindings(a.findings.removed, sides.old.conf)) {
-    const same = (r: { selector: { name: string }; target: { name: string } }): boolean => r.selector.name === f.selector && r.target.name === f.selectee;
-    const still = audit(sessions.new, { only: same }).findings.some((g) => g.text === f.text);
-    claim('finding gone', `${f.selector} -> ${f.selectee}`, f.confirmed && !still, f.confirmed ? 'the whole new formula still lets the select exceed' : 'conf does not warn with its witness on the old tree');
-  }
-  const dir = fs.mkdtempSync(path.join(scratch, 'values-'));
+  if (!hasClaims(a)) return [];
+  const dir = fs.mkdtempSync(path.join(scratch, 'conf-'));
   let n = 0;
-  /** `symbol` cannot be enabled (disabled) in `lost`'s formula, can be in `kept`'s, and conf keeps that witness's value. */
-  const valueLost = async (kind: string, symbol: string, enable: boolean, lost: 'old' | 'new'): Promise<void> => {
-    const kept = lost === 'new' ? 'old' : 'new';
-    const lit = (s: Session): number | undefined => {
-      const sym = s.model.byName.get(symbol);
-      const m = sym && s.encoding.pairOf(sym)?.m;
-      return m === undefined ? undefined : enable ? m : -m;
-    };
-    if (sessions[lost].solve([lit(sessions[lost])!]) !== 'unsat') return claim(kind, symbol, false, `the ${lost} tree's formula reaches it`);
-    // A symbol only one tree defines: nothing to reach in the other.
-    if (lit(sessions[kept]) === undefined) return claim(kind, `${symbol} (only in the ${lost} tree)`, true);
-    if (sessions[kept].solve([lit(sessions[kept])!]) !== 'sat') return claim(kind, symbol, false, `the ${kept} tree's formula does not reach it`);
-    const witness = writeDotConfig(sessions[kept].modelConfig());
-    const conf = await confOlddefconfig(witness, sides[kept].conf, dir, `value-${++n}.config`);
-    const value = conf.values.get(symbol) ?? 'n';
-    claim(kind, symbol, enable ? value !== 'n' : value === 'n', `conf makes it ${value} in the ${kept} tree's witness`);
-  };
-  for (const s of a.dead.added) await valueLost('became dead', s.symbol, true, 'new');
-  for (const s of a.dead.removed) await valueLost('no longer dead', s.symbol, true, 'old');
-  for (const s of a.alwaysOn.added) await valueLost('became always on', s.symbol, false, 'new');
-  for (const s of a.alwaysOn.removed) await valueLost('no longer always on', s.symbol, false, 'old');
-  return claims;
-}
-
-function hasClaims(a: ArchReview): boolean {
-  return [a.findings.added, a.findings.removed, a.dead.added, a.dead.removed, a.alwaysOn.added, a.alwaysOn.removed].some((l) => l.length > 0);
+  const side = (s: Side): ClaimSide => ({ session: Session.open(s.load), olddefconfig: (text) => confOlddefconfig(text, s.conf, dir, `witness-${++n}.config`) });
+  const checks = await checkClaims(a, { old: side(sides.old), new: side(sides.new) });
+  return checks.map((c) => ({ change: change.name, arch, ...c }));
 }
 
 async function main(): Promise<void> {

@@ -143,7 +143,12 @@ function compare(out: ArchReview, oldSession: Session, newSession: Session, only
     const a = new Set(was.map((d) => d.symbol));
     const b = new Set(now.map((d) => d.symbol));
     const change = (name: string): SymbolChange => symbolChange(definedSymbol(oldSession.model, name), definedSymbol(newSession.model, name));
-    return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n)).map(change) };
+    // A symbol removed (or no longer bool/tristate) is reported as such, not as no longer dead (always on); a new one can be dead from the start.
+    const kept = (name: string): boolean => {
+      const sym = definedSymbol(newSession.model, name);
+      return sym !== undefined && newSession.encoding.pairOf(sym) !== undefined;
+    };
+    return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n) && kept(n)).map(change) };
   };
   out.dead = diff(oldDead.dead, newDead.dead);
   out.alwaysOn = diff(oldDead.alwaysOn, newDead.alwaysOn);

@@ -89,6 +89,15 @@ describe('review', () => {
     expect(arch!.changed).not.toContain('A');
   });
 
+  it('reports a dead symbol that is removed as removed only, and a new one that is dead from the start as dead', async () => {
+    const before = 'config GONE\n\tbool "gone"\n\tdepends on n\nconfig B\n\tbool "b"\n';
+    const after = 'config B\n\tbool "b"\nconfig BORN\n\tbool "born"\n\tdepends on n\n';
+    const [arch] = (await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined] })).arches;
+    expect(arch!.symbols.removed.map((s) => s.symbol)).toEqual(['GONE']);
+    expect(arch!.dead.removed).toEqual([]);
+    expect(arch!.dead.added.map((s) => s.symbol)).toEqual(['BORN']);
+  });
+
   it('does not encode a tree in which no symbol changed', async () => {
     const [arch] = (await review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + '\n# a comment\n') }, arches: [undefined] })).arches;
     expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
@@ -130,9 +139,15 @@ describe('review', () => {
         const names = (l: { symbol: string }[]): string[] => l.map((d) => d.symbol).sort();
         const newly = (a: { symbol: string }[], b: { symbol: string }[]): string[] => names(b.filter((d) => !a.some((x) => x.symbol === d.symbol)));
         expect(names(arch!.dead.added)).toEqual(newly(deadOld.dead, deadNew.dead));
-        expect(names(arch!.dead.removed)).toEqual(newly(deadNew.dead, deadOld.dead));
+        // A symbol the new tree no longer has as bool/tristate is removed or retyped, not "no longer dead".
+        const defined = (names: string[]): string[] =>
+          names.filter((n) => {
+            const sym = now.model.byName.get(n);
+            return sym !== undefined && sym.definitions.length > 0 && now.encoding.pairOf(sym) !== undefined;
+          });
+        expect(names(arch!.dead.removed)).toEqual(defined(newly(deadNew.dead, deadOld.dead)));
         expect(names(arch!.alwaysOn.added)).toEqual(newly(deadOld.alwaysOn, deadNew.alwaysOn));
-        expect(names(arch!.alwaysOn.removed)).toEqual(newly(deadNew.alwaysOn, deadOld.alwaysOn));
+        expect(names(arch!.alwaysOn.removed)).toEqual(defined(newly(deadNew.alwaysOn, deadOld.alwaysOn)));
       }),
       { numRuns: 150, seed: 2121 },
     );
