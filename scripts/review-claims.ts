@@ -11,6 +11,9 @@
  *   became always on   the same with "disable"
  *   no longer ...      the same with the trees swapped (a symbol the new
  *                      tree no longer has as a bool or tristate is a mismatch)
+ *   value lost/gained  the same for one value of a changed symbol
+ *   default changed    conf's alldefconfig (olddefconfig on an empty .config)
+ *                      gives the old value on the old tree and the new one on the new
  *
  * Each check asks the whole formula, not review's cone of changed symbols,
  * so a symbol review left out of its recheck shows up as a mismatch.
@@ -19,6 +22,8 @@ import { audit } from '../src/analysis/audit.js';
 import type { OlddefconfigResult } from '../src/analysis/confirm.js';
 import type { ArchReview } from '../src/analysis/review.js';
 import type { Session } from '../src/analysis/session.js';
+import type { Lit } from '../src/logic/cnf.js';
+import type { KSymbol } from '../src/model/types.js';
 import { pairKey } from '../src/io/conf-warnings.js';
 import { writeDotConfig } from '../src/io/dotconfig.js';
 
@@ -28,7 +33,7 @@ export interface ClaimSide {
 }
 
 export interface ClaimCheck {
-  kind: 'new finding' | 'finding gone' | 'became dead' | 'no longer dead' | 'became always on' | 'no longer always on';
+  kind: 'new finding' | 'finding gone' | 'became dead' | 'no longer dead' | 'became always on' | 'no longer always on' | 'value lost' | 'value gained' | 'default changed';
   subject: string;
   confirmed: boolean;
   /** For a mismatch: which check failed. */
@@ -36,7 +41,12 @@ export interface ClaimCheck {
 }
 
 export function hasClaims(a: ArchReview): boolean {
-  return [a.findings.added, a.findings.removed, a.dead.added, a.dead.removed, a.alwaysOn.added, a.alwaysOn.removed].some((l) => l.length > 0);
+  return [a.findings.added, a.findings.removed, a.dead.added, a.dead.removed, a.alwaysOn.added, a.alwaysOn.removed, a.values, a.defaults].some((l) => l.length > 0);
+}
+
+/** A symbol's value in what conf wrote: one it leaves out is n, or the empty text for a string or number. */
+function confValue(values: Map<string, string>, sym: KSymbol): string {
+  return values.get(sym.name) ?? (sym.type === 'bool' || sym.type === 'tristate' ? 'n' : '');
 }
 
 export async function checkClaims(a: ArchReview, sides: { old: ClaimSide; new: ClaimSide }): Promise<ClaimCheck[]> {
@@ -55,27 +65,50 @@ export async function checkClaims(a: ArchReview, sides: { old: ClaimSide; new: C
     const warned = await warns(sides.old, f);
     claim('finding gone', `${f.selector} -> ${f.selectee}`, warned && !still, warned ? 'the whole new formula still lets the select exceed' : 'conf does not warn with its witness on the old tree');
   }
-  /** `symbol` cannot be enabled (disabled) by `lost`'s formula, can be by the other's, and conf keeps that witness's value. */
-  const valueLost = async (kind: ClaimCheck['kind'], symbol: string, enable: boolean, lost: 'old' | 'new'): Promise<void> => {
+  /**
+   * The value `wanted` names cannot be had with `symbol` in `lost`'s formula, can in the other's,
+   * and conf keeps the value that witness gives it. `wanted`: the literals for it and whether conf's value is it.
+   */
+  const valueLost = async (kind: ClaimCheck['kind'], symbol: string, lost: 'old' | 'new', wanted: { lits(s: Session, sym: KSymbol): Lit[] | undefined; holds(value: string): boolean }): Promise<void> => {
     const kept = lost === 'new' ? 'old' : 'new';
-    const lit = (s: Session): number | undefined => {
+    const lits = (s: Session): Lit[] | undefined => {
       const sym = s.model.byName.get(symbol);
-      const m = sym && s.encoding.pairOf(sym)?.m;
-      return m === undefined ? undefined : enable ? m : -m;
+      return sym && sym.definitions.length > 0 ? wanted.lits(s, sym) : undefined;
     };
-    const lostLit = lit(sides[lost].session);
-    if (lostLit === undefined || sides[lost].session.solve([lostLit]) !== 'unsat') return claim(kind, symbol, false, `the ${lost} tree's formula reaches it`);
-    const keptLit = lit(sides[kept].session);
+    const lostLits = lits(sides[lost].session);
+    if (lostLits === undefined || sides[lost].session.solve(lostLits) !== 'unsat') return claim(kind, symbol, false, `the ${lost} tree's formula reaches it`);
+    const keptLits = lits(sides[kept].session);
     // A new symbol can be dead (always on) from the start; a removed one is no longer anything.
-    if (keptLit === undefined) return claim(kind, `${symbol} (new)`, lost === 'new', `the ${kept} tree has no bool or tristate ${symbol}`);
-    if (sides[kept].session.solve([keptLit]) !== 'sat') return claim(kind, symbol, false, `the ${kept} tree's formula does not reach it either`);
+    if (keptLits === undefined) return claim(kind, `${symbol} (new)`, lost === 'new', `the ${kept} tree has no such ${symbol}`);
+    if (sides[kept].session.solve(keptLits) !== 'sat') return claim(kind, symbol, false, `the ${kept} tree's formula does not reach it either`);
     const conf = await sides[kept].olddefconfig(writeDotConfig(sides[kept].session.modelConfig()));
-    const value = conf.values.get(symbol) ?? 'n';
-    claim(kind, symbol, enable ? value !== 'n' : value === 'n', `conf makes it ${value} in the ${kept} tree's witness`);
+    const value = confValue(conf.values, sides[kept].session.model.byName.get(symbol)!);
+    claim(kind, symbol, wanted.holds(value), `conf makes it ${value} in the ${kept} tree's witness`);
   };
-  for (const s of a.dead.added) await valueLost('became dead', s.symbol, true, 'new');
-  for (const s of a.dead.removed) await valueLost('no longer dead', s.symbol, true, 'old');
-  for (const s of a.alwaysOn.added) await valueLost('became always on', s.symbol, false, 'new');
-  for (const s of a.alwaysOn.removed) await valueLost('no longer always on', s.symbol, false, 'old');
+  const enabled = (on: boolean) => ({
+    lits: (s: Session, sym: KSymbol): Lit[] | undefined => {
+      const m = s.encoding.pairOf(sym)?.m;
+      return m === undefined ? undefined : [on ? m : -m];
+    },
+    holds: (value: string): boolean => (value !== 'n') === on,
+  });
+  const exactly = (text: string) => ({ lits: (s: Session, sym: KSymbol): Lit[] => s.valueLiterals(sym, text), holds: (value: string): boolean => value === text });
+  for (const s of a.dead.added) await valueLost('became dead', s.symbol, 'new', enabled(true));
+  for (const s of a.dead.removed) await valueLost('no longer dead', s.symbol, 'old', enabled(true));
+  for (const s of a.alwaysOn.added) await valueLost('became always on', s.symbol, 'new', enabled(false));
+  for (const s of a.alwaysOn.removed) await valueLost('no longer always on', s.symbol, 'old', enabled(false));
+  for (const v of a.values) {
+    for (const text of v.lost) await valueLost('value lost', v.symbol, 'new', exactly(text));
+    for (const text of v.gained) await valueLost('value gained', v.symbol, 'old', exactly(text));
+  }
+  if (a.defaults.length > 0) {
+    // alldefconfig is olddefconfig with no .config.
+    const byDefault = { old: (await sides.old.olddefconfig('')).values, new: (await sides.new.olddefconfig('')).values };
+    for (const d of a.defaults) {
+      const was = confValue(byDefault.old, sides.old.session.model.byName.get(d.symbol)!);
+      const now = confValue(byDefault.new, sides.new.session.model.byName.get(d.symbol)!);
+      claim('default changed', `${d.symbol} ${d.oldValue} -> ${d.newValue}`, was === d.oldValue && now === d.newValue, `conf's alldefconfig gives ${was} -> ${now}`);
+    }
+  }
   return out;
 }

@@ -1,5 +1,6 @@
 /**
- * Every claim review makes on random trees with a line deleted or a
+ * Every claim review makes (findings, dead and always-on symbols, values
+ * lost or gained, alldefconfig values) on random trees with a line deleted or a
  * `depends on` turned into a `select`, checked against the kernel's conf
  * ($KCONFSAT_CONF) as scripts/review-check checks them on Linux: a new
  * finding's witness makes conf warn on the new tree, a value no longer
@@ -69,6 +70,6 @@ describe.skipIf(!CONF)('review claims against conf ($KCONFSAT_CONF)', () => {
     // Enough of each kind that the checks are exercised, not skipped.
     const kinds = new Set(checks.map((c) => c.kind));
     expect(checks.length).toBeGreaterThan(40);
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['became dead', 'new finding', 'no longer dead']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['became dead', 'default changed', 'new finding', 'no longer dead', 'value gained', 'value lost']));
   }, 600_000);
 });

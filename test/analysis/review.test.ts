@@ -98,6 +98,18 @@ describe('review', () => {
     expect(arch!.dead.added.map((s) => s.symbol)).toEqual(['BORN']);
   });
 
+  it('reports the values a changed symbol lost and the alldefconfig values that changed, at the lines of both trees', async () => {
+    const before = 'config A\n\tbool "a"\n\tdefault y\nconfig B\n\tbool\n\tdefault A\n';
+    const after = '\nconfig A\n\tbool\n\tdepends on C\n\tdefault y\nconfig B\n\tbool\n\tdefault A\nconfig C\n\tbool\n';
+    const [arch] = (await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined] })).arches;
+    // A now depends on C, which nothing can enable: A can only be n, and B, following A, is n by default.
+    expect(arch!.values.map((v) => [v.symbol, v.lost, v.gained, v.old?.line, v.new?.line])).toEqual([['A', ['y'], [], 1, 2]]);
+    expect(arch!.defaults.map((d) => [d.symbol, d.oldValue, d.newValue])).toEqual([
+      ['A', 'y', 'n'],
+      ['B', 'y', 'n'],
+    ]);
+  });
+
   it('does not encode a tree in which no symbol changed', async () => {
     const [arch] = (await review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + '\n# a comment\n') }, arches: [undefined] })).arches;
     expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
