@@ -5,7 +5,7 @@
  * recorded with every measurement. Adding a stage is one entry here: a name,
  * a target and a `measure` returning seconds.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +31,8 @@ export interface Stage {
   perArch?: boolean;
   /** The stage also passes only when its median is at most this many times conf --allnoconfig's on the same arch. */
   confRatio?: number;
+  /** The stage also passes only when its CPU time is at most this many times the cold CLI seed query's (SEED_STAGE). */
+  seedRatio?: number;
   /** Fewer runs than --runs for stages that take minutes (the median of fewer). */
   maxRuns?: number;
   /** Runs inside the worker process; returns the measurement in seconds. */
@@ -75,6 +77,31 @@ function cachedCliSeconds(args: string[]): number {
   }
 }
 
+/** Debian's linux-config-6.1 amd64 .config, which `upgrade` moves to Linux 6.12 ($KCONFSAT_LINUX_612). */
+const DEBIAN_CONFIG = '/usr/src/linux-config-6.1/config.amd64_none_amd64.xz';
+
+/** The stage seedRatio is measured against. */
+export const SEED_STAGE = 'cold CLI seed query (x86_64, yes + witness)';
+
+/** A scratch file holding `text`, removed when the process exits. */
+function scratchFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+}
+
+/** The XEN seed as a one-file patch of the tree (depends on ZONE_DEVICE -> select): what a reviewer is handed. */
+function seedPatch(tree: string): string {
+  const file = 'drivers/xen/Kconfig';
+  const text = fs.readFileSync(path.join(tree, file), 'utf8');
+  const edited = scratchFile('Kconfig', text.replace(/(config XEN_UNPOPULATED_ALLOC\n.*\n)\tdepends on ZONE_DEVICE\n/, '$1\tselect ZONE_DEVICE\n'));
+  // diff exits 1 when the files differ, which is what it is asked for here.
+  const r = spawnSync('diff', ['-u', '--label', `a/${file}`, '--label', `b/${file}`, path.join(tree, file), edited], { encoding: 'utf8' });
+  if (r.status !== 1) throw new Error(`no XEN_UNPOPULATED_ALLOC 'depends on ZONE_DEVICE' in ${file}`);
+  return scratchFile('seed.patch', r.stdout);
+}
+
 function seconds(run: () => void): number {
   const t0 = performance.now();
   run();
@@ -115,7 +142,7 @@ export const STAGES: Stage[] = [
     },
   },
   {
-    name: 'cold CLI seed query (x86_64, yes + witness)',
+    name: SEED_STAGE,
     target: 3,
     measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'query', SEED]),
   },
@@ -156,6 +183,31 @@ export const STAGES: Stage[] = [
     confRatio: 10,
     maxRuns: 3,
     measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'dead']),
+  },
+  {
+    // What the reviewer waits for (issue 21): both trees, only the changed symbols' dependents rechecked, no repairs.
+    name: 'cold CLI review of a one-file patch (x86_64, --no-fix)',
+    target: 4.5,
+    seedRatio: 1.5,
+    maxRuns: 3,
+    measure: ({ tree, arch }) => cliSeconds(['--tree', tree, '--arch', arch, 'review', '--no-fix', seedPatch(tree)]),
+  },
+  {
+    name: 'cold CLI review of a one-file patch, every arch (--no-fix)',
+    target: 15,
+    maxRuns: 1,
+    measure: ({ tree }) => cliSeconds(['--tree', tree, '--arch', 'all', 'review', '--no-fix', seedPatch(tree)]),
+  },
+  {
+    name: "cold CLI upgrade of Debian's 6.1 amd64 config to 6.12",
+    target: 5,
+    maxRuns: 3,
+    measure: ({ tree, arch }) => {
+      const next = process.env.KCONFSAT_LINUX_612;
+      if (!next || !fs.existsSync(DEBIAN_CONFIG)) throw new Error(`needs $KCONFSAT_LINUX_612 and ${DEBIAN_CONFIG} (apt-get install linux-config-6.1)`);
+      const config = scratchFile('config', execFileSync('xz', ['-dc', DEBIAN_CONFIG], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+      return cliSeconds(['--arch', arch, 'upgrade', '--config', config, '--old', tree, '--new', next]);
+    },
   },
   {
     name: 'cold CLI audit of every select',

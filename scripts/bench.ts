@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STAGES, type Stage } from './bench-stages.js';
+import { SEED_STAGE, STAGES, type Stage } from './bench-stages.js';
 import { buildConf, confSideFiles, corpusEnvironment, ensureKconfiglib, fetchCorpus, readManifest, referenceEnvironment, repo, SYSTEM_PYTHON } from '../src/workflow/reference.js';
 import { scriptOptions } from './lib/options.js';
 import { median } from './lib/statistics.js';
@@ -39,6 +39,8 @@ interface Measurement {
   median: number;
   /** The highest peak resident memory of the runs' processes, in MB. */
   peakMB: number;
+  /** The median CPU time (user + sys) of the runs' processes, children included, in seconds: what a loaded machine does not inflate. */
+  cpu: number;
 }
 
 /** A stage's measurement against its target; `error` when a run failed (a missed target). */
@@ -68,23 +70,23 @@ interface Command {
  * last line of stderr, after the command's own. Returns stdout, seconds of
  * wall time (process start and exit included) and the peak in MB.
  */
-function timed(command: Command): { stdout: string; seconds: number; peakMB: number } {
+function timed(command: Command): { stdout: string; seconds: number; peakMB: number; cpu: number } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', command.file, ...command.args], { cwd: command.cwd, env: command.env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command.file, ...command.args], { cwd: command.cwd, env: command.env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.error) throw r.error;
   // GNU time adds "Command exited with non-zero status N" before its own line; the command's last line says why.
   const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('Command exited with non-zero status'));
-  const kib = Number(lines.pop());
+  const [kib, user, sys] = (lines.pop() ?? '').split(' ').map(Number);
   if (r.status !== 0) throw new Error(`${path.basename(command.file)} failed (exit status ${r.status}): ${lines.filter(Boolean).pop() ?? ''}`);
-  if (!Number.isFinite(kib)) throw new Error(`/usr/bin/time gave no peak memory: ${r.stderr}`);
-  return { stdout: r.stdout, seconds, peakMB: kib / 1024 };
+  if (!Number.isFinite(kib) || !Number.isFinite(user! + sys!)) throw new Error(`/usr/bin/time gave no peak memory and CPU time: ${r.stderr}`);
+  return { stdout: r.stdout, seconds, peakMB: kib! / 1024, cpu: user! + sys! };
 }
 
-function measure(name: string, arch: string, runs: number, once: () => { seconds: number; peakMB: number }): Measurement {
+function measure(name: string, arch: string, runs: number, once: () => { seconds: number; peakMB: number; cpu: number }): Measurement {
   const results = Array.from({ length: runs }, once);
   const seconds = results.map((r) => r.seconds);
-  return { name, arch, runs: seconds, median: median(seconds), peakMB: Math.max(...results.map((r) => r.peakMB)) };
+  return { name, arch, runs: seconds, median: median(seconds), peakMB: Math.max(...results.map((r) => r.peakMB)), cpu: median(results.map((r) => r.cpu)) };
 }
 
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench-worker.js');
@@ -94,7 +96,7 @@ function runStage(stage: Stage, tree: string, arch: string, runs: number): Stage
   try {
     const m = measure(stage.name, arch, runs, () => {
       const r = timed({ file: process.execPath, args: [worker, stage.name, tree, arch], cwd: process.cwd(), env: { ...process.env } as Record<string, string> });
-      return { seconds: (JSON.parse(r.stdout.trim().split('\n').pop()!) as { value: number }).value, peakMB: r.peakMB };
+      return { seconds: (JSON.parse(r.stdout.trim().split('\n').pop()!) as { value: number }).value, peakMB: r.peakMB, cpu: r.cpu };
     });
     return { ...m, ...targets, met: m.median <= stage.target && (stage.peakTargetMB === undefined || m.peakMB <= stage.peakTargetMB) };
   } catch (e) {
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
       ];
     });
     const ratios = parseEncodeRatios(stages, references);
-    const confRatios = stageConfRatios(stages, references);
+    const confRatios = stageRatios(stages, references);
     const result = { corpus: CORPUS, tree, arches: ARCHES, runs, machine: { cpus: os.cpus().length, loadavg: os.loadavg() }, stages, references, ratios, confRatios };
     fs.writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(table(stages, references, ratios, confRatios, runs));
@@ -178,34 +180,46 @@ function parseEncodeRatios(stages: StageResult[], references: ReferenceResult[])
   });
 }
 
-/** The stages with a confRatio target: their median over conf --allnoconfig's on the same arch. */
-function stageConfRatios(stages: StageResult[], references: ReferenceResult[]): (Ratio & { stage: string; target: number })[] {
+/**
+ * The stages with a ratio target: their median over conf --allnoconfig's on
+ * the same arch (confRatio), and their CPU time over the cold seed query's
+ * (seedRatio: both are CLI runs, so the worker's own start cancels out).
+ */
+function stageRatios(stages: StageResult[], references: ReferenceResult[]): (Ratio & { stage: string; target: number })[] {
+  const find = <T extends { name: string; arch: string }>(list: T[], name: string, arch: string): (T & Measurement) | undefined =>
+    list.find((r): r is T & Measurement => r.name === name && r.arch === arch && 'median' in r);
   return stages.flatMap((s) => {
-    const target = STAGES.find((stage) => stage.name === s.name)?.confRatio;
-    const conf = references.find((r) => r.name === 'conf --allnoconfig' && r.arch === s.arch);
-    if (target === undefined || !('median' in s) || !conf || !('median' in conf)) return [];
-    return [{ stage: s.name, arch: s.arch, reference: conf.name, ratio: s.median / conf.median, target }];
+    const stage = STAGES.find((x) => x.name === s.name);
+    if (!stage || !('median' in s)) return [];
+    const conf = find(references, 'conf --allnoconfig', s.arch);
+    const seed = find(stages, SEED_STAGE, s.arch);
+    const wanted: [string, number | undefined, number | undefined][] = [
+      ['conf --allnoconfig', stage.confRatio, conf && s.median / conf.median],
+      [`${SEED_STAGE} (CPU)`, stage.seedRatio, seed && s.cpu / seed.cpu],
+    ];
+    return wanted.flatMap(([reference, target, ratio]) => (target === undefined || ratio === undefined ? [] : [{ stage: s.name, arch: s.arch, reference, ratio, target }]));
   });
 }
 
-function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], confRatios: ReturnType<typeof stageConfRatios>, runs: number): string {
+function table(stages: StageResult[], references: ReferenceResult[], ratios: Ratio[], confRatios: ReturnType<typeof stageRatios>, runs: number): string {
   const s = (v: number): string => `${v.toFixed(3)} s`;
   const mb = (v: number): string => `${v.toFixed(0)} MB`;
   const rows: string[][] = [];
   for (const r of stages) {
     const target = `${s(r.target)}${r.peakTargetMB !== undefined ? `, ${mb(r.peakTargetMB)}` : ''}`;
-    rows.push('median' in r ? [r.name, r.arch, s(r.median), target, mb(r.peakMB), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')] : [r.name, r.arch, 'failed', target, '', 'NO', r.error]);
+    rows.push('median' in r ? [r.name, r.arch, s(r.median), target, mb(r.peakMB), s(r.cpu), r.met ? 'yes' : 'NO', r.runs.map(s).join(', ')] : [r.name, r.arch, 'failed', target, '', '', 'NO', r.error]);
   }
   for (const r of references) {
-    rows.push('median' in r ? [`(ref) ${r.name}`, r.arch, s(r.median), '', mb(r.peakMB), '', r.runs.map(s).join(', ')] : [`(ref) ${r.name}`, r.arch, 'skipped', '', '', '', r.skipped]);
+    rows.push('median' in r ? [`(ref) ${r.name}`, r.arch, s(r.median), '', mb(r.peakMB), s(r.cpu), '', r.runs.map(s).join(', ')] : [`(ref) ${r.name}`, r.arch, 'skipped', '', '', '', '', r.skipped]);
   }
-  for (const r of ratios) rows.push([`ratio parse+encode / ${r.reference}`, r.arch, r.ratio.toFixed(2), '< 1', '', r.ratio < 1 ? 'yes' : 'NO', '']);
-  for (const r of confRatios) rows.push([`ratio ${r.stage} / ${r.reference}`, r.arch, r.ratio.toFixed(2), `<= ${r.target}`, '', r.ratio <= r.target ? 'yes' : 'NO', '']);
-  const out = [formatTable(['stage', 'arch', 'median', 'target', 'peak', 'met', 'runs'], rows)];
+  for (const r of ratios) rows.push([`ratio parse+encode / ${r.reference}`, r.arch, r.ratio.toFixed(2), '< 1', '', '', r.ratio < 1 ? 'yes' : 'NO', '']);
+  for (const r of confRatios) rows.push([`ratio ${r.stage} / ${r.reference}`, r.arch, r.ratio.toFixed(2), `<= ${r.target}`, '', '', r.ratio <= r.target ? 'yes' : 'NO', '']);
+  const out = [formatTable(['stage', 'arch', 'median', 'target', 'peak', 'cpu', 'met', 'runs'], rows)];
   out.push(
     '',
     `${CORPUS}, median of ${runs} fresh processes each (fewer where a stage caps its runs); peak = highest resident memory of a run's processes.`,
     'parse+encode = the parse+resolve and encode+solver load medians (in-process); the references are whole-process wall times.',
+    "cpu = median user+sys seconds of the stage's worker process (its children included), start-up and every phase of the stage counted.",
     `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`,
   );
   return `${out.join('\n')}\n`;

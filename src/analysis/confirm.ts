@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { causingPairs, pairKey, parseConfWarnings } from '../io/conf-warnings.js';
-import { writeDotConfig } from '../io/dotconfig.js';
+import { parseDotConfig, writeDotConfig } from '../io/dotconfig.js';
 import { confOlddefconfig } from '../workflow/reference.js';
 import type { AuditFinding } from './audit.js';
 import { mapConcurrent } from './pool.js';
@@ -29,6 +29,21 @@ export interface ConfirmOptions {
   jobs?: number;
 }
 
+/** What conf's olddefconfig made of a .config: the values it wrote and the (selectee, selector) pairs it warned about. */
+export interface OlddefconfigResult {
+  values: Map<string, string>;
+  warned: Set<string>;
+}
+
+/** conf olddefconfig on `text` (a .config) for one arch, written into `dir` as `name`. */
+export async function olddefconfigOf(text: string, options: ConfirmOptions, dir: string, name: string): Promise<OlddefconfigResult> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  const { warnings } = await confOlddefconfig(options, dir, file);
+  const config = parseDotConfig(fs.readFileSync(path.join(dir, `olddef-${name}.config`), 'utf8'), name);
+  return { values: new Map(config.entries.map((e) => [e.name, e.value])), warned: causingPairs(parseConfWarnings(warnings)) };
+}
+
 /** Runs olddefconfig once per distinct witness and checks conf's warnings against each finding. */
 export async function confirmFindings(findings: AuditFinding[], options: ConfirmOptions): Promise<ConfirmedFinding[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kconfsat-confirm-${options.arch}-`));
@@ -36,11 +51,7 @@ export async function confirmFindings(findings: AuditFinding[], options: Confirm
     // Findings settled by the same model share their witness: conf reads it once.
     const witnesses = findings.map((f) => writeDotConfig(f.witness));
     const texts = [...new Set(witnesses)];
-    const warned = await mapConcurrent(texts, options.jobs ?? 1, async (text, i) => {
-      const file = path.join(dir, `witness-${i + 1}.config`);
-      fs.writeFileSync(file, text);
-      return causingPairs(parseConfWarnings((await confOlddefconfig(options, dir, file)).warnings));
-    });
+    const warned = await mapConcurrent(texts, options.jobs ?? 1, async (text, i) => (await olddefconfigOf(text, options, dir, `witness-${i + 1}.config`)).warned);
     const byText = new Map(texts.map((t, i) => [t, warned[i]!]));
     return findings.map((f, i) => ({ ...f, confirmed: byText.get(witnesses[i]!)!.has(pairKey(f.selectee, f.selector)) }));
   } finally {

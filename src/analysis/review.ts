@@ -2,7 +2,9 @@
  * The semantic difference between an old and a new Kconfig tree, per arch:
  * unmet-dependency findings added and removed (with, for added ones, the
  * verified repairs `fix` gives), symbols that became dead or always on or
- * came back, and symbols added, removed or retyped.
+ * came back, values a symbol can no longer take or can newly take, the
+ * values conf gives by default (alldefconfig) that changed, and symbols
+ * added, removed or retyped.
  *
  * Only what a change can affect is solved again. A symbol's value is
  * computed from its own Kconfig lines and the symbols they name (its cone),
@@ -16,6 +18,7 @@
 import { applyPatches, type PatchText } from '../io/apply-patch.js';
 import { listArchitectures } from '../model/arch.js';
 import { exprToString, leafToString } from '../model/expr.js';
+import { evaluate } from '../model/evaluate.js';
 import { loadKconfig, openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
 import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { audit, type AuditFinding } from './audit.js';
@@ -23,6 +26,7 @@ import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
 import { fix, type VerifiedRepair } from './fix.js';
 import { Session } from './session.js';
+import { reachableValues } from './values.js';
 
 export interface ReviewOptions {
   /** The tree before the change (`arch` is ignored). */
@@ -61,6 +65,10 @@ export interface ArchReview {
   findings: { added: ReviewFinding[]; removed: ReviewFinding[] };
   dead: { added: SymbolChange[]; removed: SymbolChange[] };
   alwaysOn: { added: SymbolChange[]; removed: SymbolChange[] };
+  /** Changed symbols of both trees whose reachable values differ: those no configuration gives them any more, and the new ones. */
+  values: (SymbolChange & { lost: string[]; gained: string[] })[];
+  /** Symbols of both trees to which conf gives another value by default (alldefconfig: olddefconfig with no .config). */
+  defaults: (SymbolChange & { oldValue: string; newValue: string })[];
   symbols: { added: SymbolChange[]; removed: SymbolChange[]; retyped: SymbolChange[] };
 }
 
@@ -117,6 +125,8 @@ function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
     findings: { added: [], removed: [] },
     dead: { added: [], removed: [] },
     alwaysOn: { added: [], removed: [] },
+    values: [],
+    defaults: [],
     symbols: { added: [], removed: [], retyped: [] },
   };
   const names = new Set([...defined(before.model), ...defined(after.model)].map((s) => s.name));
@@ -161,10 +171,41 @@ function compare(out: ArchReview, oldSession: Session, newSession: Session, only
     const a = new Set(was.map((d) => d.symbol));
     const b = new Set(now.map((d) => d.symbol));
     const change = (name: string): SymbolChange => symbolChange(definedSymbol(oldSession.model, name), definedSymbol(newSession.model, name));
-    return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n)).map(change) };
+    // A symbol removed (or no longer bool/tristate) is reported as such, not as no longer dead (always on); a new one can be dead from the start.
+    const kept = (name: string): boolean => {
+      const sym = definedSymbol(newSession.model, name);
+      return sym !== undefined && newSession.formula.isTristate(sym);
+    };
+    return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n) && kept(n)).map(change) };
   };
   out.dead = diff(oldDead.dead, newDead.dead);
   out.alwaysOn = diff(oldDead.alwaysOn, newDead.alwaysOn);
+  const both = (names: Iterable<string>): (readonly [KSymbol, KSymbol])[] =>
+    [...names].flatMap((name) => {
+      const was = definedSymbol(oldSession.model, name);
+      const now = definedSymbol(newSession.model, name);
+      // A choice is no value conf writes: its members say what it does.
+      return was && now && was.type === now.type && now.type !== 'unknown' && !now.choiceInfo && !was.choiceInfo ? [[was, now] as const] : [];
+    });
+  // Every value of the changed symbols themselves; for their dependents, dead and always on say what matters
+  // (asking every value of every dependent costs Linux's seed three times the rest of the review).
+  const roots = both(out.changed);
+  const oldReach = reachableValues(oldSession, roots.map(([was]) => was));
+  const newReach = reachableValues(newSession, roots.map(([, now]) => now));
+  for (const [was, now] of roots) {
+    const a = oldReach.get(was)!;
+    const b = newReach.get(now)!;
+    const lost = [...a].filter((v) => !b.has(v));
+    const gained = [...b].filter((v) => !a.has(v));
+    if (lost.length + gained.length > 0) out.values.push({ ...symbolChange(was, now), lost, gained });
+  }
+  const oldDefaults = evaluate(oldSession.model, new Map());
+  const newDefaults = evaluate(newSession.model, new Map());
+  for (const [was, now] of both(only)) {
+    const oldValue = oldDefaults.get(was.name) ?? 'n';
+    const newValue = newDefaults.get(now.name) ?? 'n';
+    if (oldValue !== newValue) out.defaults.push({ ...symbolChange(was, now), oldValue, newValue });
+  }
 }
 
 /**

@@ -167,6 +167,13 @@ export function formatReview(report: ReviewReport, verbose: boolean): string {
     for (const [s, arches] of grouped(pick, symbolKey)) out.push(`${label}: ${symbolLine(s)} (${arches.join(', ')})`);
   }
   for (const [s, arches] of grouped((a) => a.symbols.retyped, symbolKey)) out.push(`retyped: ${symbolLine(s)} ${s.oldType} -> ${s.newType} (${arches.join(', ')})`);
+  const list = (values: string[]): string => values.map((v) => v || '""').join(', ');
+  for (const [s, arches] of grouped((a) => a.values, (v) => `${v.symbol} ${v.lost} ${v.gained}`)) {
+    out.push(`values: ${symbolLine(s)}${s.lost.length ? ` can no longer be ${list(s.lost)}` : ''}${s.gained.length ? `${s.lost.length ? ';' : ''} can now be ${list(s.gained)}` : ''} (${arches.join(', ')})`);
+  }
+  for (const [s, arches] of grouped((a) => a.defaults, (d) => `${d.symbol} ${d.oldValue} ${d.newValue}`)) {
+    out.push(`default: ${symbolLine(s)} ${s.oldValue} -> ${s.newValue} in alldefconfig (${arches.join(', ')})`);
+  }
   if (verbose) {
     for (const a of report.arches) {
       out.push(`${a.arch ?? 'this tree'}: ${a.changed.length} symbol(s) changed, ${a.rechecked} rechecked, ${a.solves} solves, ${(a.ms / 1000).toFixed(1)} s`);
@@ -180,7 +187,7 @@ export function formatReview(report: ReviewReport, verbose: boolean): string {
 export function registerReviewCommands(program: Command, globals: () => GlobalOptions, exit: (code: number) => void, version: string): void {
   program
     .command('review')
-    .description('what a change does, per arch: unmet-dependency findings added/removed (with verified repairs), symbols dead/always on, added/removed/retyped')
+    .description('what a change does, per arch: unmet-dependency findings added/removed (with verified repairs), symbols dead/always on, values lost/gained, alldefconfig values changed, symbols added/removed/retyped')
     .argument('[patch...]', 'unified diffs applied in memory to --tree (- for stdin)')
     .option('--old <dir>', 'the tree before the change (with --new)')
     .option('--new <dir>', 'the tree after the change')

@@ -23,6 +23,7 @@ interface Hunk {
   /** The patch's line of the `@@` header. */
   line: number;
   oldStart: number;
+  newStart: number;
   oldLines: string[];
   newLines: string[];
   /** `\ No newline at end of file` after the hunk's last old (new) line. */
@@ -48,12 +49,14 @@ interface Lines {
 /**
  * Apply the patches in order, each to the result of those before it.
  * `read` gives a file of the tree (undefined when it does not exist).
+ * `reverse` undoes each patch instead (git apply -R): the tree is the one
+ * the patch leads to.
  */
-export function applyPatches(patches: readonly PatchText[], read: (file: string) => string | undefined): FileChanges {
+export function applyPatches(patches: readonly PatchText[], read: (file: string) => string | undefined, options: { reverse?: boolean } = {}): FileChanges {
   const changes: FileChanges = {};
   const current = (file: string): string | undefined => (file in changes ? (changes[file] ?? undefined) : read(file));
   for (const patch of patches) {
-    const files = parsePatch(patch);
+    const files = options.reverse ? parsePatch(patch).map(reversed) : parsePatch(patch);
     if (files.length === 0) throw new KconfsatError('io', 'no unified diff in the patch', { file: patch.name, line: 1, column: 0 });
     for (const fp of files) {
       const where = { file: patch.name, line: fp.line, column: 0 };
@@ -72,6 +75,24 @@ export function applyPatches(patches: readonly PatchText[], read: (file: string)
     }
   }
   return changes;
+}
+
+/** The file patch that undoes `fp`. */
+function reversed(fp: FilePatch): FilePatch {
+  return {
+    line: fp.line,
+    from: fp.to,
+    to: fp.from,
+    hunks: fp.hunks.map((h) => ({
+      line: h.line,
+      oldStart: h.newStart,
+      newStart: h.oldStart,
+      oldLines: h.newLines,
+      newLines: h.oldLines,
+      oldNoEol: h.newNoEol,
+      newNoEol: h.oldNoEol,
+    })),
+  };
 }
 
 function splitLines(text: string): Lines {
@@ -181,7 +202,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
     while (i < lines.length && lines[i]!.startsWith('@@ ')) {
       const m = HUNK_HEADER.exec(lines[i]!);
       if (!m) throw err(i, `malformed hunk header: ${lines[i]}`);
-      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), oldLines: [], newLines: [], oldNoEol: false, newNoEol: false };
+      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), newStart: Number(m[3]), oldLines: [], newLines: [], oldNoEol: false, newNoEol: false };
       let oldLeft = m[2] === undefined ? 1 : Number(m[2]);
       let newLeft = m[4] === undefined ? 1 : Number(m[4]);
       let last: 'old' | 'new' | 'both' = 'both';

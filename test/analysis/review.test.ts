@@ -89,6 +89,27 @@ describe('review', () => {
     expect(arch!.changed).not.toContain('A');
   });
 
+  it('reports a dead symbol that is removed as removed only, and a new one that is dead from the start as dead', async () => {
+    const before = 'config GONE\n\tbool "gone"\n\tdepends on n\nconfig B\n\tbool "b"\n';
+    const after = 'config B\n\tbool "b"\nconfig BORN\n\tbool "born"\n\tdepends on n\n';
+    const [arch] = (await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined] })).arches;
+    expect(arch!.symbols.removed.map((s) => s.symbol)).toEqual(['GONE']);
+    expect(arch!.dead.removed).toEqual([]);
+    expect(arch!.dead.added.map((s) => s.symbol)).toEqual(['BORN']);
+  });
+
+  it('reports the values a changed symbol lost and the alldefconfig values that changed, at the lines of both trees', async () => {
+    const before = 'config A\n\tbool "a"\n\tdefault y\nconfig B\n\tbool\n\tdefault A\n';
+    const after = '\nconfig A\n\tbool\n\tdepends on C\n\tdefault y\nconfig B\n\tbool\n\tdefault A\nconfig C\n\tbool\n';
+    const [arch] = (await review({ old: { tree: tree(before) }, new: { tree: tree(after) }, arches: [undefined] })).arches;
+    // A now depends on C, which nothing can enable: A can only be n, and B, following A, is n by default.
+    expect(arch!.values.map((v) => [v.symbol, v.lost, v.gained, v.old?.line, v.new?.line])).toEqual([['A', ['y'], [], 1, 2]]);
+    expect(arch!.defaults.map((d) => [d.symbol, d.oldValue, d.newValue])).toEqual([
+      ['A', 'y', 'n'],
+      ['B', 'y', 'n'],
+    ]);
+  });
+
   it('does not encode a tree in which no symbol changed', async () => {
     const [arch] = (await review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + '\n# a comment\n') }, arches: [undefined] })).arches;
     expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
@@ -130,9 +151,15 @@ describe('review', () => {
         const names = (l: { symbol: string }[]): string[] => l.map((d) => d.symbol).sort();
         const newly = (a: { symbol: string }[], b: { symbol: string }[]): string[] => names(b.filter((d) => !a.some((x) => x.symbol === d.symbol)));
         expect(names(arch!.dead.added)).toEqual(newly(deadOld.dead, deadNew.dead));
-        expect(names(arch!.dead.removed)).toEqual(newly(deadNew.dead, deadOld.dead));
+        // A symbol the new tree no longer has as bool/tristate is removed or retyped, not "no longer dead".
+        const defined = (names: string[]): string[] =>
+          names.filter((n) => {
+            const sym = now.model.byName.get(n);
+            return sym !== undefined && sym.definitions.length > 0 && now.encoding.pairOf(sym) !== undefined;
+          });
+        expect(names(arch!.dead.removed)).toEqual(defined(newly(deadNew.dead, deadOld.dead)));
         expect(names(arch!.alwaysOn.added)).toEqual(newly(deadOld.alwaysOn, deadNew.alwaysOn));
-        expect(names(arch!.alwaysOn.removed)).toEqual(newly(deadNew.alwaysOn, deadOld.alwaysOn));
+        expect(names(arch!.alwaysOn.removed)).toEqual(defined(newly(deadNew.alwaysOn, deadOld.alwaysOn)));
       }),
       { numRuns: 150, seed: 2121 },
     );

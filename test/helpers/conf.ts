@@ -50,22 +50,21 @@ export function olddefconfigChanges(tree: string, arch: string, conf: string, fi
 
 /** What conf writes after olddefconfig; undefined when conf crashes (6.12's dies of SIGSEGV on some menus with `visible if`). */
 export function runConf(conf: string, kconfig: string, user: [string, string][], types: (name: string) => string | undefined): Map<string, string> | undefined {
+  const lines = user.map(([n, v]) => `CONFIG_${n}=${types(n) === 'string' ? JSON.stringify(v) : v}`);
+  const out = olddefconfigText(conf, kconfig, lines.join('\n') + '\n');
+  return out && readConfigLines(out.config);
+}
+
+/** conf --olddefconfig on a .config's text in a scratch directory: what it writes and its stderr (the warnings); undefined when conf crashes. */
+export function olddefconfigText(conf: string, kconfig: string, text: string): { config: string; stderr: string } | undefined {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-conf-'));
   try {
     fs.writeFileSync(path.join(dir, 'Kconfig'), kconfig);
-    const lines = user.map(([n, v]) => `CONFIG_${n}=${types(n) === 'string' ? JSON.stringify(v) : v}`);
-    fs.writeFileSync(path.join(dir, '.config'), lines.join('\n') + '\n');
-    try {
-      execFileSync(conf, ['-s', '--olddefconfig', 'Kconfig'], {
-        cwd: dir,
-        env: { ...process.env, KCONFIG_CONFIG: '.config' },
-        stdio: ['ignore', 'ignore', 'ignore'],
-      });
-    } catch (e) {
-      if ((e as { signal?: string }).signal === 'SIGSEGV') return undefined;
-      throw e;
-    }
-    return readConfigLines(fs.readFileSync(path.join(dir, '.config'), 'utf8'));
+    fs.writeFileSync(path.join(dir, '.config'), text);
+    const r = spawnSync(conf, ['-s', '--olddefconfig', 'Kconfig'], { cwd: dir, env: { ...process.env, KCONFIG_CONFIG: '.config' }, encoding: 'utf8' });
+    if (r.signal === 'SIGSEGV') return undefined;
+    if (r.status !== 0) throw new Error(`conf --olddefconfig failed (${r.status ?? r.signal}): ${r.stderr}`);
+    return { config: fs.readFileSync(path.join(dir, '.config'), 'utf8'), stderr: r.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

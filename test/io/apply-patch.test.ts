@@ -104,7 +104,7 @@ describe('applyPatches', () => {
     expect(() => applied(before, '--- a/../x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\n')).toThrow('path leads outside the tree');
   });
 
-  it('gives what git commits for random edits of random files, in every diff format', async () => {
+  it('gives what git commits for random edits of random files, in every diff format, and undoes them reversed', async () => {
     const line = fc.constantFrom('config A', '\tbool', '\tdepends on B', '\tselect C', '', 'endif', '\tdefault y');
     const text = fc.tuple(fc.array(line, { maxLength: 30 }), fc.boolean()).map(([ls, eol]) => ls.join('\n') + (eol && ls.length ? '\n' : ''));
     await fc.assert(
@@ -115,6 +115,7 @@ describe('applyPatches', () => {
         const diff = gitDiff(path.join(dir(), 'p'), before, after, format);
         if (a === b) return;
         expect(applied(before, diff)).toEqual(after);
+        expect(applyPatches([{ name: 'x.patch', text: diff }], (f) => after[f as 'x/Kconfig'], { reverse: true })).toEqual(before);
       }),
       { numRuns: 40, seed: 21 },
     );
