@@ -72,12 +72,15 @@ export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry,
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export {
   buildQuery,
+  buildValues,
   kbuildInfo,
+  NotBuiltError,
   parseTarget,
   type BuildAnswer,
   type BuildQueryOptions,
   type BuildTarget,
   type BuildTargetAnswer,
+  type BuildValues,
   type KbuildInfo,
   type KbuildLine,
 } from './analysis/builds.js';

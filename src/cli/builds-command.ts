@@ -3,9 +3,8 @@
  * loaded only when one is asked (the Kbuild reader stays out of every other
  * command's start-up).
  */
-import { buildQuery, kbuildInfo, type BuildAnswer, type KbuildInfo } from '../analysis/builds.js';
+import { buildQuery, buildValues, kbuildInfo, NotBuiltError, type BuildAnswer, type BuildValues, type KbuildInfo } from '../analysis/builds.js';
 import { configValues } from '../analysis/session.js';
-import { KconfsatError } from '../errors.js';
 import { formatAnswerDetails, readConfig, writeFirstWitness } from './commands.js';
 import { architectures, EXIT, openSession, print, printJson, type GlobalOptions } from './context.js';
 
@@ -31,7 +30,7 @@ export async function runBuilds(
       return buildQuery(session, targets, exprs, { ...(base ? { base } : {}), ...(toolchain ? { toolchain } : {}) });
     } catch (e) {
       // Across arches, a file no makefile of this arch names is this arch's answer.
-      if (arches.length === 1 || !(e instanceof KconfsatError) || !/no makefile builds it/.test(e.message)) throw e;
+      if (arches.length === 1 || !(e instanceof NotBuiltError)) throw e;
       return { arch: arch!, targets, error: e.message };
     }
   });
@@ -57,6 +56,30 @@ function formatBuild(a: BuildAnswer, details: boolean, verbose: boolean): string
   if (free.length) lines.push(`  free inputs (the answer holds for some value of each): ${free.map((f) => `${f.text} (${f.loc.file}:${f.loc.line})`).join(', ')}`);
   lines.push(...formatAnswerDetails(a, verbose));
   return lines;
+}
+
+/** `values --builds FILE`: per arch, whether the file's object can be built in, as a module, or not at all. */
+export function runBuildValues(target: string, opts: { verbose: boolean }, g: GlobalOptions): number {
+  const arches = architectures(g);
+  const rows = arches.map((arch): BuildValues => {
+    const row = buildValues(openSession(g, arch), target);
+    // On one arch, a file its makefiles never name is bad input, as for query --builds.
+    if (row.error !== undefined && arches.length === 1) throw new NotBuiltError(row.error);
+    return row;
+  });
+  if (g.json) printJson(arches.length === 1 ? rows[0] : rows);
+  else {
+    const details = arches.length === 1 || opts.verbose;
+    for (const r of rows) {
+      if (r.error !== undefined) {
+        print(r.error);
+        continue;
+      }
+      print(`${target} on ${r.arch}: ${r.values.length ? r.values.map((v) => (v === 'y' ? 'y (built in)' : 'm (module)')).join(', ') : 'not built in any valid configuration'}`);
+      if (details) for (const a of [r.y!, r.m!]) print(formatBuild(a, true, opts.verbose).map((l) => `  ${l}`).join('\n'));
+    }
+  }
+  return rows.some((r) => r.values.length > 0) ? EXIT.yes : EXIT.no;
 }
 
 export function runKbuildInfo(g: GlobalOptions): number {

@@ -91,8 +91,17 @@ export function buildProgram(): Command {
   program
     .command('values')
     .description('the values each SYMBOL can take in some valid configuration (per arch with --arch all)')
-    .argument('<symbol...>', 'symbol names, without CONFIG_')
-    .action((names: string[]) => exit(runValues(names, globals())));
+    .argument('[symbol...]', 'symbol names, without CONFIG_')
+    .option('--builds <file>', "instead: whether FILE's object can be built in (y), as a module (m) or not at all, each with a witness or the reason")
+    .option('--verbose', 'with --builds and --arch all: the witness or reason for every arch', false)
+    .action(async (names: string[], opts: { builds?: string; verbose: boolean }, command: Command) => {
+      if (opts.builds !== undefined) {
+        if (names.length > 0) command.error('values --builds takes a file, not symbols');
+        return exit((await import('./builds-command.js')).runBuildValues(opts.builds, opts, globals()));
+      }
+      if (names.length === 0) command.error("missing required argument 'symbol'");
+      exit(runValues(names, globals()));
+    });
 
   program
     .command('dead')

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildQuery, kbuildTree } from '../../src/analysis/builds.js';
+import { buildQuery, buildValues, kbuildTree } from '../../src/analysis/builds.js';
 import { Session } from '../../src/analysis/session.js';
 import { evaluate, or } from '../../src/kbuild/condition.js';
 import { KbuildTree } from '../../src/kbuild/tree.js';
@@ -125,6 +125,33 @@ describe('Kbuild tree', () => {
         }
       }
     }
+  });
+
+  it('values --builds: built in and as a module, each as brute force over every valid configuration; a file no makefile names is that arch\'s answer', () => {
+    const extra = { ...SMALL_KCONFIG, 'drivers/xen/gntdev/inner-mod.c': '', 'drivers/xen/grant-table.c': '', 'drivers/xen/lonely.c': '' };
+    const files = new MemorySourceFiles(exampleFiles(extra));
+    const seen = new Set<string>();
+    for (const arch of ['i386', 'x86_64']) {
+      const s = session(arch, extra);
+      const tree = kbuildTree(s, files);
+      const fixpoints = enumerateFixpoints(s.model).map((fp) => new Map([...fp].filter(([, v]) => v !== 'n')));
+      for (const file of ['drivers/xen/unpopulated-alloc.c', 'drivers/xen/gntdev.c', 'drivers/xen/gntdev/inner-mod.c', 'drivers/xen/grant-table.c']) {
+        const obj = tree.objects.get(file.replace(/\.c$/, '.o'))!;
+        const conds = { y: tree.builtinCond(obj), m: tree.moduleCond(obj) };
+        const row = buildValues(s, file, { files });
+        const expected = (['y', 'm'] as const).filter((mode) => fixpoints.some((values) => evaluate(conds[mode], values) === true));
+        expect(row.values, `${file} on ${arch}`).toEqual(expected);
+        seen.add(expected.join(''));
+        for (const mode of ['y', 'm'] as const) {
+          const witness = row[mode]!.witness;
+          if (witness) expect(evaluate(conds[mode], new Map(witness.config.map((e) => [e.name, e.value]))), `${file} ${mode} witness`).toBe(true);
+        }
+      }
+      const lonely = buildValues(s, 'drivers/xen/lonely.c', { files });
+      expect(lonely).toEqual({ target: 'drivers/xen/lonely.c', arch, values: [], error: `drivers/xen/lonely.c: no makefile builds it for ${arch} (drivers/xen/Makefile names no lonely.o)` });
+    }
+    // The sample covers y only, m only, both and neither.
+    expect([...seen].sort()).toEqual(['', 'm', 'y', 'ym']);
   });
 
   it('the seed on the example: no on i386 with ZONE_DEVICE in the reason, yes on x86_64 built in', () => {
