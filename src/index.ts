@@ -87,6 +87,8 @@ export {
 export { KbuildTree, objectOf, type KbuildDir, type KbuildObject } from './kbuild/tree.js';
 export { lineConditions, type LineConditions } from './kbuild/cpp.js';
 export { evaluate as evaluateCondition, type Cond } from './kbuild/condition.js';
+export { cover, type CoverConfig, type CoverLine, type CoverOptions, type CoverResult } from './analysis/cover.js';
+export { applyPatchesMarking, type AppliedPatches } from './io/apply-patch.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
 export {
   EditorWorkspace,

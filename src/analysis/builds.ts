@@ -130,12 +130,7 @@ export function buildQuery(session: Session, targetTexts: string[], expressions:
   const free: FreeInput[] = tree.free;
   const prepared: Prepared[] = targets.map(({ text, target, file, object }) => {
     const obj = tree.objects.get(object);
-    if (!obj) {
-      const dir = path.posix.dirname(object);
-      const entry = tree.dirs.get(dir);
-      const why = entry?.makefile ? `${entry.makefile} names no ${path.posix.basename(object)}` : `no makefile names the directory ${dir}/`;
-      throw new NotBuiltError(`${target.file}: no makefile builds it for ${session.arch} (${why})`);
-    }
+    if (!obj) throw notBuilt(tree, object, target.file, session.arch!);
     const moduleCond = tree.moduleCond(obj);
     const built = objectCond(tree, obj, options.mode);
     const lines: Omit<KbuildLine, 'text'>[] = [
@@ -171,6 +166,14 @@ export function buildQuery(session: Session, targetTexts: string[], expressions:
     }
   }
   return result;
+}
+
+/** The error for a source whose object no makefile of the arch names, saying which makefile stops short. */
+export function notBuilt(tree: KbuildTree, object: string, file: string, arch: string): NotBuiltError {
+  const dir = path.posix.dirname(object);
+  const entry = tree.dirs.get(dir);
+  const why = entry?.makefile ? `${entry.makefile} names no ${path.posix.basename(object)}` : `no makefile names the directory ${dir}/`;
+  return new NotBuiltError(`${file}: no makefile builds it for ${arch} (${why})`);
 }
 
 /** When the object is compiled: built in, as a module, or (no mode) either. */

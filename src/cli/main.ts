@@ -149,6 +149,15 @@ export function buildProgram(): Command {
     .action(async (wishes: string[], opts: ResolveCommandOptions) => exit(await runResolve(wishes, opts, globals())));
 
   program
+    .command('cover')
+    .description('the smallest change to a .config under which every line the PATCHes add is compiled (.c/.h/Makefile/Kbuild/Kconfig), several configurations when one cannot')
+    .argument('<patch...>', 'unified diffs against the tree (- for stdin)')
+    .option('--config <base>', 'the .config to start from (default $KCONFIG_CONFIG or .config)')
+    .option('--max-changes <n>', 'largest change looked for per configuration (past it: the witness nearest the base)', '12')
+    .option('--out-dir <dir>', 'write the configurations as DIR/cover-N.config (cover-ARCH-N.config with --arch all)')
+    .action(async (patches: string[], opts: { config?: string; outDir?: string; maxChanges: string }) => exit(await (await import('./builds-command.js')).runCover(patches, opts, globals())));
+
+  program
     .command('dimacs')
     .description('write the formula in DIMACS CNF with a variable name map')
     .option('--out <file>', 'output file (default stdout)')

@@ -115,7 +115,7 @@ function archList(g: GlobalOptions, old: LoadOptions): (string | undefined)[] {
   return architectures(g);
 }
 
-function readPatch(file: string): PatchText {
+export function readPatch(file: string): PatchText {
   if (file === '-') return { name: '-', text: fs.readFileSync(0, 'utf8') };
   const read = readRegularFile(file, { maxBytes: MAX_PATCH_BYTES });
   if ('text' in read) return { name: file, text: read.text };
