@@ -8,7 +8,7 @@
  * is not followed), a Makefile/Kbuild line (the objects it names compiled,
  * the directory it names visited, else its makefile read), a Kconfig line
  * inside a bool/tristate symbol's definition (the symbol enabled). Lines no
- * valid configuration compiles are listed with the reason. When one
+ * valid configuration compiles (with the base's toolchain) are listed with the reason. When one
  * configuration cannot take every line (#ifdef and #else of one block), the
  * lines are split greedily: each configuration takes as many of the lines
  * left as can hold together, largest groups first. That keeps the count of
@@ -20,7 +20,7 @@ import { lineConditions } from '../kbuild/cpp.js';
 import { objectOf, type KbuildTree } from '../kbuild/tree.js';
 import type { SourceFiles } from '../parse/files.js';
 import { kbuildTree, notBuilt, objectCond, sessionTypes, withModule } from './builds.js';
-import { holds, query, resolveExpression } from './query.js';
+import { holds, query, resolveExpression, toolchainLiterals } from './query.js';
 import { resolve, type Change } from './resolve.js';
 import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
@@ -87,13 +87,15 @@ export function cover(session: Session, base: ConfigValues, options: CoverOption
   }
   const exprs = new Map([...groups.keys()].map((e) => [e, resolveExpression(session, e)]));
   session.coverComparisons([...exprs.values(), ...session.valueComparisons(base)]);
+  // The base's toolchain holds throughout: conf run with it must accept every configuration made.
+  const toolchain = toolchainLiterals(session, base);
   const lit = new Map([...exprs].map(([e, x]) => [e, holds(session, x)]));
   const reasons = new Map<Target, string>();
   let left: string[] = [];
   for (const [expr, g] of groups) {
-    if (session.solve([lit.get(expr)!]) === 'sat') left.push(expr);
+    if (session.solve([...toolchain, lit.get(expr)!]) === 'sat') left.push(expr);
     else {
-      const why = unsatReason(session, expr, g.cond);
+      const why = unsatReason(session, expr, g.cond, base);
       for (const t of g.targets) reasons.set(t, why);
     }
   }
@@ -103,7 +105,7 @@ export function cover(session: Session, base: ConfigValues, options: CoverOption
   const coveredBy = new Map<Target, number>();
   while (left.length > 0) {
     const pick: string[] = [];
-    for (const expr of left) if (session.solve([...pick, expr].map((e) => lit.get(e)!)) === 'sat') pick.push(expr);
+    for (const expr of left) if (session.solve([...toolchain, ...[...pick, expr].map((e) => lit.get(e)!)]) === 'sat') pick.push(expr);
     const config = nearestConfig(session, pick, base, options.maxChanges ?? 12);
     const values = new Map(config.config.map((e) => [e.name, e.value]));
     const index = configs.length;
@@ -170,9 +172,9 @@ function fileTargets(session: Session, tree: KbuildTree, files: SourceFiles, fil
 }
 
 /** Why no valid configuration satisfies the condition: the decisive Kconfig lines, or the #if/Kbuild lines alone. */
-function unsatReason(session: Session, expr: string, cond: Cond): string {
+function unsatReason(session: Session, expr: string, cond: Cond, base: ConfigValues): string {
   if (cond.k === 'false') return `its #if and Kbuild conditions never hold on ${session.arch}`;
-  const chain = query(session, [expr]).explanation?.chain ?? [];
+  const chain = query(session, [expr], { toolchain: base }).explanation?.chain ?? [];
   const facts = chain.flatMap((c) => c.facts).slice(0, 3);
   const where = facts.map((f) => `${f.loc.file}:${f.loc.line}: ${f.text}`).join('; ');
   return `no valid configuration on ${session.arch} compiles it${where ? ` (${where})` : ''}`;
@@ -180,7 +182,7 @@ function unsatReason(session: Session, expr: string, cond: Cond): string {
 
 /** The configuration closest to the base where every wish holds: resolve's first diagnosis, else the query witness nearest the base. */
 function nearestConfig(session: Session, wishes: string[], base: ConfigValues, maxChanges: number): CoverConfig {
-  const d = resolve(session, wishes, base, { max: 1, maxChanges }).diagnoses[0];
+  const d = resolve(session, wishes, base, { max: 1, maxChanges, toolchain: base }).diagnoses[0];
   if (d) return { changes: d.changes, config: d.config, lines: 0 };
   const a = query(session, wishes, { base, explain: false });
   const changes = (a.changedFromBase ?? []).map((c) => ({ name: c.name, from: c.base, to: c.witness }));

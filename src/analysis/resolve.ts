@@ -19,7 +19,7 @@ import { symbolsOf } from '../model/expr.js';
 import type { KSymbol } from '../model/types.js';
 import { cone } from './cone.js';
 import type { Explanation } from './explain.js';
-import { holds, query, resolveExpression } from './query.js';
+import { holds, query, resolveExpression, toolchainLiterals } from './query.js';
 import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
 export interface Change {
@@ -53,6 +53,13 @@ export interface ResolveOptions {
   max?: number;
   /** Largest diagnosis looked for (default 12). */
   maxChanges?: number;
+  /**
+   * A .config conf wrote with the toolchain to keep: the probe results
+   * (compiler version, cc-option answers) it records hold in every diagnosis,
+   * so conf with that toolchain accepts the result as it is. Default: none
+   * (the probes are free).
+   */
+  toolchain?: ConfigValues;
 }
 
 /** One symbol whose value the user sets, and the literal "the user changed it". */
@@ -65,12 +72,12 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const max = options.max ?? 10;
   const maxChanges = options.maxChanges ?? 12;
   const exprs = wishes.map((text) => resolveExpression(session, text));
-  session.coverComparisons([...exprs, ...session.valueComparisons(base)]);
-  const wish = exprs.map((e) => holds(session, e));
+  session.coverComparisons([...exprs, ...session.valueComparisons(base), ...(options.toolchain ? session.valueComparisons(options.toolchain) : [])]);
+  const wish = [...(options.toolchain ? toolchainLiterals(session, options.toolchain) : []), ...exprs.map((e) => holds(session, e))];
   const result: ResolveResult = { wishes, satisfiable: session.solve(wish) === 'sat', diagnoses: [], complete: true };
   if (session.arch) result.arch = session.arch;
   if (!result.satisfiable) {
-    result.explanation = query(session, wishes).explanation;
+    result.explanation = query(session, wishes, options.toolchain ? { toolchain: options.toolchain } : {}).explanation;
     return result;
   }
 

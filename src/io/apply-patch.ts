@@ -31,8 +31,8 @@ interface Hunk {
   oldStart: number;
   oldLines: string[];
   newLines: string[];
-  /** newAdded[k]: newLines[k] is a `+` line, not context. */
-  newAdded: boolean[];
+  /** newFrom[k]: the index in oldLines of context line newLines[k]; -1 for a `+` line. */
+  newFrom: number[];
   /** `\ No newline at end of file` after the hunk's last old (new) line. */
   oldNoEol: boolean;
   newNoEol: boolean;
@@ -130,7 +130,8 @@ function applyHunks(patchName: string, fp: FilePatch, before: Lines): Lines {
     }
     const reachesEnd = at + h.oldLines.length === lines.length;
     lines.splice(at, h.oldLines.length, ...h.newLines);
-    added.splice(at, h.oldLines.length, ...h.newAdded);
+    // A context line keeps its mark: a later patch's context may be an earlier one's addition.
+    added.splice(at, h.oldLines.length, ...h.newFrom.map((j) => j < 0 || added[at + j]!));
     if (reachesEnd) finalEol = !h.newNoEol;
     floor = at + h.newLines.length;
     shift += h.newLines.length - h.oldLines.length;
@@ -208,7 +209,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
     while (i < lines.length && lines[i]!.startsWith('@@ ')) {
       const m = HUNK_HEADER.exec(lines[i]!);
       if (!m) throw err(i, `malformed hunk header: ${lines[i]}`);
-      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), oldLines: [], newLines: [], newAdded: [], oldNoEol: false, newNoEol: false };
+      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), oldLines: [], newLines: [], newFrom: [], oldNoEol: false, newNoEol: false };
       let oldLeft = m[2] === undefined ? 1 : Number(m[2]);
       let newLeft = m[4] === undefined ? 1 : Number(m[4]);
       let last: 'old' | 'new' | 'both' = 'both';
@@ -222,9 +223,9 @@ export function parsePatch(patch: PatchText): FilePatch[] {
           if (last !== 'new') hunk.oldNoEol = true;
           if (last !== 'old') hunk.newNoEol = true;
         } else if (tag === ' ' && oldLeft > 0 && newLeft > 0) {
+          hunk.newFrom.push(hunk.oldLines.length);
           hunk.oldLines.push(body);
           hunk.newLines.push(body);
-          hunk.newAdded.push(false);
           oldLeft--;
           newLeft--;
           last = 'both';
@@ -234,7 +235,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
           last = 'old';
         } else if (tag === '+' && newLeft > 0) {
           hunk.newLines.push(body);
-          hunk.newAdded.push(true);
+          hunk.newFrom.push(-1);
           newLeft--;
           last = 'new';
         } else throw err(i, 'the hunk has more or fewer lines than its header says');
