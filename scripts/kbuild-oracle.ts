@@ -326,8 +326,9 @@ interface CoverRow {
   configs: number;
   changes: number;
   cpuMs: number;
-  /** Configurations conf changed (not accepted as they are). */
+  /** Configurations conf changed (not accepted as they are), and the values it changed. */
   rejected: number;
+  confChanged: string[];
   missed: number[];
 }
 
@@ -365,6 +366,7 @@ function coverCheck(tree: string, newTree: string, conf: string, arch: string, c
     const wanted = result.lines.filter((l) => l.config !== undefined).map((l) => l.line);
     const compiled = new Set<number>();
     let rejected = 0;
+    const confChanged: string[] = [];
     const text = applied.changes[file]!;
     for (const c of result.configs) {
       const configFile = path.join(out, '.config');
@@ -373,7 +375,9 @@ function coverCheck(tree: string, newTree: string, conf: string, arch: string, c
       const before = readValues(configFile);
       runConf(['--syncconfig'], configFile);
       const after = readValues(configFile);
-      if ([...new Set([...before.keys(), ...after.keys()])].some((k) => before.get(k) !== after.get(k))) rejected++;
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      if (changed.length) rejected++;
+      confChanged.push(...changed.map((k) => `${k}=${before.get(k) ?? '(none)'} -> ${after.get(k) ?? '(none)'}`));
       if (!makeBuilt(tree, out, arch, env.SRCARCH!, after).has(file.replace(/\.c$/, '.o'))) continue;
       const kept = gccLines(preprocessable(text), out, tree);
       for (const l of wanted) if (kept.has(l)) compiled.add(l);
@@ -387,10 +391,11 @@ function coverCheck(tree: string, newTree: string, conf: string, arch: string, c
       changes: result.configs.reduce((n, c) => n + c.changes.length, 0),
       cpuMs: Math.round((t.user + t.system) / 1000),
       rejected,
+      confChanged,
       missed: wanted.filter((l) => !compiled.has(l)),
     };
     rows.push(row);
-    process.stderr.write(`kbuild-oracle: cover ${arch} ${file}: ${row.compiled}/${row.coverable} of ${row.lines} lines, ${row.configs} configs, ${row.changes} changes, ${row.cpuMs} ms CPU${rejected ? `, ${rejected} changed by conf` : ''}\n`);
+    process.stderr.write(`kbuild-oracle: cover ${arch} ${file}: ${row.compiled}/${row.coverable} of ${row.lines} lines, ${row.configs} configs, ${row.changes} changes, ${row.cpuMs} ms CPU${rejected ? `, ${rejected} changed by conf: ${confChanged.slice(0, 5).join(' ')}` : ''}\n`);
     if (outFile) fs.writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
   }
   const sum = (f: (r: CoverRow) => number): number => rows.reduce((n, r) => n + f(r), 0);
