@@ -96,11 +96,16 @@ function deletion(session: Session, solver: GroupSolver, candidates: KSymbol[]):
  * lines that give it its value.
  */
 function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, names: MemberNames): ChainStep {
-  const facts = factsOf(session, sym, members).filter((f) => f.role !== 'defined');
+  const all = factsOf(session, sym, members);
+  const facts = all.filter((f) => f.role !== 'defined');
   const inChoice = (f: Fact): boolean => f.role === 'choice' && (sym.choiceInfo !== undefined || members.has(sym.choice!.symbol));
   const links = facts.filter((f) => inChoice(f) || mentionsOther(f, names, sym.name));
   const isChoice = sym.choiceInfo !== undefined;
-  if (links.length === 0) return { symbol: sym.name, facts: valueLines(session, sym), alsoImpossible: [], isChoice };
+  if (links.length === 0) {
+    // Nothing that can apply gives it a value: its definition is the reason.
+    const lines = valueLines(session, sym);
+    return { symbol: sym.name, facts: lines.length ? lines : all.filter((f) => f.role === 'defined'), alsoImpossible: [], isChoice };
+  }
   return { symbol: sym.name, facts: links, alsoImpossible: impossibleDependencies(session, sym, links), isChoice };
 }
 
@@ -188,7 +193,8 @@ export function factsOf(session: Session, sym: KSymbol, set: Set<KSymbol>): Fact
   const name = sym.name;
   for (const def of sym.definitions) {
     facts.push({ symbol: name, role: sym.choiceInfo ? 'choice' : 'defined', loc: def.loc, text: line(def.loc) });
-    for (const d of def.ownDepends) facts.push({ symbol: name, role: 'depends on', loc: d.loc, text: line(d.loc) });
+    // An enclosing `if`/menu is a dependency too; without it a step that comes only from one says nothing.
+    for (const d of [...def.enclosing, ...def.ownDepends]) facts.push({ symbol: name, role: 'depends on', loc: d.loc, text: line(d.loc) });
   }
   // A member's value is tied to its choice's selection.
   if (sym.choice && (set.has(sym.choice.symbol) || sym.choice.members.some((m) => m !== sym && set.has(m)))) {

@@ -13,8 +13,10 @@
  * Both trees are loaded first and compared symbol by symbol; an arch where
  * no symbol changed is not encoded at all.
  */
+import { applyPatches, type PatchText } from '../io/apply-patch.js';
+import { listArchitectures } from '../model/arch.js';
 import { exprToString, leafToString } from '../model/expr.js';
-import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js';
+import { loadKconfig, openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
 import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
@@ -77,6 +79,22 @@ export async function review(options: ReviewOptions): Promise<ReviewReport> {
   }
   if (options.fixes !== false) await attachFixes(options.new, arches, progress);
   return { arches, newProblems: arches.reduce((n, a) => n + a.findings.added.length, 0) };
+}
+
+/** The tree `old` names with the unified diffs applied in memory (its files on disk are never written). */
+export function patchedTree(old: LoadOptions, patches: readonly PatchText[]): LoadOptions {
+  const files = openTree(old.tree, old.allowOutsideRoot);
+  return { ...old, overrides: applyPatches(patches, (f) => files.read(f)) };
+}
+
+/**
+ * The arches to review `old` on: those asked for ('all': every arch of the
+ * tree), or the one undefined arch of a tree without arch/.
+ */
+export function reviewArches(old: LoadOptions, asked: readonly (string | undefined)[]): (string | undefined)[] {
+  const known = listArchitectures(openTree(old.tree, old.allowOutsideRoot));
+  if (known.length === 0) return [undefined];
+  return asked.includes('all') ? known : [...asked];
 }
 
 function withArch(load: LoadOptions, arch: string | undefined): LoadOptions {

@@ -52,6 +52,7 @@ function withLocations(facts: Fact[], isChoice = false): string {
   const phrase = (f: Fact): string => {
     // A choice's own line is the word `choice`: say what it does.
     if (f.role === 'choice') return isChoice ? 'a choice: at most one member is y' : 'member of the choice';
+    if (f.role === 'defined') return `${f.text}, with no prompt or default that can apply`;
     if (f.role !== 'selected by' && f.role !== 'implied by') return f.text;
     const colon = f.text.indexOf(': ');
     return `${f.role} ${f.text.slice(0, colon)} (${f.text.slice(colon + 2)})`;

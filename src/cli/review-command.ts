@@ -7,14 +7,13 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { groupFindings } from '../analysis/audit-arches.js';
-import { review, type ArchReview, type ReviewFinding, type ReviewReport, type SymbolChange } from '../analysis/review.js';
+import { patchedTree, review, reviewArches, type ArchReview, type ReviewFinding, type ReviewReport, type SymbolChange } from '../analysis/review.js';
 import { upgrade } from '../analysis/upgrade.js';
 import { KconfsatError } from '../errors.js';
-import { applyPatches, type PatchText } from '../io/apply-patch.js';
+import type { PatchText } from '../io/apply-patch.js';
 import { readRegularFile } from '../io/files.js';
 import { auditSarif } from '../io/sarif.js';
-import { listArchitectures } from '../model/arch.js';
-import { openTree, type LoadOptions } from '../model/load.js';
+import type { LoadOptions } from '../model/load.js';
 import { GitSourceFiles, parseRange } from '../parse/git-files.js';
 import { describeChange, formatKeep, readConfig } from './commands.js';
 import { architectures, EXIT, loadOptions, print, printJson, writeOutput, type GlobalOptions } from './context.js';
@@ -89,8 +88,7 @@ function treePair(patches: string[], opts: TreePairOptions, g: GlobalOptions): {
     now = { ...base, tree: gitTree(g, b) };
   } else if (patches.length > 0) {
     old = loadOptions(g, undefined);
-    const files = openTree(old.tree, old.allowOutsideRoot);
-    now = { ...old, overrides: applyPatches(patches.map(readPatch), (f) => files.read(f)) };
+    now = patchedTree(old, patches.map(readPatch));
   } else {
     if (opts.old === undefined || opts.new === undefined) throw new KconfsatError('usage', '--old and --new go together');
     old = loadOptions({ ...g, tree: opts.old }, undefined);
@@ -108,11 +106,8 @@ function gitTree(g: GlobalOptions, commit: string): GitSourceFiles {
 
 /** --arch: one arch (by default this host's), a comma list, or all (the old tree's); a tree without arch/ has one undefined arch. */
 function archList(g: GlobalOptions, old: LoadOptions): (string | undefined)[] {
-  const known = listArchitectures(openTree(old.tree, old.allowOutsideRoot));
-  if (known.length === 0) return [undefined];
-  if (g.arch === 'all') return known;
-  if (g.arch?.includes(',')) return g.arch.split(',').filter(Boolean);
-  return architectures(g);
+  if (g.arch === 'all') return reviewArches(old, ['all']);
+  return reviewArches(old, g.arch?.includes(',') ? g.arch.split(',').filter(Boolean) : architectures(g));
 }
 
 export function readPatch(file: string): PatchText {

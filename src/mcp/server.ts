@@ -15,6 +15,7 @@ import { checkConfig } from '../analysis/check.js';
 import { fix } from '../analysis/fix.js';
 import { query } from '../analysis/query.js';
 import { resolve } from '../analysis/resolve.js';
+import { patchedTree, review, reviewArches } from '../analysis/review.js';
 import { configValues, Session } from '../analysis/session.js';
 import { possibleValues } from '../analysis/values.js';
 import { KconfsatError } from '../errors.js';
@@ -131,6 +132,30 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       run(() => {
         const load = options.load(tree, arch);
         return fix({ load, arches: [load.arch], verifyArches: verifyArches ?? [load.arch], only: findings });
+      }),
+  );
+
+  server.registerTool(
+    'review',
+    {
+      description:
+        'What a Kconfig change does, per arch: unmet-dependency findings added and removed (with verified repairs of the added ones), symbols that became dead or always on or came back, symbols added, removed or retyped (ReviewReport). Give the change as a patch against the tree, or as the old and new trees.',
+      inputSchema: {
+        tree: target.tree.describe("the Kconfig source tree the patch applies to (default: the server's --tree)"),
+        patch: z.string().optional().describe('a unified diff (git diff, git format-patch) applied in memory to the tree'),
+        old: z.string().optional().describe('the tree before the change (with new, instead of a patch)'),
+        new: z.string().optional().describe('the tree after the change'),
+        arches: z.array(z.string()).min(1).optional().describe("ARCH values, or ['all'] for every arch of the tree (default: the server's --arch, else this host's)"),
+        fixes: z.boolean().default(true).describe('look for verified repairs of the added findings'),
+      },
+    },
+    ({ tree, patch, old, new: now, arches, fixes }) =>
+      run(async () => {
+        if ((patch !== undefined) === (old !== undefined || now !== undefined)) throw new KconfsatError('usage', 'give the change one way: patch, or old and new');
+        if (patch === undefined && (old === undefined || now === undefined)) throw new KconfsatError('usage', 'old and new go together');
+        const before = options.load(old ?? tree, undefined);
+        const after = patch !== undefined ? patchedTree(before, [{ name: 'patch', text: patch }]) : options.load(now, undefined);
+        return review({ old: before, new: after, arches: reviewArches(before, arches ?? [before.arch]), fixes });
       }),
   );
 

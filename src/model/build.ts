@@ -29,6 +29,8 @@ const TRISTATE_CONSTANTS = new Set(['y', 'm', 'n']);
 interface Context {
   /** Dependencies inherited from enclosing blocks. */
   parentDep: ModelExpr;
+  /** The `if` conditions and menus' `depends on` lines parentDep is made of, outermost first. */
+  enclosing: readonly { expr: ModelExpr; loc: Loc }[];
   /** `visible if` of enclosing menus, applied to prompts. */
   menuVisibility: ModelExpr;
   choice?: Choice;
@@ -91,7 +93,7 @@ class ModelBuilder {
     this.declare(this.tree.nodes);
     if (this.modules) this.modulesExpr = this.resolver.symbolExpr(this.modules);
     const menuEntries: MenuEntry[] = [];
-    this.walk(this.tree.nodes, { parentDep: TRUE, menuVisibility: TRUE }, [], menuEntries);
+    this.walk(this.tree.nodes, { parentDep: TRUE, enclosing: [], menuVisibility: TRUE }, [], menuEntries);
     if (this.choiceRework) this.checkMembers612();
     else for (const choice of this.choices) this.settleChoiceTypes(choice);
     this.checkTransitional();
@@ -216,18 +218,22 @@ class ModelBuilder {
           break;
         }
         case 'menu': {
-          const dep = and(ctx.parentDep, this.ownDepends(node.props));
+          const menuDepends = this.dependsLines(node.props);
+          const dep = and(ctx.parentDep, andAll(menuDepends.map((d) => d.expr)));
           let visibleIf: ModelExpr = TRUE;
           for (const p of node.props) {
             if (p.kind === 'visible' && p.condition) visibleIf = and(visibleIf, this.resolver.dep(p.condition));
           }
           const menu = entry({ kind: 'menu', title: node.prompt, dependency: dep, visibleIf, loc: node.loc });
-          this.walk(node.children, { ...ctx, parentDep: dep, menuVisibility: and(ctx.menuVisibility, visibleIf) }, candidates, menu.children);
+          const enclosing = menuDepends.length ? [...ctx.enclosing, ...menuDepends] : ctx.enclosing;
+          this.walk(node.children, { ...ctx, parentDep: dep, enclosing, menuVisibility: and(ctx.menuVisibility, visibleIf) }, candidates, menu.children);
           break;
         }
         case 'if': {
-          const dependency = and(ctx.parentDep, this.resolver.dep(node.condition));
-          this.walk(node.children, { ...ctx, parentDep: dependency }, candidates, entry({ kind: 'if', dependency, loc: node.loc }).children);
+          const condition = this.resolver.dep(node.condition);
+          const dependency = and(ctx.parentDep, condition);
+          const enclosing = [...ctx.enclosing, { expr: condition, loc: node.loc }];
+          this.walk(node.children, { ...ctx, parentDep: dependency, enclosing }, candidates, entry({ kind: 'if', dependency, loc: node.loc }).children);
           break;
         }
         case 'comment':
@@ -238,7 +244,12 @@ class ModelBuilder {
   }
 
   private ownDepends(props: Property[]): ModelExpr {
-    return andAll(props.flatMap((p) => (p.kind === 'depends' ? [this.resolver.dep(p.expr)] : [])));
+    return andAll(this.dependsLines(props).map((d) => d.expr));
+  }
+
+  private dependsLines(props: Property[]): { expr: ModelExpr; loc: Loc }[] {
+    // filter then map: flatMap's result, kept here, would hold 16 slots for the usual one item.
+    return props.filter((p) => p.kind === 'depends').map((p) => ({ expr: this.resolver.dep(p.expr), loc: p.loc }));
   }
 
   private defineSymbol(
@@ -248,10 +259,9 @@ class ModelBuilder {
     props: Property[],
     ctx: Context,
   ): ChoiceCandidate {
-    // filter then map: flatMap's result, kept here, would hold 16 slots for the usual one item.
-    const ownDepends = props.filter((p) => p.kind === 'depends').map((p) => ({ expr: this.resolver.dep(p.expr), loc: p.loc }));
+    const ownDepends = this.dependsLines(props);
     const dependency = and(ctx.parentDep, andAll(ownDepends.map((d) => d.expr)));
-    const definition: Definition = { loc, kind, dependency, ownDepends };
+    const definition: Definition = { loc, kind, dependency, ownDepends, enclosing: ctx.enclosing };
     sym.definitions = append(sym.definitions, definition);
     const conditions: { condition: ModelExpr }[] = [];
     const prompts: Prompt[] = [];

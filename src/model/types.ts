@@ -41,6 +41,8 @@ export interface Definition {
   dependency: ModelExpr;
   /** Only the `depends on` lines written on this definition. */
   ownDepends: { expr: ModelExpr; loc: Loc }[];
+  /** The enclosing `if` conditions and menus' `depends on` lines (shared by the block's definitions). */
+  enclosing: readonly { expr: ModelExpr; loc: Loc }[];
 }
 
 export interface Prompt {

@@ -119,6 +119,18 @@ describe('query', () => {
     expect(JSON.parse(no.stdout)).toMatchObject({ satisfiable: false, arch: 'i386' });
   });
 
+  it('names an enclosing if block or menu dependency, and a symbol nothing gives a value, as the reason', () => {
+    const tree = path.join(tmp(), 'enclosing');
+    fs.mkdirSync(tree, { recursive: true });
+    const lines = ['config N', '\tbool', '', 'config A', '\tbool "a"', '\tdepends on N', '', 'menu "m"', '\tdepends on A', '', 'config C', '\tbool "c"', '', 'endmenu', '', 'if A', 'config B', '\tbool "b"', 'endif'];
+    fs.writeFileSync(path.join(tree, 'Kconfig'), `${lines.join('\n')}\n`);
+    const rest = ['  ← A: depends on N (Kconfig:6)', '  ← N: config N, with no prompt or default that can apply (Kconfig:1)', ''];
+    const b = run('--tree', tree, 'query', 'B=y');
+    expect([b.status, b.stdout.split('\n')]).toEqual([1, ['B=y: no', '  because B: if A (Kconfig:16)', ...rest]]);
+    const c = run('--tree', tree, 'query', 'C=y');
+    expect([c.status, c.stdout.split('\n')]).toEqual([1, ['C=y: no', '  because C: depends on A (Kconfig:9)', ...rest]]);
+  });
+
   it('takes several expressions as a conjunction', () => {
     const r = run('query', '--tree', FIXED, '--arch', 'x86_64', 'XEN_UNPOPULATED_ALLOC=y', '!ZONE_DEVICE');
     expect(r.status).toBe(1);

@@ -240,7 +240,7 @@ describe('checkAgainstModel', () => {
       if (kind !== 'referenced') {
         const loc = { file: 'Kconfig', line: id + 1, column: 1 };
         const dependency = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } } as const;
-        symbol.definitions = [{ loc, kind: kind === 'choice' ? 'choice' : 'config', dependency, ownDepends: [] }];
+        symbol.definitions = [{ loc, kind: kind === 'choice' ? 'choice' : 'config', dependency, ownDepends: [], enclosing: [] }];
       }
       if (kind === 'choice') symbol.choiceInfo = { symbol, members: [], optional: false };
       return symbol;

@@ -29,53 +29,19 @@ function firstPrompt(tree: ParsedTree): string {
 }
 
 describe('variable flavors', () => {
-  it(':= expands once, at the assignment', () => {
+  type Assignment = [name: string, flavor: ':=' | '=' | '+=', value: string];
+  const cases: [title: string, assignments: Assignment[], text: string, expected: string][] = [
+    [':= expands once, at the assignment', [['A', ':=', 'first'], ['B', ':=', '$(A)'], ['A', ':=', 'second']], '$(B)', 'first'],
+    ['= expands at each use', [['A', '=', 'first'], ['B', '=', '$(A)'], ['A', '=', 'second']], '$(B)', 'second'],
+    ['+= keeps the flavor of a simple variable: the added text is expanded now', [['X', ':=', 'one'], ['S', ':=', 'a'], ['S', '+=', '$(X)'], ['X', ':=', 'two']], '$(S)', 'a one'],
+    ['+= keeps the flavor of a recursive variable: the added text is expanded later', [['X', ':=', 'one'], ['R', '=', 'a'], ['R', '+=', '$(X)'], ['X', ':=', 'two']], '$(R)', 'a two'],
+    ['+= on an undefined variable makes a recursive one, without a leading space', [['U', '+=', '$(X)'], ['X', ':=', 'late']], '[$(U)]', '[late]'],
+    ['= after := turns the variable recursive', [['V', ':=', 'simple'], ['V', '=', '$(W)'], ['W', ':=', 'w']], '$(V)', 'w'],
+  ];
+  it.each(cases)('%s', (_title, assignments, text, expected) => {
     const m = new MacroExpander();
-    m.assign('A', ':=', 'first');
-    m.assign('B', ':=', '$(A)');
-    m.assign('A', ':=', 'second');
-    expect(m.expand('$(B)')).toBe('first');
-  });
-
-  it('= expands at each use', () => {
-    const m = new MacroExpander();
-    m.assign('A', '=', 'first');
-    m.assign('B', '=', '$(A)');
-    m.assign('A', '=', 'second');
-    expect(m.expand('$(B)')).toBe('second');
-  });
-
-  it('+= keeps the flavor of a simple variable: the added text is expanded now', () => {
-    const m = new MacroExpander();
-    m.assign('X', ':=', 'one');
-    m.assign('S', ':=', 'a');
-    m.assign('S', '+=', '$(X)');
-    m.assign('X', ':=', 'two');
-    expect(m.expand('$(S)')).toBe('a one');
-  });
-
-  it('+= keeps the flavor of a recursive variable: the added text is expanded later', () => {
-    const m = new MacroExpander();
-    m.assign('X', ':=', 'one');
-    m.assign('R', '=', 'a');
-    m.assign('R', '+=', '$(X)');
-    m.assign('X', ':=', 'two');
-    expect(m.expand('$(R)')).toBe('a two');
-  });
-
-  it('+= on an undefined variable makes a recursive one, without a leading space', () => {
-    const m = new MacroExpander();
-    m.assign('U', '+=', '$(X)');
-    m.assign('X', ':=', 'late');
-    expect(m.expand('[$(U)]')).toBe('[late]');
-  });
-
-  it('= after := turns the variable recursive', () => {
-    const m = new MacroExpander();
-    m.assign('V', ':=', 'simple');
-    m.assign('V', '=', '$(W)');
-    m.assign('W', ':=', 'w');
-    expect(m.expand('$(V)')).toBe('w');
+    for (const [name, flavor, value] of assignments) m.assign(name, flavor, value);
+    expect(m.expand(text)).toBe(expected);
   });
 
   it('defines the convenience variables of scripts/Kconfig.include as conf does', () => {
@@ -95,20 +61,7 @@ describe('variable flavors', () => {
   });
 
   it('works the same through assignment lines in a Kconfig file', () => {
-    const tree = parse(
-      [
-        'A := first',
-        'B := $(A)',
-        'C = $(A)',
-        'A := second',
-        'D := x',
-        'D += y',
-        'E =',
-        'config SYM',
-        '\tstring "$(B)|$(C)|$(D)|$(E)|"',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse('A := first\nB := $(A)\nC = $(A)\nA := second\nD := x\nD += y\nE =\nconfig SYM\n\tstring "$(B)|$(C)|$(D)|$(E)|"\n');
     expect(firstPrompt(tree)).toBe('first|second|x y||');
   });
 

@@ -2,14 +2,24 @@
  * The MCP server as an agent meets it: the SDK's own client starts
  * `kconfsat mcp` over stdio, lists the tools and asks the seed question.
  */
+import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { QueryAnswer } from '../../src/analysis/query.js';
+import type { ReviewReport } from '../../src/analysis/review.js';
 import { ensureBuilt, MAIN, REPO } from '../cli/run.js';
 
 const FIXED = 'corpora/examples/xen-zone-device/fixed';
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
+
+/** The seed patch: the fixed tree's `depends on ZONE_DEVICE` back to the buggy `select`, as a unified diff against the tree's root. */
+function seedPatch(): string {
+  const file = 'drivers/xen/Kconfig';
+  const r = spawnSync('diff', ['-u', '--label', `a/${file}`, '--label', `b/${file}`, `${FIXED}/${file}`, `${BUGGY}/${file}`], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 1) throw new Error(`diff: ${r.stderr}`);
+  return r.stdout;
+}
 
 interface Result {
   content: { type: string; text: string }[];
@@ -36,7 +46,7 @@ describe('kconfsat mcp', () => {
 
   test('lists the tools, each with a JSON schema for its input', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['audit', 'check', 'fix', 'query', 'resolve', 'values', 'why-not']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['audit', 'check', 'fix', 'query', 'resolve', 'review', 'values', 'why-not']);
     const query = tools.find((t) => t.name === 'query')!;
     expect(query.inputSchema.required).toEqual(['expressions']);
   });
@@ -72,6 +82,26 @@ describe('kconfsat mcp', () => {
     expect(resolve.satisfiable).toBe(false);
     expect(resolve.diagnoses).toEqual([]);
   }, 60_000);
+
+  test('review of the seed patch: the new finding on both arches with the upstream repair verified, as from the old and new trees', async () => {
+    const findings = (r: ReviewReport): string[] => r.arches.flatMap((a) => a.findings.added.map((f) => `${a.arch} ${f.selector}>${f.selectee} ${f.loc.file}:${f.loc.line}`));
+    const expected = ['i386 XEN_UNPOPULATED_ALLOC>ZONE_DEVICE drivers/xen/Kconfig:13', 'x86_64 XEN_UNPOPULATED_ALLOC>ZONE_DEVICE drivers/xen/Kconfig:13'];
+    const patched = await json<ReviewReport>('review', { patch: seedPatch(), arches: ['i386', 'x86_64'] });
+    expect(patched.newProblems).toBe(2);
+    expect(findings(patched)).toEqual(expected);
+    const repair = patched.arches[0]!.findings.added[0]!.fixes!.find((c) => c.kind === 'depends-on')!;
+    expect([repair.verified, repair.checkedOn]).toEqual([true, ['i386', 'x86_64']]);
+    expect(repair.patch).toContain('-\tselect ZONE_DEVICE\n+\tdepends on ZONE_DEVICE\n');
+    const dirs = await json<ReviewReport>('review', { old: FIXED, new: BUGGY, arches: ['i386', 'x86_64'], fixes: false });
+    expect(findings(dirs)).toEqual(expected);
+    expect(dirs.arches[0]!.findings.added[0]!.fixes).toBeUndefined();
+    // The patch leads to the buggy tree: it does not apply there again, and the error says where.
+    const stale = await call('review', { tree: BUGGY, patch: seedPatch(), arches: ['i386'] });
+    expect(stale.isError).toBe(true);
+    expect(stale.content[0]!.text).toMatch(/^patch:\d+: /);
+    const twoWays = await call('review', { patch: seedPatch(), old: FIXED, new: BUGGY });
+    expect([twoWays.isError, twoWays.content[0]!.text]).toEqual([true, 'give the change one way: patch, or old and new']);
+  }, 120_000);
 
   test('a user error is an isError result, and the server goes on answering', async () => {
     const unknown = await call('values', { arch: 'i386', symbols: ['NO_SUCH_SYMBOL'] });
