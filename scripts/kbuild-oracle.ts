@@ -15,6 +15,11 @@
  *            against each code line's condition; lines whose condition
  *            depends on a free input (a macro not from the configuration) are
  *            counted apart.
+ *   cover    (--cover N) N patches of one hunk each, from C files that differ
+ *            between this tree and --new-tree (Linux 6.12): `cover` from the
+ *            arch's defconfig; each configuration it makes goes through conf
+ *            --syncconfig (it must come back unchanged), make's reading and
+ *            gcc -E of the patched file, which count the lines compiled.
  *
  * Nothing is written to the tree. Usage: see USAGE.
  */
@@ -24,6 +29,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kbuildTree } from '../src/analysis/builds.js';
+import { cover } from '../src/analysis/cover.js';
+import { applyPatchesMarking } from '../src/io/apply-patch.js';
+import { writeDotConfig } from '../src/io/dotconfig.js';
+import { OverlaySourceFiles } from '../src/parse/overlay.js';
 import { confEnvironment } from '../src/workflow/reference.js';
 import { configValues, Session } from '../src/analysis/session.js';
 import { evaluate, type Cond } from '../src/kbuild/condition.js';
@@ -43,6 +52,7 @@ const USAGE = `usage: scripts/kbuild-oracle [options]
   --files N       C files sampled per configuration for the line check (default 10)
   --work DIR      scratch output directory (default: a temporary one, removed)
   --out FILE      write the report as JSON
+  --cover N       instead: check cover on N one-hunk patches from --new-tree (default $KCONFSAT_LINUX_612), on the first --arch
 `;
 
 const MK = fileURLToPath(new URL('../../scripts/kbuild-oracle.mk', import.meta.url));
@@ -75,6 +85,8 @@ function main(): void {
     kinds: { type: 'string' },
     work: { type: 'string' },
     out: { type: 'string' },
+    cover: { type: 'string' },
+    'new-tree': { type: 'string' },
   });
   const tree = path.resolve(o.tree ?? process.env.KCONFSAT_LINUX_61 ?? '');
   const conf = o.conf ?? process.env.KCONFSAT_CONF_61 ?? '';
@@ -87,6 +99,12 @@ function main(): void {
   const seed = countOption('kbuild-oracle', '--seed', o.seed, 1, 1);
   const filesPer = countOption('kbuild-oracle', '--files', o.files, 10);
   const work = o.work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kbuild-oracle-'));
+  if (o.cover !== undefined) {
+    const newTree = path.resolve(o['new-tree'] ?? process.env.KCONFSAT_LINUX_612 ?? '');
+    coverCheck(tree, newTree, conf, arches[0]!, countOption('kbuild-oracle', '--cover', o.cover, 50, 1), work, o.out);
+    if (!o.work) fs.rmSync(work, { recursive: true, force: true });
+    return;
+  }
   const report = {
     configs: 0,
     objectChecks: 0,
@@ -130,10 +148,8 @@ function main(): void {
         process.stderr.write(`kbuild-oracle: ${arch} ${name}: conf failed: ${(e as Error).message.split('\n')[0]}\n`);
         continue;
       }
-      const made = makeObjects(tree, out, arch, env.SRCARCH!);
-      const values = configValues(parseDotConfig(fs.readFileSync(path.join(out, '.config'), 'utf8'), '.config'));
-      const modules = values.get('MODULES') === 'y';
-      const built = new Set([...made.y, ...made.lib, ...(modules ? made.m : [])].map((p) => path.posix.normalize(p)));
+      const values = readValues(path.join(out, '.config'));
+      const built = makeBuilt(tree, out, arch, env.SRCARCH!, values);
       configs++;
       report.configs++;
       report.builtByMake += built.size;
@@ -176,6 +192,17 @@ function main(): void {
 function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[] }): void {
   const summary = { ...report, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
   fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+function readValues(file: string): Map<string, string> {
+  return configValues(parseDotConfig(fs.readFileSync(file, 'utf8'), file));
+}
+
+/** The objects make compiles for the configuration in `out` (modules only with MODULES=y). */
+function makeBuilt(tree: string, out: string, arch: string, srcarch: string, values: Map<string, string>): Set<string> {
+  const made = makeObjects(tree, out, arch, srcarch);
+  const modules = values.get('MODULES') === 'y';
+  return new Set([...made.y, ...made.lib, ...(modules ? made.m : [])].map((p) => path.posix.normalize(p)));
 }
 
 /** make's own reading of the Kbuild files for the configuration in `out`. */
@@ -271,6 +298,113 @@ function checkLines(
       else report.lineDisagreements.push({ arch, config, file, line: i + 1, gcc: theirs, kconfsat: mine });
     });
   }
+}
+
+/** The first hunk with added lines of the file's diff from `tree` to `newTree`, as a patch; undefined when none. */
+function oneHunk(tree: string, newTree: string, file: string): string | undefined {
+  let text: string;
+  try {
+    text = execFileSync('diff', ['-u', '--label', `a/${file}`, '--label', `b/${file}`, path.join(tree, file), path.join(newTree, file)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return undefined;
+  } catch (e) {
+    text = String((e as { stdout?: string }).stdout ?? '');
+  }
+  const lines = text.split('\n');
+  const starts = lines.flatMap((l, i) => (l.startsWith('@@') ? [i] : []));
+  for (const [k, at] of starts.entries()) {
+    const hunk = lines.slice(at, starts[k + 1] ?? lines.length);
+    if (hunk.some((l) => l.startsWith('+'))) return [...lines.slice(0, 2), ...hunk.filter((l, i) => i < hunk.length - 1 || l !== '')].join('\n') + '\n';
+  }
+  return undefined;
+}
+
+interface CoverRow {
+  file: string;
+  lines: number;
+  coverable: number;
+  compiled: number;
+  configs: number;
+  changes: number;
+  cpuMs: number;
+  /** Configurations conf changed (not accepted as they are), and the values it changed. */
+  rejected: number;
+  confChanged: string[];
+  missed: number[];
+}
+
+function coverCheck(tree: string, newTree: string, conf: string, arch: string, count: number, work: string, outFile: string | undefined): void {
+  const session = Session.open({ tree, arch });
+  const disk = openTree(tree);
+  const kb = kbuildTree(session, disk);
+  const env: Record<string, string> = { ...confEnvironment(tree, arch), srctree: tree, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const out = path.join(work, `cover-${arch}`);
+  fs.mkdirSync(path.join(out, 'scratch'), { recursive: true });
+  const runConf = (args: string[], config: string): void =>
+    void execFileSync(conf, [...args, 'Kconfig'], { cwd: out, env: { ...env, KCONFIG_CONFIG: config }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const baseFile = path.join(out, 'base.config');
+  runConf([`--defconfig=${path.join(tree, env.KCONFIG_DEFCONFIG_LIST!.split(' ')[0]!)}`], baseFile);
+  const base = readValues(baseFile);
+  // C files of objects this arch can build that 6.12 changed, spread over the tree.
+  const sources = [...kb.objects.keys()].map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)) && fs.existsSync(path.join(newTree, f)));
+  sources.sort();
+  const rows: CoverRow[] = [];
+  const step = Math.max(1, Math.floor(sources.length / (count * 4)));
+  for (let i = 0; i < sources.length && rows.length < count; i += step) {
+    const file = sources[i]!;
+    const patch = oneHunk(tree, newTree, file);
+    if (patch === undefined) continue;
+    let applied;
+    try {
+      applied = applyPatchesMarking([{ name: file, text: patch }], (f) => disk.read(f));
+    } catch {
+      continue;
+    }
+    const files = new OverlaySourceFiles(disk, applied.changes);
+    const t0 = process.cpuUsage();
+    const result = cover(session, base, { files, added: applied.added });
+    const t = process.cpuUsage(t0);
+    const wanted = result.lines.filter((l) => l.config !== undefined).map((l) => l.line);
+    const compiled = new Set<number>();
+    let rejected = 0;
+    const confChanged: string[] = [];
+    const text = applied.changes[file]!;
+    for (const c of result.configs) {
+      const configFile = path.join(out, '.config');
+      const written = writeDotConfig(c.config);
+      fs.writeFileSync(configFile, written);
+      const before = readValues(configFile);
+      runConf(['--syncconfig'], configFile);
+      const after = readValues(configFile);
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      if (changed.length) rejected++;
+      confChanged.push(...changed.map((k) => `${k}=${before.get(k) ?? '(none)'} -> ${after.get(k) ?? '(none)'}`));
+      if (!makeBuilt(tree, out, arch, env.SRCARCH!, after).has(file.replace(/\.c$/, '.o'))) continue;
+      const kept = gccLines(preprocessable(text), out, tree);
+      for (const l of wanted) if (kept.has(l)) compiled.add(l);
+    }
+    const row: CoverRow = {
+      file,
+      lines: result.lines.length,
+      coverable: wanted.length,
+      compiled: compiled.size,
+      configs: result.configs.length,
+      changes: result.configs.reduce((n, c) => n + c.changes.length, 0),
+      cpuMs: Math.round((t.user + t.system) / 1000),
+      rejected,
+      confChanged,
+      missed: wanted.filter((l) => !compiled.has(l)),
+    };
+    rows.push(row);
+    process.stderr.write(`kbuild-oracle: cover ${arch} ${file}: ${row.compiled}/${row.coverable} of ${row.lines} lines, ${row.configs} configs, ${row.changes} changes, ${row.cpuMs} ms CPU${rejected ? `, ${rejected} changed by conf: ${confChanged.slice(0, 5).join(' ')}` : ''}\n`);
+    if (outFile) fs.writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
+  }
+  const sum = (f: (r: CoverRow) => number): number => rows.reduce((n, r) => n + f(r), 0);
+  const cpu = rows.map((r) => r.cpuMs).sort((a, b) => a - b);
+  process.stdout.write(
+    `cover ${arch}: ${rows.length} patches; lines compiled ${sum((r) => r.compiled)}/${sum((r) => r.coverable)} coverable (${sum((r) => r.lines)} counted); ` +
+      `configurations ${sum((r) => r.configs)}, ${sum((r) => r.rejected)} changed by conf; median CPU per patch ${cpu[Math.floor(cpu.length / 2)] ?? 0} ms\n`,
+  );
+  for (const r of rows) if (r.missed.length) process.stdout.write(`  missed ${r.file}: lines ${r.missed.join(',')}\n`);
 }
 
 main();

@@ -69,18 +69,23 @@ export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry,
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';
 export {
   buildQuery,
+  buildValues,
   kbuildInfo,
+  NotBuiltError,
   parseTarget,
   type BuildAnswer,
   type BuildQueryOptions,
   type BuildTarget,
   type BuildTargetAnswer,
+  type BuildValues,
   type KbuildInfo,
   type KbuildLine,
 } from './analysis/builds.js';
 export { KbuildTree, objectOf, type KbuildDir, type KbuildObject } from './kbuild/tree.js';
 export { lineConditions, type LineConditions } from './kbuild/cpp.js';
 export { evaluate as evaluateCondition, type Cond } from './kbuild/condition.js';
+export { cover, type CoverConfig, type CoverLine, type CoverOptions, type CoverResult } from './analysis/cover.js';
+export { applyPatchesMarking, type AppliedPatches } from './io/apply-patch.js';
 export { resolve, type Change, type Diagnosis, type ResolveOptions, type ResolveResult } from './analysis/resolve.js';
 export {
   EditorWorkspace,

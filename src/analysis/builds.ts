@@ -11,7 +11,7 @@ import { KconfsatError, type SourceLocation } from '../errors.js';
 import { and, evaluate, freeInputs, or, replaceFree, someFree, toKconfig, TRUE, type Cond, type SymbolTypes } from '../kbuild/condition.js';
 import { lineConditions } from '../kbuild/cpp.js';
 import type { FreeInput } from '../kbuild/make.js';
-import { KbuildTree, objectOf, type ConfigAlternatives } from '../kbuild/tree.js';
+import { KbuildTree, objectOf, type ConfigAlternatives, type KbuildObject } from '../kbuild/tree.js';
 import { srcArchFor } from '../model/arch.js';
 import { OUTSIDE_ROOT, type SourceFiles } from '../parse/files.js';
 import { openTree } from '../model/load.js';
@@ -50,6 +50,15 @@ export interface BuildAnswer extends QueryAnswer {
 export interface BuildQueryOptions extends Pick<QueryOptions, 'base' | 'toolchain'> {
   /** The tree's files (default: read from the session's tree, confined to it). */
   files?: SourceFiles;
+  /** Only built in (y) or only as a module (m); default either. */
+  mode?: 'y' | 'm';
+}
+
+/** No makefile of the arch names the file's object: across arches, that arch's answer rather than an error. */
+export class NotBuiltError extends KconfsatError {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 /** Parses `FILE[:LINE]`. */
@@ -121,14 +130,9 @@ export function buildQuery(session: Session, targetTexts: string[], expressions:
   const free: FreeInput[] = tree.free;
   const prepared: Prepared[] = targets.map(({ text, target, file, object }) => {
     const obj = tree.objects.get(object);
-    if (!obj) {
-      const dir = path.posix.dirname(object);
-      const entry = tree.dirs.get(dir);
-      const why = entry?.makefile ? `${entry.makefile} names no ${path.posix.basename(object)}` : `no makefile names the directory ${dir}/`;
-      throw new KconfsatError('usage', `${target.file}: no makefile builds it for ${session.arch} (${why})`);
-    }
+    if (!obj) throw notBuilt(tree, object, target.file, session.arch!);
     const moduleCond = tree.moduleCond(obj);
-    const built = or(tree.builtinCond(obj), moduleCond);
+    const built = objectCond(tree, obj, options.mode);
     const lines: Omit<KbuildLine, 'text'>[] = [
       ...tree.path(obj.dir).map((l) => ({ file: l.loc.file, line: l.loc.line, role: 'directory' as const })),
       ...obj.namings.map((n) => ({ file: n.loc.file, line: n.loc.line, role: 'object' as const })),
@@ -137,10 +141,7 @@ export function buildQuery(session: Session, targetTexts: string[], expressions:
     if (target.line !== undefined) {
       const lc = lineConditions(file, files.read(file) ?? '', free);
       if (target.line < 1 || target.line > lc.cond.length) throw new KconfsatError('usage', `${text}: ${file} has ${lc.cond.length} lines`);
-      let lineCond = lc.cond[target.line - 1]!;
-      // MODULE is defined exactly when the object is compiled for a module.
-      for (const f of freeInputs(lineCond).values()) if (f.text === 'MODULE') lineCond = replaceFree(lineCond, f.id, moduleCond);
-      cond = and(cond, lineCond);
+      cond = and(cond, withModule(lc.cond[target.line - 1]!, moduleCond));
       for (const line of lc.branches[target.line - 1]!) lines.push({ file, line, role: 'line' });
     }
     const answer: BuildTargetAnswer = {
@@ -161,10 +162,58 @@ export function buildQuery(session: Session, targetTexts: string[], expressions:
       // The witness's own Kbuild evaluation: undefined only where a free input decides.
       const built = evaluate(p.built, values);
       if (built === false) throw new Error(`internal: the witness does not build ${p.answer.object}`);
-      p.answer.mode = evaluate(p.moduleCond, values) === true ? 'm' : 'y';
+      p.answer.mode = options.mode ?? (evaluate(p.moduleCond, values) === true ? 'm' : 'y');
     }
   }
   return result;
+}
+
+/** The error for a source whose object no makefile of the arch names, saying which makefile stops short. */
+export function notBuilt(tree: KbuildTree, object: string, file: string, arch: string): NotBuiltError {
+  const dir = path.posix.dirname(object);
+  const entry = tree.dirs.get(dir);
+  const why = entry?.makefile ? `${entry.makefile} names no ${path.posix.basename(object)}` : `no makefile names the directory ${dir}/`;
+  return new NotBuiltError(`${file}: no makefile builds it for ${arch} (${why})`);
+}
+
+/** When the object is compiled: built in, as a module, or (no mode) either. */
+export function objectCond(tree: KbuildTree, obj: KbuildObject, mode?: 'y' | 'm'): Cond {
+  if (mode === 'y') return tree.builtinCond(obj);
+  if (mode === 'm') return tree.moduleCond(obj);
+  return or(tree.builtinCond(obj), tree.moduleCond(obj));
+}
+
+/** A line's #if condition with MODULE read: it is defined exactly when the object is compiled for a module. */
+export function withModule(lineCond: Cond, moduleCond: Cond): Cond {
+  let c = lineCond;
+  for (const f of freeInputs(c).values()) if (f.text === 'MODULE') c = replaceFree(c, f.id, moduleCond);
+  return c;
+}
+
+/** `values --builds`: how one file's object can be compiled on the session's arch, each way with a witness or the reason not. */
+export interface BuildValues {
+  target: string;
+  arch: string;
+  /** Built in (y), as a module (m): the ways some valid configuration compiles it; [] none. */
+  values: ('y' | 'm')[];
+  y?: BuildAnswer;
+  m?: BuildAnswer;
+  /** No makefile of this arch names the object. */
+  error?: string;
+}
+
+export function buildValues(session: Session, target: string, options: Omit<BuildQueryOptions, 'mode'> = {}): BuildValues {
+  const arch = session.arch!;
+  const ask = (mode: 'y' | 'm'): BuildAnswer => buildQuery(session, [target], [], { ...options, mode });
+  let y: BuildAnswer;
+  try {
+    y = ask('y');
+  } catch (e) {
+    if (e instanceof NotBuiltError) return { target, arch, values: [], error: e.message };
+    throw e;
+  }
+  const m = ask('m');
+  return { target, arch, values: [...(y.satisfiable ? ['y' as const] : []), ...(m.satisfiable ? ['m' as const] : [])], y, m };
 }
 
 function lineText(files: SourceFiles, file: string, line: number): string {

@@ -17,7 +17,7 @@ import { symbolsOf } from '../model/expr.js';
 import type { KSymbol } from '../model/types.js';
 import { cone } from './cone.js';
 import type { Explanation } from './explain.js';
-import { query, resolveExpression } from './query.js';
+import { query, resolveExpression, toolchainLiterals } from './query.js';
 import type { ConfigEntry, ConfigValues, Session } from './session.js';
 
 export interface Change {
@@ -51,6 +51,13 @@ export interface ResolveOptions {
   max?: number;
   /** Largest diagnosis looked for (default 12). */
   maxChanges?: number;
+  /**
+   * A .config conf wrote with the toolchain to keep: the probe results
+   * (compiler version, cc-option answers) it records hold in every diagnosis,
+   * so conf with that toolchain accepts the result as it is. Default: none
+   * (the probes are free).
+   */
+  toolchain?: ConfigValues;
 }
 
 /** One symbol whose value the user sets, and the literal "the user changed it". */
@@ -63,12 +70,12 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   const max = options.max ?? 10;
   const maxChanges = options.maxChanges ?? 12;
   const exprs = wishes.map((text) => resolveExpression(session, text));
-  session.formula.coverComparisons([...exprs, ...session.valueComparisons(base)]);
-  const wish = exprs.map((e) => session.formula.holds(e));
+  session.formula.coverComparisons([...exprs, ...session.valueComparisons(base), ...(options.toolchain ? session.valueComparisons(options.toolchain) : [])]);
+  const wish = [...(options.toolchain ? toolchainLiterals(session, options.toolchain) : []), ...exprs.map((e) => session.formula.holds(e))];
   const result: ResolveResult = { wishes, satisfiable: session.formula.solve(wish) === 'sat', diagnoses: [], complete: true };
   if (session.arch) result.arch = session.arch;
   if (!result.satisfiable) {
-    result.explanation = query(session, wishes).explanation;
+    result.explanation = query(session, wishes, options.toolchain ? { toolchain: options.toolchain } : {}).explanation;
     return result;
   }
 

@@ -95,8 +95,17 @@ export function buildProgram(output: Output, exit: (code: number) => void): Comm
   program
     .command('values')
     .description('the values each SYMBOL can take in some valid configuration (per arch with --arch all)')
-    .argument('<symbol...>', 'symbol names, without CONFIG_')
-    .action((names: string[]) => exit(runValues(names, globals())));
+    .argument('[symbol...]', 'symbol names, without CONFIG_')
+    .option('--builds <file>', "instead: whether FILE's object can be built in (y), as a module (m) or not at all, each with a witness or the reason")
+    .option('--verbose', 'with --builds and --arch all: the witness or reason for every arch', false)
+    .action(async (names: string[], opts: { builds?: string; verbose: boolean }, command: Command) => {
+      if (opts.builds !== undefined) {
+        if (names.length > 0) command.error('values --builds takes a file, not symbols');
+        return exit((await import('./builds-command.js')).runBuildValues(opts.builds, opts, globals()));
+      }
+      if (names.length === 0) command.error("missing required argument 'symbol'");
+      exit(runValues(names, globals()));
+    });
 
   program
     .command('dead')
@@ -142,6 +151,15 @@ export function buildProgram(output: Output, exit: (code: number) => void): Comm
     .option('--max-changes <n>', 'largest diagnosis looked for', '12')
     .option('--out-dir <dir>', 'write each resulting configuration as DIR/diagnosis-N.config')
     .action(async (wishes: string[], opts: ResolveCommandOptions) => exit(await runResolve(wishes, opts, globals())));
+
+  program
+    .command('cover')
+    .description('the smallest change to a .config under which every line the PATCHes add is compiled (.c/.h/Makefile/Kbuild/Kconfig), several configurations when one cannot')
+    .argument('<patch...>', 'unified diffs against the tree (- for stdin)')
+    .option('--config <base>', 'the .config to start from (default $KCONFIG_CONFIG or .config)')
+    .option('--max-changes <n>', 'largest change looked for per configuration (past it: the witness nearest the base)', '12')
+    .option('--out-dir <dir>', 'write the configurations as DIR/cover-N.config (cover-ARCH-N.config with --arch all)')
+    .action(async (patches: string[], opts: { config?: string; outDir?: string; maxChanges: string }) => exit(await (await import('./builds-command.js')).runCover(patches, opts, globals())));
 
   program
     .command('dimacs')

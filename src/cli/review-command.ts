@@ -118,7 +118,7 @@ export function archList(g: GlobalOptions, old: LoadOptions): (string | undefine
   return reviewArches(old, g.arch?.includes(',') ? g.arch.split(',').filter(Boolean) : architectures(g));
 }
 
-function readPatch(file: string): PatchText {
+export function readPatch(file: string): PatchText {
   if (file === '-') return { name: '-', text: fs.readFileSync(0, 'utf8') };
   const read = readRegularFile(file, { maxBytes: MAX_PATCH_BYTES });
   if ('text' in read) return { name: file, text: read.text };

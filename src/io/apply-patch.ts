@@ -19,6 +19,12 @@ export interface PatchText {
 /** File name → new text; null: the file is deleted. */
 export type FileChanges = Record<string, string | null>;
 
+export interface AppliedPatches {
+  changes: FileChanges;
+  /** File name → the 1-based lines of its new text that the patches add (a changed line is removed and added). */
+  added: Record<string, number[]>;
+}
+
 interface Hunk {
   /** The patch's line of the `@@` header. */
   line: number;
@@ -26,6 +32,8 @@ interface Hunk {
   newStart: number;
   oldLines: string[];
   newLines: string[];
+  /** newFrom[k]: the index in oldLines of context line newLines[k]; -1 for a `+` line. */
+  newFrom: number[];
   /** `\ No newline at end of file` after the hunk's last old (new) line. */
   oldNoEol: boolean;
   newNoEol: boolean;
@@ -40,10 +48,11 @@ interface FilePatch {
   hunks: Hunk[];
 }
 
-/** A file as its lines (without their \n) and whether the last one ends with \n. */
+/** A file as its lines (without their \n) and whether the last one ends with \n; added[k]: a patch added line k. */
 interface Lines {
   lines: string[];
   finalEol: boolean;
+  added: boolean[];
 }
 
 /**
@@ -53,28 +62,43 @@ interface Lines {
  * the patch leads to.
  */
 export function applyPatches(patches: readonly PatchText[], read: (file: string) => string | undefined, options: { reverse?: boolean } = {}): FileChanges {
+  return applyPatchesMarking(patches, read, options).changes;
+}
+
+/** applyPatches, and which lines of each new text the patches added. */
+export function applyPatchesMarking(patches: readonly PatchText[], read: (file: string) => string | undefined, options: { reverse?: boolean } = {}): AppliedPatches {
   const changes: FileChanges = {};
+  // The added-line marks of each file patched so far, kept across patches as their lines move.
+  const marks = new Map<string, boolean[]>();
   const current = (file: string): string | undefined => (file in changes ? (changes[file] ?? undefined) : read(file));
   for (const patch of patches) {
     const files = options.reverse ? parsePatch(patch).map(reversed) : parsePatch(patch);
     if (files.length === 0) throw new KconfsatError('io', 'no unified diff in the patch', { file: patch.name, line: 1, column: 0 });
     for (const fp of files) {
       const where = { file: patch.name, line: fp.line, column: 0 };
-      let before: Lines = { lines: [], finalEol: true };
+      let before: Lines = { lines: [], finalEol: true, added: [] };
       if (fp.from !== undefined) {
         const text = current(fp.from);
         if (text === undefined) throw new KconfsatError('io', `${fp.from}: no such file in the tree`, where);
         before = splitLines(text);
+        before.added = marks.get(fp.from) ?? before.added;
       } else if (fp.to !== undefined && current(fp.to) !== undefined) {
         throw new KconfsatError('io', `${fp.to}: already exists in the tree`, where);
       }
       const after = applyHunks(patch.name, fp, before);
-      if (fp.from !== undefined && fp.from !== fp.to) changes[fp.from] = null;
-      if (fp.to !== undefined) changes[fp.to] = joinLines(after);
-      else if (after.lines.length > 0) throw new KconfsatError('io', `${fp.from}: the deletion leaves lines in the file`, where);
+      if (fp.from !== undefined && fp.from !== fp.to) {
+        changes[fp.from] = null;
+        marks.delete(fp.from);
+      }
+      if (fp.to !== undefined) {
+        changes[fp.to] = joinLines(after);
+        marks.set(fp.to, after.added);
+      } else if (after.lines.length > 0) throw new KconfsatError('io', `${fp.from}: the deletion leaves lines in the file`, where);
     }
   }
-  return changes;
+  const added: Record<string, number[]> = {};
+  for (const [file, m] of marks) added[file] = m.flatMap((a, k) => (a ? [k + 1] : []));
+  return { changes, added };
 }
 
 /** The file patch that undoes `fp`. */
@@ -89,16 +113,27 @@ function reversed(fp: FilePatch): FilePatch {
       newStart: h.oldStart,
       oldLines: h.newLines,
       newLines: h.oldLines,
+      newFrom: undoneFrom(h),
       oldNoEol: h.newNoEol,
       newNoEol: h.oldNoEol,
     })),
   };
 }
 
+/** newFrom of the hunk that undoes `h`: where each of its old lines stands among its new ones. */
+function undoneFrom(h: Hunk): number[] {
+  const from = h.oldLines.map(() => -1);
+  h.newFrom.forEach((j, k) => {
+    if (j >= 0) from[j] = k;
+  });
+  return from;
+}
+
 function splitLines(text: string): Lines {
-  if (text === '') return { lines: [], finalEol: true };
+  if (text === '') return { lines: [], finalEol: true, added: [] };
   const finalEol = text.endsWith('\n');
-  return { lines: (finalEol ? text.slice(0, -1) : text).split('\n'), finalEol };
+  const lines = (finalEol ? text.slice(0, -1) : text).split('\n');
+  return { lines, finalEol, added: lines.map(() => false) };
 }
 
 function joinLines(l: Lines): string {
@@ -107,6 +142,7 @@ function joinLines(l: Lines): string {
 
 function applyHunks(patchName: string, fp: FilePatch, before: Lines): Lines {
   const lines = [...before.lines];
+  const added = [...before.added];
   let finalEol = before.finalEol;
   // Where the next hunk may start: hunks apply in order and do not overlap.
   let floor = 0;
@@ -125,11 +161,13 @@ function applyHunks(patchName: string, fp: FilePatch, before: Lines): Lines {
     }
     const reachesEnd = at + h.oldLines.length === lines.length;
     lines.splice(at, h.oldLines.length, ...h.newLines);
+    // A context line keeps its mark: a later patch's context may be an earlier one's addition.
+    added.splice(at, h.oldLines.length, ...h.newFrom.map((j) => j < 0 || added[at + j]!));
     if (reachesEnd) finalEol = !h.newNoEol;
     floor = at + h.newLines.length;
     shift += h.newLines.length - h.oldLines.length;
   });
-  return { lines, finalEol };
+  return { lines, finalEol, added };
 }
 
 /** The hunk's position: the stated one if its old lines are there, else the nearest one above `floor` where they are. */
@@ -202,7 +240,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
     while (i < lines.length && lines[i]!.startsWith('@@ ')) {
       const m = HUNK_HEADER.exec(lines[i]!);
       if (!m) throw err(i, `malformed hunk header: ${lines[i]}`);
-      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), newStart: Number(m[3]), oldLines: [], newLines: [], oldNoEol: false, newNoEol: false };
+      const hunk: Hunk = { line: i + 1, oldStart: Number(m[1]), newStart: Number(m[3]), oldLines: [], newLines: [], newFrom: [], oldNoEol: false, newNoEol: false };
       let oldLeft = m[2] === undefined ? 1 : Number(m[2]);
       let newLeft = m[4] === undefined ? 1 : Number(m[4]);
       let last: 'old' | 'new' | 'both' = 'both';
@@ -216,6 +254,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
           if (last !== 'new') hunk.oldNoEol = true;
           if (last !== 'old') hunk.newNoEol = true;
         } else if (tag === ' ' && oldLeft > 0 && newLeft > 0) {
+          hunk.newFrom.push(hunk.oldLines.length);
           hunk.oldLines.push(body);
           hunk.newLines.push(body);
           oldLeft--;
@@ -227,6 +266,7 @@ export function parsePatch(patch: PatchText): FilePatch[] {
           last = 'old';
         } else if (tag === '+' && newLeft > 0) {
           hunk.newLines.push(body);
+          hunk.newFrom.push(-1);
           newLeft--;
           last = 'new';
         } else throw err(i, 'the hunk has more or fewer lines than its header says');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KconfsatError } from '../../src/errors.js';
-import { applyPatches, type FileChanges } from '../../src/io/apply-patch.js';
+import { applyPatches, applyPatchesMarking, type FileChanges } from '../../src/io/apply-patch.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const git = (dir: string, ...args: string[]): string =>
@@ -85,6 +85,16 @@ describe('applyPatches', () => {
     const diff = gitDiff(path.join(dir(), 'r'), before, { K: KCONFIG.replace('\tdepends on C', '\tdepends on D') }, 'diff');
     const moved = 'config X\n\tbool\n\n' + KCONFIG;
     expect(applied({ K: moved }, diff)).toEqual({ K: moved.replace('\tdepends on C', '\tdepends on D') });
+  });
+
+  it('marks the lines the patches add in the final text, across two patches whose second moves the first one\'s lines', () => {
+    const base = 'a\nb\nc\nd\ne\nf\ng\nh\n';
+    const one = gitDiff(path.join(dir(), 'r'), { F: base }, { F: base.replace('b\n', 'B\n').replace('g\n', 'g\nG1\nG2\n') }, 'U0');
+    const two = gitDiff(path.join(dir(), 'r'), { F: base.replace('b\n', 'B\n').replace('g\n', 'g\nG1\nG2\n') }, { F: 'top\n' + base.replace('b\n', 'B\n').replace('g\n', 'g\nG1\nG2\n').replace('e\n', '') }, 'diff');
+    const r = applyPatchesMarking([{ name: '1.patch', text: one }, { name: '2.patch', text: two }], (f) => (f === 'F' ? base : undefined));
+    expect(r.changes.F).toBe('top\na\nB\nc\nd\nf\ng\nG1\nG2\nh\n');
+    // top (line 1), B (3), G1 and G2 (8, 9): the removed e moves G1 and G2 up by one, top down by one.
+    expect(r.added).toEqual({ F: [1, 3, 8, 9] });
   });
 
   it('says which patch line and hunk does not apply, and to which file', () => {

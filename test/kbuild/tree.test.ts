@@ -7,7 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildQuery, kbuildTree } from '../../src/analysis/builds.js';
+import { buildQuery, buildValues, kbuildTree } from '../../src/analysis/builds.js';
+import { cover, type CoverLine, type CoverResult } from '../../src/analysis/cover.js';
+import { applyPatchesMarking } from '../../src/io/apply-patch.js';
+import { OverlaySourceFiles } from '../../src/parse/overlay.js';
 import { Session } from '../../src/analysis/session.js';
 import { evaluate, or } from '../../src/kbuild/condition.js';
 import { KbuildTree } from '../../src/kbuild/tree.js';
@@ -127,6 +130,83 @@ describe('Kbuild tree', () => {
     }
   });
 
+  it('values --builds: built in and as a module, each as brute force over every valid configuration; a file no makefile names is that arch\'s answer', () => {
+    const extra = { ...SMALL_KCONFIG, 'drivers/xen/gntdev/inner-mod.c': '', 'drivers/xen/grant-table.c': '', 'drivers/xen/lonely.c': '' };
+    const files = new MemorySourceFiles(exampleFiles(extra));
+    const seen = new Set<string>();
+    for (const arch of ['i386', 'x86_64']) {
+      const s = session(arch, extra);
+      const tree = kbuildTree(s, files);
+      const fixpoints = enumerateFixpoints(s.model).map((fp) => new Map([...fp].filter(([, v]) => v !== 'n')));
+      for (const file of ['drivers/xen/unpopulated-alloc.c', 'drivers/xen/gntdev.c', 'drivers/xen/gntdev/inner-mod.c', 'drivers/xen/grant-table.c']) {
+        const obj = tree.objects.get(file.replace(/\.c$/, '.o'))!;
+        const conds = { y: tree.builtinCond(obj), m: tree.moduleCond(obj) };
+        const row = buildValues(s, file, { files });
+        const expected = (['y', 'm'] as const).filter((mode) => fixpoints.some((values) => evaluate(conds[mode], values) === true));
+        expect(row.values, `${file} on ${arch}`).toEqual(expected);
+        seen.add(expected.join(''));
+        for (const mode of ['y', 'm'] as const) {
+          const witness = row[mode]!.witness;
+          if (witness) expect(evaluate(conds[mode], new Map(witness.config.map((e) => [e.name, e.value]))), `${file} ${mode} witness`).toBe(true);
+        }
+      }
+      const lonely = buildValues(s, 'drivers/xen/lonely.c', { files });
+      expect(lonely).toEqual({ target: 'drivers/xen/lonely.c', arch, values: [], error: `drivers/xen/lonely.c: no makefile builds it for ${arch} (drivers/xen/Makefile names no lonely.o)` });
+    }
+    // The sample covers y only, m only, both and neither.
+    expect([...seen].sort()).toEqual(['', 'm', 'y', 'ym']);
+  });
+
+  it('cover: #ifdef and #ifndef branches need two configurations, each compiling its lines; #if 0 and a line of an unbuilt arch are never compiled, with the reason', () => {
+    const files0 = exampleFiles(SMALL_KCONFIG);
+    const patch = [
+      '--- a/drivers/xen/unpopulated-alloc.c',
+      '+++ b/drivers/xen/unpopulated-alloc.c',
+      '@@ -3,5 +3,12 @@',
+      ' int b;',
+      '+int b2;',
+      ' #endif',
+      ' #if IS_MODULE(CONFIG_XEN_GNTDEV)',
+      ' int c;',
+      ' #endif',
+      '+#ifndef CONFIG_XEN_BALLOON',
+      '+int d;',
+      '+#endif',
+      '+#if 0',
+      '+int e;',
+      '+#endif',
+      '--- a/drivers/xen/Makefile',
+      '+++ b/drivers/xen/Makefile',
+      '@@ -6,0 +7 @@',
+      '+obj-$(CONFIG_XEN_GNTDEV) += extra.o',
+      '',
+    ].join('\n');
+    const { changes, added } = applyPatchesMarking([{ name: 'p.patch', text: patch }], (f) => files0[f]);
+    const files = new OverlaySourceFiles(new MemorySourceFiles(files0), changes);
+    const x86 = cover(Session.open({ tree: files, arch: 'x86_64' }), new Map(), { files, added });
+    const at = (r: CoverResult, line: number, file = 'drivers/xen/unpopulated-alloc.c'): CoverLine => r.lines.find((l) => l.file === file && l.line === line)!;
+    // Code lines only: int b2 (4), int d (10), int e (13), and the Makefile line.
+    expect(x86.lines.map((l) => `${l.file}:${l.line}`)).toEqual(['drivers/xen/unpopulated-alloc.c:4', 'drivers/xen/unpopulated-alloc.c:10', 'drivers/xen/unpopulated-alloc.c:13', 'drivers/xen/Makefile:7']);
+    expect(x86.configs.length).toBe(2);
+    expect(at(x86, 4).config).not.toBe(at(x86, 10).config);
+    expect(at(x86, 13).reason).toBe('its #if and Kbuild conditions never hold on x86_64');
+    const tree = new KbuildTree({ files, arch: 'x86_64', srcarch: 'x86' }).walk();
+    const obj = tree.objects.get('drivers/xen/unpopulated-alloc.o')!;
+    for (const [line, balloon] of [[4, 'y'], [10, undefined]] as const) {
+      const values = new Map(x86.configs[at(x86, line).config!]!.config.map((e) => [e.name, e.value]));
+      expect(evaluate(tree.builtinCond(obj), values), `line ${line}`).toBe(true);
+      expect(values.get('XEN_BALLOON') === 'y' ? 'y' : undefined, `line ${line}`).toBe(balloon);
+    }
+    const mk = at(x86, 7, 'drivers/xen/Makefile');
+    expect(['y', 'm']).toContain(new Map(x86.configs[mk.config!]!.config.map((e) => [e.name, e.value])).get('XEN_GNTDEV'));
+    // From an empty base the first configuration changes only what it must (XEN, MEMORY_HOTPLUG, ZONE_DEVICE, XEN_UNPOPULATED_ALLOC, then XEN_BALLOON or XEN_GNTDEV).
+    expect(x86.configs[0]!.changes.map((c) => c.name)).toEqual(expect.arrayContaining(['XEN', 'MEMORY_HOTPLUG', 'ZONE_DEVICE', 'XEN_UNPOPULATED_ALLOC']));
+
+    const i386 = cover(Session.open({ tree: files, arch: 'i386' }), new Map(), { files, added });
+    expect(at(i386, 4).reason).toMatch(/^no valid configuration on i386 compiles it \(.*ZONE_DEVICE/);
+    expect(at(i386, 7, 'drivers/xen/Makefile').config).toBe(0);
+  });
+
   it('the seed on the example: no on i386 with ZONE_DEVICE in the reason, yes on x86_64 built in', () => {
     const no = buildQuery(session('i386'), ['drivers/xen/unpopulated-alloc.c']);
     expect(no.satisfiable).toBe(false);
@@ -172,6 +252,35 @@ describe('query --builds on the command line', () => {
     );
     fs.writeFileSync(path.join(dir, 'drivers/xen/Makefile'), 'obj-y += a.o\nendif\n');
     expectOneLineError(run('--tree', dir, '--arch', 'x86_64', 'query', '--builds', 'drivers/xen/gntdev.c'), 'kconfsat: drivers/xen/Makefile:2: endif without ifeq/ifdef');
+  });
+
+  it('values --builds and cover: bad input is one line and exit 2; a file some arch builds is a row per arch', () => {
+    const dir = tmp();
+    for (const [f, text] of Object.entries(exampleFiles())) {
+      fs.mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+    fs.writeFileSync(path.join(dir, 'drivers/xen/lonely.c'), '');
+    expectOneLineError(run('--tree', dir, '--arch', 'x86_64', 'values', '--builds', '/etc/hostname'), `kconfsat: /etc/hostname is outside the tree ${dir}`);
+    expectOneLineError(
+      run('--tree', dir, '--arch', 'x86_64', 'values', '--builds', 'drivers/xen/lonely.c'),
+      'kconfsat: drivers/xen/lonely.c: no makefile builds it for x86_64 (drivers/xen/Makefile names no lonely.o)',
+    );
+    const ok = run('--tree', dir, '--arch', 'all', 'values', '--builds', 'drivers/xen/unpopulated-alloc.c');
+    expect(ok.stdout.split('\n').filter((l) => !l.startsWith(' '))).toEqual(['drivers/xen/unpopulated-alloc.c on i386: not built in any valid configuration', 'drivers/xen/unpopulated-alloc.c on x86: y (built in)', 'drivers/xen/unpopulated-alloc.c on x86_64: y (built in)', '']);
+    expect(ok.status).toBe(0);
+
+    fs.writeFileSync(path.join(dir, '.config'), '');
+    const patch = (file: string, line: string): string => {
+      const p = path.join(dir, 'p.patch');
+      fs.writeFileSync(p, `--- a/${file}\n+++ b/${file}\n@@ -1,0 +2 @@\n+${line}\n`);
+      return p;
+    };
+    expectOneLineError(run('--tree', dir, '--arch', 'x86_64', 'cover', '--config', path.join(dir, '.config'), patch('../outside.c', 'int x;')), `kconfsat: ${path.join(dir, 'p.patch')}:1: ../outside.c: path leads outside the tree`);
+    expectOneLineError(run('--tree', dir, '--arch', 'x86_64', 'cover', '--config', path.join(dir, '.config'), patch('drivers/xen/gntdev.c', '#endif')), 'kconfsat: drivers/xen/gntdev.c:4: #endif without #if');
+    const never = run('--tree', dir, '--arch', 'x86_64', 'cover', '--config', path.join(dir, '.config'), patch('drivers/xen/lonely.c', 'int x;'));
+    expect(never.stdout).toContain('drivers/xen/lonely.c:1: never: drivers/xen/lonely.c: no makefile builds it for x86_64 (drivers/xen/Makefile names no lonely.o)');
+    expect(never.status).toBe(1);
   });
 });
 
