@@ -40,7 +40,7 @@ import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
 import { keptLines } from './lib/cpp-output.js';
-import { countOption, scriptOptions } from './lib/options.js';
+import { countOption, scriptOptions, stringOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
   --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)
@@ -76,17 +76,9 @@ interface LineDisagreement {
 
 function main(): void {
   const o = scriptOptions('kbuild-oracle', USAGE, {
-    tree: { type: 'string' },
-    conf: { type: 'string' },
-    arch: { type: 'string' },
+    ...stringOptions('tree', 'conf', 'arch'),
     n: { type: 'string', short: 'n' },
-    seed: { type: 'string' },
-    files: { type: 'string' },
-    kinds: { type: 'string' },
-    work: { type: 'string' },
-    out: { type: 'string' },
-    cover: { type: 'string' },
-    'new-tree': { type: 'string' },
+    ...stringOptions('seed', 'files', 'kinds', 'work', 'out', 'cover', 'new-tree'),
   });
   const tree = path.resolve(o.tree ?? process.env.KCONFSAT_LINUX_61 ?? '');
   const conf = o.conf ?? process.env.KCONFSAT_CONF_61 ?? '';

@@ -24,7 +24,7 @@ import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warning
 import { listArchitectures } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import { buildConf, confEnvironment, confRandconfig, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
-import { countOption, scriptOptions } from './lib/options.js';
+import { countOption, scriptOptions, stringOptions } from './lib/options.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -58,10 +58,7 @@ async function main(): Promise<void> {
     tree: { type: 'string' },
     arch: { type: 'string' },
     n: { type: 'string', short: 'n' },
-    seed: { type: 'string' },
-    jobs: { type: 'string' },
-    conf: { type: 'string' },
-    work: { type: 'string' },
+    ...stringOptions('seed', 'jobs', 'conf', 'work'),
     json: { type: 'boolean', default: false },
   });
   const tree = path.resolve(values.tree ?? (await fetchCorpus(manifestEntry('linux-6.1'))));

@@ -36,7 +36,7 @@ import { kernelVersion } from '../src/model/arch.js';
 import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
 import { buildConf, fetchCorpus, manifestEntry, readManifest } from '../src/workflow/reference.js';
-import { countOption, scriptOptions } from './lib/options.js';
+import { countOption, scriptOptions, stringOptions } from './lib/options.js';
 import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
@@ -109,15 +109,7 @@ interface ArchResult {
 
 function parseOptions(): Omit<Options, 'tree'> & { tree?: string } {
   const values = scriptOptions('validate-linux', USAGE, {
-    tree: { type: 'string' },
-    arch: { type: 'string' },
-    rand: { type: 'string' },
-    samples: { type: 'string' },
-    edits: { type: 'string' },
-    witnesses: { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'string' },
-    work: { type: 'string' },
+    ...stringOptions('tree', 'arch', 'rand', 'samples', 'edits', 'witnesses', 'seed', 'json', 'work'),
     quick: { type: 'boolean', default: false },
   });
   const count = (name: string, text: string | undefined, fallback: number): number => countOption('validate-linux', `--${name}`, text, fallback);

@@ -36,3 +36,8 @@ export function countOption(program: string, flag: string, text: string | undefi
   }
   return Number(text);
 }
+
+/** Options that each take one string value, by name: `{ tree: { type: 'string' }, ... }`. */
+export function stringOptions<const N extends string>(...names: N[]): { [K in N]: { type: 'string' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as { [K in N]: { type: 'string' } };
+}

@@ -39,6 +39,25 @@ interface Substitution {
   pair: Pair;
 }
 
+/** Conditions taken in order, as conf takes the first default (range) whose condition holds. */
+class FirstHolding {
+  private earlier: Lit = FALSE;
+
+  constructor(private readonly cnf: Cnf) {}
+
+  /** "`cond` holds and no earlier condition did"; `cond` then counts as earlier. */
+  next(cond: Lit): Lit {
+    const first = this.cnf.and2(-this.earlier, cond);
+    this.earlier = this.cnf.or2(this.earlier, cond);
+    return first;
+  }
+
+  /** Whether some condition so far holds. */
+  get any(): Lit {
+    return this.earlier;
+  }
+}
+
 export class Encoding implements VariableNamer {
   readonly cnf: Cnf;
   readonly logic: TristateLogic;
@@ -502,24 +521,20 @@ export class Encoding implements VariableNamer {
   private hiddenValue(sym: KSymbol): ValueLits {
     const domain = this.domains.get(sym).values;
     const raw = new Map<string, Lit[]>(domain.map((d) => [d, []]));
-    let earlier: Lit = FALSE;
+    const defaults = new FirstHolding(this.cnf);
     for (const d of sym.defaults) {
-      const cond = this.expr(d.condition).m;
-      const first = this.cnf.and2(-earlier, cond);
-      earlier = this.cnf.or2(earlier, cond);
+      const first = defaults.next(this.expr(d.condition).m);
       for (const [value, lit] of this.defaultSource(sym, d.value)) raw.get(value)?.push(this.cnf.and2(first, lit));
     }
-    raw.get(initialValue(this.model.dialect, sym.type))!.push(-earlier);
+    raw.get(initialValue(this.model.dialect, sym.type))!.push(-defaults.any);
     const rawLits = new Map([...raw].map(([value, lits]) => [value, this.cnf.or(lits)]));
     if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return rawLits;
     if (this.rangesChained(sym)) return this.clampChained(sym, rawLits);
 
     const clamped = new Map<string, Lit[]>(domain.map((d) => [d, []]));
-    let earlierRange: Lit = FALSE;
+    const ranges = new FirstHolding(this.cnf);
     for (const r of sym.ranges) {
-      const cond = this.expr(r.condition).m;
-      const active = this.cnf.and2(-earlierRange, cond);
-      earlierRange = this.cnf.or2(earlierRange, cond);
+      const active = ranges.next(this.expr(r.condition).m);
       const low = this.leafValues(r.low);
       const high = this.leafValues(r.high);
       for (const [value, rawLit] of rawLits) {
@@ -531,7 +546,7 @@ export class Encoding implements VariableNamer {
         for (const [bound, l] of high) clamped.get(bound)?.push(this.cnf.and([base, above, l]));
       }
     }
-    for (const [value, rawLit] of rawLits) clamped.get(value)!.push(this.cnf.and2(-earlierRange, rawLit));
+    for (const [value, rawLit] of rawLits) clamped.get(value)!.push(this.cnf.and2(-ranges.any, rawLit));
     return new Map([...clamped].map(([value, lits]) => [value, this.cnf.or(lits)]));
   }
 
@@ -566,11 +581,9 @@ export class Encoding implements VariableNamer {
       const boundType = bound.kind === 'symbol' ? bound.symbol.type : 'unknown';
       return this.cnf.or([...bounds].map(([b, lit]) => this.cnf.and2(lit, (side === 'below' ? chain.below : chain.above).call(chain, rangeNumber(b, boundType, base)))));
     };
-    let earlier: Lit = FALSE;
+    const ranges = new FirstHolding(this.cnf);
     return sym.ranges.map((r) => {
-      const cond = this.expr(r.condition).m;
-      const active = this.cnf.and2(-earlier, cond);
-      earlier = this.cnf.or2(earlier, cond);
+      const active = ranges.next(this.expr(r.condition).m);
       const low = this.leafValues(r.low);
       const high = this.leafValues(r.high);
       const below = past(r.low, low, 'below');
@@ -614,17 +627,15 @@ export class Encoding implements VariableNamer {
     if (sym.ranges.length === 0 || (sym.type !== 'int' && sym.type !== 'hex')) return TRUE;
     // Through chains: one literal about the symbol's own value, which is `value` wherever this is used (constrainValue).
     if (this.rangesChained(sym)) return -this.ownOutside(sym);
-    let earlier: Lit = FALSE;
+    const ranges = new FirstHolding(this.cnf);
     const ok: Lit[] = [];
     for (const r of sym.ranges) {
-      const cond = this.expr(r.condition).m;
-      const active = this.cnf.and2(-earlier, cond);
-      earlier = this.cnf.or2(earlier, cond);
+      const active = ranges.next(this.expr(r.condition).m);
       const below = this.boundTest(sym, value, r.low, this.leafValues(r.low), 'below');
       const above = this.boundTest(sym, value, r.high, this.leafValues(r.high), 'above');
       ok.push(this.cnf.and([active, -below, -above]));
     }
-    ok.push(-earlier);
+    ok.push(-ranges.any);
     return this.cnf.or(ok);
   }
 

@@ -20,6 +20,9 @@ import {
   type CodeAction,
   type Connection,
   type Diagnostic,
+  type DidChangeTextDocumentParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
   type InitializeResult,
   type Location,
   type Position,
@@ -140,45 +143,51 @@ export function startLspServer(options: LspServerOptions): Connection {
     };
   });
 
-  connection.onDidOpenTextDocument((params) => {
-    try {
+  // A notification has no reply: a bad one is refused on the log, and the server goes on.
+  const notification =
+    <P>(method: string, handle: (params: P) => void) =>
+    (params: P): void => {
+      try {
+        handle(params);
+      } catch (e) {
+        refuse(method, e);
+      }
+    };
+  /** The editor's text of a document becomes the workspace's, and its diagnostics follow. */
+  const accept = (doc: TextDocument): void => {
+    ws().update(fileOf(doc.uri), doc.getText());
+    documents.set(doc.uri, doc);
+    publishSoon(doc.uri);
+  };
+
+  connection.onDidOpenTextDocument(
+    notification('didOpen', (params: DidOpenTextDocumentParams) => {
       const { uri, languageId, version, text } = params.textDocument;
       if (typeof text !== 'string' || !isIndex(version)) throw invalid('didOpen needs the text and version');
-      ws().update(fileOf(uri), text);
-      documents.set(uri, TextDocument.create(uri, languageId, version, text));
-      publishSoon(uri);
-    } catch (e) {
-      refuse('didOpen', e);
-    }
-  });
+      accept(TextDocument.create(uri, languageId, version, text));
+    }),
+  );
 
-  connection.onDidChangeTextDocument((params) => {
-    try {
+  connection.onDidChangeTextDocument(
+    notification('didChange', (params: DidChangeTextDocumentParams) => {
       const uri = params.textDocument?.uri;
       const doc = documents.get(uri);
       if (!doc) throw invalid(`${uri} is not open`);
       const changes = params.contentChanges;
       if (!Array.isArray(changes) || !changes.every((c) => validChange(doc, c))) throw invalid('malformed edit: every change needs its text and a range inside the document');
       const version = isIndex(params.textDocument.version) ? params.textDocument.version : doc.version + 1;
-      const updated = TextDocument.update(doc, changes, version);
-      ws().update(fileOf(uri), updated.getText());
-      documents.set(uri, updated);
-      publishSoon(uri);
-    } catch (e) {
-      refuse('didChange', e);
-    }
-  });
+      accept(TextDocument.update(doc, changes, version));
+    }),
+  );
 
-  connection.onDidCloseTextDocument((params) => {
-    try {
+  connection.onDidCloseTextDocument(
+    notification('didClose', (params: DidCloseTextDocumentParams) => {
       const uri = params.textDocument?.uri;
       if (!documents.delete(uri)) return;
       ws().close(fileOf(uri));
       void connection.sendDiagnostics({ uri, diagnostics: [] });
-    } catch (e) {
-      refuse('didClose', e);
-    }
-  });
+    }),
+  );
 
   connection.onHover((params) =>
     answer(() => {

@@ -237,35 +237,25 @@ class Parser {
         t.end();
         const node: ChoiceNode = { kind: 'choice', loc, props: [], children: [] };
         if (name !== undefined) node.name = name;
-        this.addNode(node);
-        this.openBlock(node, keyword.column);
-        this.enter(node);
+        this.placeNode(node, keyword.column);
         return undefined;
       }
       case 'menu': {
         const prompt = t.string();
         t.end();
-        const node: MenuNode = { kind: 'menu', prompt, loc, props: [], children: [] };
-        this.addNode(node);
-        this.openBlock(node, keyword.column);
-        this.enter(node);
+        this.placeNode({ kind: 'menu', prompt, loc, props: [], children: [] } satisfies MenuNode, keyword.column);
         return undefined;
       }
       case 'comment': {
         const prompt = t.string();
         t.end();
-        const node: CommentNode = { kind: 'comment', prompt, loc, props: [] };
-        this.addNode(node);
-        this.enter(node);
+        this.placeNode({ kind: 'comment', prompt, loc, props: [] } satisfies CommentNode, keyword.column);
         return undefined;
       }
       case 'if': {
         const condition = t.expr();
         t.end();
-        const node: IfNode = { kind: 'if', condition, loc, children: [] };
-        this.addNode(node);
-        this.openBlock(node, keyword.column);
-        this.enter(undefined);
+        this.placeNode({ kind: 'if', condition, loc, children: [] } satisfies IfNode, keyword.column);
         return undefined;
       }
       case 'endmenu':
@@ -406,6 +396,16 @@ class Parser {
       throw this.error(`blocks nested too deeply (more than ${MAX_BLOCK_NESTING} levels of if, menu and choice)`, column);
     }
     this.blocks.push({ node, children: node.children });
+  }
+
+  /**
+   * A choice, menu, comment or if as a node of the current block; all but a
+   * comment open a block of their own, and all but an if take the option lines that follow.
+   */
+  private placeNode(node: ChoiceNode | MenuNode | CommentNode | IfNode, column: number): void {
+    this.addNode(node);
+    if (node.kind !== 'comment') this.openBlock(node, column);
+    this.enter(node.kind === 'if' ? undefined : node);
   }
 
   private closeBlock(keyword: Keyword): void {

@@ -155,7 +155,7 @@ describe('review', () => {
         const defined = (names: string[]): string[] =>
           names.filter((n) => {
             const sym = now.model.byName.get(n);
-            return sym !== undefined && sym.definitions.length > 0 && now.encoding.pairOf(sym) !== undefined;
+            return sym !== undefined && sym.definitions.length > 0 && now.formula.isTristate(sym);
           });
         expect(names(arch!.dead.removed)).toEqual(defined(newly(deadNew.dead, deadOld.dead)));
         expect(names(arch!.alwaysOn.added)).toEqual(newly(deadOld.alwaysOn, deadNew.alwaysOn));

@@ -171,9 +171,12 @@ describe('a session from the cache', () => {
       expect(Session.open({ ...options, cache: true }).timings.cacheMs).toBeUndefined();
       const hit = Session.open({ ...options, cache: true });
       expect(hit.timings.cacheMs).toBeGreaterThan(0);
-      const cnf = (s: Session) => ({ vars: s.encoding.cnf.numVars, clauses: [...s.encoding.cnf.rawClauses()], names: s.encoding.cnf.names });
+      const cnf = (s: Session) => {
+        const d = s.formula.dimacs();
+        return { vars: d.numVars, clauses: [...d.clauses], names: d.names };
+      };
       expect(cnf(hit)).toEqual(cnf(fresh));
-      expect(cnf(hit).names.get(fresh.encoding.pairOf(fresh.symbol('A'))!.y)).toBe('A=y');
+      expect(cnf(hit).names.get(fresh.formula.isY(fresh.symbol('A')))).toBe('A=y');
       expect(hit.loaded.parsed).toEqual(fresh.loaded.parsed);
       for (const q of ['A=y', 'A=n && GATE=y', 'BLOCK=y']) expect(query(hit, [q])).toEqual(query(fresh, [q]));
     } finally {
