@@ -182,7 +182,7 @@ describe.skipIf(!CONF)('check against the real conf ($KCONFSAT_CONF)', () => {
         const conf = new Map(after.entries.map((e) => [e.name, e.value]));
         const partial = checkConfig(session, before, { partial: true });
         // A line conf cannot read counts as lost whatever conf ends with; the rest must match conf's values.
-        const unreadable = new Set(partial.invalidValues.filter((i) => before.entries.findLast((e) => e.name === i.name)!.line === i.line).map((i) => i.name));
+        const unreadable = new Set(partial.invalidValues.filter((i) => before.entries.filter((e) => e.name === i.name).at(-1)!.line === i.line).map((i) => i.name));
         const lost = partial.violations.map((v) => v.symbol).filter((n) => !unreadable.has(n)).sort();
         expect(partial.violations.map((v) => v.symbol)).toEqual(expect.arrayContaining([...unreadable]));
         // A symbol conf does not write is n, or empty when it is an int, hex or string.

@@ -32,7 +32,7 @@ function cli(cacheHome: string, ...args: string[]): SpawnSyncReturns<string> {
 }
 
 function cacheEnv(cacheHome: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
   delete env.KCONFSAT_CACHE; // the suite runs with the cache off (vitest.config.ts)
   return env;
 }

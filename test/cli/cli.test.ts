@@ -173,7 +173,7 @@ describe('check', () => {
 describe('check defaults', () => {
   it('reads $KCONFIG_CONFIG when no file is given', () => {
     const { out } = witness();
-    const env = { ...process.env, KCONFIG_CONFIG: out };
+    const env: NodeJS.ProcessEnv = { ...process.env, KCONFIG_CONFIG: out };
     delete env.srctree;
     delete env.ARCH;
     const r = spawnSync(process.execPath, [MAIN, 'check', '--tree', FIXED, '--arch', 'x86_64'], { cwd: REPO, encoding: 'utf8', env });

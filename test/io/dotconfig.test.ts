@@ -245,7 +245,7 @@ describe('checkAgainstModel', () => {
       if (kind === 'choice') symbol.choiceInfo = { symbol, members: [], optional: false };
       return symbol;
     });
-    return { symbols: list, byName: new Map(list.map((s) => [s.name, s])), choices: [], inputs: [], files: [], env: {} };
+    return { symbols: list, byName: new Map(list.map((s) => [s.name, s])), choices: [], inputs: [], files: [], env: {}, dialect: '6.1', menuEntries: [] };
   }
 
   const model = modelOf({

@@ -69,6 +69,7 @@ function prop(p: Property): string {
       return `visible${cond}`;
     case 'modules':
     case 'optional':
+    case 'transitional':
       return p.kind;
     case 'option':
       return p.value === undefined ? `option ${p.name}` : `option ${p.name}=${JSON.stringify(p.value)}`;

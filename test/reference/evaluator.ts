@@ -3,7 +3,7 @@
  * an assignment is a fixpoint, and every fixpoint of a tiny tree by brute force.
  */
 import type { KconfigModel, KSymbol, Leaf, ModelExpr } from '../../src/model/types.js';
-import { computedSymbols, evaluateDetailed } from '../../src/model/evaluate.js';
+import { computedSymbols, evaluateDetailed, type FixpointDiff } from '../../src/model/evaluate.js';
 import { isValidValue } from '../../src/model/values.js';
 
 export { computedSymbols, evaluate, evaluateDetailed, unmetSelects, type Evaluation, type FixpointDiff } from '../../src/model/evaluate.js';
