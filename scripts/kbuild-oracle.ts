@@ -41,11 +41,12 @@ import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
 import { keptLines } from './lib/cpp-output.js';
 import { countOption, scriptOptions, stringOptions } from './lib/options.js';
+import { archList } from './lib/targets.js';
 
 const USAGE = `usage: scripts/kbuild-oracle [options]
   --tree DIR      Linux 6.1 tree (default $KCONFSAT_LINUX_61)
   --conf PATH     conf binary (default $KCONFSAT_CONF_61)
-  --arch LIST     comma-separated ARCH values (default x86_64,i386,arm64)
+  --arch LIST     comma-separated ARCH values, or all (default x86_64,i386,arm64)
   -n N            randconfigs per arch (default 10), besides allyes, allmod, allno and defconfig
   --seed S        first KCONFIG_SEED (default 1)
   --kinds LIST    which of allyes,allmod,allno,defconfig to run (default all four)
@@ -86,7 +87,7 @@ function main(): void {
     process.stderr.write(`kbuild-oracle: need --tree (a Linux 6.1 tree) and --conf (its conf)\n${USAGE}`);
     process.exit(2);
   }
-  const arches = (o.arch ?? 'x86_64,i386,arm64').split(',');
+  const arches = archList(o.arch, ['x86_64', 'i386', 'arm64'], tree);
   const rand = countOption('kbuild-oracle', '-n', o.n, 10);
   const seed = countOption('kbuild-oracle', '--seed', o.seed, 1, 1);
   const filesPer = countOption('kbuild-oracle', '--files', o.files, 10);

@@ -15,16 +15,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { audit } from '../src/analysis/audit.js';
-import { confirmFindings } from '../src/analysis/confirm.js';
-import { mapConcurrent } from '../src/analysis/pool.js';
-import { Session } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
 import { causingPairs, pairKey, parseConfWarnings } from '../src/io/conf-warnings.js';
-import { listArchitectures } from '../src/model/arch.js';
-import { openTree } from '../src/model/load.js';
-import { buildConf, confEnvironment, confRandconfig, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
+import { auditTree } from '../src/workflow/audit.js';
+import { mapConcurrent } from '../src/workflow/pool.js';
+import { buildConf, confRandconfig, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
 import { countOption, scriptOptions, stringOptions } from './lib/options.js';
+import { archList } from './lib/targets.js';
 
 const USAGE = `usage: scripts/randconfig-unmet [options]
   --tree DIR    Linux tree (default: scripts/fetch-corpus linux-6.1)
@@ -62,7 +59,7 @@ async function main(): Promise<void> {
     json: { type: 'boolean', default: false },
   });
   const tree = path.resolve(values.tree ?? (await fetchCorpus(manifestEntry('linux-6.1'))));
-  const arches = values.arch === 'all' ? listArchitectures(openTree(tree)) : (values.arch ?? 'x86_64,i386,arm64').split(',').filter(Boolean);
+  const arches = archList(values.arch, ['x86_64', 'i386', 'arm64'], tree);
   const n = countOption('randconfig-unmet', '-n', values.n, 20, 1);
   const seed = countOption('randconfig-unmet', '--seed', values.seed, 1, 1);
   const jobs = countOption('randconfig-unmet', '--jobs', values.jobs, 2, 1);
@@ -89,7 +86,6 @@ async function main(): Promise<void> {
 }
 
 async function checkArch(tree: string, arch: string, conf: string, o: { n: number; seed: number; jobs: number; work: string }): Promise<ArchResult> {
-  const env = confEnvironment(tree, arch);
   // conf's randconfigs in J slices of consecutive seeds, running while kconfsat audits.
   const slices = Array.from({ length: Math.min(o.jobs, o.n) }, (_, j) => {
     const size = Math.floor(o.n / o.jobs) + (j < o.n % o.jobs ? 1 : 0);
@@ -99,14 +95,13 @@ async function checkArch(tree: string, arch: string, conf: string, o: { n: numbe
   const confRuns = mapConcurrent(slices, o.jobs, (s) => confRandconfig({ tree, arch, conf }, s.dir, s.size, s.seed));
   // Let the conf processes start before the synchronous audit takes this thread.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const t0 = performance.now();
-  const report = audit(Session.open({ tree, arch, env, runShell: true }));
-  const auditMs = Math.round(performance.now() - t0);
+  // The audit as `audit --confirm` runs it: $(shell,...) on this host with conf's environment, every witness through conf.
+  const audited = await auditTree({ load: { tree }, arches: [arch], conf, jobs: o.jobs });
   await confRuns;
   const logs = slices.flatMap((s) => Array.from({ length: s.size }, (_, k) => path.join(s.dir, `rand-${k + 1}.log`)));
   const warned = causingPairs(logs.flatMap((log) => parseConfWarnings(fs.readFileSync(log, 'utf8'))));
-  const findingPairs = new Set(report.findings.map((f) => pairKey(f.selectee, f.selector)));
-  const confirmed = await confirmFindings(report.findings, { tree, arch, conf, jobs: o.jobs });
+  const findings = audited.findings;
+  const findingPairs = new Set(findings.map((f) => pairKey(f.selectee, f.selector)));
   const label = (f: { selectee: string; selector: string; loc: { file: string; line: number } }): string =>
     `${pairKey(f.selectee, f.selector)} (${f.loc.file}:${f.loc.line})`;
   return {
@@ -115,10 +110,10 @@ async function checkArch(tree: string, arch: string, conf: string, o: { n: numbe
     warned: [...warned].sort(),
     found: [...warned].filter((p) => findingPairs.has(p)).length,
     missed: [...warned].filter((p) => !findingPairs.has(p)).sort(),
-    findings: report.findings.map(label),
-    confirmed: confirmed.filter((f) => f.confirmed).length,
-    unconfirmed: confirmed.filter((f) => !f.confirmed).map(label),
-    auditMs,
+    findings: findings.map(label),
+    confirmed: audited.confirmed!.confirmed,
+    unconfirmed: findings.filter((f) => !f.confirmed).map(label),
+    auditMs: audited.arches[0]!.ms,
   };
 }
 

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mapConcurrent } from '../src/analysis/pool.js';
+import { mapConcurrent } from '../src/workflow/pool.js';
 import { configValues, parseDotConfig, resolve, Session, writeDotConfig } from '../src/index.js';
 import { buildConf, confEnvironment, confOlddefconfig, confReferenceConfigs, fetchCorpus, manifestEntry } from '../src/workflow/reference.js';
 import { scriptOptions } from './lib/options.js';

@@ -22,19 +22,20 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { olddefconfigOf, type ConfirmOptions } from '../src/analysis/confirm.js';
+import { olddefconfigOf, type ConfirmOptions } from '../src/workflow/confirm.js';
 import { buildConf, confEnvironment, fetchCorpus, readManifest, runHelperSync } from '../src/workflow/reference.js';
 import { review } from '../src/analysis/review.js';
 import { Session } from '../src/analysis/session.js';
 import { applyPatches } from '../src/io/apply-patch.js';
 import type { LoadOptions } from '../src/model/load.js';
 import { scriptOptions } from './lib/options.js';
+import { archList } from './lib/targets.js';
 import { checkClaims, hasClaims, type ClaimCheck, type ClaimSide } from './review-claims.js';
 
 const USAGE = `usage: scripts/review-check [options]
   --tree DIR     Debian's Linux 6.1 tree (default: $KCONFSAT_LINUX_61, else scripts/fetch-corpus linux-6.1)
   --conf PATH    its conf binary (default: $KCONFSAT_CONF_61, else scripts/build-conf)
-  --arch LIST    comma-separated ARCH values (default x86_64)
+  --arch LIST    comma-separated ARCH values, or all (default x86_64)
   --only WHICH   debian or edits (default both)
   --json FILE    every claim and its check as JSON
 Exit status 0 when every claim review makes is confirmed.
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
   const corpus = readManifest().find((c) => c.name === 'linux-6.1')!;
   const tree = path.resolve(values.tree ?? process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const conf = values.conf ?? process.env.KCONFSAT_CONF_61 ?? buildConf(tree);
-  const arches = values.arch.split(',').filter(Boolean);
+  const arches = archList(values.arch, [], tree);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-review-check-'));
   try {
     const changes: Change[] = [];

@@ -19,7 +19,7 @@
  * so a symbol review left out of its recheck shows up as a mismatch.
  */
 import { audit } from '../src/analysis/audit.js';
-import type { OlddefconfigResult } from '../src/analysis/confirm.js';
+import type { OlddefconfigResult } from '../src/workflow/confirm.js';
 import type { ArchReview } from '../src/analysis/review.js';
 import type { Session } from '../src/analysis/session.js';
 import type { Lit } from '../src/formula/formula.js';

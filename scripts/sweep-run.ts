@@ -8,17 +8,18 @@
  */
 import * as path from 'node:path';
 import { audit, type AuditFinding } from '../src/analysis/audit.js';
-import { confirmFindings } from '../src/analysis/confirm.js';
 import { deadSymbols } from '../src/analysis/dead.js';
-import { mapConcurrent } from '../src/analysis/pool.js';
-import { Session, type SessionOptions } from '../src/analysis/session.js';
+import { Session } from '../src/analysis/session.js';
 import { KconfsatError } from '../src/errors.js';
-import { runOnWorker } from '../src/workflow/worker.js';
 import { writeCsv } from '../src/io/csv.js';
 import { writeDotConfig } from '../src/io/dotconfig.js';
 import { makeOutputDirectory, safeFileNames, writeFilesAtomic } from '../src/io/files.js';
-import { buildConf, confEnvironment, corpusEnvironment, type Corpus } from '../src/workflow/reference.js';
+import { confirmFindings } from '../src/workflow/confirm.js';
+import { mapConcurrent } from '../src/workflow/pool.js';
+import { treeStatistics } from '../src/workflow/statistics.js';
+import { runOnWorker } from '../src/workflow/worker.js';
 import type { Shard } from '../src/cli/shard.js';
+import type { CorpusTarget } from './lib/targets.js';
 
 /** One (corpus, arch): what was measured, or why it could not be. */
 export interface SweepRow {
@@ -116,43 +117,10 @@ export interface SweepResult {
   shard?: Shard;
 }
 
-/** One unit of work: everything a worker thread needs, as plain data. */
-export interface SweepTarget {
-  corpus: string;
-  version: string;
-  arch: string;
-  session: SessionOptions;
+/** One target of a sweep: a corpus target, and where its witnesses go. */
+export interface SweepTarget extends CorpusTarget {
   /** The sweep's directory: witnesses go to its WITNESS_DIR, named by safeFileNames. */
   outDir?: string;
-  /** Confirm the findings with this Linux tree's conf (the session then runs $(shell,...) as conf does). */
-  confirm?: { tree: string; arch: string; conf: string };
-}
-
-/**
- * The targets of one fetched corpus: one per manifest arch, or one for the
- * whole tree when the architecture is not an input. The manifest's
- * environment is what the project's Makefile hands its conf for that arch.
- */
-export function corpusTargets(corpus: Corpus, tree: string, version: string, arches: string[] | 'all', confirm: boolean, outDir?: string): SweepTarget[] {
-  const chosen = corpusArches(corpus, arches).map((a) => (a === '-' ? undefined : a));
-  // Linux trees are the ones whose Makefile hands Kconfig a KERNELVERSION (U-Boot and BusyBox have a scripts/kconfig/conf.c too).
-  const linux = corpus.env.KERNELVERSION !== undefined;
-  const conf = confirm && linux ? buildConf(tree) : undefined;
-  return chosen.map((arch) => {
-    const session: SessionOptions = { tree, rootFile: corpus.rootKconfig ?? 'Kconfig', env: corpusEnvironment(corpus, tree, arch) };
-    const target: SweepTarget = { corpus: corpus.name, version, arch: arch ?? '-', session, ...(outDir !== undefined ? { outDir } : {}) };
-    if (conf && arch !== undefined) {
-      // conf runs $(shell,...) with the host toolchain: the witnesses must come from a session that did too.
-      Object.assign(session, { env: { ...session.env, ...confEnvironment(tree, arch, corpus) }, runShell: true });
-      target.confirm = { tree, arch, conf };
-    }
-    return target;
-  });
-}
-
-/** The arches of a corpus a sweep takes, from the manifest alone (`-` when the arch is not an input): a shard's share is known before fetching. */
-export function corpusArches(corpus: Corpus, arches: string[] | 'all'): string[] {
-  return corpus.arches.length === 0 ? ['-'] : corpus.arches.filter((a) => arches === 'all' || arches.includes(a));
 }
 
 export async function sweep(targets: SweepTarget[], jobs: number, onRow: (row: SweepRow) => void = () => undefined): Promise<SweepRow[]> {
@@ -171,16 +139,17 @@ export async function analyse(target: SweepTarget): Promise<SweepRow> {
   if (typeof target.session.tree === 'string') row.tree = target.session.tree;
   try {
     const session = Session.open(target.session);
-    const t = session.timings;
+    // Before any analysis: queries add their own gates to the formula.
+    const stats = treeStatistics(session);
+    const t = stats.timingsMs;
     Object.assign(row, {
-      symbols: session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo).length,
-      // Before any analysis: queries add their own gates to the formula.
-      variables: session.formula.size.variables,
-      clauses: session.formula.size.clauses,
-      parseMs: Math.round(t.parseMs),
-      buildMs: Math.round(t.buildMs),
-      encodeMs: Math.round(t.encodeMs),
-      solverLoadMs: Math.round(t.loadSolverMs),
+      symbols: stats.symbols,
+      variables: stats.variables,
+      clauses: stats.clauses,
+      parseMs: t.parseMs,
+      buildMs: t.buildMs,
+      encodeMs: t.encodeMs,
+      solverLoadMs: t.loadSolverMs,
     });
     let t0 = performance.now();
     const dead = deadSymbols(session);

@@ -13,7 +13,8 @@ import { checkShards, interleave, parseShard, shardTargets } from '../src/cli/sh
 import { KconfsatError } from '../src/errors.js';
 import { fetchCorpus, fetchedVersion, readManifest } from '../src/workflow/reference.js';
 import { scriptOptions } from './lib/options.js';
-import { corpusArches, corpusTargets, sweep, sweepCsv, SWEEP_COLUMNS, WITNESS_DIR, type SweepResult, type SweepRow, type SweepTarget } from './sweep-run.js';
+import { sweep, sweepCsv, SWEEP_COLUMNS, WITNESS_DIR, type SweepResult, type SweepRow, type SweepTarget } from './sweep-run.js';
+import { corpusArches, corpusTargets, sweepPlan } from './lib/targets.js';
 import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: scripts/sweep --corpus LIST|all [options]
@@ -54,10 +55,7 @@ async function main(): Promise<void> {
   const outDir = path.resolve(values['out-dir']);
   const shard = values.shard === undefined ? undefined : usage(() => parseShard(values.shard!));
   // Every (corpus, arch) of the whole sweep, from the manifest alone: each shard computes the same list.
-  const planned = names.flatMap((name) => {
-    const chosen = corpusArches(manifest.find((c) => c.name === name)!, arches);
-    return (chosen.length > 0 ? chosen : ['-']).map((arch) => `${name} ${arch}`);
-  });
+  const planned = sweepPlan(names.map((name) => manifest.find((c) => c.name === name)!), arches);
   const mine = new Set(shardTargets(planned, shard));
 
   const started = new Date();
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
     if (ours.length === 0) continue;
     try {
       const tree = await fetchCorpus(corpus);
-      targets.push(...corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ours, values.confirm, outDir));
+      targets.push(...corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ours, values.confirm).map((t) => ({ ...t, outDir })));
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
       // A row per target, as when it loads: a shard's rows are its targets'.

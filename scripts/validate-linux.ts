@@ -37,11 +37,12 @@ import { openTree } from '../src/model/load.js';
 import type { KSymbol } from '../src/model/types.js';
 import { buildConf, fetchCorpus, manifestEntry, readManifest } from '../src/workflow/reference.js';
 import { countOption, scriptOptions, stringOptions } from './lib/options.js';
+import { archList } from './lib/targets.js';
 import { formatTable } from './lib/table.js';
 
 const USAGE = `usage: scripts/validate-linux [options]
   --tree DIR      Linux tree (default: scripts/fetch-corpus linux-6.1)
-  --arch LIST     comma-separated ARCH values (default x86_64,i386,arm64,riscv,powerpc,s390,mips)
+  --arch LIST     comma-separated ARCH values, or all (default x86_64,i386,arm64,riscv,powerpc,s390,mips)
   --rand N        randconfigs per arch (default 20)
   --samples M     precision samples per arch (default 20)
   --edits E       edited configurations per arch for the exactness check (default 10)
@@ -107,7 +108,8 @@ interface ArchResult {
   error?: string;
 }
 
-function parseOptions(): Omit<Options, 'tree'> & { tree?: string } {
+/** The options; the tree (fetched when not given) and its --arch list are settled in main. */
+function parseOptions(): Omit<Options, 'tree' | 'arches'> & { tree?: string; arch?: string; defaultArches: string[] } {
   const values = scriptOptions('validate-linux', USAGE, {
     ...stringOptions('tree', 'arch', 'rand', 'samples', 'edits', 'witnesses', 'seed', 'json', 'work'),
     quick: { type: 'boolean', default: false },
@@ -116,7 +118,8 @@ function parseOptions(): Omit<Options, 'tree'> & { tree?: string } {
   const quick = values.quick;
   return {
     ...(values.tree !== undefined ? { tree: path.resolve(values.tree) } : {}),
-    arches: (values.arch ?? (quick ? 'x86_64,i386' : DEFAULT_ARCHES.join(','))).split(',').filter(Boolean),
+    ...(values.arch !== undefined ? { arch: values.arch } : {}),
+    defaultArches: quick ? ['x86_64', 'i386'] : DEFAULT_ARCHES,
     rand: count('rand', values.rand, quick ? 10 : 20),
     samples: count('samples', values.samples, quick ? 6 : 20),
     edits: count('edits', values.edits, quick ? 4 : 10),
@@ -503,7 +506,8 @@ function printTable(results: ArchResult[]): void {
 
 async function main(): Promise<void> {
   const given = parseOptions();
-  const opts = { ...given, tree: given.tree ?? (await fetchCorpus(manifestEntry('linux-6.1'))) };
+  const tree = given.tree ?? (await fetchCorpus(manifestEntry('linux-6.1')));
+  const opts: Options = { ...given, tree, arches: archList(given.arch, given.defaultArches, tree) };
   isolateEnvironment();
   const conf = buildConf(opts.tree);
   log(`tree ${opts.tree}, conf ${conf}, work ${opts.work}`);

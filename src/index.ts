@@ -31,13 +31,13 @@ export { Formula, SolverMemoryError, type Scratch, type GroupSolver, type Lean, 
 export {
   Session,
   configValues,
+  withArch,
   type ConfigEntry,
   type ConfigValues,
   type SessionOptions,
   type SessionTimings,
 } from './analysis/session.js';
 export { query, resolveExpression, type QueryAnswer, type QueryOptions, type QueryStage, type Witness } from './analysis/query.js';
-export { queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './analysis/deadline.js';
 export { explain, type ChainStep, type Explanation, type Fact } from './analysis/explain.js';
 export { checkConfig, type CheckResult, type Violation } from './analysis/check.js';
 export { formatNewConfig, listNewConfig, type NewConfigSymbol } from './analysis/newconfig.js';
@@ -46,15 +46,7 @@ export { possibleValues, type PossibleValues } from './analysis/values.js';
 export { deadSymbols, type DeadReport, type DeadSymbol } from './analysis/dead.js';
 export { sample, samples, type Sample, type SampleOptions } from './analysis/sample.js';
 export { cone } from './analysis/cone.js';
-export { audit, type AuditFinding, type AuditProgress, type AuditReport } from './analysis/audit.js';
-export {
-  auditArches,
-  groupFindings,
-  type ArchAuditReport,
-  type ArchProgress,
-  type AuditArchesOptions,
-  type AuditGroup,
-} from './analysis/audit-arches.js';
+export { audit, groupFindings, type AuditFinding, type AuditGroup, type AuditProgress, type AuditReport } from './analysis/audit.js';
 export {
   review,
   symbolSignature,
@@ -96,7 +88,15 @@ export {
   type EditorOptions,
   type SymbolHover,
 } from './analysis/editor.js';
-export { confirmFindings, type ConfirmedFinding, type ConfirmOptions } from './analysis/confirm.js';
+
+// Workflows: what a command does over a whole tree (every arch, worker
+// threads, the kernel's own conf); the CLI and scripts/ call these.
+export { allArches, auditArches, type ArchAuditReport, type ArchProgress, type AuditArchesOptions } from './workflow/arches.js';
+export { auditTree, type ArchAuditSummary, type TreeAudit, type TreeAuditOptions } from './workflow/audit.js';
+export { confirmFindings, confRunsShell, type ConfirmedFinding, type ConfirmOptions } from './workflow/confirm.js';
+export { fixTree, type TreeFixOptions } from './workflow/fix.js';
+export { treeStatistics, type TreeStatistics } from './workflow/statistics.js';
+export { queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './workflow/deadline.js';
 export { buildConf, confEnvironment } from './workflow/reference.js';
 
 // Files.

@@ -141,3 +141,33 @@ function finding(session: Session, check: SelectCheck, witness: ConfigEntry[]): 
   if (session.arch) out.arch = session.arch;
   return out;
 }
+
+/** Identifies a finding's select line across arches and edits: selector, selectee, file and line. */
+export function findingKey(f: Pick<AuditFinding, 'selector' | 'selectee' | 'loc'>): string {
+  return `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.loc.line}`;
+}
+
+/** One select that some arches let exceed its target's dependencies, with the finding on each. */
+export interface AuditGroup {
+  selector: string;
+  selectee: string;
+  loc: Loc;
+  text: string;
+  /** As on the first arch listed (arch-specific definitions can make it differ). */
+  dependsOn: string;
+  arches: string[];
+  findings: (AuditFinding & { confirmed?: boolean })[];
+}
+
+/** The findings of several arches, one group per select line (a select reachable on several arches is one group), in file and line order. */
+export function groupFindings(findings: (AuditFinding & { confirmed?: boolean })[]): AuditGroup[] {
+  const groups = new Map<string, AuditGroup>();
+  for (const f of findings) {
+    const key = findingKey(f);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { selector: f.selector, selectee: f.selectee, loc: f.loc, text: f.text, dependsOn: f.dependsOn, arches: [], findings: [] }));
+    if (f.arch !== undefined) g.arches.push(f.arch);
+    g.findings.push(f);
+  }
+  return [...groups.values()].sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line);
+}

@@ -20,12 +20,11 @@ import type { Lit } from '../formula/formula.js';
 import { exprToString } from '../model/expr.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import type { KSymbol, ReverseDependency } from '../model/types.js';
-import { audit, directDependency, type AuditFinding } from './audit.js';
-import { auditArches, groupFindings, type AuditGroup } from './audit-arches.js';
+import { audit, directDependency, findingKey, groupFindings, type AuditGroup, type AuditReport } from './audit.js';
 import { cone, dependents } from './cone.js';
 import { resolveExpression } from './query.js';
 import { repairCandidates, type RepairCandidate, type SkippedRepair } from './repair.js';
-import { Session } from './session.js';
+import { Session, withArch, type SessionOptions } from './session.js';
 import { reachableValues } from './values.js';
 
 export interface FixOptions {
@@ -37,8 +36,8 @@ export interface FixOptions {
   verifyArches?: (string | undefined)[];
   /** Only the findings these select (`SELECTOR:SELECTEE`). */
   only?: string[];
-  /** Arches audited at once for findings (worker threads). */
-  jobs?: number;
+  /** Audits the arches' sessions, in their order (default: one after another in this thread; workflow/fix.ts's fixTree runs them on worker threads). */
+  auditAll?: (sessions: SessionOptions[]) => Promise<AuditReport[]>;
   onProgress?: (message: string, fraction?: number) => void;
 }
 
@@ -111,10 +110,8 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   const progress = options.onProgress ?? (() => undefined);
   const t0 = performance.now();
   progress(`auditing ${options.arches.length} arch(es) for findings`);
-  const audited = await auditArches(
-    options.arches.map((arch) => sessionOptions(options.load, arch)),
-    options.jobs ? { jobs: options.jobs } : {},
-  );
+  const sessions = options.arches.map((arch) => withArch(options.load, arch));
+  const audited = options.auditAll ? await options.auditAll(sessions) : sessions.map((s) => audit(Session.open(s)));
   const known = new Map(options.arches.map((arch, i) => [arch, new Set(audited[i]!.findings.map(findingKey))]));
   const groups = groupFindings(audited.flatMap((r) => r.findings)).filter(
     (g) => !options.only || options.only.includes(`${g.selector}:${g.selectee}`),
@@ -128,7 +125,7 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   // Progress: the baseline over the verification arches counts for a fifth, the candidates for the rest.
   for (const [i, arch] of verifyArches.entries()) {
     progress(`reachable values before the edits${arch ? ` on ${arch}` : ''}`, (0.2 * i) / verifyArches.length);
-    const session = Session.open(sessionOptions(options.load, arch));
+    const session = Session.open(withArch(options.load, arch));
     for (const g of groups) {
       const select = findSelect(session, g);
       if (!select) continue;
@@ -157,17 +154,6 @@ export async function fix(options: FixOptions): Promise<FixReport> {
     results.push({ finding: g, candidates: verified, skipped, ms: Math.round(performance.now() - t1) });
   }
   return { verifyArches: verifyArches.filter((a): a is string => a !== undefined), baselineMs: Math.round(baselineMs), results };
-}
-
-function sessionOptions(load: LoadOptions, arch: string | undefined): LoadOptions {
-  const out: LoadOptions = { ...load };
-  delete out.arch;
-  if (arch !== undefined) out.arch = arch;
-  return out;
-}
-
-function findingKey(f: Pick<AuditFinding, 'selector' | 'selectee' | 'loc'>): string {
-  return `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.loc.line}`;
 }
 
 function findSelect(session: Session, g: AuditGroup): ReverseDependency | undefined {
@@ -209,7 +195,7 @@ function verify(
     const where = arch ? ` on ${arch}` : '';
     let session: Session;
     try {
-      session = Session.open({ ...sessionOptions(load, arch), overrides });
+      session = Session.open({ ...withArch(load, arch), overrides });
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
       return reject(out, `the edited tree does not load${where}: ${e.format()}`);

@@ -25,7 +25,7 @@ import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
 import { fix, type VerifiedRepair } from './fix.js';
-import { Session } from './session.js';
+import { Session, withArch } from './session.js';
 import { reachableValues } from './values.js';
 
 export interface ReviewOptions {
@@ -103,13 +103,6 @@ export function reviewArches(old: LoadOptions, asked: readonly (string | undefin
   const known = listArchitectures(openTree(old.tree, old.allowOutsideRoot));
   if (known.length === 0) return [undefined];
   return asked.includes('all') ? known : [...asked];
-}
-
-function withArch(load: LoadOptions, arch: string | undefined): LoadOptions {
-  const out: LoadOptions = { ...load };
-  delete out.arch;
-  if (arch !== undefined) out.arch = arch;
-  return out;
 }
 
 function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {

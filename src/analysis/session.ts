@@ -17,6 +17,14 @@ export type { ConfigEntry, Lean, SolveOptions } from '../formula/formula.js';
 
 export type SessionOptions = LoadOptions;
 
+/** `options` for `arch` (none: the tree has no arches): what runs over several arches opens each with. */
+export function withArch(options: SessionOptions, arch: string | undefined): SessionOptions {
+  const out: SessionOptions = { ...options };
+  delete out.arch;
+  if (arch !== undefined) out.arch = arch;
+  return out;
+}
+
 export interface SessionTimings {
   parseMs: number;
   buildMs: number;

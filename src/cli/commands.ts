@@ -3,12 +3,12 @@
  * return the exit code.
  */
 import * as path from 'node:path';
-import type { AuditFinding } from '../analysis/audit.js';
-import { auditArches, groupFindings, type ArchAuditReport, type AuditGroup } from '../analysis/audit-arches.js';
+import type { AuditFinding, AuditGroup } from '../analysis/audit.js';
 import { checkConfig, keepLostValues, type CheckResult, type Violation } from '../analysis/check.js';
 import type { ResolveResult } from '../analysis/resolve.js';
-import { confirmFindings, type ConfirmedFinding } from '../analysis/confirm.js';
-import { buildConf, confEnvironment } from '../workflow/reference.js';
+import { auditTree, type TreeAudit } from '../workflow/audit.js';
+import { buildConf } from '../workflow/reference.js';
+import { treeStatistics } from '../workflow/statistics.js';
 import { deadSymbols, type DeadPhase } from '../analysis/dead.js';
 import type { ChainStep, Explanation, Fact } from '../analysis/explain.js';
 import { samples, type Sample } from '../analysis/sample.js';
@@ -190,24 +190,7 @@ export function formatKeep(r: ResolveResult): string {
 }
 
 export function runInfo(g: GlobalOptions): number {
-  const rows = architectures(g).map((arch) => {
-    const s = openSession(g, arch);
-    const defined = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
-    const byType: Record<string, number> = {};
-    for (const x of defined) byType[x.type] = (byType[x.type] ?? 0) + 1;
-    return {
-      arch: arch ?? null,
-      files: s.model.files.length,
-      symbols: defined.length,
-      byType,
-      choices: s.model.choices.length,
-      undefinedReferences: s.model.symbols.filter((x) => x.definitions.length === 0).length,
-      inputs: s.model.inputs.length,
-      variables: s.formula.size.variables,
-      clauses: s.formula.size.clauses,
-      timingsMs: Object.fromEntries(Object.entries(s.timings).map(([k, v]) => [k, Math.round(v)])),
-    };
-  });
+  const rows = architectures(g).map((arch) => treeStatistics(openSession(g, arch)));
   if (g.json) printJson(g, rows.length === 1 ? rows[0] : rows);
   else {
     for (const r of rows) {
@@ -369,46 +352,32 @@ export async function runAudit(opts: AuditCommandOptions, g: GlobalOptions, tool
     if (arches.includes(undefined)) throw new KconfsatError('usage', '--confirm needs --arch (conf runs for one ARCH)');
     conf = opts.conf ?? buildConf(g.tree);
   }
-  const sessions = arches.map((arch) => {
-    const base = loadOptions(g, arch);
-    if (!conf) return base;
-    // conf evaluates $(shell,...) on this host with its environment: the witnesses must come from the same.
-    return { ...base, runShell: true, env: { ...confEnvironment(g.tree, arch!), ...base.env } };
-  });
   const labels = arches.map((a) => a ?? path.basename(path.resolve(g.tree)));
   const line = statusLine('audit', g.progress);
   const progress = line ? new AuditProgress(labels, line) : undefined;
-  let reports: ArchAuditReport[];
-  let findings: (AuditFinding | ConfirmedFinding)[];
+  let result: TreeAudit;
   try {
-    reports = await auditArches(sessions, { jobs, ...(progress ? { onProgress: progress.update } : {}) });
-    findings = reports.flatMap((r) => r.findings);
-    if (conf) {
-      findings = [];
-      for (const [i, r] of reports.entries()) {
-        progress?.message(`confirming with conf: ${labels[i]} (${i + 1}/${reports.length}), ${r.findings.length} findings`);
-        findings.push(...(await confirmFindings(r.findings, { tree: g.tree, arch: r.arch!, conf, jobs })));
-      }
-    }
+    result = await auditTree({
+      load: loadOptions(g, undefined),
+      arches,
+      jobs,
+      ...(conf !== undefined ? { conf } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+      onConfirm: (i, count) => progress?.message(`confirming with conf: ${labels[i]} (${i + 1}/${arches.length}), ${count} findings`),
+    });
   } finally {
     progress?.finish();
   }
+  const { findings, groups, confirmed } = result;
   const witnessFiles = opts.outDir !== undefined ? await writeWitnesses(g, opts.outDir, findings) : new Map<AuditFinding, string>();
-  const groups = groupFindings(findings);
-  const confirmed = conf ? { confirmed: findings.filter((f) => 'confirmed' in f && f.confirmed).length, total: findings.length } : undefined;
   if (opts.sarif !== undefined) await writeOutput(g, opts.sarif, `${JSON.stringify(auditSarif(groups, { tree: path.resolve(g.tree), toolVersion }), null, 2)}\n`);
   if (opts.csv !== undefined) await writeOutput(g, opts.csv, auditCsv(findings, (f) => witnessFiles.get(f)));
-  const summaries = reports.map(({ findings: found, ...rest }) => ({
-    ...rest,
-    findings: found.length,
-    ...(conf ? { confirmed: findings.filter((f) => f.arch === rest.arch && 'confirmed' in f && f.confirmed).length } : {}),
-  }));
   if (g.json) {
     const withFiles = groups.map((gr) => ({ ...gr, findings: gr.findings.map((f) => (witnessFiles.has(f) ? { ...f, witnessFile: witnessFiles.get(f) } : f)) }));
-    printJson(g, { arches: summaries, findings: withFiles, ...(confirmed ? { confirmed } : {}) });
+    printJson(g, { arches: result.arches, findings: withFiles, ...(confirmed ? { confirmed } : {}) });
   } else {
     for (const gr of groups) print(g, formatGroup(gr, arches.length > 1 || gr.arches.length > 0));
-    for (const s of summaries) {
+    for (const s of result.arches) {
       const ok = s.confirmed !== undefined ? `, ${s.confirmed} confirmed by conf` : '';
       print(g, 
         `${s.arch ?? labels[0]}: ${s.findings} findings${ok} (${s.selects} selects, ${s.screened} screened, ${s.solves} solves, ${(s.ms / 1000).toFixed(1)} s)`,

@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
-import { listArchitectures } from '../model/arch.js';
 import { parseDialect } from '../model/dialect.js';
-import { openTree, type LoadOptions } from '../model/load.js';
+import type { LoadOptions } from '../model/load.js';
+import { allArches } from '../workflow/arches.js';
 import type { Output } from './output.js';
 
 /**
@@ -131,9 +131,7 @@ export function openSession(g: GlobalOptions, arch = defaultArch(g)): Session {
 export function architectures(g: GlobalOptions): (string | undefined)[] {
   if (g.arch !== 'all') return [defaultArch(g)];
   checkTree(g.tree, g.kconfig);
-  const arches = listArchitectures(openTree(g.tree));
-  if (arches.length === 0) throw new KconfsatError('arch', `--arch all: ${g.tree} has no arch/*/Kconfig`);
-  return arches;
+  return allArches(g.tree, '--arch all');
 }
 
 /**

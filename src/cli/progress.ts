@@ -4,7 +4,7 @@
  * stderr is a terminal, or always with --progress; never on a --timeout
  * worker's held output.
  */
-import type { ArchProgress } from '../analysis/audit-arches.js';
+import type { ArchProgress } from '../workflow/arches.js';
 
 export class StatusLine {
   private readonly started = performance.now();

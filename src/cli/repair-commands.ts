@@ -3,14 +3,14 @@
  * findings) and `resolve` (minimal changes to a .config for a wish).
  */
 import * as path from 'node:path';
-import { fix, type FixReport, type ImpactEntry, type VerifiedRepair } from '../analysis/fix.js';
+import type { FixReport, ImpactEntry, VerifiedRepair } from '../analysis/fix.js';
 import { resolve, type ResolveResult } from '../analysis/resolve.js';
 import { configValues } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
 import { writeDotConfig } from '../io/dotconfig.js';
 import { safeFileNames } from '../io/files.js';
-import { listArchitectures } from '../model/arch.js';
-import { openTree } from '../model/load.js';
+import { allArches } from '../workflow/arches.js';
+import { fixTree } from '../workflow/fix.js';
 import { formatExplanation, readConfig } from './commands.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
 import { statusLine } from './progress.js';
@@ -25,10 +25,10 @@ export interface FixCommandOptions {
 export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise<number> {
   const arches = architectures(g);
   const progress = statusLine('fix', g.progress);
-  const report = await fix({
+  const report = await fixTree({
     load: loadOptions(g, undefined),
     arches,
-    verifyArches: verificationArches(opts.verifyArch, arches, g),
+    ...verificationArches(opts.verifyArch, g),
     only: opts.finding.length ? opts.finding : undefined,
     jobs: positiveInteger(opts.jobs, '--jobs'),
     onProgress: (m, fraction) => progress?.show(m, fraction, true),
@@ -51,15 +51,10 @@ export async function runFix(opts: FixCommandOptions, g: GlobalOptions): Promise
   return report.results.every((r) => r.candidates.some((c) => c.verified)) ? EXIT.yes : EXIT.no;
 }
 
-/** --verify-arch: a comma list or 'all'; by default every arch of the tree, as a fix must hold everywhere. */
-function verificationArches(option: string | undefined, arches: (string | undefined)[], g: GlobalOptions): (string | undefined)[] {
-  const all = listArchitectures(openTree(g.tree));
-  if (option === undefined) return all.length ? all : arches;
-  if (option === 'all') {
-    if (all.length === 0) throw new KconfsatError('arch', `--verify-arch all: ${g.tree} has no arch/*/Kconfig`);
-    return all;
-  }
-  return option.split(',').filter((a) => a !== '');
+/** --verify-arch: a comma list or 'all'; by default fixTree's, every arch of the tree, as a fix must hold everywhere. */
+function verificationArches(option: string | undefined, g: GlobalOptions): { verifyArches?: string[] } {
+  if (option === undefined) return {};
+  return { verifyArches: option === 'all' ? allArches(g.tree, '--verify-arch all') : option.split(',').filter((a) => a !== '') };
 }
 
 function formatCandidate(c: VerifiedRepair, rank: number): string {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { groupFindings } from '../analysis/audit-arches.js';
+import { groupFindings } from '../analysis/audit.js';
 import { patchedTree, review, reviewArches, type ArchReview, type ReviewFinding, type ReviewReport, type SymbolChange } from '../analysis/review.js';
 import { upgrade } from '../analysis/upgrade.js';
 import { KconfsatError } from '../errors.js';

@@ -1,7 +1,6 @@
 /**
  * CSV (RFC 4180) for research tables: the audit as one row per (arch, finding).
  */
-import type { ConfirmedFinding } from '../analysis/confirm.js';
 import type { AuditFinding } from '../analysis/audit.js';
 
 /**
@@ -24,7 +23,7 @@ export function writeCsv(header: string[], rows: (string | number | boolean | un
 export const AUDIT_CSV_HEADER = ['arch', 'file', 'line', 'selector', 'selectee', 'selected_at', 'depends_at', 'depends_on', 'select', 'confirmed', 'witness'];
 
 /** `witnessFile` names the witness .config written for a finding, when one was. */
-export function auditCsv(findings: (AuditFinding | ConfirmedFinding)[], witnessFile: (f: AuditFinding) => string | undefined = () => undefined): string {
+export function auditCsv(findings: (AuditFinding & { confirmed?: boolean })[], witnessFile: (f: AuditFinding) => string | undefined = () => undefined): string {
   return writeCsv(
     AUDIT_CSV_HEADER,
     findings.map((f) => [

@@ -4,7 +4,7 @@
  * the warning shows on the source.
  */
 import { pathToFileURL } from 'node:url';
-import type { AuditGroup } from '../analysis/audit-arches.js';
+import type { AuditGroup } from '../analysis/audit.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const UNMET_DEPENDENCY_RULE = 'unmet-direct-dependency';

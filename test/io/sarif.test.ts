@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditGroup } from '../../src/analysis/audit-arches.js';
+import type { AuditGroup } from '../../src/analysis/audit.js';
 import { auditSarif, SARIF_SCHEMA, UNMET_DEPENDENCY_RULE } from '../../src/io/sarif.js';
 
 const finding = (arch: string, confirmed?: boolean): AuditGroup['findings'][number] => ({

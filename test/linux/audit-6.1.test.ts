@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuditGroup } from '../../src/analysis/audit-arches.js';
+import type { AuditGroup } from '../../src/analysis/audit.js';
 import { treeWithXenBug } from '../helpers/xen-bug.js';
 import { requireEnv } from '../helpers/requires.js';
 

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditFinding } from '../../src/analysis/audit.js';
-import { confirmFindings } from '../../src/analysis/confirm.js';
+import { confirmFindings } from '../../src/workflow/confirm.js';
 import type { FixReport } from '../../src/analysis/fix.js';
 import type { QueryAnswer } from '../../src/analysis/query.js';
 import { treeWithXenBug } from '../helpers/xen-bug.js';

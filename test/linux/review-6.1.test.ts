@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { confirmFindings } from '../../src/analysis/confirm.js';
+import { confirmFindings } from '../../src/workflow/confirm.js';
 import type { ReviewReport } from '../../src/analysis/review.js';
 import { requireEnv } from '../helpers/requires.js';
 import { scratchDir } from '../helpers/scratch.js';

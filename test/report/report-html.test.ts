@@ -15,7 +15,8 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCorpus, fetchedVersion, readManifest } from '../../src/workflow/reference.js';
 import { chartSpecs, escapeXml, families, mergeSweeps, renderReport, versionStatus } from '../../scripts/report-html.js';
-import { corpusTargets, STAGE_COLUMNS, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
+import { corpusTargets } from '../../scripts/lib/targets.js';
+import { STAGE_COLUMNS, sweep, sweepCsv, SWEEP_COLUMNS, type SweepResult } from '../../scripts/sweep-run.js';
 import { requireFile } from '../helpers/requires.js';
 
 const CORPORA = ['xen-zone-device-buggy', 'xen-zone-device-fixed'];
@@ -32,7 +33,7 @@ beforeAll(async () => {
   for (const name of CORPORA) {
     const corpus = manifest.find((c) => c.name === name)!;
     const tree = await fetchCorpus(corpus);
-    targets.push(...corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false, outDir));
+    targets.push(...corpusTargets(corpus, tree, fetchedVersion(corpus, tree), ['i386', 'x86_64'], false).map((t) => ({ ...t, outDir })));
   }
   result = { started: new Date().toISOString(), wallMs: 0, jobs: 1, confirm: false, rows: await sweep(targets, 1) };
   html = renderReport(result);

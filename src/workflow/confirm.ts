@@ -6,20 +6,23 @@
  *
  * conf runs $(shell,...) with the host toolchain, so the findings must come
  * from a session that did too (runShell) with conf's environment
- * (workflow/reference.ts's confEnvironment); otherwise conf may compute
- * another configuration.
+ * (reference.ts's confEnvironment, which confRunsShell adds); otherwise
+ * conf may compute another configuration.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { causingPairs, pairKey, parseConfWarnings } from '../io/conf-warnings.js';
 import { parseDotConfig, writeDotConfig } from '../io/dotconfig.js';
-import { confOlddefconfig } from '../workflow/reference.js';
-import type { AuditFinding } from './audit.js';
+import type { AuditFinding } from '../analysis/audit.js';
+import type { SessionOptions } from '../analysis/session.js';
 import { mapConcurrent } from './pool.js';
+import { confEnvironment, confOlddefconfig, type Corpus } from './reference.js';
 
+/** A finding with whether conf warned for its select on its witness. */
 export type ConfirmedFinding = AuditFinding & { confirmed: boolean };
 
+/** Which conf confirms, on which tree and arch. */
 export interface ConfirmOptions {
   tree: string;
   arch: string;
@@ -57,4 +60,14 @@ export async function confirmFindings(findings: AuditFinding[], options: Confirm
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `options` as conf sees the tree of `tree` for `arch`: $(shell,...) run on
+ * this host, with the environment the kernel's Makefile hands conf (`corpus`:
+ * default from the tree's version) under the one `options` sets. Findings of
+ * such a session are the ones conf can confirm.
+ */
+export function confRunsShell(options: SessionOptions, tree: string, arch: string, corpus?: Corpus): SessionOptions {
+  return { ...options, runShell: true, env: { ...confEnvironment(tree, arch, corpus), ...options.env } };
 }

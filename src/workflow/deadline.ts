@@ -4,10 +4,10 @@
  * worker thread that is terminated when time is up, so the caller gets the
  * answer or "timed out", never a guess.
  */
+import { query, type QueryAnswer, type QueryOptions } from '../analysis/query.js';
+import { Session, type SessionOptions } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
-import { MAX_TIMEOUT_MS, runOnWorkerWithin } from '../workflow/worker.js';
-import { query, type QueryAnswer, type QueryOptions } from './query.js';
-import { Session, type SessionOptions } from './session.js';
+import { MAX_TIMEOUT_MS, runOnWorkerWithin } from './worker.js';
 
 export interface TimedOut {
   timedOut: true;

@@ -1,21 +1,24 @@
 /**
- * The audit over several architectures: one Session per arch, audited one
- * after another in this thread or, with `jobs` > 1, each on its own worker
- * thread (a fresh worker per arch, so its memory goes when the arch is done).
- * The findings are then grouped so that a select reachable on several arches
- * is one finding with the list of those arches.
+ * Per-arch runs: the audit over several architectures, one Session per arch,
+ * audited one after another in this thread or, with `jobs` > 1, each on its
+ * own worker thread (a fresh worker per arch, so its memory goes when the
+ * arch is done); and the arch lists commands and scripts run over.
  */
-import type { Loc } from '../model/types.js';
-import { runOnWorker, type Post } from '../workflow/worker.js';
-import { audit, type AuditFinding, type AuditProgress, type AuditReport } from './audit.js';
+import { KconfsatError } from '../errors.js';
+import { audit, type AuditProgress, type AuditReport } from '../analysis/audit.js';
+import { Session, type SessionOptions } from '../analysis/session.js';
+import { listArchitectures } from '../model/arch.js';
+import { openTree } from '../model/load.js';
 import { mapConcurrent } from './pool.js';
-import { Session, type SessionOptions } from './session.js';
+import { runOnWorker, type Post } from './worker.js';
 
+/** One arch's audit, with the time it took. */
 export interface ArchAuditReport extends AuditReport {
   /** Load, encode and audit, in milliseconds. */
   ms: number;
 }
 
+/** Where the audit of one arch of {@link auditArches} is. */
 export interface ArchProgress extends AuditProgress {
   /** Index into the session options given to auditArches. */
   index: number;
@@ -23,12 +26,18 @@ export interface ArchProgress extends AuditProgress {
   phase: 'loading' | 'auditing' | 'done';
 }
 
+/** How {@link auditArches} runs. */
 export interface AuditArchesOptions {
   /** Arches audited at once; above 1 each runs on a worker thread (needs a tree given as a path). */
   jobs?: number;
   onProgress?: (p: ArchProgress) => void;
 }
 
+/**
+ * The audit of each of `sessions` (one per arch), in their order.
+ *
+ *   const reports = await auditArches(['i386', 'x86_64'].map((arch) => ({ tree, arch })), { jobs: 2 });
+ */
 export async function auditArches(sessions: SessionOptions[], options: AuditArchesOptions = {}): Promise<ArchAuditReport[]> {
   const jobs = options.jobs ?? 1;
   const report = options.onProgress ?? (() => undefined);
@@ -52,26 +61,13 @@ export function auditOne(options: SessionOptions, onProgress: Post<Progress>): A
   return { ...result, ms };
 }
 
-/** One select that some arches let exceed its target's dependencies, with the finding on each. */
-export interface AuditGroup {
-  selector: string;
-  selectee: string;
-  loc: Loc;
-  text: string;
-  /** As on the first arch listed (arch-specific definitions can make it differ). */
-  dependsOn: string;
-  arches: string[];
-  findings: (AuditFinding & { confirmed?: boolean })[];
-}
-
-export function groupFindings(findings: (AuditFinding & { confirmed?: boolean })[]): AuditGroup[] {
-  const groups = new Map<string, AuditGroup>();
-  for (const f of findings) {
-    const key = `${f.selector}\0${f.selectee}\0${f.loc.file}\0${f.loc.line}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { selector: f.selector, selectee: f.selectee, loc: f.loc, text: f.text, dependsOn: f.dependsOn, arches: [], findings: [] }));
-    if (f.arch !== undefined) g.arches.push(f.arch);
-    g.findings.push(f);
-  }
-  return [...groups.values()].sort((a, b) => a.loc.file.localeCompare(b.loc.file) || a.loc.line - b.loc.line);
+/**
+ * Every arch of a tree (its arch/X/Kconfig directories, as listArchitectures
+ * reads them); an 'arch' error naming `asked` (what asked for all of them,
+ * such as `--arch all`) when it has none.
+ */
+export function allArches(tree: string, asked: string): string[] {
+  const arches = listArchitectures(openTree(tree));
+  if (arches.length === 0) throw new KconfsatError('arch', `${asked}: ${tree} has no arch/*/Kconfig`);
+  return arches;
 }
