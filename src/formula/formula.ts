@@ -159,6 +159,8 @@ export class Formula {
   private solvers = new Map<`${Lean}/${'all' | 'groups'}`, LiveSolver>();
   /** The solver that answered last: its model is the one read. */
   private last!: LiveSolver;
+  /** The caller's assumptions of the last solve, for failed(). */
+  private lastAssumptions: readonly Lit[] = [];
   /** Questions' expressions whose comparisons the value domains were widened for. */
   private readonly extraComparisons: ModelExpr[] = [];
   /** Clauses added with addClause: re-encoding would lose them. */
@@ -407,14 +409,26 @@ export class Formula {
   /** Solves with every constraint of the tree in force. */
   solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
     this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'all');
+    this.lastAssumptions = assumptions;
     const scratch = options.scratch;
     if (scratch) this.cnfOf(scratch);
     return this.last.solve(scratch ? [scratch.guard, ...assumptions] : assumptions, options.clauses ?? []);
   }
 
+  /**
+   * After solve or solveWithGroups answered unsat: the call's assumptions to
+   * blame, each needed (the solver's failed assumptions, less the formula's
+   * own: a scratch scope's guard, the groups switched on).
+   */
+  failed(): Lit[] {
+    const given = new Set(this.lastAssumptions);
+    return this.last.solver.failed().filter((l) => given.has(l));
+  }
+
   /** Solves with only the constraints of the given groups in force. */
   solveWithGroups(assumptions: readonly Lit[], groups: readonly KSymbol[], options: SolveOptions = {}): SolveResult {
     this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'groups');
+    this.lastAssumptions = assumptions;
     return this.last.solve([...groups.map((g) => this.group(g)), ...assumptions], options.clauses ?? []);
   }
 

@@ -217,6 +217,22 @@ describe('a solver for one explanation', () => {
   });
 });
 
+describe("the formula's failed assumptions", () => {
+  it('name the assumptions to blame, through solve and solveWithGroups, not the groups switched on', () => {
+    const s = memory('config A\n\tbool "a"\n\tdepends on B\nconfig B\n\tbool "b"\nconfig C\n\tbool "c"\n');
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => s.symbol(n));
+    const lits = [s.formula.is(c!, 'y'), s.formula.is(a!, 'y'), s.formula.is(b!, 'n')];
+    const blamed = [lits[1], lits[2]].sort();
+    expect(s.formula.solve(lits)).toBe('unsat');
+    expect(s.formula.failed().sort()).toEqual(blamed);
+    expect(s.formula.solveWithGroups(lits, [a!, b!, c!])).toBe('unsat');
+    expect(s.formula.failed().sort()).toEqual(blamed);
+    // Without A's group its dependency is off: nothing to blame, and no answer to ask about.
+    expect(s.formula.solveWithGroups(lits, [b!, c!])).toBe('sat');
+    expect(() => s.formula.failed()).toThrow(/unsat/);
+  });
+});
+
 describe('query --config BASE', () => {
   it('keeps the base values that do not conflict and names those that had to change', () => {
     const s = exampleSession('fixed', 'x86_64');
