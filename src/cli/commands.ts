@@ -192,7 +192,7 @@ export function formatKeep(r: ResolveResult): string {
 export function runInfo(g: GlobalOptions): number {
   const rows = architectures(g).map((arch) => {
     const s = openSession(g, arch);
-    const defined = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+    const defined = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice);
     const byType: Record<string, number> = {};
     for (const x of defined) byType[x.type] = (byType[x.type] ?? 0) + 1;
     return {

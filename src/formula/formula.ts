@@ -361,14 +361,14 @@ export class Formula {
     const entry = base.get(sym.name);
     const encoding = this.current;
     const cnf = encoding.cnf;
-    if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.choiceInfo) return FALSE;
+    if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.ownChoice) return FALSE;
     const visible = encoding.promptVisibility(sym).m;
     if (visible === FALSE) return FALSE;
     const pair = encoding.pairOf(sym);
-    if (pair && sym.choice) {
+    if (pair && sym.memberOf) {
       // Picking another member is one change (the old member follows). A choice
       // the base made no pick in (it was hidden) gets conf's default pick: no change.
-      const picked = sym.choice.members.some((m) => base.get(m.name) === 'y');
+      const picked = sym.memberOf.members.some((m) => base.get(m.name) === 'y');
       return entry === 'y' || !picked ? FALSE : cnf.and2(visible, pair.y);
     }
     if (pair) {
@@ -617,8 +617,8 @@ export class Formula {
     for (const sym of this.model.symbols) {
       if (sym.definitions.length === 0) continue;
       const given = values.get(sym.name);
-      if (sym.choiceInfo) {
-        const members = sym.choiceInfo.members.map((m) => values.get(m.name));
+      if (sym.ownChoice) {
+        const members = sym.ownChoice.members.map((m) => values.get(m.name));
         const guess = members.includes('y') ? 'y' : members.includes('m') ? 'm' : 'n';
         unwritten.push({ sym, candidates: [guess, 'y', 'm', 'n'] });
       } else if (given === undefined && encoding.valuesOf(sym)) {

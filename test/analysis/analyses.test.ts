@@ -68,8 +68,8 @@ config T
       fc.asyncProperty(arbKconfig(), async (text) => {
         await breathe();
         const s = memory(text);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
-        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.formula.isTristate(x)));
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
+        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.ownChoice || s.formula.isTristate(x)));
         const fixpoints = enumerateFixpoints(s.model);
         for (const sym of syms) {
           const expected = [...new Set(fixpoints.map((f) => f.get(sym.name) ?? 'n'))].sort();
@@ -122,7 +122,7 @@ config B
         await breathe();
         const { session: s, fixpoints } = smallTree(text);
         const report = deadSymbols(s);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
         const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
         expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
         expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
@@ -165,7 +165,7 @@ describe('explanations', () => {
       fc.asyncProperty(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), async (text, picks) => {
         await breathe();
         const { session: s, fixpoints } = smallTree(text);
-        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
         fc.pre(candidates.length > 0);
         // A bool is never m: such a query is no before any definition is read.
         const wanted = picks.map(([pick, value]) => {

@@ -10,7 +10,7 @@ import { enumerateFixpoints } from '../reference/evaluator.js';
 
 export function smallTree(text: string, maxSymbols = 8): { session: Session; fixpoints: Map<string, string>[] } {
   const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
-  fc.pre(session.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo).length <= maxSymbols);
+  fc.pre(session.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice).length <= maxSymbols);
   let fixpoints: Map<string, string>[] = [];
   try {
     fixpoints = enumerateFixpoints(session.model);

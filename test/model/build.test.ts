@@ -22,7 +22,7 @@ function sym(model: KconfigModel, name: string): KSymbol {
 const dep = (s: KSymbol, i = 0): string => exprToString(s.definitions[i]!.dependency);
 const prompts = (s: KSymbol): [string, string][] => s.prompts.map((p) => [p.text, exprToString(p.visibility)]);
 const defaults = (s: KSymbol): [string, string][] => s.defaults.map((d) => [exprToString(d.value), exprToString(d.condition)]);
-const names = (list: KSymbol[]): string[] => list.map((s) => s.name);
+const names = (list: readonly KSymbol[]): string[] => list.map((s) => s.name);
 
 const MODULES = 'config MODULES\n\tbool "Enable loadable module support"\n\tmodules\n';
 
@@ -265,18 +265,36 @@ describe('choices', () => {
     const model = load(SIMPLE_CHOICE);
     const choice = model.choices[0]!;
     expect(choice.symbol.name).toBe('<choice 1>');
-    expect(choice.symbol.choiceInfo).toBe(choice);
+    expect(choice.symbol.ownChoice).toBe(choice);
     expect(choice.optional).toBe(false);
-    expect(dep(choice.symbol)).toBe('MD && CD');
-    expect(prompts(choice.symbol)).toEqual([['Pick', 'MD && CD']]);
-    expect(defaults(choice.symbol)).toEqual([
+    // The choice's own properties, as the entity gives them (read from its symbol).
+    expect([choice.type, choice.loc.line, choice.definitions.length]).toEqual(['bool', 3, 1]);
+    expect(exprToString(choice.definitions[0]!.dependency)).toBe('MD && CD');
+    expect(choice.prompts.map((p) => [p.text, exprToString(p.visibility)])).toEqual([['Pick', 'MD && CD']]);
+    expect(choice.defaults.map((d) => [exprToString(d.value), exprToString(d.condition)])).toEqual([
       ['B', 'MD && CD && X'],
       ['A', 'MD && CD'],
     ]);
+    expect([choice.prompts, choice.defaults]).toEqual([choice.symbol.prompts, choice.symbol.defaults]);
     expect(names(choice.members)).toEqual(['A', 'B']);
     expect(dep(sym(model, 'A'))).toBe('<choice 1>');
     expect(dep(sym(model, 'B'))).toBe('<choice 1> && BD');
-    expect(sym(model, 'A').choice).toBe(choice);
+    expect(sym(model, 'A').memberOf).toBe(choice);
+  });
+
+  it('is frozen once built: the model, its symbols, choices and inputs take no change', () => {
+    const model = loadKconfig({ tree: new MemorySourceFiles({ Kconfig: SIMPLE_CHOICE + 'config S\n\tstring\n\tdefault "$(shell,uname)"\n' }) }).model;
+    const choice = model.choices[0]!;
+    const attempts: [string, () => void][] = [
+      ['model', () => Object.assign(model, { mainmenu: 'x' })],
+      ['symbol', () => Object.assign(sym(model, 'A'), { type: 'int' })],
+      ['symbols', () => (model.symbols as KSymbol[]).push(sym(model, 'A'))],
+      ['choice', () => Object.assign(choice, { optional: true })],
+      ['members', () => (choice.members as KSymbol[]).pop()],
+      ['input', () => Object.assign(model.inputs[0]!, { origin: 'x' })],
+    ];
+    for (const [what, attempt] of attempts) expect(attempt, what).toThrow(TypeError);
+    expect([sym(model, 'A').type, choice.optional, choice.members.length, model.inputs[0]!.origin]).toEqual(['bool', false, 2, '$(shell,uname)']);
   });
 
   it('names a named choice apart from config symbols and records optional', () => {
@@ -325,9 +343,9 @@ describe('choices', () => {
       ].join('\n'),
     );
     expect(names(model.choices[0]!.members)).toEqual(['A', 'B']);
-    expect(sym(model, 'A_SUB').choice).toBeUndefined();
+    expect(sym(model, 'A_SUB').memberOf).toBeUndefined();
     expect(dep(sym(model, 'A_SUB2'))).toBe('<choice 1> && A_SUB');
-    expect(sym(model, 'B_SUB').choice).toBeUndefined();
+    expect(sym(model, 'B_SUB').memberOf).toBeUndefined();
   });
 
   it('makes an entry a member again once the chain of dependencies breaks', () => {
@@ -351,7 +369,7 @@ describe('choices', () => {
   it.fails("applies conf's superset rule when deciding choice membership", () => {
     const model = load('choice\n\tprompt "c"\nconfig A\n\tbool "a"\nconfig B\n\tbool "b"\n\tdepends on A || C\nendchoice\nconfig C\n\tbool "c"\n');
     expect(names(model.choices[0]!.members)).toEqual(['A']);
-    expect(sym(model, 'B').choice).toBeUndefined();
+    expect(sym(model, 'B').memberOf).toBeUndefined();
   });
 
   it('infers an untyped choice from its first typed member and types untyped members', () => {
