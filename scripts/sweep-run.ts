@@ -173,7 +173,7 @@ export async function analyse(target: SweepTarget): Promise<SweepRow> {
     const session = Session.open(target.session);
     const t = session.timings;
     Object.assign(row, {
-      symbols: session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo).length,
+      symbols: session.model.symbols.filter((s) => s.definitions.length > 0 && !s.ownChoice).length,
       // Before any analysis: queries add their own gates to the formula.
       variables: session.formula.size.variables,
       clauses: session.formula.size.clauses,
