@@ -11,6 +11,7 @@ import { parseExpression, parseKconfig } from '../../src/parse/parser.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { exprToString } from '../../src/model/expr.js';
 import { kconfsatError } from '../helpers/errors.js';
+import { cases } from '../helpers/cases.js';
 
 function parse(files: Record<string, string> | string, macroOptions: MacroOptions = {}): ParsedTree {
   const tree = typeof files === 'string' ? { Kconfig: files } : files;
@@ -297,18 +298,14 @@ describe('help text', () => {
     }
   });
 
-  it('accepts help at the end of a file without a final newline', () => {
-    expect(helpOf('config A\n\tbool\n\thelp\n\t  The end.')).toBe('The end.\n');
-  });
-
-  it('gives an empty help text, as one newline, when help is the last line', () => {
-    expect(helpOf('config A\n\tbool\n\thelp\n')).toBe('\n');
-    expect(helpOf('config A\n\tbool\n\thelp')).toBe('\n');
-    expect(helpOf('config A\n\tbool\n\thelp\n\n\n')).toBe('\n');
-  });
-
-  it('accepts ---help--- of older trees', () => {
-    expect(helpOf('config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n')).toBe('Old style.\n');
+  cases(helpOf, {
+    'accepts help at the end of a file without a final newline': [['config A\n\tbool\n\thelp\n\t  The end.', 'The end.\n']],
+    'gives an empty help text, as one newline, when help is the last line': [
+      ['config A\n\tbool\n\thelp\n', '\n'],
+      ['config A\n\tbool\n\thelp', '\n'],
+      ['config A\n\tbool\n\thelp\n\n\n', '\n'],
+    ],
+    'accepts ---help--- of older trees': [['config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n', 'Old style.\n']],
   });
 
   it('gives choices a help text too', () => {
@@ -547,41 +544,43 @@ describe('source, rsource, osource, orsource', () => {
 });
 
 describe('expressions', () => {
-  it('binds ! tighter than &&, && tighter than ||, both left-associative', () => {
-    expect(dependsOf('A || B && C')).toBe('(A || (B && C))');
-    expect(dependsOf('A && B || C')).toBe('((A && B) || C)');
-    expect(dependsOf('A && B && C')).toBe('((A && B) && C)');
-    expect(dependsOf('A || B || C')).toBe('((A || B) || C)');
-    expect(dependsOf('!A && B')).toBe('(!A && B)');
-    expect(dependsOf('!!A')).toBe('!!A');
-    expect(dependsOf('!(A || B) && C')).toBe('(!(A || B) && C)');
-    expect(dependsOf('(A || B) && C')).toBe('((A || B) && C)');
+  // Each row: a `depends on` expression's text and how the parser reads it.
+  cases(dependsOf, {
+    'binds ! tighter than &&, && tighter than ||, both left-associative': [
+      ['A || B && C', '(A || (B && C))'],
+      ['A && B || C', '((A && B) || C)'],
+      ['A && B && C', '((A && B) && C)'],
+      ['A || B || C', '((A || B) || C)'],
+      ['!A && B', '(!A && B)'],
+      ['!!A', '!!A'],
+      ['!(A || B) && C', '(!(A || B) && C)'],
+      ['(A || B) && C', '((A || B) && C)'],
+    ],
+    'parses !A = B as !(A = B), since comparisons only take symbols': [
+      ['!A = B', '!(A = B)'],
+      ['!A != y && B', '(!(A != y) && B)'],
+    ],
+    'parses every comparison operator': [
+      ['A = y', '(A = y)'],
+      ['A != m', '(A != m)'],
+      ['A < 10', '(A < 10)'],
+      ['A <= B', '(A <= B)'],
+      ['A > 0x10', '(A > 0x10)'],
+      ['A >= "5"', '(A >= "5")'],
+      ['A=B&&C!=D||E<F', '(((A = B) && (C != D)) || (E < F))'],
+    ],
+    'parses quoted constants on either side': [
+      ['"i386" != "x86"', '("i386" != "x86")'],
+      ["CC = 'gcc'", '(CC = "gcc")'],
+    ],
   });
 
-  it('parses !A = B as !(A = B), since comparisons only take symbols', () => {
-    expect(dependsOf('!A = B')).toBe('!(A = B)');
-    expect(dependsOf('!A != y && B')).toBe('(!(A != y) && B)');
-  });
-
-  it('parses every comparison operator', () => {
-    expect(dependsOf('A = y')).toBe('(A = y)');
-    expect(dependsOf('A != m')).toBe('(A != m)');
-    expect(dependsOf('A < 10')).toBe('(A < 10)');
-    expect(dependsOf('A <= B')).toBe('(A <= B)');
-    expect(dependsOf('A > 0x10')).toBe('(A > 0x10)');
-    expect(dependsOf('A >= "5"')).toBe('(A >= "5")');
-    expect(dependsOf('A=B&&C!=D||E<F')).toBe('(((A = B) && (C != D)) || (E < F))');
-  });
-
-  it('parses quoted constants on either side', () => {
-    expect(dependsOf('"i386" != "x86"')).toBe('("i386" != "x86")');
-    expect(dependsOf("CC = 'gcc'")).toBe('(CC = "gcc")');
-  });
-
-  it('parses the same grammar in query expressions', () => {
-    expect(show(parseExpression('!A = B'))).toBe('!(A = B)');
-    expect(show(parseExpression('A || B && C'))).toBe('(A || (B && C))');
-    expect(show(parseExpression('NR_CPUS>=64'))).toBe('(NR_CPUS >= 64)');
+  cases((text: string) => show(parseExpression(text)), {
+    'parses the same grammar in query expressions': [
+      ['!A = B', '!(A = B)'],
+      ['A || B && C', '(A || (B && C))'],
+      ['NR_CPUS>=64', '(NR_CPUS >= 64)'],
+    ],
   });
 });
 
@@ -593,20 +592,18 @@ describe('lexical details', () => {
     return p.text;
   };
 
-  it('reads both quote kinds, each able to hold the other', () => {
-    expect(promptOf('"say \'hi\'"')).toBe("say 'hi'");
-    expect(promptOf('\'say "hi"\'')).toBe('say "hi"');
-  });
-
-  it('drops a backslash and keeps the character after it', () => {
-    expect(promptOf('"a \\"quoted\\" word"')).toBe('a "quoted" word');
-    expect(promptOf('"back\\\\slash"')).toBe('back\\slash');
-    expect(promptOf("'it\\'s'")).toBe("it's");
-    expect(promptOf('"\\n is n"')).toBe('n is n');
-  });
-
-  it('keeps a $ that does not start a reference', () => {
-    expect(promptOf('"cost: $5"')).toBe('cost: $5');
+  cases(promptOf, {
+    'reads both quote kinds, each able to hold the other': [
+      ['"say \'hi\'"', "say 'hi'"],
+      ['\'say "hi"\'', 'say "hi"'],
+    ],
+    'drops a backslash and keeps the character after it': [
+      ['"a \\"quoted\\" word"', 'a "quoted" word'],
+      ['"back\\\\slash"', 'back\\slash'],
+      ["'it\\'s'", "it's"],
+      ['"\\n is n"', 'n is n'],
+    ],
+    'keeps a $ that does not start a reference': [['"cost: $5"', 'cost: $5']],
   });
 
   it('joins lines ending in a backslash and keeps later line numbers right', () => {
