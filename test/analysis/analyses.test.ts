@@ -14,7 +14,7 @@ import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
 import { possibleValues } from '../../src/analysis/values.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
-import { smallTree } from '../helpers/small-trees.js';
+import { forSmallTrees, smallTree } from '../helpers/small-trees.js';
 import { enumerateFixpoints, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 import { breather } from '../helpers/breather.js';
@@ -116,19 +116,13 @@ config B
   });
 
   it('agrees with the fixpoints of the reference evaluator', async () => {
-    const breathe = breather();
-    await fc.assert(
-      fc.asyncProperty(arbKconfig(), async (text) => {
-        await breathe();
-        const { session: s, fixpoints } = smallTree(text);
-        const report = deadSymbols(s);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
-        const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
-        expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
-        expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
-      }),
-      { numRuns: 100 },
-    );
+    await forSmallTrees(({ session: s, fixpoints }) => {
+      const report = deadSymbols(s);
+      const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
+      const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
+      expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
+      expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
+    }, 100);
   });
 });
 

@@ -28,24 +28,20 @@ const MODULES = 'config MODULES\n\tbool "Enable loadable module support"\n\tmodu
 
 describe('inherited dependencies', () => {
   it('propagates menu depends, if conditions and own depends, in that order', () => {
-    const model = load(
-      [
-        'menu "M"',
-        '\tdepends on MD',
-        'if IFC || OTHER',
-        'config A',
-        '\tbool "a"',
-        '\tdepends on OWN1',
-        '\tdepends on OWN2',
-        'endif',
-        'config B',
-        '\tbool "b"',
-        'endmenu',
-        'config C',
-        '\tbool "c"',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "M"
+\tdepends on MD
+if IFC || OTHER
+config A
+\tbool "a"
+\tdepends on OWN1
+\tdepends on OWN2
+endif
+config B
+\tbool "b"
+endmenu
+config C
+\tbool "c"
+`);
     expect(dep(sym(model, 'A'))).toBe('MD && (IFC || OTHER) && OWN1 && OWN2');
     expect(sym(model, 'A').definitions[0]!.ownDepends.map((d) => exprToString(d.expr))).toEqual(['OWN1', 'OWN2']);
     expect(dep(sym(model, 'B'))).toBe('MD');
@@ -109,24 +105,20 @@ describe('depends on m (rewrite_m)', () => {
 
 describe('prompt visibility', () => {
   it('includes the prompt condition, the dependencies and every enclosing visible if', () => {
-    const model = load(
-      [
-        'menu "outer"',
-        '\tvisible if V1',
-        'menu "inner"',
-        '\tdepends on MD',
-        '\tvisible if V2',
-        'config A',
-        '\tbool "a" if P',
-        '\tdepends on D',
-        '\tdefault y',
-        'endmenu',
-        'endmenu',
-        'config B',
-        '\tbool "b"',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "outer"
+\tvisible if V1
+menu "inner"
+\tdepends on MD
+\tvisible if V2
+config A
+\tbool "a" if P
+\tdepends on D
+\tdefault y
+endmenu
+endmenu
+config B
+\tbool "b"
+`);
     const a = sym(model, 'A');
     expect(prompts(a)).toEqual([['a', 'MD && D && P && V1 && V2']]);
     // visible if hides the prompt only: it is not a dependency, and defaults do not see it.
@@ -145,25 +137,21 @@ describe('prompt visibility', () => {
 
 describe('select and imply', () => {
   it('puts reverse dependencies on the target, with the selector dependencies in the condition', () => {
-    const model = load(
-      [
-        'menu "M"',
-        '\tdepends on MD',
-        'config A',
-        '\tbool "a"',
-        '\tdepends on AD',
-        '\tselect T if C',
-        '\tselect U',
-        '\timply I if J',
-        'endmenu',
-        'config T',
-        '\tbool',
-        'config B',
-        '\tbool "b"',
-        '\tselect T',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "M"
+\tdepends on MD
+config A
+\tbool "a"
+\tdepends on AD
+\tselect T if C
+\tselect U
+\timply I if J
+endmenu
+config T
+\tbool
+config B
+\tbool "b"
+\tselect T
+`);
     const a = sym(model, 'A');
     const t = sym(model, 'T');
     expect(
@@ -319,29 +307,25 @@ describe('choices', () => {
 
   it('does not make an entry that depends on the previous member a member (conf: implicit submenu)', () => {
     // conf 6.1 allyesconfig on A/A_SUB/A_SUB2/B: CONFIG_A=y, CONFIG_A_SUB=y, CONFIG_A_SUB2=y, B not set.
-    const model = load(
-      [
-        'choice',
-        '\tprompt "c"',
-        'config A',
-        '\tbool "a"',
-        'config A_SUB',
-        '\tbool "sub"',
-        '\tdepends on A',
-        'config A_SUB2',
-        '\tbool "sub2"',
-        '\tdepends on A_SUB',
-        'config A_EQ',
-        '\tbool "eq"',
-        '\tdepends on A != n',
-        'config B',
-        '\tbool "b"',
-        'config B_SUB',
-        '\tbool "bsub" if B = y',
-        'endchoice',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`choice
+\tprompt "c"
+config A
+\tbool "a"
+config A_SUB
+\tbool "sub"
+\tdepends on A
+config A_SUB2
+\tbool "sub2"
+\tdepends on A_SUB
+config A_EQ
+\tbool "eq"
+\tdepends on A != n
+config B
+\tbool "b"
+config B_SUB
+\tbool "bsub" if B = y
+endchoice
+`);
     expect(names(model.choices[0]!.members)).toEqual(['A', 'B']);
     expect(sym(model, 'A_SUB').memberOf).toBeUndefined();
     expect(dep(sym(model, 'A_SUB2'))).toBe('<choice 1> && A_SUB');

@@ -107,23 +107,19 @@ describe('config and menuconfig entries', () => {
   });
 
   it('parses every type keyword, with and without an inline prompt', () => {
-    const tree = parse(
-      [
-        'config B',
-        '\tbool "a bool"',
-        'config T',
-        '\ttristate "a tristate" if X',
-        'config I',
-        '\tint',
-        'config H',
-        '\thex "a hex"',
-        'config S',
-        '\tstring "a string" if X && !Y',
-        'config OLD',
-        '\tboolean "old spelling"',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`config B
+\tbool "a bool"
+config T
+\ttristate "a tristate" if X
+config I
+\tint
+config H
+\thex "a hex"
+config S
+\tstring "a string" if X && !Y
+config OLD
+\tboolean "old spelling"
+`);
     expect(tree.nodes.map((n) => props(n))).toEqual([
       ['type bool', 'prompt "a bool"'],
       ['type tristate', 'prompt "a tristate" if X'],
@@ -135,26 +131,22 @@ describe('config and menuconfig entries', () => {
   });
 
   it('parses prompt ... if, default ... if, def_bool and def_tristate', () => {
-    const tree = parse(
-      [
-        'config A',
-        '\tbool',
-        '\tprompt "Enable A" if B || C',
-        '\tdefault y if B',
-        '\tdefault m',
-        'config D',
-        '\tdef_bool y if A',
-        'config E',
-        '\tdef_tristate A && !B',
-        'config F',
-        '\tstring "f"',
-        '\tdefault "hello world"',
-        'config G',
-        '\thex "g"',
-        '\tdefault 0x1000 if A',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`config A
+\tbool
+\tprompt "Enable A" if B || C
+\tdefault y if B
+\tdefault m
+config D
+\tdef_bool y if A
+config E
+\tdef_tristate A && !B
+config F
+\tstring "f"
+\tdefault "hello world"
+config G
+\thex "g"
+\tdefault 0x1000 if A
+`);
     expect(tree.nodes.map((n) => props(n))).toEqual([
       ['type bool', 'prompt "Enable A" if (B || C)', 'default y if B', 'default m'],
       ['type bool', 'default y if A'],
@@ -298,16 +290,6 @@ describe('help text', () => {
     }
   });
 
-  cases(helpOf, {
-    'accepts help at the end of a file without a final newline': [['config A\n\tbool\n\thelp\n\t  The end.', 'The end.\n']],
-    'gives an empty help text, as one newline, when help is the last line': [
-      ['config A\n\tbool\n\thelp\n', '\n'],
-      ['config A\n\tbool\n\thelp', '\n'],
-      ['config A\n\tbool\n\thelp\n\n\n', '\n'],
-    ],
-    'accepts ---help--- of older trees': [['config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n', 'Old style.\n']],
-  });
-
   it('gives choices a help text too', () => {
     const tree = parse('choice\n\tprompt "c"\n\thelp\n\t  Pick one.\nconfig A\n\tbool "a"\nendchoice\n');
     const choice = tree.nodes[0] as ChoiceNode;
@@ -325,26 +307,30 @@ describe('help text', () => {
     expect(helpOf('config A\n\tbool "a"\n\thelp\ntext\n\tmore\nconfig B\n\tbool "b"\n')).toBe('text\nmore\n');
     expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A', 'B']);
   });
+
+  cases(helpOf, [
+    ['accepts help at the end of a file without a final newline', 'config A\n\tbool\n\thelp\n\t  The end.', 'The end.\n'],
+    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp\n', '\n'],
+    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp', '\n'],
+    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp\n\n\n', '\n'],
+    ['accepts ---help--- of older trees', 'config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n', 'Old style.\n'],
+  ]);
 });
 
 describe('choice', () => {
   it('parses an unnamed choice with type, prompt, optional, default and depends', () => {
-    const tree = parse(
-      [
-        'choice',
-        '\tbool "Pick"',
-        '\toptional',
-        '\tdefault B if X',
-        '\tdefault A',
-        '\tdepends on D',
-        'config A',
-        '\tbool "a"',
-        'config B',
-        '\tbool "b"',
-        'endchoice',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`choice
+\tbool "Pick"
+\toptional
+\tdefault B if X
+\tdefault A
+\tdepends on D
+config A
+\tbool "a"
+config B
+\tbool "b"
+endchoice
+`);
     const choice = tree.nodes[0] as ChoiceNode;
     expect(choice.kind).toBe('choice');
     expect(choice.name).toBeUndefined();
@@ -545,43 +531,33 @@ describe('source, rsource, osource, orsource', () => {
 
 describe('expressions', () => {
   // Each row: a `depends on` expression's text and how the parser reads it.
-  cases(dependsOf, {
-    'binds ! tighter than &&, && tighter than ||, both left-associative': [
-      ['A || B && C', '(A || (B && C))'],
-      ['A && B || C', '((A && B) || C)'],
-      ['A && B && C', '((A && B) && C)'],
-      ['A || B || C', '((A || B) || C)'],
-      ['!A && B', '(!A && B)'],
-      ['!!A', '!!A'],
-      ['!(A || B) && C', '(!(A || B) && C)'],
-      ['(A || B) && C', '((A || B) && C)'],
-    ],
-    'parses !A = B as !(A = B), since comparisons only take symbols': [
-      ['!A = B', '!(A = B)'],
-      ['!A != y && B', '(!(A != y) && B)'],
-    ],
-    'parses every comparison operator': [
-      ['A = y', '(A = y)'],
-      ['A != m', '(A != m)'],
-      ['A < 10', '(A < 10)'],
-      ['A <= B', '(A <= B)'],
-      ['A > 0x10', '(A > 0x10)'],
-      ['A >= "5"', '(A >= "5")'],
-      ['A=B&&C!=D||E<F', '(((A = B) && (C != D)) || (E < F))'],
-    ],
-    'parses quoted constants on either side': [
-      ['"i386" != "x86"', '("i386" != "x86")'],
-      ["CC = 'gcc'", '(CC = "gcc")'],
-    ],
-  });
+  cases(dependsOf, [
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A || B && C', '(A || (B && C))'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A && B || C', '((A && B) || C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A && B && C', '((A && B) && C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A || B || C', '((A || B) || C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!A && B', '(!A && B)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!!A', '!!A'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!(A || B) && C', '(!(A || B) && C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '(A || B) && C', '((A || B) && C)'],
+    ['parses !A = B as !(A = B), since comparisons only take symbols', '!A = B', '!(A = B)'],
+    ['parses !A = B as !(A = B), since comparisons only take symbols', '!A != y && B', '(!(A != y) && B)'],
+    ['parses every comparison operator', 'A = y', '(A = y)'],
+    ['parses every comparison operator', 'A != m', '(A != m)'],
+    ['parses every comparison operator', 'A < 10', '(A < 10)'],
+    ['parses every comparison operator', 'A <= B', '(A <= B)'],
+    ['parses every comparison operator', 'A > 0x10', '(A > 0x10)'],
+    ['parses every comparison operator', 'A >= "5"', '(A >= "5")'],
+    ['parses every comparison operator', 'A=B&&C!=D||E<F', '(((A = B) && (C != D)) || (E < F))'],
+    ['parses quoted constants on either side', '"i386" != "x86"', '("i386" != "x86")'],
+    ['parses quoted constants on either side', "CC = 'gcc'", '(CC = "gcc")'],
+  ]);
 
-  cases((text: string) => show(parseExpression(text)), {
-    'parses the same grammar in query expressions': [
-      ['!A = B', '!(A = B)'],
-      ['A || B && C', '(A || (B && C))'],
-      ['NR_CPUS>=64', '(NR_CPUS >= 64)'],
-    ],
-  });
+  cases((text: string) => show(parseExpression(text)), [
+    ['parses the same grammar in query expressions', '!A = B', '!(A = B)'],
+    ['parses the same grammar in query expressions', 'A || B && C', '(A || (B && C))'],
+    ['parses the same grammar in query expressions', 'NR_CPUS>=64', '(NR_CPUS >= 64)'],
+  ]);
 });
 
 describe('lexical details', () => {
@@ -591,20 +567,6 @@ describe('lexical details', () => {
     if (!p || p.kind !== 'prompt') throw new Error('no prompt');
     return p.text;
   };
-
-  cases(promptOf, {
-    'reads both quote kinds, each able to hold the other': [
-      ['"say \'hi\'"', "say 'hi'"],
-      ['\'say "hi"\'', 'say "hi"'],
-    ],
-    'drops a backslash and keeps the character after it': [
-      ['"a \\"quoted\\" word"', 'a "quoted" word'],
-      ['"back\\\\slash"', 'back\\slash'],
-      ["'it\\'s'", "it's"],
-      ['"\\n is n"', 'n is n'],
-    ],
-    'keeps a $ that does not start a reference': [['"cost: $5"', 'cost: $5']],
-  });
 
   it('joins lines ending in a backslash and keeps later line numbers right', () => {
     const tree = parse('config A\n\tbool "a"\n\tdepends on B && \\\n\t\tC && \\\n\t\tD\nconfig E\n\tbool\n');
@@ -660,4 +622,14 @@ describe('lexical details', () => {
     const tree = parse('NAME := GENERATED\nconfig $(NAME)\n\tbool\n');
     expect(config(tree).name).toBe('GENERATED');
   });
+
+  cases(promptOf, [
+    ['reads both quote kinds, each able to hold the other', '"say \'hi\'"', "say 'hi'"],
+    ['reads both quote kinds, each able to hold the other', '\'say "hi"\'', 'say "hi"'],
+    ['drops a backslash and keeps the character after it', '"a \\"quoted\\" word"', 'a "quoted" word'],
+    ['drops a backslash and keeps the character after it', '"back\\\\slash"', 'back\\slash'],
+    ['drops a backslash and keeps the character after it', "'it\\'s'", "it's"],
+    ['drops a backslash and keeps the character after it', '"\\n is n"', 'n is n'],
+    ['keeps a $ that does not start a reference', '"cost: $5"', 'cost: $5'],
+  ]);
 });
