@@ -308,11 +308,12 @@ describe('help text', () => {
     expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A', 'B']);
   });
 
+  const emptyHelp = 'gives an empty help text, as one newline, when help is the last line';
   cases(helpOf, [
     ['accepts help at the end of a file without a final newline', 'config A\n\tbool\n\thelp\n\t  The end.', 'The end.\n'],
-    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp\n', '\n'],
-    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp', '\n'],
-    ['gives an empty help text, as one newline, when help is the last line', 'config A\n\tbool\n\thelp\n\n\n', '\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp\n', '\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp', '\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp\n\n\n', '\n'],
     ['accepts ---help--- of older trees', 'config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n', 'Old style.\n'],
   ]);
 });
@@ -454,44 +455,31 @@ describe('source, rsource, osource, orsource', () => {
     expect(tree.files).toEqual(['Kconfig', 'arch/x86/Kconfig']);
   });
 
-  it('resolves source from the tree root and rsource from the directory of the current file', () => {
-    const tree = parse({
-      Kconfig: 'source "a/Kconfig"\n',
-      'a/Kconfig': 'rsource "b/Kconfig"\nsource "b/Kconfig"\n',
-      'a/b/Kconfig': 'config REL\n\tbool\n',
-      'b/Kconfig': 'config ROOT\n\tbool\n',
-    });
-    expect(tree.files).toEqual(['Kconfig', 'a/Kconfig', 'a/b/Kconfig', 'b/Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['REL', 'ROOT']);
-  });
-
-  it('expands globs in sorted order', () => {
-    const tree = parse({
-      Kconfig: 'source "drivers/*/Kconfig"\n',
-      'drivers/net/Kconfig': 'config NET\n\tbool\n',
-      'drivers/block/Kconfig': 'config BLOCK\n\tbool\n',
-      'drivers/gpu/Kconfig.other': 'config NOT_MATCHED\n\tbool\n',
-    });
-    expect(tree.files).toEqual(['Kconfig', 'drivers/block/Kconfig', 'drivers/net/Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['BLOCK', 'NET']);
-  });
-
-  it('expands rsource and orsource globs relative to the current file', () => {
-    const tree = parse({
-      Kconfig: 'source "boards/Kconfig"\n',
-      'boards/Kconfig': 'orsource "[ab]/Kconfig.board"\norsource "none/*/Kconfig"\nrsource "v?/Kconfig.board"\n',
-      'boards/b/Kconfig.board': 'config B\n\tbool\n',
-      'boards/a/Kconfig.board': 'config A\n\tbool\n',
-      'boards/v1/Kconfig.board': 'config V1\n\tbool\n',
-    });
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A', 'B', 'V1']);
-  });
-
-  it('lets osource and orsource of a missing file pass silently', () => {
-    const tree = parse({ Kconfig: 'osource "missing/Kconfig"\norsource "also-missing"\nconfig A\n\tbool\n' });
-    expect(tree.files).toEqual(['Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A']);
-  });
+  /** The files a tree reads and the configs it defines, in order. */
+  const sourced = (files: Record<string, string>): { files: string[]; names: string[] } => {
+    const tree = parse(files);
+    return { files: tree.files, names: tree.nodes.map((n) => (n as ConfigNode).name) };
+  };
+  const rsourceTree = { Kconfig: 'source "a/Kconfig"\n', 'a/Kconfig': 'rsource "b/Kconfig"\nsource "b/Kconfig"\n', 'a/b/Kconfig': 'config REL\n\tbool\n', 'b/Kconfig': 'config ROOT\n\tbool\n' };
+  const globTree = {
+    Kconfig: 'source "drivers/*/Kconfig"\n',
+    'drivers/net/Kconfig': 'config NET\n\tbool\n',
+    'drivers/block/Kconfig': 'config BLOCK\n\tbool\n',
+    'drivers/gpu/Kconfig.other': 'config NOT_MATCHED\n\tbool\n',
+  };
+  const boardsTree = {
+    Kconfig: 'source "boards/Kconfig"\n',
+    'boards/Kconfig': 'orsource "[ab]/Kconfig.board"\norsource "none/*/Kconfig"\nrsource "v?/Kconfig.board"\n',
+    'boards/b/Kconfig.board': 'config B\n\tbool\n',
+    'boards/a/Kconfig.board': 'config A\n\tbool\n',
+    'boards/v1/Kconfig.board': 'config V1\n\tbool\n',
+  };
+  cases(sourced, [
+    ['resolves source from the tree root and rsource from the directory of the current file', rsourceTree, { files: ['Kconfig', 'a/Kconfig', 'a/b/Kconfig', 'b/Kconfig'], names: ['REL', 'ROOT'] }],
+    ['expands globs in sorted order', globTree, { files: ['Kconfig', 'drivers/block/Kconfig', 'drivers/net/Kconfig'], names: ['BLOCK', 'NET'] }],
+    ['expands rsource and orsource globs relative to the current file', boardsTree, { files: ['Kconfig', 'boards/Kconfig', 'boards/a/Kconfig.board', 'boards/b/Kconfig.board', 'boards/v1/Kconfig.board'], names: ['A', 'B', 'V1'] }],
+    ['lets osource and orsource of a missing file pass silently', { Kconfig: 'osource "missing/Kconfig"\norsource "also-missing"\nconfig A\n\tbool\n' }, { files: ['Kconfig'], names: ['A'] }],
+  ]);
 
   it('accepts an unquoted path argument of older trees', () => {
     expect(parse({ Kconfig: 'source sub/Kconfig\n', 'sub/Kconfig': 'config S\n\tbool\n' }).files).toEqual(['Kconfig', 'sub/Kconfig']);
@@ -623,13 +611,14 @@ describe('lexical details', () => {
     expect(config(tree).name).toBe('GENERATED');
   });
 
+  const backslash = 'drops a backslash and keeps the character after it';
   cases(promptOf, [
     ['reads both quote kinds, each able to hold the other', '"say \'hi\'"', "say 'hi'"],
     ['reads both quote kinds, each able to hold the other', '\'say "hi"\'', 'say "hi"'],
-    ['drops a backslash and keeps the character after it', '"a \\"quoted\\" word"', 'a "quoted" word'],
-    ['drops a backslash and keeps the character after it', '"back\\\\slash"', 'back\\slash'],
-    ['drops a backslash and keeps the character after it', "'it\\'s'", "it's"],
-    ['drops a backslash and keeps the character after it', '"\\n is n"', 'n is n'],
+    [backslash, '"a \\"quoted\\" word"', 'a "quoted" word'],
+    [backslash, '"back\\\\slash"', 'back\\slash'],
+    [backslash, "'it\\'s'", "it's"],
+    [backslash, '"\\n is n"', 'n is n'],
     ['keeps a $ that does not start a reference', '"cost: $5"', 'cost: $5'],
   ]);
 });
