@@ -83,7 +83,7 @@ function kconfsatNames(corpus: Corpus, tree: string, env: Record<string, string>
     const { model } = loaded;
     const names: SymbolNames = { defined: [], undefined: [] };
     for (const sym of model.symbols) {
-      if (sym.choiceInfo) continue;
+      if (sym.ownChoice) continue;
       if (sym.definitions.length > 0) names.defined.push(sym.name);
       else if (!NUMBER.test(sym.name)) names.undefined.push(sym.name);
     }

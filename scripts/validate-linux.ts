@@ -273,7 +273,7 @@ function expectValid(check: CheckName, name: string, result: CheckResult): Failu
  */
 function editConfig(session: Session, config: DotConfig, random: () => number, flips: number): ConfigEntry[] {
   const values = lineValues(config);
-  const visible = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.choiceInfo && values.has(s.name));
+  const visible = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.ownChoice && values.has(s.name));
   const logic = visible.filter((s) => s.type === 'bool' || s.type === 'tristate');
   const numbers = visible.filter((s) => s.type === 'int' && s.ranges.length > 0);
   const edited = new Map(values);
@@ -290,7 +290,7 @@ function editConfig(session: Session, config: DotConfig, random: () => number, f
 
 /** Visible bool/tristate symbols to ask `SYM=y` about (m for tristates half the time). */
 function witnessQuestions(session: Session, random: () => number, count: number): string[] {
-  const askable = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.choiceInfo && (s.type === 'bool' || s.type === 'tristate'));
+  const askable = session.model.symbols.filter((s) => s.prompts.length > 0 && !s.ownChoice && (s.type === 'bool' || s.type === 'tristate'));
   const out: string[] = [];
   for (let i = 0; i < count && askable.length > 0; i++) {
     const sym = askable[Math.floor(random() * askable.length)]!;

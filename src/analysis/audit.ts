@@ -97,7 +97,7 @@ export function audit(session: Session, options: AuditOptions = {}): AuditReport
 /** conf checks the warning for bool/tristate symbols outside choices (members take the choice's branch). */
 function auditable(session: Session, select: ReverseDependency): boolean {
   const t = select.target;
-  return t.definitions.length > 0 && !t.choiceInfo && !t.choice && session.formula.isTristate(t);
+  return t.definitions.length > 0 && !t.ownChoice && !t.memberOf && session.formula.isTristate(t);
 }
 
 /**

@@ -101,7 +101,7 @@ export function checkConfig(session: Session, config: DotConfig, options: CheckO
   const rejected = new Map(sorted.invalid.map((i) => [i.entry, i.reason]));
   const found: Violation[] = [];
   for (const sym of session.model.symbols) {
-    if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown') continue;
+    if (sym.definitions.length === 0 || sym.ownChoice || sym.type === 'unknown') continue;
     const entry = lastLine.get(sym.name);
     const rejectedBecause = entry && rejected.get(entry);
     // A complete file keeps a line conf writes back as it stands (even one it could not read);
@@ -218,8 +218,8 @@ function describe(session: Session, run: Simulation, sym: KSymbol, given: string
     const prompt = `it has a visible prompt (${fact('prompt', sym.prompts[0]!.loc)}), so conf writes it`;
     return { reason: value === 'n' || value === '' ? prompt : `${prompt}; the value comes from: ${source()}`, facts };
   }
-  if (sym.choice && r.choiceSelection && r.choiceSelection !== sym && given === 'y') {
-    return { reason: `${r.choiceSelection.name} is the member of its choice that conf selects (${fact('choice', sym.choice.symbol.definitions[0]!.loc)})`, facts };
+  if (sym.memberOf && r.choiceSelection && r.choiceSelection !== sym && given === 'y') {
+    return { reason: `${r.choiceSelection.name} is the member of its choice that conf selects (${fact('choice', sym.memberOf.loc)})`, facts };
   }
   if (r.visibility === N) return { reason: `conf ignores the value because ${hidden()}; the value comes from: ${source()}`, facts };
   if (isLogic(sym) && tri(value) > tri(given)) return { reason: source(), facts };
@@ -243,7 +243,7 @@ function groupByCause(session: Session, items: Violation[]): Violation[] {
   // A choice is never written: its members are read through it.
   const changedReads = (v: Violation): Violation[] =>
     influences(session.model.byName.get(v.symbol)!)
-      .flatMap((s) => (s.choiceInfo ? s.choiceInfo.members.filter((m) => m.name !== v.symbol) : [s]))
+      .flatMap((s) => (s.ownChoice ? s.ownChoice.members.filter((m) => m.name !== v.symbol) : [s]))
       .map((s) => byName.get(s.name))
       .filter((x): x is Violation => x !== undefined);
   const causes = items.filter((v) => changedReads(v).length === 0);

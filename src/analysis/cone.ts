@@ -23,8 +23,8 @@ export function influences(sym: KSymbol): KSymbol[] {
     if (r.high.kind === 'symbol') out.add(r.high.symbol);
   }
   // A member's value depends on its choice's selection, and the choice on all its members.
-  if (sym.choice) out.add(sym.choice.symbol);
-  if (sym.choiceInfo) for (const m of sym.choiceInfo.members) out.add(m);
+  if (sym.memberOf) out.add(sym.memberOf.symbol);
+  if (sym.ownChoice) for (const m of sym.ownChoice.members) out.add(m);
   out.delete(sym);
   return [...out];
 }

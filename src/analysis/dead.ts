@@ -54,7 +54,7 @@ export function deadSymbols(session: Session, options: DeadOptions = {}): DeadRe
   const symbols = session.model.symbols.filter(
     (s) =>
       s.definitions.length > 0 &&
-      !s.choiceInfo &&
+      !s.ownChoice &&
       session.formula.isTristate(s) &&
       (!options.promptOnly || s.prompts.length > 0) &&
       (!options.only || options.only.has(s.name)),

@@ -306,7 +306,7 @@ export class EditorWorkspace {
   private deadSymbols(name: string, lines: string[]): EditorDiagnostic[] {
     const candidates = new Map<string, { where: string[]; live: boolean; loc: SourceLocation }>();
     for (const session of this.sessions()) {
-      const symbols = session.model.symbols.filter((s) => isBoolOrTristate(s) && !s.choiceInfo && s.definitions.some((d) => d.loc.file === name));
+      const symbols = session.model.symbols.filter((s) => isBoolOrTristate(s) && !s.ownChoice && s.definitions.some((d) => d.loc.file === name));
       const reached = reachableValues(session, symbols);
       for (const sym of symbols) {
         const entry = candidates.get(sym.name) ?? { where: [], live: false, loc: sym.definitions.find((d) => d.loc.file === name)!.loc };
@@ -384,7 +384,7 @@ export class EditorWorkspace {
     for (const session of this.sessions()) {
       for (const sym of session.model.symbols) {
         if (out.size >= MAX_COMPLETIONS) break;
-        if (sym.definitions.length === 0 || sym.choiceInfo || out.has(sym.name) || !sym.name.startsWith(prefix)) continue;
+        if (sym.definitions.length === 0 || sym.ownChoice || out.has(sym.name) || !sym.name.startsWith(prefix)) continue;
         const entry: CompletionEntry = { name: sym.name, type: sym.type };
         if (sym.prompts[0]) entry.prompt = sym.prompts[0].text;
         out.set(sym.name, entry);

@@ -98,9 +98,9 @@ function deletion(session: Session, solver: GroupSolver, candidates: KSymbol[]):
 function chainStep(session: Session, sym: KSymbol, members: Set<KSymbol>, names: MemberNames): ChainStep {
   const all = factsOf(session, sym, members);
   const facts = all.filter((f) => f.role !== 'defined');
-  const inChoice = (f: Fact): boolean => f.role === 'choice' && (sym.choiceInfo !== undefined || members.has(sym.choice!.symbol));
+  const inChoice = (f: Fact): boolean => f.role === 'choice' && (sym.ownChoice !== undefined || members.has(sym.memberOf!.symbol));
   const links = facts.filter((f) => inChoice(f) || mentionsOther(f, names, sym.name));
-  const isChoice = sym.choiceInfo !== undefined;
+  const isChoice = sym.ownChoice !== undefined;
   if (links.length === 0) {
     // Nothing that can apply gives it a value: its definition is the reason.
     const lines = valueLines(session, sym);
@@ -192,13 +192,13 @@ export function factsOf(session: Session, sym: KSymbol, set: Set<KSymbol>): Fact
   const facts: Fact[] = [];
   const name = sym.name;
   for (const def of sym.definitions) {
-    facts.push({ symbol: name, role: sym.choiceInfo ? 'choice' : 'defined', loc: def.loc, text: line(def.loc) });
+    facts.push({ symbol: name, role: sym.ownChoice ? 'choice' : 'defined', loc: def.loc, text: line(def.loc) });
     // An enclosing `if`/menu is a dependency too; without it a step that comes only from one says nothing.
     for (const d of [...def.enclosing, ...def.ownDepends]) facts.push({ symbol: name, role: 'depends on', loc: d.loc, text: line(d.loc) });
   }
   // A member's value is tied to its choice's selection.
-  if (sym.choice && (set.has(sym.choice.symbol) || sym.choice.members.some((m) => m !== sym && set.has(m)))) {
-    for (const def of sym.choice.symbol.definitions) facts.push({ symbol: name, role: 'choice', loc: def.loc, text: line(def.loc) });
+  if (sym.memberOf && (set.has(sym.memberOf.symbol) || sym.memberOf.members.some((m) => m !== sym && set.has(m)))) {
+    for (const def of sym.memberOf.definitions) facts.push({ symbol: name, role: 'choice', loc: def.loc, text: line(def.loc) });
   }
   for (const p of sym.prompts) facts.push({ symbol: name, role: 'prompt', loc: p.loc, text: line(p.loc) });
   for (const d of sym.defaults) facts.push({ symbol: name, role: 'default', loc: d.loc, text: line(d.loc) });

@@ -166,7 +166,7 @@ function findSelect(session: Session, g: AuditGroup): ReverseDependency | undefi
 function impactSymbols(session: Session, select: ReverseDependency): KSymbol[] {
   const roots = [select.selector, select.target];
   const near = new Set([...cone(roots, IMPACT_NEIGHBOURS), ...dependents(session.model, roots, IMPACT_NEIGHBOURS)]);
-  return [...near].filter((s) => s.definitions.length > 0 && !s.choiceInfo);
+  return [...near].filter((s) => s.definitions.length > 0 && !s.ownChoice);
 }
 
 function byName(values: Map<KSymbol, Set<string>>): Map<string, Set<string>> {

@@ -35,8 +35,8 @@ export function newSymbols(model: KconfigModel, lines: [string, string][] | unde
   const visit = (node: MenuNode): void => {
     if (!menuIsVisible(node, conf)) return;
     const sym = node.entry?.symbol;
-    if (sym && !conf.hasValue(sym) && (conf.isChangeable(sym) || (v61 && sym.choiceInfo && conf.tristate(sym) === Y))) {
-      const name = sym.choiceInfo ? sym.choiceInfo.name : sym.name;
+    if (sym && !conf.hasValue(sym) && (conf.isChangeable(sym) || (v61 && sym.ownChoice && conf.tristate(sym) === Y))) {
+      const name = sym.ownChoice ? sym.ownChoice.name : sym.name;
       if (name !== undefined) out.push({ name, type: sym.type, value: conf.stringValue(sym) });
     }
     node.children.forEach(visit);

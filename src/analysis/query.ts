@@ -143,7 +143,7 @@ export function query(session: Session, expressions: string[], options: QueryOpt
       const config = session.formula.modelConfig();
       // The nearest few hundred symbols hold the handful worth showing; the whole cone can be thousands.
       const relevant = session.formula
-        .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.choiceInfo))
+        .modelConfig(cone(roots, RELEVANT_SEARCH).filter((s) => !s.ownChoice))
         .filter((entry) => entry.value !== 'n' && entry.value !== '')
         .slice(0, options.relevantLimit ?? 12);
       answer.witness = { config, relevant };
@@ -183,7 +183,7 @@ function baseWishes(session: Session, roots: KSymbol[], base: ConfigValues): Lit
   const near = cone(roots);
   const rank = new Map(near.map((s, i) => [s, near.length - i]));
   return session.model.symbols
-    .filter((s) => s.definitions.length > 0 && !s.choiceInfo && base.has(s.name))
+    .filter((s) => s.definitions.length > 0 && !s.ownChoice && base.has(s.name))
     .sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0))
     .map((s) => session.formula.valueLiterals(s, base.get(s.name)));
 }
@@ -236,7 +236,7 @@ function changes(session: Session, base: ConfigValues, witness: Map<string, Conf
   const out: NonNullable<QueryAnswer['changedFromBase']> = [];
   for (const [name, value] of base) {
     const sym = session.model.byName.get(name);
-    if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
+    if (!sym || sym.definitions.length === 0 || sym.ownChoice) continue;
     const now = witness.get(name)?.value ?? session.formula.absentValue(sym);
     if (now !== value) out.push({ name, base: value, witness: now });
   }

@@ -178,7 +178,7 @@ function compare(out: ArchReview, oldSession: Session, newSession: Session, only
       const was = definedSymbol(oldSession.model, name);
       const now = definedSymbol(newSession.model, name);
       // A choice is no value conf writes: its members say what it does.
-      return was && now && was.type === now.type && now.type !== 'unknown' && !now.choiceInfo && !was.choiceInfo ? [[was, now] as const] : [];
+      return was && now && was.type === now.type && now.type !== 'unknown' && !now.ownChoice && !was.ownChoice ? [[was, now] as const] : [];
     });
   // Every value of the changed symbols themselves; for their dependents, dead and always on say what matters
   // (asking every value of every dependent costs Linux's seed three times the rest of the review).
@@ -240,8 +240,8 @@ export function symbolSignature(model: KconfigModel, sym: KSymbol): string {
     sym.ranges.map((r) => [leafToString(r.low), leafToString(r.high), e(r.condition)]),
     reverse(sym.selectedBy),
     reverse(sym.impliedBy),
-    sym.choice?.symbol.name ?? '',
-    sym.choiceInfo ? [sym.choiceInfo.optional, sym.choiceInfo.members.map((m) => m.name)] : '',
+    sym.memberOf?.symbol.name ?? '',
+    sym.ownChoice ? [sym.ownChoice.optional, sym.ownChoice.members.map((m) => m.name)] : '',
     model.modules === sym,
     sym.transitional ?? false,
     sym.envVariable ?? '',

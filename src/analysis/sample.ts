@@ -32,7 +32,7 @@ export function sample(session: Session, options: SampleOptions): Sample[] {
 /** sample() one configuration at a time, so a caller writing them out need not hold them all (a Linux sample is about 9,000 entries). */
 export function* samples(session: Session, options: SampleOptions): Generator<Sample> {
   const random = seededRandom(options.seed ?? 1);
-  const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && session.formula.isTristate(s));
+  const candidates = session.model.symbols.filter((s) => s.definitions.length > 0 && !s.ownChoice && session.formula.isTristate(s));
   const tristates = session.model.modules !== undefined;
   for (let i = 0; i < options.count; i++) {
     // The share of n wishes varies, so samples range from small to large configurations.

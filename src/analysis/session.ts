@@ -94,7 +94,7 @@ export class Session {
   assumptionsFor(values: ConfigValues, options: { absentAsDefault?: boolean } = {}): Lit[] {
     const lits: Lit[] = [];
     for (const sym of this.model.symbols) {
-      if (sym.definitions.length === 0 || sym.choiceInfo) continue;
+      if (sym.definitions.length === 0 || sym.ownChoice) continue;
       const given = values.get(sym.name);
       // conf leaves out bool/tristate symbols that are n and strings/numbers no default reached.
       if (given === undefined && (options.absentAsDefault || this.formula.hasValues(sym))) continue;
@@ -117,7 +117,7 @@ export class Session {
 
   /** The symbols computed straight from free inputs (toolchain probes): what a .config records of the toolchain. */
   probeSymbols(): KSymbol[] {
-    return this.model.symbols.filter((s) => s.definitions.length > 0 && !s.choiceInfo && readsInput(s));
+    return this.model.symbols.filter((s) => s.definitions.length > 0 && !s.ownChoice && readsInput(s));
   }
 
   /**
@@ -131,7 +131,7 @@ export class Session {
     const clauses: Lit[][] = [];
     const formula = this.formula;
     for (const sym of this.model.symbols) {
-      if (sym.definitions.length === 0 || sym.choiceInfo || sym.type === 'unknown' || !options.only(sym)) continue;
+      if (sym.definitions.length === 0 || sym.ownChoice || sym.type === 'unknown' || !options.only(sym)) continue;
       const given = values.get(sym.name);
       if (given !== undefined) lits.push(...formula.valueLiterals(sym, given));
       if (!options.complete) continue;

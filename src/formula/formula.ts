@@ -159,6 +159,8 @@ export class Formula {
   private solvers = new Map<`${Lean}/${'all' | 'groups'}`, LiveSolver>();
   /** The solver that answered last: its model is the one read. */
   private last!: LiveSolver;
+  /** The caller's assumptions of the last solve, for failed(). */
+  private lastAssumptions: readonly Lit[] = [];
   /** Questions' expressions whose comparisons the value domains were widened for. */
   private readonly extraComparisons: ModelExpr[] = [];
   /** Clauses added with addClause: re-encoding would lose them. */
@@ -359,14 +361,14 @@ export class Formula {
     const entry = base.get(sym.name);
     const encoding = this.current;
     const cnf = encoding.cnf;
-    if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.choiceInfo) return FALSE;
+    if (sym.definitions.length === 0 || sym.prompts.length === 0 || sym.ownChoice) return FALSE;
     const visible = encoding.promptVisibility(sym).m;
     if (visible === FALSE) return FALSE;
     const pair = encoding.pairOf(sym);
-    if (pair && sym.choice) {
+    if (pair && sym.memberOf) {
       // Picking another member is one change (the old member follows). A choice
       // the base made no pick in (it was hidden) gets conf's default pick: no change.
-      const picked = sym.choice.members.some((m) => base.get(m.name) === 'y');
+      const picked = sym.memberOf.members.some((m) => base.get(m.name) === 'y');
       return entry === 'y' || !picked ? FALSE : cnf.and2(visible, pair.y);
     }
     if (pair) {
@@ -407,14 +409,26 @@ export class Formula {
   /** Solves with every constraint of the tree in force. */
   solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
     this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'all');
+    this.lastAssumptions = assumptions;
     const scratch = options.scratch;
     if (scratch) this.cnfOf(scratch);
     return this.last.solve(scratch ? [scratch.guard, ...assumptions] : assumptions, options.clauses ?? []);
   }
 
+  /**
+   * After solve or solveWithGroups answered unsat: the call's assumptions to
+   * blame, each needed (the solver's failed assumptions, less the formula's
+   * own: a scratch scope's guard, the groups switched on).
+   */
+  failed(): Lit[] {
+    const given = new Set(this.lastAssumptions);
+    return this.last.solver.failed().filter((l) => given.has(l));
+  }
+
   /** Solves with only the constraints of the given groups in force. */
   solveWithGroups(assumptions: readonly Lit[], groups: readonly KSymbol[], options: SolveOptions = {}): SolveResult {
     this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'groups');
+    this.lastAssumptions = assumptions;
     return this.last.solve([...groups.map((g) => this.group(g)), ...assumptions], options.clauses ?? []);
   }
 
@@ -603,8 +617,8 @@ export class Formula {
     for (const sym of this.model.symbols) {
       if (sym.definitions.length === 0) continue;
       const given = values.get(sym.name);
-      if (sym.choiceInfo) {
-        const members = sym.choiceInfo.members.map((m) => values.get(m.name));
+      if (sym.ownChoice) {
+        const members = sym.ownChoice.members.map((m) => values.get(m.name));
         const guess = members.includes('y') ? 'y' : members.includes('m') ? 'm' : 'n';
         unwritten.push({ sym, candidates: [guess, 'y', 'm', 'n'] });
       } else if (given === undefined && encoding.valuesOf(sym)) {

@@ -268,7 +268,7 @@ export function checkAgainstModel(config: DotConfig, model: KconfigModel): DotCo
       check.unknown.push(entry);
       continue;
     }
-    if (symbol.choiceInfo) {
+    if (symbol.ownChoice) {
       check.invalid.push({ entry, reason: `${entry.name} is a choice; a .config selects one of its members instead` });
       continue;
     }

@@ -283,11 +283,11 @@ export class Encoding implements VariableNamer {
    * has no gates for gets new ones (read them with Cnf.evaluator).
    */
   writtenReasons(sym: KSymbol): Lit[] {
-    if (sym.definitions.length === 0 || sym.choiceInfo) return [];
+    if (sym.definitions.length === 0 || sym.ownChoice) return [];
     const reasons: Lit[] = [this.rawVisibility(sym).m];
     if (this.pairs.has(sym)) {
       reasons.push(...this.defaultTerms(sym).m);
-      if (!sym.choice) {
+      if (!sym.memberOf) {
         reasons.push(...this.reverseTerms(sym, 'selectedBy').m, ...this.reverseTerms(sym, 'impliedBy').m);
       }
     } else {
@@ -310,8 +310,8 @@ export class Encoding implements VariableNamer {
     // 6.18: a transitional symbol's value is whatever an old .config gave: a free input, no clauses
     if (sym.transitional) {
       // nothing to constrain
-    } else if (sym.choiceInfo && this.rework) this.constrainChoice612(sym.choiceInfo);
-    else if (sym.choiceInfo) this.constrainChoice(sym.choiceInfo);
+    } else if (sym.ownChoice && this.rework) this.constrainChoice612(sym.ownChoice);
+    else if (sym.ownChoice) this.constrainChoice(sym.ownChoice);
     else if (sym.type === 'bool' || sym.type === 'tristate') this.constrainTristate(sym);
     else if (isValueSymbol(sym)) this.constrainValue(sym);
     this.cnf.owner = -1;
@@ -344,7 +344,7 @@ export class Encoding implements VariableNamer {
 
   /** Prompt visibility as conf's sym_calc_visibility computes it, before promotion. */
   private rawVisibility(sym: KSymbol, subst?: Substitution): Pair {
-    const choice = sym.choice;
+    const choice = sym.memberOf;
     const prompts = sym.prompts.map((p) => {
       const vis = this.expr(p.visibility, subst);
       if (!choice || sym.type !== 'tristate') return vis;
@@ -403,7 +403,7 @@ export class Encoding implements VariableNamer {
    */
   private constrainTristate(sym: KSymbol): void {
     const v = this.pairs.get(sym)!;
-    const member = sym.choice !== undefined;
+    const member = sym.memberOf !== undefined;
     const tristate = sym.type === 'tristate';
     const raw = this.rawVisibility(sym);
     // conf never computes reverse dependencies of choice members: selects and implies do not reach them.

@@ -107,8 +107,8 @@ export function formatCycle(cycle: DependencyCycle): string[] {
 /** conf's words for a step: whatever the edge, a choice "contains" and a member "is part of choice" the next symbol. */
 export function describeStep(step: CycleStep): string {
   const [name, next] = [confName(step.symbol), confName(step.next)];
-  if (step.symbol.choiceInfo) return `choice ${name} contains symbol ${next}`;
-  if (step.symbol.choice) return `symbol ${name} is part of choice ${next}`;
+  if (step.symbol.ownChoice) return `choice ${name} contains symbol ${next}`;
+  if (step.symbol.memberOf) return `symbol ${name} is part of choice ${next}`;
   return `symbol ${name} ${step.relation} ${next}`;
 }
 
@@ -118,7 +118,7 @@ function confName(sym: KSymbol): string {
 }
 
 function isAnonymousChoice(sym: KSymbol): boolean {
-  return sym.choiceInfo !== undefined && sym.name.startsWith('<choice');
+  return sym.ownChoice !== undefined && sym.name.startsWith('<choice');
 }
 
 /** The error conf's exit status stands for: the first cycle in one line, the location its header's. */
@@ -158,8 +158,8 @@ type Source = KSymbol | ModelExpr;
  */
 function symbolEdges(sym: KSymbol): EdgeGroup[] {
   const home = homeOf(sym);
-  const reverse = (list: ReverseDependency[]): Source[] => list.flatMap((r) => [r.selector, r.condition]);
-  const choice = sym.choiceInfo;
+  const reverse = (list: readonly ReverseDependency[]): Source[] => list.flatMap((r) => [r.selector, r.condition]);
+  const choice = sym.ownChoice;
   const groups: { relation: CycleRelation; loc: Loc; sources: Source[] }[] = [
     { relation: 'depends on', loc: home, sources: sym.definitions.map((d) => d.dependency) },
     // A choice that must be set while visible is "selected" by its prompt's condition (menu_finalize).
@@ -272,9 +272,9 @@ function successorsOf(model: KconfigModel): Successors {
   let sym = model.symbols[0]!;
   let dependencies: ModelExpr[] = [];
   const add = (t: KSymbol): void => {
-    if (lastSource[t.id] === sym.id || t === sym.choice?.symbol) return;
+    if (lastSource[t.id] === sym.id || t === sym.memberOf?.symbol) return;
     lastSource[t.id] = sym.id;
-    targets.push(t.choice ? t.choice.symbol.id : t.id);
+    targets.push(t.memberOf ? t.memberOf.symbol.id : t.id);
   };
   const walk = (e: ModelExpr | undefined, skipDependencies: boolean): void => {
     if (e) stack.push(e);
@@ -303,7 +303,7 @@ function successorsOf(model: KconfigModel): Successors {
     for (const p of sym.prompts) walk(p.visibility, true);
     for (const d of sym.defaults) {
       walk(d.condition, true);
-      if (!sym.choiceInfo) walk(d.value, true);
+      if (!sym.ownChoice) walk(d.value, true);
     }
     for (const r of sym.ranges) walk(r.condition, true);
   }
@@ -321,11 +321,11 @@ function successorsOf(model: KconfigModel): Successors {
  */
 function hasCycle(model: KconfigModel, extra?: { owner: KSymbol; target: KSymbol }): boolean {
   const { start, targets } = successorsOf(model);
-  const node = (s: KSymbol): number => (s.choice ? s.choice.symbol.id : s.id);
+  const node = (s: KSymbol): number => (s.memberOf ? s.memberOf.symbol.id : s.id);
   // The symbols whose targets make up each node's: itself, and a choice's members.
   const parts = (n: number): KSymbol[] => {
     const sym = model.symbols[n]!;
-    return sym.choiceInfo ? [sym, ...sym.choiceInfo.members] : [sym];
+    return sym.ownChoice ? [sym, ...sym.ownChoice.members] : [sym];
   };
   const extraFrom = extra ? node(extra.owner) : -1;
   const extraTo = extra ? node(extra.target) : -1;
@@ -447,16 +447,16 @@ class CycleWalk {
   }
 
   private *checkDeps(sym: KSymbol): Walk {
-    if (sym.choice) {
+    if (sym.memberOf) {
       // A member is checked through its choice.
       this.path.push({ symbol: sym, relation: 'is part of choice', loc: homeOf(sym) });
       try {
-        return yield sym.choice.symbol;
+        return yield sym.memberOf.symbol;
       } finally {
         this.path.pop();
       }
     }
-    if (sym.choiceInfo) return yield* this.choiceDeps(sym);
+    if (sym.ownChoice) return yield* this.choiceDeps(sym);
     this.flags[sym.id]! |= CHECK | CHECKED;
     try {
       return yield* this.symDeps(sym);
@@ -466,7 +466,7 @@ class CycleWalk {
   }
 
   private *choiceDeps(choiceSym: KSymbol): Walk {
-    const members = choiceSym.choiceInfo!.members;
+    const members = choiceSym.ownChoice!.members;
     this.path.push({ symbol: choiceSym, relation: 'contains symbol', loc: homeOf(choiceSym) });
     for (const m of members) this.flags[m.id]! |= CHECK | CHECKED;
     try {
@@ -511,9 +511,9 @@ class CycleWalk {
   private report(sym: KSymbol): void {
     const entries = [...this.path];
     let last = sym;
-    if (sym.choice) {
+    if (sym.memberOf) {
       entries.push({ symbol: sym, relation: 'is part of choice', loc: homeOf(sym) });
-      last = sym.choice.symbol;
+      last = sym.memberOf.symbol;
     }
     let from = entries.length - 1;
     while (from >= 0 && entries[from]!.symbol !== last) from--;
@@ -521,7 +521,7 @@ class CycleWalk {
     const steps = entries.slice(from).map((e, i, all): CycleStep => {
       const next = all[i + 1]?.symbol ?? last;
       // conf names a choice's or member's definition for every step from it.
-      const loc = e.symbol.choiceInfo || e.symbol.choice ? homeOf(e.symbol) : e.loc;
+      const loc = e.symbol.ownChoice || e.symbol.memberOf ? homeOf(e.symbol) : e.loc;
       return { symbol: e.symbol, relation: e.relation, next, loc };
     });
     this.cycles.push({ loc: steps[0]!.loc, steps });

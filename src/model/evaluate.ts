@@ -183,7 +183,7 @@ export class InteractiveConf {
     const ev = this.ev;
     let unsaved = 0;
     for (const s of this.all) {
-      if (s.choiceInfo) continue;
+      if (s.ownChoice) continue;
       const has = this.hasValue(s);
       const written = ev.write[s.id]!;
       if (has && written) {
@@ -193,7 +193,7 @@ export class InteractiveConf {
       unsaved++;
     }
     for (const s of inHashOrder(this.all)) {
-      if (s.choice || !this.hasValue(s)) continue;
+      if (s.memberOf || !this.hasValue(s)) continue;
       if (ev.vis[s.id] === N && unsaved === 0) this.clear(s);
       const text = ev.userStr.get(s);
       if ((s.type === 'int' || s.type === 'hex') && text !== undefined && !ev.withinRange(s, text)) {
@@ -205,22 +205,22 @@ export class InteractiveConf {
   }
 
   private clear(sym: KSymbol): void {
-    if (sym.choiceInfo) this.ev.choiceUser.get(sym.choiceInfo)!.has = false;
+    if (sym.ownChoice) this.ev.choiceUser.get(sym.ownChoice)!.has = false;
     this.ev.userTri.delete(sym);
     this.ev.userStr.delete(sym);
   }
 
   /** sym_has_value: the symbol has a user value (SYMBOL_DEF_USER); without one conf marks it NEW. */
   hasValue(sym: KSymbol): boolean {
-    if (sym.choiceInfo) return !this.rework && this.ev.choiceUser.get(sym.choiceInfo)!.has && !this.flagLost.has(sym.choiceInfo);
+    if (sym.ownChoice) return !this.rework && this.ev.choiceUser.get(sym.ownChoice)!.has && !this.flagLost.has(sym.ownChoice);
     return this.ev.userTri.has(sym) || this.ev.userStr.has(sym);
   }
 
   /** menu_is_visible's side effect in 6.1: a hidden symbol that shows visible children gets a user value. */
   markHasValue(sym: KSymbol): void {
-    if (sym.choiceInfo) {
-      this.ev.choiceUser.get(sym.choiceInfo)!.has = true;
-      this.flagLost.delete(sym.choiceInfo);
+    if (sym.ownChoice) {
+      this.ev.choiceUser.get(sym.ownChoice)!.has = true;
+      this.flagLost.delete(sym.ownChoice);
     } else if (sym.type === 'bool' || sym.type === 'tristate') this.ev.userTri.set(sym, this.stored.get(sym) ?? N);
   }
 
@@ -230,12 +230,12 @@ export class InteractiveConf {
 
   /** rev_dep.tri as sym_calc_visibility leaves it (never computed for choice members). */
   private reverse(sym: KSymbol): Tristate {
-    return sym.choice ? N : this.ev.promote(sym, this.ev.revDep(sym));
+    return sym.memberOf ? N : this.ev.promote(sym, this.ev.revDep(sym));
   }
 
   /** sym_is_changeable: the prompt is visible above what selects force (6.12: never a choice). */
   isChangeable(sym: KSymbol): boolean {
-    if (this.rework && sym.choiceInfo) return false;
+    if (this.rework && sym.ownChoice) return false;
     return this.visibility(sym) > this.reverse(sym);
   }
 
@@ -246,7 +246,7 @@ export class InteractiveConf {
     if (vis === N || (type !== 'bool' && type !== 'tristate') || (type === 'bool' && val === M)) return false;
     const rev = this.reverse(sym);
     if (vis <= rev) return false;
-    if (!this.rework && sym.choice && vis === Y) return val === Y;
+    if (!this.rework && sym.memberOf && vis === Y) return val === Y;
     return val >= rev && val <= vis;
   }
 
@@ -268,7 +268,7 @@ export class InteractiveConf {
   /** A prompt's visible.tri (6.1: a tristate choice member visible as m is hidden while its choice is y). */
   promptVisibility(sym: KSymbol, prompt: { visibility: ModelExpr }): Tristate {
     const v = this.ev.expr(prompt.visibility);
-    const choice = sym.choice?.symbol;
+    const choice = sym.memberOf?.symbol;
     if (!this.rework && choice && sym.type === 'tristate' && v === M && this.ev.tri[choice.id] === Y) return N;
     return v;
   }
@@ -282,22 +282,22 @@ export class InteractiveConf {
   setTristate(sym: KSymbol, val: Tristate): boolean {
     const old = this.tristate(sym);
     if ((this.rework || old !== val) && !this.tristateWithinRange(sym, val)) return false;
-    if (sym.choiceInfo) {
-      const cu = this.ev.choiceUser.get(sym.choiceInfo)!;
+    if (sym.ownChoice) {
+      const cu = this.ev.choiceUser.get(sym.ownChoice)!;
       cu.tri = val;
       cu.has = true;
-      this.flagLost.delete(sym.choiceInfo);
+      this.flagLost.delete(sym.ownChoice);
     } else {
       this.ev.userTri.set(sym, val);
       this.stored.set(sym, val);
     }
-    if (!this.rework && sym.choice && val === Y) {
+    if (!this.rework && sym.memberOf && val === Y) {
       // setting a member also gives the choice and its visible members a value
-      const cu = this.ev.choiceUser.get(sym.choice)!;
+      const cu = this.ev.choiceUser.get(sym.memberOf)!;
       cu.selection = sym;
       cu.has = true;
-      this.flagLost.delete(sym.choice);
-      for (const m of sym.choice.members) if (m !== sym && this.visibility(m) !== N && !this.ev.userTri.has(m)) this.ev.userTri.set(m, this.stored.get(m) ?? N);
+      this.flagLost.delete(sym.memberOf);
+      for (const m of sym.memberOf.members) if (m !== sym && this.visibility(m) !== N && !this.ev.userTri.has(m)) this.ev.userTri.set(m, this.stored.get(m) ?? N);
     }
     this.settle(this.rework || old !== val);
     return true;
@@ -394,7 +394,7 @@ class ConfEvaluator {
     }
     for (const [name, text] of userValues) {
       const sym = this.model.byName.get(name);
-      if (!sym || sym.definitions.length === 0 || sym.choiceInfo) continue;
+      if (!sym || sym.definitions.length === 0 || sym.ownChoice) continue;
       let t: Tristate | undefined;
       switch (sym.type) {
         case 'bool':
@@ -415,13 +415,13 @@ class ConfEvaluator {
         default:
           break;
       }
-      if (t !== undefined && sym.choice && this.choiceRework) {
+      if (t !== undefined && sym.memberOf && this.choiceRework) {
         // each member read moves to the front: the last one read wins
-        const order = this.priority.get(sym.choice)!;
+        const order = this.priority.get(sym.memberOf)!;
         order.splice(order.indexOf(sym), 1);
         order.unshift(sym);
-      } else if (t !== undefined && sym.choice) {
-        const cu = this.choiceUser.get(sym.choice)!;
+      } else if (t !== undefined && sym.memberOf) {
+        const cu = this.choiceUser.get(sym.memberOf)!;
         if (t === M && cu.tri === Y) cu.has = false;
         if (t === Y) cu.selection = sym;
         cu.tri = maxT(cu.tri, t);
@@ -451,7 +451,7 @@ class ConfEvaluator {
     if (this.choiceRework) return dropped; // 6.12's conf_read no longer has this loop
     for (const s of inHashOrder(syms)) {
       const text = this.userStr.get(s);
-      if (text === undefined || s.choice || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
+      if (text === undefined || s.memberOf || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
       this.userStr.delete(s);
       dropped.push(s);
       this.settle(dropped);
@@ -468,7 +468,7 @@ class ConfEvaluator {
   unmetSelects(): string[] {
     const out: string[] = [];
     for (const target of this.model.symbols) {
-      if (target.definitions.length === 0 || target.choice || target.choiceInfo) continue;
+      if (target.definitions.length === 0 || target.memberOf || target.ownChoice) continue;
       if (target.type !== 'bool' && target.type !== 'tristate') continue;
       const dir = this.promote(target, this.dirDep(target));
       for (const r of target.selectedBy) {
@@ -480,7 +480,7 @@ class ConfEvaluator {
   }
 
   reasons(sym: KSymbol): ValueReasons {
-    const active = (revs: ReverseDependency[]) =>
+    const active = (revs: readonly ReverseDependency[]) =>
       revs.map((rev) => ({ rev, value: minT(this.tri[rev.selector.id]!, this.expr(rev.condition)) })).filter((r) => r.value !== N);
     const out: ValueReasons = {
       visibility: this.visibility(sym),
@@ -492,7 +492,7 @@ class ConfEvaluator {
     if (def) out.default = def;
     const range = sym.type === 'int' || sym.type === 'hex' ? sym.ranges.find((r) => this.expr(r.condition) !== N) : undefined;
     if (range) out.range = { prop: range, low: this.currVal(range.low), high: this.currVal(range.high) };
-    if (sym.choice) out.choiceSelection = this.selection.get(sym.choice);
+    if (sym.memberOf) out.choiceSelection = this.selection.get(sym.memberOf);
     return out;
   }
 
@@ -501,7 +501,7 @@ class ConfEvaluator {
     const written = new Set<string>();
     for (const s of syms) {
       values.set(s.name, s.type === 'bool' || s.type === 'tristate' ? TRI_TEXT[this.tri[s.id]!] : this.str[s.id]!);
-      if (this.write[s.id] && !s.choiceInfo) written.add(s.name);
+      if (this.write[s.id] && !s.ownChoice) written.add(s.name);
     }
     return { values, written };
   }
@@ -511,13 +511,13 @@ class ConfEvaluator {
   /** Recomputes one symbol from the current state; true when anything changed. */
   private update(sym: KSymbol): boolean {
     const before = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
-    const beforeSelection = sym.choiceInfo ? this.selection.get(sym.choiceInfo) : undefined;
+    const beforeSelection = sym.ownChoice ? this.selection.get(sym.ownChoice) : undefined;
     if (sym.type === 'bool' || sym.type === 'tristate') this.updateLogic(sym);
     else this.updateString(sym);
     const after = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
     return (
       before.some((v, i) => v !== after[i]) ||
-      (sym.choiceInfo !== undefined && beforeSelection !== this.selection.get(sym.choiceInfo))
+      (sym.ownChoice !== undefined && beforeSelection !== this.selection.get(sym.ownChoice))
     );
   }
 
@@ -525,19 +525,19 @@ class ConfEvaluator {
     if (sym.transitional) return this.updateTransitional(sym);
     const vis = this.visibility(sym);
     this.vis[sym.id] = vis;
-    const choice = sym.choiceInfo;
+    const choice = sym.ownChoice;
     let write = vis !== N;
     let v: Tristate;
-    if (this.choiceRework && (choice || sym.choice)) {
+    if (this.choiceRework && (choice || sym.memberOf)) {
       this.updateChoice612(sym);
       return;
     }
-    if (sym.choice && vis === Y) {
-      v = this.selection.get(sym.choice) === sym ? Y : N;
+    if (sym.memberOf && vis === Y) {
+      v = this.selection.get(sym.memberOf) === sym ? Y : N;
     } else {
       // conf never computes dir_dep/rev_dep/implied of choice values
       // (sym_calc_visibility returns early), so select/imply do not reach them
-      const member = sym.choice !== undefined;
+      const member = sym.memberOf !== undefined;
       const dir = member ? N : this.promote(sym, this.dirDep(sym));
       const rev = member ? N : this.promote(sym, this.revDep(sym));
       const imp = member ? N : this.promote(sym, this.implied(sym));
@@ -583,14 +583,14 @@ class ConfEvaluator {
    * member is y exactly when sym_calc_choice picks it, an invisible one n.
    */
   private updateChoice612(sym: KSymbol): void {
-    if (sym.choiceInfo) {
-      this.selection.set(sym.choiceInfo, this.chooseMember612(sym.choiceInfo));
+    if (sym.ownChoice) {
+      this.selection.set(sym.ownChoice, this.chooseMember612(sym.ownChoice));
       this.tri[sym.id] = N;
       this.write[sym.id] = false;
       return;
     }
     const visible = this.vis[sym.id] !== N;
-    this.tri[sym.id] = visible && this.selection.get(sym.choice!) === sym ? Y : N;
+    this.tri[sym.id] = visible && this.selection.get(sym.memberOf!) === sym ? Y : N;
     this.write[sym.id] = visible;
   }
 
@@ -602,7 +602,7 @@ class ConfEvaluator {
     const chosen = order.find((m) => visible(m) && this.userTri.get(m) === Y);
     if (chosen) return chosen;
     let fallback: KSymbol | undefined;
-    for (const d of choice.symbol.defaults) {
+    for (const d of choice.defaults) {
       if (this.expr(d.condition) === N) continue;
       if (d.value.kind === 'leaf' && d.value.leaf.kind === 'symbol' && visible(d.value.leaf.symbol)) {
         fallback = d.value.leaf.symbol;
@@ -654,7 +654,7 @@ class ConfEvaluator {
     const visible = (s: KSymbol): boolean => this.vis[s.id] !== N;
     const cu = this.choiceUser.get(choice);
     if (cu?.selection && visible(cu.selection)) return cu.selection;
-    for (const d of choice.symbol.defaults) {
+    for (const d of choice.defaults) {
       if (this.expr(d.condition) === N) continue;
       if (d.value.kind === 'leaf' && d.value.leaf.kind === 'symbol' && visible(d.value.leaf.symbol)) {
         return d.value.leaf.symbol;
@@ -664,8 +664,8 @@ class ConfEvaluator {
   }
 
   private userTriOf(sym: KSymbol): Tristate | undefined {
-    if (sym.choiceInfo) {
-      const cu = this.choiceUser.get(sym.choiceInfo);
+    if (sym.ownChoice) {
+      const cu = this.choiceUser.get(sym.ownChoice);
       return cu?.has ? cu.tri : undefined;
     }
     return this.userTri.get(sym);
@@ -674,7 +674,7 @@ class ConfEvaluator {
   /** sym_calc_visibility's prompt part. */
   private visibility(sym: KSymbol): Tristate {
     let v: Tristate = N;
-    const choiceSym = sym.choice?.symbol;
+    const choiceSym = sym.memberOf?.symbol;
     for (const p of sym.prompts) {
       let pv = this.expr(p.visibility);
       // a tristate choice value visible only as m is hidden while its choice is y
@@ -687,7 +687,7 @@ class ConfEvaluator {
 
   /** sym_get_type: a tristate acts as bool without modules, or as a choice value visible as y. */
   effectiveType(sym: KSymbol): SymbolType {
-    if (sym.type === 'tristate' && ((sym.choice && this.vis[sym.id] === Y) || this.modulesValue() === N)) return 'bool';
+    if (sym.type === 'tristate' && ((sym.memberOf && this.vis[sym.id] === Y) || this.modulesValue() === N)) return 'bool';
     return sym.type;
   }
 
@@ -713,7 +713,7 @@ class ConfEvaluator {
     let v: Tristate = N;
     for (const r of sym.selectedBy) v = maxT(v, minT(this.tri[r.selector.id]!, this.expr(r.condition)));
     // 6.1's menu_finalize: a non-optional choice is "selected" by `<prompt visibility> && m`
-    const choice = sym.choiceInfo;
+    const choice = sym.ownChoice;
     if (choice && !choice.optional && !this.choiceRework && sym.prompts[0]) v = maxT(v, minT(this.expr(sym.prompts[0].visibility), M));
     return v;
   }

@@ -37,7 +37,7 @@ export function menuTree(model: KconfigModel): MenuNode {
   return root;
 }
 
-function wrap(entries: MenuEntry[], parent: MenuNode): MenuNode[] {
+function wrap(entries: readonly MenuEntry[], parent: MenuNode): MenuNode[] {
   return entries.map((entry) => {
     const node: MenuNode = { entry, parent, children: [] };
     node.children = wrap(entry.children, node);

@@ -18,10 +18,10 @@ export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 /** Kconfig's expression grammar over a kind of leaf: the parse tree's and the model's expressions differ only there. */
 export type ExprOver<LeafNode, Operand> =
   | LeafNode
-  | { kind: 'not'; operand: ExprOver<LeafNode, Operand> }
-  | { kind: 'and'; left: ExprOver<LeafNode, Operand>; right: ExprOver<LeafNode, Operand> }
-  | { kind: 'or'; left: ExprOver<LeafNode, Operand>; right: ExprOver<LeafNode, Operand> }
-  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand };
+  | { readonly kind: 'not'; readonly operand: ExprOver<LeafNode, Operand> }
+  | { readonly kind: 'and'; readonly left: ExprOver<LeafNode, Operand>; readonly right: ExprOver<LeafNode, Operand> }
+  | { readonly kind: 'or'; readonly left: ExprOver<LeafNode, Operand>; readonly right: ExprOver<LeafNode, Operand> }
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand };
 
 export type Expr = ExprOver<{ kind: 'ref'; ref: SymbolRef }, SymbolRef>;
 

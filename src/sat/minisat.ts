@@ -15,7 +15,11 @@
  *   through auxiliary variables of the adapter's own.
  * - It reports running out of heap on console.log before it throws a string.
  * - It tries `false` first for every undecided variable: phase true stores
- *   every variable negated, which makes the same search lean towards "on".
+ *   every variable negated, which makes the same search lean towards "on";
+ *   a phase hint stores its one variable so. Hints given after a variable
+ *   reached the core take effect in a fresh core, loaded again.
+ * - It blames a failed solve on its single assumption (the activation):
+ *   failed() finds the assumptions to blame by deletion, one solve each.
  * - It creates, and decides on every solve, each variable up to the highest
  *   number it is given: a compact solver numbers variables in the order they
  *   first appear.
@@ -79,9 +83,19 @@ class MiniSatSolver implements SatSolver {
   private dead: string | undefined;
   private stopped = false;
   private disposed = false;
+  /** Phase hints by caller variable: 1 true first, -1 false first, 0 none; undefined until the first. */
+  private phases: Int8Array | undefined;
+  /** A hint changed a variable the engine already stores: it must be loaded again before the next solve. */
+  private phasesStale = false;
+  /** The last solve, while its answer is unsat: what failed() works from. */
+  private lastUnsat: { assumptions: readonly Lit[]; temporary: readonly (readonly Lit[])[]; failed?: Lit[] } | undefined;
 
   constructor(private readonly options: SolverOptions) {
-    this.engine = new Engine(options.phase === true, options.compact === true);
+    this.engine = this.newEngine(options.compact === true);
+  }
+
+  private newEngine(compact: boolean): Engine {
+    return new Engine(this.options.phase === true, compact, () => this.phases);
   }
 
   get numVars(): number {
@@ -98,10 +112,51 @@ class MiniSatSolver implements SatSolver {
   }
 
   solve(assumptions: readonly Lit[] = [], temporary: readonly (readonly Lit[])[] = []): SolveResult {
+    this.lastUnsat = undefined;
+    const result = this.solveOnce(assumptions, temporary);
+    if (result === 'unsat') this.lastUnsat = { assumptions, temporary };
+    return result;
+  }
+
+  private solveOnce(assumptions: readonly Lit[], temporary: readonly (readonly Lit[])[]): SolveResult {
     if (this.stopped) throw new SolverStopped();
     this.checkAlive();
-    if (this.engine.activations > Math.max(MIN_ACTIVATIONS_BEFORE_RENEWAL, this.engine.callerVars)) this.renew(true);
+    if (this.phasesStale || this.engine.activations > Math.max(MIN_ACTIVATIONS_BEFORE_RENEWAL, this.engine.callerVars)) {
+      this.renew(this.phasesStale ? this.options.compact === true : true);
+    }
     return this.renewing(() => this.engine.solve(assumptions, temporary));
+  }
+
+  /** Deletion over the assumptions, in order: one the rest stay unsatisfiable without goes (see SatSolver.failed). */
+  failed(): Lit[] {
+    const last = this.lastUnsat;
+    if (!last) throw new Error('failed() asks about a solve that answered unsat');
+    if (!last.failed) {
+      let kept = [...new Set(last.assumptions)];
+      if (this.solveOnce([], last.temporary) === 'unsat') kept = [];
+      for (let i = kept.length - 1; i >= 0; i--) {
+        const without = kept.filter((_, k) => k !== i);
+        if (this.solveOnce(without, last.temporary) === 'unsat') kept = without;
+      }
+      last.failed = kept;
+    }
+    return [...last.failed];
+  }
+
+  setPhases(lits: readonly Lit[]): void {
+    let highest = 0;
+    for (const l of lits) highest = Math.max(highest, l < 0 ? -l : l);
+    if (!this.phases || this.phases.length <= highest) {
+      const grown = new Int8Array(Math.max(highest + 1, 2 * (this.phases?.length ?? 0)));
+      if (this.phases) grown.set(this.phases);
+      this.phases = grown;
+    }
+    for (const l of lits) {
+      const v = l < 0 ? -l : l;
+      const phase = l < 0 ? -1 : 1;
+      if (this.phases[v] !== phase && v <= this.engine.callerVars) this.phasesStale = true;
+      this.phases[v] = phase;
+    }
   }
 
   value(lit: Lit): boolean {
@@ -135,7 +190,8 @@ class MiniSatSolver implements SatSolver {
 
   private renew(compact: boolean): void {
     try {
-      this.engine = new Engine(this.options.phase === true, compact);
+      this.engine = this.newEngine(compact);
+      this.phasesStale = false;
       for (const buffer of this.given) this.engine.load(buffer);
     } catch (e) {
       // The permanent clauses alone are more than a core holds: no answer can come from this solver.
@@ -163,6 +219,8 @@ class Engine {
   private readonly clausePtr: number;
   /** 1, or -1 when variables are stored negated. */
   private readonly sign: 1 | -1;
+  /** Per core variable, a hinted variable's sign (0: `sign`); undefined while no variable met has a hint. */
+  private flips: Int8Array | undefined;
   /** Caller's variables below this are the core's variables of the same number. */
   private identityBelow: number;
   /** The core's number for each caller variable from identityBelow on (0: not seen yet). */
@@ -179,7 +237,12 @@ class Engine {
   /** False once a clause made the formula unsatisfiable at the top level. */
   private consistent = true;
 
-  constructor(phase: boolean, compact: boolean) {
+  constructor(
+    phase: boolean,
+    compact: boolean,
+    /** The solver's phase hints by caller variable (1 true first, -1 false first), read as variables are met. */
+    private readonly phases: () => Int8Array | undefined,
+  ) {
     this.sign = phase ? -1 : 1;
     this.identityBelow = compact ? 1 : 0x7fffffff;
     this.core = newCore();
@@ -223,7 +286,9 @@ class Engine {
       this.renumbered = grown;
     }
     if (this.renumbered[v] === 0) {
-      this.renumbered[v] = this.fresh();
+      const own = this.fresh();
+      this.renumbered[v] = own;
+      this.hint(own, v);
       if (v > this.callerVars) this.callerVars = v;
     }
     return lit < 0 ? -this.renumbered[v]! : this.renumbered[v]!;
@@ -238,8 +303,29 @@ class Engine {
 
   private reserve(v: number): void {
     if (v <= this.top) return;
+    const from = this.top + 1;
     this.top = v;
     this.guard(() => this.core._ensureVar(v));
+    // Variables numbered as the caller's take their hints; a fresh one (the caller's numbering left) none.
+    if (this.phases() !== undefined) for (let u = from; u <= v && u < this.identityBelow; u++) this.hint(u, u);
+  }
+
+  /** Stores core variable `own` with the sign caller variable `v`'s hint asks for. */
+  private hint(own: number, v: number): void {
+    const phase = this.phases()?.[v] ?? 0;
+    if (phase === 0 && !this.flips) return;
+    if (!this.flips || this.flips.length <= own) {
+      const grown = new Int8Array(Math.max(own + 1, 2 * (this.flips?.length ?? 0), 1024));
+      if (this.flips) grown.set(this.flips);
+      this.flips = grown;
+    }
+    // MiniSat tries false first: a variable wanted true first is stored negated.
+    this.flips[own] = phase === 0 ? 0 : -phase;
+  }
+
+  /** The sign core variable `v` is stored with. */
+  private signOf(v: number): number {
+    return this.flips?.[v] || this.sign;
   }
 
   /** Hands MiniSat a 0-terminated clause buffer in the core's numbering. */
@@ -248,18 +334,18 @@ class Engine {
     // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
     // Each clause is written straight into MiniSat's clause buffer as the scan meets its literals.
     this.guard(() => {
-      const { heap, coreAddClause, clausePtr, sign } = this;
+      const { heap, coreAddClause, clausePtr, sign, flips } = this;
       const base = clausePtr >> 2;
       let n = 0;
       for (let i = 0; i < buffer.length; i++) {
         const l = buffer[i]!;
         if (l !== 0) {
           if (n + 1 < CLAUSE_BUFFER_INTS) {
-            heap[base + n++] = sign * l;
+            heap[base + n++] = (flips === undefined ? sign : flips[l < 0 ? -l : l] || sign) * l;
             continue;
           }
           // Too long for the buffer: kept whole for splitting, scanning on to its end.
-          const clause = Array.from(heap.subarray(base, base + n), (x) => sign * x);
+          const clause = Array.from(heap.subarray(base, base + n), (x) => this.signOf(x < 0 ? -x : x) * x);
           for (; buffer[i] !== 0; i++) clause.push(buffer[i]!);
           long.push(clause);
           n = 0;
@@ -293,8 +379,8 @@ class Engine {
     let sat: number;
     if (assumptions.length === 0 && temporary.length === 0) {
       sat = this.guard(() => this.core._solve());
-    } else if (assumptions.length === 1 && temporary.length === 0 && this.sign * assumptions[0]! > 0) {
-      const single = this.sign * assumptions[0]!;
+    } else if (assumptions.length === 1 && temporary.length === 0 && this.signOf(Math.abs(assumptions[0]!)) * assumptions[0]! > 0) {
+      const single = this.signOf(Math.abs(assumptions[0]!)) * assumptions[0]!;
       sat = this.guard(() => this.core._solveAssuming(single));
     } else {
       // The core assumes a stored variable true (it takes no negative literal),
@@ -324,7 +410,7 @@ class Engine {
     const v = this.known(given < 0 ? -given : given);
     if (v === 0) return given < 0;
     const stored = this.solution[v - 1] === 0; // MiniSat's l_True is 0
-    const truth = this.sign > 0 ? stored : !stored;
+    const truth = this.signOf(v) > 0 ? stored : !stored;
     return given < 0 ? !truth : truth;
   }
 
@@ -334,10 +420,11 @@ class Engine {
     const solution = this.solution;
     const out = new Uint8Array(this.callerVars + 1);
     const positive = this.sign > 0;
+    const flips = this.flips;
     for (let v = 1; v <= this.callerVars; v++) {
       const own = this.known(v);
       // As value() reads it: MiniSat's l_True is 0, and a variable stored negated is true when it is not.
-      if (own !== 0 && (solution[own - 1] === 0) === positive) out[v] = 1;
+      if (own !== 0 && (solution[own - 1] === 0) === (flips?.[own] ? flips[own]! > 0 : positive)) out[v] = 1;
     }
     return (this.assigned = out);
   }

@@ -1,7 +1,8 @@
 /**
  * The SAT engine's boundary, shaped like IPASIR and PySAT: clauses over the
  * caller's variable numbers, solves under any number of assumptions, the
- * model, phase and a stop flag. Nothing above src/sat knows which engine
+ * model, the failed assumptions of an unsatisfiable solve, phase (for all
+ * variables and per variable) and a stop flag. Nothing above src/sat knows which engine
  * answers or what its limits are; the adapter works around them (see
  * minisat.ts) and nothing else does.
  */
@@ -41,6 +42,19 @@ export interface SatSolver {
    * variables in no clause read 0.
    */
   assignment(): Uint8Array;
+  /**
+   * After a solve that answered unsat: a subset of its assumptions that is
+   * unsatisfiable alone (with that call's temporary clauses), each member
+   * needed (PySAT's get_core, IPASIR's failed). Empty when the clauses alone
+   * are unsatisfiable. An error after any other answer.
+   */
+  failed(): Lit[];
+  /**
+   * Phase hints: for each literal's variable, the value tried first is the
+   * literal's (PySAT's set_phases); later hints for a variable replace earlier
+   * ones. Other variables keep SolverOptions.phase.
+   */
+  setPhases(lits: readonly Lit[]): void;
   /** The highest variable of any clause or assumption the solver was given. */
   readonly numVars: number;
   /** Makes every later solve throw SolverStopped (checked between solves: the engine cannot be interrupted inside one). */

@@ -35,7 +35,7 @@ export interface TreeStatistics {
  */
 export function treeStatistics(session: Session): TreeStatistics {
   const { model } = session;
-  const defined = model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+  const defined = model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice);
   const byType: Record<string, number> = {};
   for (const x of defined) byType[x.type] = (byType[x.type] ?? 0) + 1;
   return {

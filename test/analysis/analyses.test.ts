@@ -14,7 +14,7 @@ import { sample } from '../../src/analysis/sample.js';
 import { Session } from '../../src/analysis/session.js';
 import { possibleValues } from '../../src/analysis/values.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
-import { smallTree } from '../helpers/small-trees.js';
+import { forSmallTrees, smallTree } from '../helpers/small-trees.js';
 import { enumerateFixpoints, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 import { breather } from '../helpers/breather.js';
@@ -68,8 +68,8 @@ config T
       fc.asyncProperty(arbKconfig(), async (text) => {
         await breathe();
         const s = memory(text);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
-        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.choiceInfo || s.formula.isTristate(x)));
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
+        fc.pre(syms.length <= 8 && s.model.symbols.every((x) => x.definitions.length === 0 || x.ownChoice || s.formula.isTristate(x)));
         const fixpoints = enumerateFixpoints(s.model);
         for (const sym of syms) {
           const expected = [...new Set(fixpoints.map((f) => f.get(sym.name) ?? 'n'))].sort();
@@ -116,19 +116,13 @@ config B
   });
 
   it('agrees with the fixpoints of the reference evaluator', async () => {
-    const breathe = breather();
-    await fc.assert(
-      fc.asyncProperty(arbKconfig(), async (text) => {
-        await breathe();
-        const { session: s, fixpoints } = smallTree(text);
-        const report = deadSymbols(s);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
-        const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
-        expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
-        expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
-      }),
-      { numRuns: 100 },
-    );
+    await forSmallTrees(({ session: s, fixpoints }) => {
+      const report = deadSymbols(s);
+      const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
+      const on = (f: Map<string, string>, name: string): boolean => ['y', 'm'].includes(f.get(name) ?? 'n');
+      expect(report.dead.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => !fixpoints.some((f) => on(f, x.name))).map((x) => x.name).sort());
+      expect(report.alwaysOn.map((d) => d.symbol).sort()).toEqual(syms.filter((x) => fixpoints.every((f) => on(f, x.name))).map((x) => x.name).sort());
+    }, 100);
   });
 });
 
@@ -165,7 +159,7 @@ describe('explanations', () => {
       fc.asyncProperty(arbKconfig(), fc.array(fc.tuple(fc.nat(100), fc.constantFrom('y', 'm', 'n')), { minLength: 1, maxLength: 2 }), async (text, picks) => {
         await breathe();
         const { session: s, fixpoints } = smallTree(text);
-        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo && s.formula.isTristate(x));
+        const candidates = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice && s.formula.isTristate(x));
         fc.pre(candidates.length > 0);
         // A bool is never m: such a query is no before any definition is read.
         const wanted = picks.map(([pick, value]) => {
@@ -214,6 +208,22 @@ describe('a solver for one explanation', () => {
       }),
       { numRuns: 80 },
     );
+  });
+});
+
+describe("the formula's failed assumptions", () => {
+  it('name the assumptions to blame, through solve and solveWithGroups, not the groups switched on', () => {
+    const s = memory('config A\n\tbool "a"\n\tdepends on B\nconfig B\n\tbool "b"\nconfig C\n\tbool "c"\n');
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => s.symbol(n));
+    const lits = [s.formula.is(c!, 'y'), s.formula.is(a!, 'y'), s.formula.is(b!, 'n')];
+    const blamed = [lits[1], lits[2]].sort();
+    expect(s.formula.solve(lits)).toBe('unsat');
+    expect(s.formula.failed().sort()).toEqual(blamed);
+    expect(s.formula.solveWithGroups(lits, [a!, b!, c!])).toBe('unsat');
+    expect(s.formula.failed().sort()).toEqual(blamed);
+    // Without A's group its dependency is off: nothing to blame, and no answer to ask about.
+    expect(s.formula.solveWithGroups(lits, [b!, c!])).toBe('sat');
+    expect(() => s.formula.failed()).toThrow(/unsat/);
   });
 });
 

@@ -4,14 +4,11 @@
  * condition evaluated on every fixpoint) on random small trees.
  */
 import * as path from 'node:path';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/analysis/audit.js';
 import { Session } from '../../src/analysis/session.js';
-import { smallTree } from '../helpers/small-trees.js';
+import { forSmallTrees } from '../helpers/small-trees.js';
 import { unmetSelects } from '../reference/evaluator.js';
-import { arbKconfig } from '../reference/random-kconfig.js';
-import { breather } from '../helpers/breather.js';
 
 const example = (variant: string): string => path.resolve(__dirname, '../../corpora/examples/xen-zone-device', variant);
 
@@ -34,16 +31,10 @@ describe('audit on the bundled example', () => {
 
 describe('audit vs the reference evaluator', () => {
   it('finds exactly the selects some fixpoint lets exceed their target\'s dependencies', async () => {
-    const breathe = breather();
-    await fc.assert(
-      fc.asyncProperty(arbKconfig(), async (text) => {
-        await breathe();
-        const { session: s, fixpoints } = smallTree(text);
-        const expected = new Set(fixpoints.flatMap((f) => unmetSelects(s.model, f)));
-        const found = audit(s).findings.map((f) => `${f.selector}->${f.selectee}@${f.loc.line}`);
-        expect(found.sort()).toEqual([...expected].sort());
-      }),
-      { numRuns: 150 },
-    );
+    await forSmallTrees(({ session: s, fixpoints }) => {
+      const expected = new Set(fixpoints.flatMap((f) => unmetSelects(s.model, f)));
+      const found = audit(s).findings.map((f) => `${f.selector}->${f.selectee}@${f.loc.line}`);
+      expect(found.sort()).toEqual([...expected].sort());
+    }, 150);
   });
 });

@@ -26,6 +26,12 @@ function once<T>(f: () => T): () => T {
 
 const demo = once(() => run('demo'));
 
+/** The lines of demo's output after the header `from`, up to the header `to`. */
+function demoSection(from: string, to: string): string[] {
+  const lines = demo().stdout.split('\n');
+  return lines.slice(lines.indexOf(from) + 1, lines.indexOf(to));
+}
+
 /** A witness .config for XEN_UNPOPULATED_ALLOC=y on x86_64, written by `query --out`. */
 const witness = once(() => {
   const out = path.join(tmp(), 'witness-x86_64.config');
@@ -48,11 +54,8 @@ describe('demo', () => {
   });
 
   it('explains the fixed i386 "no" with depends on ZONE_DEVICE', () => {
-    const lines = demo().stdout.split('\n');
-    const start = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on i386: no');
-    const end = lines.indexOf('[fixed] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
     // One line per step, down to the arch: ARCH_HAS_PTE_DEVMAP is only selected if X86_64, which needs 64BIT.
-    expect(lines.slice(start + 1, end)).toEqual([
+    expect(demoSection('[fixed] XEN_UNPOPULATED_ALLOC=y on i386: no', '[fixed] XEN_UNPOPULATED_ALLOC=y on x86_64: yes')).toEqual([
       '  because XEN_UNPOPULATED_ALLOC: depends on ZONE_DEVICE (drivers/xen/Kconfig:12)',
       '  ← ZONE_DEVICE: depends on ARCH_HAS_PTE_DEVMAP (mm/Kconfig:35); also needs SPARSEMEM_VMEMMAP (mm/Kconfig:34), never possible',
       '  ← ARCH_HAS_PTE_DEVMAP: selected by X86 (select ARCH_HAS_PTE_DEVMAP if X86_64) (arch/x86/Kconfig:21)',
@@ -63,10 +66,7 @@ describe('demo', () => {
   });
 
   it('shows witnesses for the yes answers, the buggy i386 one with ZONE_DEVICE forced past its dependencies', () => {
-    const lines = demo().stdout.split('\n');
-    const start = lines.indexOf('[buggy] XEN_UNPOPULATED_ALLOC=y on i386: yes');
-    const end = lines.indexOf('[buggy] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
-    const witness = lines.slice(start + 1, end);
+    const witness = demoSection('[buggy] XEN_UNPOPULATED_ALLOC=y on i386: yes', '[buggy] XEN_UNPOPULATED_ALLOC=y on x86_64: yes');
     expect(witness[0]).toBe('  witness (values that matter):');
     expect(witness).toContain('    CONFIG_XEN_UNPOPULATED_ALLOC=y');
     expect(witness).toContain('    CONFIG_X86_32=y');
@@ -225,30 +225,21 @@ describe('values, dead, sample, query --config', () => {
 });
 
 describe('one-line errors, exit 2', () => {
-  it('for an unknown symbol in a query', () => {
-    expectOneLineError(
-      run('query', '--tree', FIXED, '--arch', 'x86_64', 'NO_SUCH_SYMBOL=y'),
-      "kconfsat: unknown symbol 'NO_SUCH_SYMBOL' for x86_64 in 'NO_SUCH_SYMBOL=y'",
-    );
-  });
-
-  it('for a malformed expression', () => {
-    expectOneLineError(
-      run('query', '--tree', FIXED, '--arch', 'x86_64', 'XEN=y &&'),
-      "kconfsat: <query>:1:7: unexpected end of line, expected a symbol or constant in 'XEN=y &&'",
-    );
-    expectOneLineError(
-      run('query', '--tree', FIXED, '--arch', 'x86_64', '(XEN || PARAVIRT'),
-      "kconfsat: <query>:1:9: unexpected end of line, expected ')' in '(XEN || PARAVIRT'",
-    );
-  });
-
-  it('for an unknown arch', () => {
-    expectOneLineError(
-      run('query', '--tree', FIXED, '--arch', 'sparc', 'XEN=y'),
-      "kconfsat: unknown architecture 'sparc' (known: i386, x86, x86_64)",
-    );
-  });
+  // Each row: the arguments after `query --tree FIXED`, and the one line they must fail with.
+  const queryErrors: Record<string, [string[], string][]> = {
+    'for an unknown symbol in a query': [[['--arch', 'x86_64', 'NO_SUCH_SYMBOL=y'], "kconfsat: unknown symbol 'NO_SUCH_SYMBOL' for x86_64 in 'NO_SUCH_SYMBOL=y'"]],
+    'for a malformed expression': [
+      [['--arch', 'x86_64', 'XEN=y &&'], "kconfsat: <query>:1:7: unexpected end of line, expected a symbol or constant in 'XEN=y &&'"],
+      [['--arch', 'x86_64', '(XEN || PARAVIRT'], "kconfsat: <query>:1:9: unexpected end of line, expected ')' in '(XEN || PARAVIRT'"],
+    ],
+    'for an unknown arch': [[['--arch', 'sparc', 'XEN=y'], "kconfsat: unknown architecture 'sparc' (known: i386, x86, x86_64)"]],
+    'for a bad --env value': [[['--arch', 'x86_64', '--env', 'NOEQUALS', 'XEN=y'], "kconfsat: --env expects VAR=value, got 'NOEQUALS'"]],
+  };
+  for (const [title, rows] of Object.entries(queryErrors)) {
+    it(title, () => {
+      for (const [args, line] of rows) expectOneLineError(run('query', '--tree', FIXED, ...args), line);
+    });
+  }
 
   it('for a missing tree', () => {
     const missing = path.join(tmp(), 'no-such-tree');
@@ -259,22 +250,22 @@ describe('one-line errors, exit 2', () => {
     expectOneLineError(run('check', '--tree', missing, config), line);
   });
 
-  it('for a tree with a missing endif', () => {
-    const tree = path.join(tmp(), 'missing-endif');
+  /** A tree on disk of one Kconfig file. */
+  const oneFileTree = (name: string, text: string): string => {
+    const tree = path.join(tmp(), name);
     fs.mkdirSync(tree);
-    fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n\nif A\nconfig B\n\tbool "b"\n');
+    fs.writeFileSync(path.join(tree, 'Kconfig'), text);
+    return tree;
+  };
+
+  it('for a tree with a missing endif', () => {
+    const tree = oneFileTree('missing-endif', 'config A\n\tbool "a"\n\nif A\nconfig B\n\tbool "b"\n');
     expectOneLineError(run('query', '--tree', tree, 'B=y'), "kconfsat: Kconfig:4:1: 'if' without matching 'endif'");
   });
 
   it('for a macro error-if in the tree', () => {
-    const tree = path.join(tmp(), 'error-if');
-    fs.mkdirSync(tree);
-    fs.writeFileSync(path.join(tree, 'Kconfig'), 'config A\n\tbool "a"\n$(error-if,y,no compiler here)\n');
+    const tree = oneFileTree('error-if', 'config A\n\tbool "a"\n$(error-if,y,no compiler here)\n');
     expectOneLineError(run('query', '--tree', tree, 'A=y'), 'kconfsat: Kconfig:3:1: no compiler here');
-  });
-
-  it('for a bad --env value', () => {
-    expectOneLineError(run('query', '--tree', FIXED, '--arch', 'x86_64', '--env', 'NOEQUALS', 'XEN=y'), "kconfsat: --env expects VAR=value, got 'NOEQUALS'");
   });
 });
 

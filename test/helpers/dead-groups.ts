@@ -12,7 +12,7 @@ const CHUNK = 8000;
 
 export function deadSymbolsByGroups(session: Session, options: { promptOnly?: boolean } = {}): { dead: string[]; alwaysOn: string[]; solves: number } {
   const symbols = session.model.symbols.filter(
-    (s) => s.definitions.length > 0 && !s.choiceInfo && session.formula.isTristate(s) && (!options.promptOnly || s.prompts.length > 0),
+    (s) => s.definitions.length > 0 && !s.ownChoice && session.formula.isTristate(s) && (!options.promptOnly || s.prompts.length > 0),
   );
   const enabled = (s: KSymbol): Lit => session.formula.enabled(s);
   let solves = 0;

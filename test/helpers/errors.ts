@@ -10,3 +10,14 @@ export function kconfsatError(f: () => unknown): KconfsatError {
   }
   throw new Error('expected a KconfsatError');
 }
+
+/** The one line a KconfsatError of `f` formats to, or "no error". */
+export function formattedError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof KconfsatError) return e.format();
+    throw e;
+  }
+  return 'no error';
+}

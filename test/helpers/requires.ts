@@ -4,6 +4,7 @@
  * line on stderr saying which tests skip and how to enable them, so that a
  * skipped test is never silent.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
 const HOW: Record<string, string> = {
@@ -26,6 +27,17 @@ export function requireFile(file: string, tests: string, how: string): boolean {
   if (fs.existsSync(file)) return true;
   skipped(tests, `no ${file}: ${how}`);
   return false;
+}
+
+/** Whether `command --version` runs, after saying which tests skip without it. */
+export function requireCommand(command: string, tests: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    skipped(tests, `no ${command} on the PATH`);
+    return false;
+  }
 }
 
 function skipped(tests: string, how: string): void {

@@ -242,7 +242,7 @@ describe('checkAgainstModel', () => {
         const dependency = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } } as const;
         symbol.definitions = [{ loc, kind: kind === 'choice' ? 'choice' : 'config', dependency, ownDepends: [], enclosing: [] }];
       }
-      if (kind === 'choice') symbol.choiceInfo = { symbol, members: [], optional: false };
+      if (kind === 'choice') symbol.ownChoice = { symbol, members: [], optional: false };
       return symbol;
     });
     return { symbols: list, byName: new Map(list.map((s) => [s.name, s])), choices: [], inputs: [], files: [], env: {}, dialect: '6.1', menuEntries: [] };

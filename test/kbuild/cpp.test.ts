@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/kbuild/condition.js';
 import { lineConditions } from '../../src/kbuild/cpp.js';
-import { KconfsatError } from '../../src/errors.js';
+import { formattedError } from '../helpers/errors.js';
+import { requireCommand } from '../helpers/requires.js';
 import { keptLines } from '../../scripts/lib/cpp-output.js';
 
 /** include/linux/kconfig.h's macros, written again for the test (IS_REACHABLE needs MODULE, left undefined). */
@@ -64,14 +65,7 @@ function gccKeeps(text: string, prelude: string): Set<number> {
   return keptLines(out, '<file>');
 }
 
-const hasGcc = (() => {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasGcc = requireCommand('gcc', 'the cpp reader against gcc -E');
 
 describe('line conditions', () => {
   it.skipIf(!hasGcc)('agree with gcc -E on every configuration', () => {
@@ -92,15 +86,7 @@ describe('line conditions', () => {
   });
 
   it('unbalanced blocks are one error at the line', () => {
-    const err = (text: string): string => {
-      try {
-        lineConditions('f.c', text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(KconfsatError);
-        return (e as KconfsatError).format();
-      }
-      return 'no error';
-    };
+    const err = (text: string): string => formattedError(() => lineConditions('f.c', text));
     expect(err('a\n#endif\n')).toBe('f.c:2: #endif without #if');
     expect(err('#ifdef CONFIG_A\na\n')).toBe('f.c:1: #if without #endif');
     expect(err('#if 1\n#else\n#elif 2\n#endif\n')).toBe('f.c:3: #elif after #else (the #if is at line 1)');

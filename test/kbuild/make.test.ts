@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/kbuild/condition.js';
 import { MakeState, type FreeInput } from '../../src/kbuild/make.js';
 import { anyTristate } from '../../src/kbuild/tree.js';
-import { KconfsatError } from '../../src/errors.js';
+import { formattedError } from '../helpers/errors.js';
+import { requireCommand } from '../helpers/requires.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const tmp = scratchDir('kbuild-make');
@@ -29,14 +30,7 @@ function configs(names: string[]): Map<string, string>[] {
   return out;
 }
 
-const hasMake = (() => {
-  try {
-    execFileSync('make', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasMake = requireCommand('make', 'the make reader against GNU make');
 
 /** What make prints for VARS under one configuration (n: the variable left undefined, as auto.conf leaves it). */
 function makeSays(text: string, vars: string[], config: Map<string, string>): Map<string, string[]> {
@@ -101,15 +95,7 @@ describe('make reader: what it cannot read', () => {
   });
 
   it('unbalanced conditionals are one error at the line', () => {
-    const err = (text: string): string => {
-      try {
-        read(text);
-      } catch (e) {
-        expect(e).toBeInstanceOf(KconfsatError);
-        return (e as KconfsatError).format();
-      }
-      return 'no error';
-    };
+    const err = (text: string): string => formattedError(() => read(text));
     expect(err('obj-y += a.o\nendif')).toBe('Makefile:2: endif without ifeq/ifdef');
     expect(err('obj-y += a.o\nelse')).toBe('Makefile:2: else without ifeq/ifdef');
     expect(err('ifdef CONFIG_A\nobj-y += a.o\n')).toBe('Makefile:1: ifeq/ifdef without endif');

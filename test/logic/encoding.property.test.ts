@@ -27,7 +27,7 @@ describe('encoding vs reference evaluator', () => {
     fc.assert(
       fc.property(arbKconfig(dialect), arbUserValues, (text, picks) => {
         const s = session(text);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice);
         const user = new Map(picks.filter(([i]) => i < syms.length).map(([i, v]) => [syms[i]!.name, v.replace(/"/g, '')]));
         const values = evaluate(s.model, user);
         // conf is not always idempotent (an empty range clamps twice); only its fixpoints are valid configurations.
@@ -83,7 +83,7 @@ describe('encoding vs reference evaluator', () => {
     fc.assert(
       fc.property(arbKconfig(dialect), (text) => {
         const s = session(text);
-        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.choiceInfo);
+        const syms = s.model.symbols.filter((x) => x.definitions.length > 0 && !x.ownChoice);
         fc.pre(syms.length <= 10 && syms.every((x) => s.formula.isTristate(x)));
         const expected = enumerateFixpoints(s.model).length;
         let count = 0;

@@ -22,30 +22,26 @@ function sym(model: KconfigModel, name: string): KSymbol {
 const dep = (s: KSymbol, i = 0): string => exprToString(s.definitions[i]!.dependency);
 const prompts = (s: KSymbol): [string, string][] => s.prompts.map((p) => [p.text, exprToString(p.visibility)]);
 const defaults = (s: KSymbol): [string, string][] => s.defaults.map((d) => [exprToString(d.value), exprToString(d.condition)]);
-const names = (list: KSymbol[]): string[] => list.map((s) => s.name);
+const names = (list: readonly KSymbol[]): string[] => list.map((s) => s.name);
 
 const MODULES = 'config MODULES\n\tbool "Enable loadable module support"\n\tmodules\n';
 
 describe('inherited dependencies', () => {
   it('propagates menu depends, if conditions and own depends, in that order', () => {
-    const model = load(
-      [
-        'menu "M"',
-        '\tdepends on MD',
-        'if IFC || OTHER',
-        'config A',
-        '\tbool "a"',
-        '\tdepends on OWN1',
-        '\tdepends on OWN2',
-        'endif',
-        'config B',
-        '\tbool "b"',
-        'endmenu',
-        'config C',
-        '\tbool "c"',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "M"
+\tdepends on MD
+if IFC || OTHER
+config A
+\tbool "a"
+\tdepends on OWN1
+\tdepends on OWN2
+endif
+config B
+\tbool "b"
+endmenu
+config C
+\tbool "c"
+`);
     expect(dep(sym(model, 'A'))).toBe('MD && (IFC || OTHER) && OWN1 && OWN2');
     expect(sym(model, 'A').definitions[0]!.ownDepends.map((d) => exprToString(d.expr))).toEqual(['OWN1', 'OWN2']);
     expect(dep(sym(model, 'B'))).toBe('MD');
@@ -109,24 +105,20 @@ describe('depends on m (rewrite_m)', () => {
 
 describe('prompt visibility', () => {
   it('includes the prompt condition, the dependencies and every enclosing visible if', () => {
-    const model = load(
-      [
-        'menu "outer"',
-        '\tvisible if V1',
-        'menu "inner"',
-        '\tdepends on MD',
-        '\tvisible if V2',
-        'config A',
-        '\tbool "a" if P',
-        '\tdepends on D',
-        '\tdefault y',
-        'endmenu',
-        'endmenu',
-        'config B',
-        '\tbool "b"',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "outer"
+\tvisible if V1
+menu "inner"
+\tdepends on MD
+\tvisible if V2
+config A
+\tbool "a" if P
+\tdepends on D
+\tdefault y
+endmenu
+endmenu
+config B
+\tbool "b"
+`);
     const a = sym(model, 'A');
     expect(prompts(a)).toEqual([['a', 'MD && D && P && V1 && V2']]);
     // visible if hides the prompt only: it is not a dependency, and defaults do not see it.
@@ -145,25 +137,21 @@ describe('prompt visibility', () => {
 
 describe('select and imply', () => {
   it('puts reverse dependencies on the target, with the selector dependencies in the condition', () => {
-    const model = load(
-      [
-        'menu "M"',
-        '\tdepends on MD',
-        'config A',
-        '\tbool "a"',
-        '\tdepends on AD',
-        '\tselect T if C',
-        '\tselect U',
-        '\timply I if J',
-        'endmenu',
-        'config T',
-        '\tbool',
-        'config B',
-        '\tbool "b"',
-        '\tselect T',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`menu "M"
+\tdepends on MD
+config A
+\tbool "a"
+\tdepends on AD
+\tselect T if C
+\tselect U
+\timply I if J
+endmenu
+config T
+\tbool
+config B
+\tbool "b"
+\tselect T
+`);
     const a = sym(model, 'A');
     const t = sym(model, 'T');
     expect(
@@ -265,18 +253,36 @@ describe('choices', () => {
     const model = load(SIMPLE_CHOICE);
     const choice = model.choices[0]!;
     expect(choice.symbol.name).toBe('<choice 1>');
-    expect(choice.symbol.choiceInfo).toBe(choice);
+    expect(choice.symbol.ownChoice).toBe(choice);
     expect(choice.optional).toBe(false);
-    expect(dep(choice.symbol)).toBe('MD && CD');
-    expect(prompts(choice.symbol)).toEqual([['Pick', 'MD && CD']]);
-    expect(defaults(choice.symbol)).toEqual([
+    // The choice's own properties, as the entity gives them (read from its symbol).
+    expect([choice.type, choice.loc.line, choice.definitions.length]).toEqual(['bool', 3, 1]);
+    expect(exprToString(choice.definitions[0]!.dependency)).toBe('MD && CD');
+    expect(choice.prompts.map((p) => [p.text, exprToString(p.visibility)])).toEqual([['Pick', 'MD && CD']]);
+    expect(choice.defaults.map((d) => [exprToString(d.value), exprToString(d.condition)])).toEqual([
       ['B', 'MD && CD && X'],
       ['A', 'MD && CD'],
     ]);
+    expect([choice.prompts, choice.defaults]).toEqual([choice.symbol.prompts, choice.symbol.defaults]);
     expect(names(choice.members)).toEqual(['A', 'B']);
     expect(dep(sym(model, 'A'))).toBe('<choice 1>');
     expect(dep(sym(model, 'B'))).toBe('<choice 1> && BD');
-    expect(sym(model, 'A').choice).toBe(choice);
+    expect(sym(model, 'A').memberOf).toBe(choice);
+  });
+
+  it('is frozen once built: the model, its symbols, choices and inputs take no change', () => {
+    const model = loadKconfig({ tree: new MemorySourceFiles({ Kconfig: SIMPLE_CHOICE + 'config S\n\tstring\n\tdefault "$(shell,uname)"\n' }) }).model;
+    const choice = model.choices[0]!;
+    const attempts: [string, () => void][] = [
+      ['model', () => Object.assign(model, { mainmenu: 'x' })],
+      ['symbol', () => Object.assign(sym(model, 'A'), { type: 'int' })],
+      ['symbols', () => (model.symbols as KSymbol[]).push(sym(model, 'A'))],
+      ['choice', () => Object.assign(choice, { optional: true })],
+      ['members', () => (choice.members as KSymbol[]).pop()],
+      ['input', () => Object.assign(model.inputs[0]!, { origin: 'x' })],
+    ];
+    for (const [what, attempt] of attempts) expect(attempt, what).toThrow(TypeError);
+    expect([sym(model, 'A').type, choice.optional, choice.members.length, model.inputs[0]!.origin]).toEqual(['bool', false, 2, '$(shell,uname)']);
   });
 
   it('names a named choice apart from config symbols and records optional', () => {
@@ -301,33 +307,29 @@ describe('choices', () => {
 
   it('does not make an entry that depends on the previous member a member (conf: implicit submenu)', () => {
     // conf 6.1 allyesconfig on A/A_SUB/A_SUB2/B: CONFIG_A=y, CONFIG_A_SUB=y, CONFIG_A_SUB2=y, B not set.
-    const model = load(
-      [
-        'choice',
-        '\tprompt "c"',
-        'config A',
-        '\tbool "a"',
-        'config A_SUB',
-        '\tbool "sub"',
-        '\tdepends on A',
-        'config A_SUB2',
-        '\tbool "sub2"',
-        '\tdepends on A_SUB',
-        'config A_EQ',
-        '\tbool "eq"',
-        '\tdepends on A != n',
-        'config B',
-        '\tbool "b"',
-        'config B_SUB',
-        '\tbool "bsub" if B = y',
-        'endchoice',
-        '',
-      ].join('\n'),
-    );
+    const model = load(`choice
+\tprompt "c"
+config A
+\tbool "a"
+config A_SUB
+\tbool "sub"
+\tdepends on A
+config A_SUB2
+\tbool "sub2"
+\tdepends on A_SUB
+config A_EQ
+\tbool "eq"
+\tdepends on A != n
+config B
+\tbool "b"
+config B_SUB
+\tbool "bsub" if B = y
+endchoice
+`);
     expect(names(model.choices[0]!.members)).toEqual(['A', 'B']);
-    expect(sym(model, 'A_SUB').choice).toBeUndefined();
+    expect(sym(model, 'A_SUB').memberOf).toBeUndefined();
     expect(dep(sym(model, 'A_SUB2'))).toBe('<choice 1> && A_SUB');
-    expect(sym(model, 'B_SUB').choice).toBeUndefined();
+    expect(sym(model, 'B_SUB').memberOf).toBeUndefined();
   });
 
   it('makes an entry a member again once the chain of dependencies breaks', () => {
@@ -351,7 +353,7 @@ describe('choices', () => {
   it.fails("applies conf's superset rule when deciding choice membership", () => {
     const model = load('choice\n\tprompt "c"\nconfig A\n\tbool "a"\nconfig B\n\tbool "b"\n\tdepends on A || C\nendchoice\nconfig C\n\tbool "c"\n');
     expect(names(model.choices[0]!.members)).toEqual(['A']);
-    expect(sym(model, 'B').choice).toBeUndefined();
+    expect(sym(model, 'B').memberOf).toBeUndefined();
   });
 
   it('infers an untyped choice from its first typed member and types untyped members', () => {

@@ -302,7 +302,7 @@ describe('wouldCreateCycle', () => {
       'M1 depends on M2',
       'M2 is part of choice <choice 1>',
     ]);
-    expect(steps(M1, M1.choice!.symbol, 'depends on')).toBeUndefined();
+    expect(steps(M1, M1.memberOf!.symbol, 'depends on')).toBeUndefined();
   });
 
   it('leaves the model as it was', () => {

@@ -32,28 +32,30 @@ function expectError(e: KconfsatError, kind: ErrorKind, file: string, line: numb
   expect(formatted).not.toContain('\n');
 }
 
+/** One test per title, each row an error: errorOf's argument (or make's), then what expectError checks. */
+type ErrorCase<T> = [input: T, kind: ErrorKind, file: string, line: number, column: number, message: string];
+function errorCases<T = Parameters<typeof errorOf>[0]>(tests: Record<string, ErrorCase<T>[]>, make: (input: T) => KconfsatError = errorOf as (input: T) => KconfsatError): void {
+  for (const [title, rows] of Object.entries(tests)) {
+    it(title, () => {
+      for (const [input, ...expected] of rows) expectError(make(input), ...expected);
+    });
+  }
+}
+
 describe('unbalanced blocks', () => {
-  it('reports a missing endif at the if', () => {
-    expectError(errorOf('config A\n\tbool\n  if B\nconfig C\n\tbool\n'), 'syntax', 'Kconfig', 3, 3, "'if' without matching 'endif'");
-  });
-
-  it('reports a missing endmenu and endchoice at the block start', () => {
-    expectError(errorOf('menu "m"\nconfig A\n\tbool\n'), 'syntax', 'Kconfig', 1, 1, "'menu' without matching 'endmenu'");
-    expectError(errorOf('\nchoice\n\tprompt "c"\nconfig A\n\tbool "a"\n'), 'syntax', 'Kconfig', 2, 1, "'choice' without matching 'endchoice'");
-  });
-
-  it('reports the innermost open block', () => {
-    expectError(errorOf('menu "m"\nif A\nif B\nendif\nendmenu\n'), 'syntax', 'Kconfig', 5, 1, "unexpected 'endmenu' within if block");
-  });
-
-  it('reports a missing endif in a sourced file at that file', () => {
-    expectError(errorOf({ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': 'config X\n\tbool\nif X\nconfig A\n\tbool\n' }), 'syntax', 'sub/Kconfig', 3, 1, "'if' without matching 'endif'");
-  });
-
-  it('reports an end keyword without a block, and one that closes the wrong block', () => {
-    expectError(errorOf('config A\n\tbool\n\tendif\n'), 'syntax', 'Kconfig', 3, 2, "'endif' without matching 'if'");
-    expectError(errorOf('if A\nendmenu\n'), 'syntax', 'Kconfig', 2, 1, "unexpected 'endmenu' within if block");
-    expectError(errorOf('menu "x"\nendchoice\n'), 'syntax', 'Kconfig', 2, 1, "unexpected 'endchoice' within menu block");
+  errorCases({
+    'reports a missing endif at the if': [['config A\n\tbool\n  if B\nconfig C\n\tbool\n', 'syntax', 'Kconfig', 3, 3, "'if' without matching 'endif'"]],
+    'reports a missing endmenu and endchoice at the block start': [
+      ['menu "m"\nconfig A\n\tbool\n', 'syntax', 'Kconfig', 1, 1, "'menu' without matching 'endmenu'"],
+      ['\nchoice\n\tprompt "c"\nconfig A\n\tbool "a"\n', 'syntax', 'Kconfig', 2, 1, "'choice' without matching 'endchoice'"],
+    ],
+    'reports the innermost open block': [['menu "m"\nif A\nif B\nendif\nendmenu\n', 'syntax', 'Kconfig', 5, 1, "unexpected 'endmenu' within if block"]],
+    'reports a missing endif in a sourced file at that file': [[{ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': 'config X\n\tbool\nif X\nconfig A\n\tbool\n' }, 'syntax', 'sub/Kconfig', 3, 1, "'if' without matching 'endif'"]],
+    'reports an end keyword without a block, and one that closes the wrong block': [
+      ['config A\n\tbool\n\tendif\n', 'syntax', 'Kconfig', 3, 2, "'endif' without matching 'if'"],
+      ['if A\nendmenu\n', 'syntax', 'Kconfig', 2, 1, "unexpected 'endmenu' within if block"],
+      ['menu "x"\nendchoice\n', 'syntax', 'Kconfig', 2, 1, "unexpected 'endchoice' within menu block"],
+    ],
   });
 
   // conf: conf requires a block to end in the file that opened it (parser.y zconf_endtoken:
@@ -71,25 +73,15 @@ describe('unbalanced blocks', () => {
 });
 
 describe('lexical errors', () => {
-  it('reports an unterminated string at its opening quote', () => {
-    expectError(errorOf('config A\n\tbool "abc\n'), 'syntax', 'Kconfig', 2, 7, 'unterminated string');
-    expectError(errorOf("config A\n\tbool \"ok\"\n\tprompt 'bad\n"), 'syntax', 'Kconfig', 3, 9, 'unterminated string');
-  });
-
-  it('reports a string ended by an escaped quote as unterminated', () => {
-    expectError(errorOf('config A\n\tbool "abc\\"\n'), 'syntax', 'Kconfig', 2, 7, 'unterminated string');
-  });
-
-  it('reports an unsupported character where it is', () => {
-    expectError(errorOf('config A\n\tbool\n\tdepends on A @ B\n'), 'syntax', 'Kconfig', 3, 15, "unexpected character '@'");
-  });
-
-  it('reports an unterminated macro reference', () => {
-    expectError(errorOf('config A\n\tbool "$(FOO"\n'), 'syntax', 'Kconfig', 2, 8, "unterminated reference: missing ')'");
-  });
-
-  it('reports an error on the first line of a continued statement where it is', () => {
-    expectError(errorOf('config A\n\tbool\n\tdepends on A B && \\\n\t\tC\n'), 'syntax', 'Kconfig', 3, 15, "unexpected 'B'");
+  errorCases({
+    'reports an unterminated string at its opening quote': [
+      ['config A\n\tbool "abc\n', 'syntax', 'Kconfig', 2, 7, 'unterminated string'],
+      ["config A\n\tbool \"ok\"\n\tprompt 'bad\n", 'syntax', 'Kconfig', 3, 9, 'unterminated string'],
+    ],
+    'reports a string ended by an escaped quote as unterminated': [['config A\n\tbool "abc\\"\n', 'syntax', 'Kconfig', 2, 7, 'unterminated string']],
+    'reports an unsupported character where it is': [['config A\n\tbool\n\tdepends on A @ B\n', 'syntax', 'Kconfig', 3, 15, "unexpected character '@'"]],
+    'reports an unterminated macro reference': [['config A\n\tbool "$(FOO"\n', 'syntax', 'Kconfig', 2, 8, "unterminated reference: missing ')'"]],
+    'reports an error on the first line of a continued statement where it is': [['config A\n\tbool\n\tdepends on A B && \\\n\t\tC\n', 'syntax', 'Kconfig', 3, 15, "unexpected 'B'"]],
   });
 
   // BUG: after a backslash continuation the column is counted in the joined logical line but
@@ -103,31 +95,22 @@ describe('lexical errors', () => {
 });
 
 describe('unknown statements', () => {
-  it('reports an unknown keyword at the start of a line', () => {
-    expectError(errorOf('config A\n\tbool\nfrobnicate FOO\n'), 'syntax', 'Kconfig', 3, 1, 'unknown statement "frobnicate"');
-  });
-
-  it('reports an unknown option inside an entry', () => {
-    expectError(errorOf('config A\n\tbool\n\tfrobnicate\n'), 'syntax', 'Kconfig', 3, 2, 'unknown statement "frobnicate"');
-  });
-
-  it('reports an option outside of any entry', () => {
-    expectError(errorOf('bool\n'), 'syntax', 'Kconfig', 1, 1, "'bool' outside of an entry");
-  });
-
-  it('reports extra words after a statement', () => {
-    expectError(errorOf('config A B\n'), 'syntax', 'Kconfig', 1, 10, "unexpected 'B'");
-    expectError(errorOf('config A\n\tbool\nendif extra\n'), 'syntax', 'Kconfig', 3, 7, "unexpected 'extra'");
-  });
-
-  it('reports options a menu or comment does not take', () => {
-    expectError(errorOf('menu "m"\n\tbool\nendmenu\n'), 'syntax', 'Kconfig', 2, 2, "'bool' is not allowed in a menu entry");
-    expectError(errorOf('comment "c"\n\tvisible if X\n'), 'syntax', 'Kconfig', 2, 2, "'visible' is not allowed in a comment entry");
-  });
-
-  it('reports a config without a name and a select of a quoted string', () => {
-    expectError(errorOf('config\n'), 'syntax', 'Kconfig', 1, 1, 'unexpected end of line, expected a symbol name');
-    expectError(errorOf('config A\n\tbool\n\tselect "X"\n'), 'syntax', 'Kconfig', 3, 9, "unexpected 'X', expected a symbol name");
+  errorCases({
+    'reports an unknown keyword at the start of a line': [['config A\n\tbool\nfrobnicate FOO\n', 'syntax', 'Kconfig', 3, 1, 'unknown statement "frobnicate"']],
+    'reports an unknown option inside an entry': [['config A\n\tbool\n\tfrobnicate\n', 'syntax', 'Kconfig', 3, 2, 'unknown statement "frobnicate"']],
+    'reports an option outside of any entry': [['bool\n', 'syntax', 'Kconfig', 1, 1, "'bool' outside of an entry"]],
+    'reports extra words after a statement': [
+      ['config A B\n', 'syntax', 'Kconfig', 1, 10, "unexpected 'B'"],
+      ['config A\n\tbool\nendif extra\n', 'syntax', 'Kconfig', 3, 7, "unexpected 'extra'"],
+    ],
+    'reports options a menu or comment does not take': [
+      ['menu "m"\n\tbool\nendmenu\n', 'syntax', 'Kconfig', 2, 2, "'bool' is not allowed in a menu entry"],
+      ['comment "c"\n\tvisible if X\n', 'syntax', 'Kconfig', 2, 2, "'visible' is not allowed in a comment entry"],
+    ],
+    'reports a config without a name and a select of a quoted string': [
+      ['config\n', 'syntax', 'Kconfig', 1, 1, 'unexpected end of line, expected a symbol name'],
+      ['config A\n\tbool\n\tselect "X"\n', 'syntax', 'Kconfig', 3, 9, "unexpected 'X', expected a symbol name"],
+    ],
   });
 
   // Only one symbol may carry `modules`; conf 6.1 prints
@@ -176,12 +159,9 @@ describe('bad expressions', () => {
 });
 
 describe('source errors', () => {
-  it('reports a source of a missing file at the source line', () => {
-    expectError(errorOf({ Kconfig: 'config A\n\tbool\n\n  source "missing/Kconfig"\n' }), 'source', 'Kconfig', 4, 3, 'can\'t open file "missing/Kconfig"');
-  });
-
-  it('reports a missing file sourced from a sourced file with that file location', () => {
-    expectError(errorOf({ Kconfig: 'source "a/Kconfig"\n', 'a/Kconfig': '\nrsource "gone"\n' }), 'source', 'a/Kconfig', 2, 1, 'can\'t open file "a/gone"');
+  errorCases({
+    'reports a source of a missing file at the source line': [[{ Kconfig: 'config A\n\tbool\n\n  source "missing/Kconfig"\n' }, 'source', 'Kconfig', 4, 3, 'can\'t open file "missing/Kconfig"']],
+    'reports a missing file sourced from a sourced file with that file location': [[{ Kconfig: 'source "a/Kconfig"\n', 'a/Kconfig': '\nrsource "gone"\n' }, 'source', 'a/Kconfig', 2, 1, 'can\'t open file "a/gone"']],
   });
 
   it('reports a missing root file', () => {
@@ -198,8 +178,8 @@ describe('source errors', () => {
     expectError(e, 'source', 'b.Kconfig', 3, 3, 'recursive inclusion of "a.Kconfig" (Kconfig:1 -> a.Kconfig:3 -> b.Kconfig:3)');
   });
 
-  it('reports a file that sources itself', () => {
-    expectError(errorOf({ Kconfig: 'config X\n\tbool\nsource "Kconfig"\n' }), 'source', 'Kconfig', 3, 1, 'recursive inclusion of "Kconfig" (Kconfig:3)');
+  errorCases({
+    'reports a file that sources itself': [[{ Kconfig: 'config X\n\tbool\nsource "Kconfig"\n' }, 'source', 'Kconfig', 3, 1, 'recursive inclusion of "Kconfig" (Kconfig:3)']],
   });
 
   it('reports a loop through a path spelled differently', () => {
@@ -207,11 +187,13 @@ describe('source errors', () => {
     expectError(e, 'source', 'a/Kconfig', 1, 1, 'recursive inclusion of "a/Kconfig" (Kconfig:1 -> a/Kconfig:1)');
   });
 
-  it('reports a source that escapes the tree root via ..', () => {
-    expectError(errorOf({ Kconfig: 'source "../outside/Kconfig"\n' }), 'source', 'Kconfig', 1, 1, '"../outside/Kconfig" is outside the tree root');
-    expectError(errorOf({ Kconfig: 'source "sub/../../x/Kconfig"\n' }), 'source', 'Kconfig', 1, 1, '"sub/../../x/Kconfig" is outside the tree root');
-    expectError(errorOf({ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': 'rsource "../../x"\n' }), 'source', 'sub/Kconfig', 1, 1, '"../x" is outside the tree root');
-    expectError(errorOf({ Kconfig: '  source "/etc/Kconfig"\n' }), 'source', 'Kconfig', 1, 3, '"/etc/Kconfig" is outside the tree root');
+  errorCases({
+    'reports a source that escapes the tree root via ..': [
+      [{ Kconfig: 'source "../outside/Kconfig"\n' }, 'source', 'Kconfig', 1, 1, '"../outside/Kconfig" is outside the tree root'],
+      [{ Kconfig: 'source "sub/../../x/Kconfig"\n' }, 'source', 'Kconfig', 1, 1, '"sub/../../x/Kconfig" is outside the tree root'],
+      [{ Kconfig: 'source "sub/Kconfig"\n', 'sub/Kconfig': 'rsource "../../x"\n' }, 'source', 'sub/Kconfig', 1, 1, '"../x" is outside the tree root'],
+      [{ Kconfig: '  source "/etc/Kconfig"\n' }, 'source', 'Kconfig', 1, 3, '"/etc/Kconfig" is outside the tree root'],
+    ],
   });
 });
 
@@ -241,27 +223,20 @@ describe('source confinement on disk', () => {
     return new DiskSourceFiles(root);
   };
 
-  it('refuses .. even when the file exists', () => {
-    expectError(errorOf(withRoot('config A\n\tbool\nsource "../outside/Kconfig"\n')), 'source', 'Kconfig', 3, 1, '"../outside/Kconfig" is outside the tree root');
-  });
-
-  it('refuses a glob that reaches outside, naming the pattern, not what it matches there', () => {
-    expectError(errorOf(withRoot('source "../out*/Kconfig"\n')), 'source', 'Kconfig', 1, 1, '"../out*/Kconfig" is outside the tree root');
-  });
-
-  it('refuses a symlinked directory that points outside', () => {
-    expectError(errorOf(withRoot('source "dirlink/Kconfig"\n')), 'source', 'Kconfig', 1, 1, '"dirlink/Kconfig" is outside the tree root');
-  });
-
-  it('refuses a directory below a symlinked one, however often it is reached', () => {
-    // The first, optional source finds nothing; the second must still see the link above sub/.
-    const text = 'osource "dirlink/sub/missing"\nsource "dirlink/sub/Kconfig"\n';
-    expectError(errorOf(withRoot(text)), 'source', 'Kconfig', 2, 1, '"dirlink/sub/Kconfig" is outside the tree root');
-  });
-
-  it('refuses a symlinked file that points outside', () => {
-    expectError(errorOf(withRoot('\nsource "filelink.Kconfig"\n')), 'source', 'Kconfig', 2, 1, '"filelink.Kconfig" is outside the tree root');
-  });
+  const onDisk = (text: string): KconfsatError => errorOf(withRoot(text));
+  errorCases(
+    {
+      'refuses .. even when the file exists': [['config A\n\tbool\nsource "../outside/Kconfig"\n', 'source', 'Kconfig', 3, 1, '"../outside/Kconfig" is outside the tree root']],
+      'refuses a glob that reaches outside, naming the pattern, not what it matches there': [['source "../out*/Kconfig"\n', 'source', 'Kconfig', 1, 1, '"../out*/Kconfig" is outside the tree root']],
+      'refuses a symlinked directory that points outside': [['source "dirlink/Kconfig"\n', 'source', 'Kconfig', 1, 1, '"dirlink/Kconfig" is outside the tree root']],
+      // The first, optional source finds nothing; the second must still see the link above sub/.
+      'refuses a directory below a symlinked one, however often it is reached': [
+        ['osource "dirlink/sub/missing"\nsource "dirlink/sub/Kconfig"\n', 'source', 'Kconfig', 2, 1, '"dirlink/sub/Kconfig" is outside the tree root'],
+      ],
+      'refuses a symlinked file that points outside': [['\nsource "filelink.Kconfig"\n', 'source', 'Kconfig', 2, 1, '"filelink.Kconfig" is outside the tree root']],
+    },
+    onDisk,
+  );
 
   it('accepts a symlink that stays inside the tree', () => {
     const tree = parseKconfig(withRoot('source "goodlink.Kconfig"\n'), 'Kconfig', new MacroExpander());

@@ -11,6 +11,7 @@ import { parseExpression, parseKconfig } from '../../src/parse/parser.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { exprToString } from '../../src/model/expr.js';
 import { kconfsatError } from '../helpers/errors.js';
+import { cases } from '../helpers/cases.js';
 
 function parse(files: Record<string, string> | string, macroOptions: MacroOptions = {}): ParsedTree {
   const tree = typeof files === 'string' ? { Kconfig: files } : files;
@@ -107,23 +108,19 @@ describe('config and menuconfig entries', () => {
   });
 
   it('parses every type keyword, with and without an inline prompt', () => {
-    const tree = parse(
-      [
-        'config B',
-        '\tbool "a bool"',
-        'config T',
-        '\ttristate "a tristate" if X',
-        'config I',
-        '\tint',
-        'config H',
-        '\thex "a hex"',
-        'config S',
-        '\tstring "a string" if X && !Y',
-        'config OLD',
-        '\tboolean "old spelling"',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`config B
+\tbool "a bool"
+config T
+\ttristate "a tristate" if X
+config I
+\tint
+config H
+\thex "a hex"
+config S
+\tstring "a string" if X && !Y
+config OLD
+\tboolean "old spelling"
+`);
     expect(tree.nodes.map((n) => props(n))).toEqual([
       ['type bool', 'prompt "a bool"'],
       ['type tristate', 'prompt "a tristate" if X'],
@@ -135,26 +132,22 @@ describe('config and menuconfig entries', () => {
   });
 
   it('parses prompt ... if, default ... if, def_bool and def_tristate', () => {
-    const tree = parse(
-      [
-        'config A',
-        '\tbool',
-        '\tprompt "Enable A" if B || C',
-        '\tdefault y if B',
-        '\tdefault m',
-        'config D',
-        '\tdef_bool y if A',
-        'config E',
-        '\tdef_tristate A && !B',
-        'config F',
-        '\tstring "f"',
-        '\tdefault "hello world"',
-        'config G',
-        '\thex "g"',
-        '\tdefault 0x1000 if A',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`config A
+\tbool
+\tprompt "Enable A" if B || C
+\tdefault y if B
+\tdefault m
+config D
+\tdef_bool y if A
+config E
+\tdef_tristate A && !B
+config F
+\tstring "f"
+\tdefault "hello world"
+config G
+\thex "g"
+\tdefault 0x1000 if A
+`);
     expect(tree.nodes.map((n) => props(n))).toEqual([
       ['type bool', 'prompt "Enable A" if (B || C)', 'default y if B', 'default m'],
       ['type bool', 'default y if A'],
@@ -298,20 +291,6 @@ describe('help text', () => {
     }
   });
 
-  it('accepts help at the end of a file without a final newline', () => {
-    expect(helpOf('config A\n\tbool\n\thelp\n\t  The end.')).toBe('The end.\n');
-  });
-
-  it('gives an empty help text, as one newline, when help is the last line', () => {
-    expect(helpOf('config A\n\tbool\n\thelp\n')).toBe('\n');
-    expect(helpOf('config A\n\tbool\n\thelp')).toBe('\n');
-    expect(helpOf('config A\n\tbool\n\thelp\n\n\n')).toBe('\n');
-  });
-
-  it('accepts ---help--- of older trees', () => {
-    expect(helpOf('config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n')).toBe('Old style.\n');
-  });
-
   it('gives choices a help text too', () => {
     const tree = parse('choice\n\tprompt "c"\n\thelp\n\t  Pick one.\nconfig A\n\tbool "a"\nendchoice\n');
     const choice = tree.nodes[0] as ChoiceNode;
@@ -329,26 +308,31 @@ describe('help text', () => {
     expect(helpOf('config A\n\tbool "a"\n\thelp\ntext\n\tmore\nconfig B\n\tbool "b"\n')).toBe('text\nmore\n');
     expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A', 'B']);
   });
+
+  const emptyHelp = 'gives an empty help text, as one newline, when help is the last line';
+  cases(helpOf, [
+    ['accepts help at the end of a file without a final newline', 'config A\n\tbool\n\thelp\n\t  The end.', 'The end.\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp\n', '\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp', '\n'],
+    [emptyHelp, 'config A\n\tbool\n\thelp\n\n\n', '\n'],
+    ['accepts ---help--- of older trees', 'config A\n\tbool "a"\n\t---help---\n\t  Old style.\nconfig B\n\tbool\n', 'Old style.\n'],
+  ]);
 });
 
 describe('choice', () => {
   it('parses an unnamed choice with type, prompt, optional, default and depends', () => {
-    const tree = parse(
-      [
-        'choice',
-        '\tbool "Pick"',
-        '\toptional',
-        '\tdefault B if X',
-        '\tdefault A',
-        '\tdepends on D',
-        'config A',
-        '\tbool "a"',
-        'config B',
-        '\tbool "b"',
-        'endchoice',
-        '',
-      ].join('\n'),
-    );
+    const tree = parse(`choice
+\tbool "Pick"
+\toptional
+\tdefault B if X
+\tdefault A
+\tdepends on D
+config A
+\tbool "a"
+config B
+\tbool "b"
+endchoice
+`);
     const choice = tree.nodes[0] as ChoiceNode;
     expect(choice.kind).toBe('choice');
     expect(choice.name).toBeUndefined();
@@ -472,44 +456,31 @@ describe('source, rsource, osource, orsource', () => {
     expect(tree.files).toEqual(['Kconfig', 'arch/x86/Kconfig']);
   });
 
-  it('resolves source from the tree root and rsource from the directory of the current file', () => {
-    const tree = parse({
-      Kconfig: 'source "a/Kconfig"\n',
-      'a/Kconfig': 'rsource "b/Kconfig"\nsource "b/Kconfig"\n',
-      'a/b/Kconfig': 'config REL\n\tbool\n',
-      'b/Kconfig': 'config ROOT\n\tbool\n',
-    });
-    expect(tree.files).toEqual(['Kconfig', 'a/Kconfig', 'a/b/Kconfig', 'b/Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['REL', 'ROOT']);
-  });
-
-  it('expands globs in sorted order', () => {
-    const tree = parse({
-      Kconfig: 'source "drivers/*/Kconfig"\n',
-      'drivers/net/Kconfig': 'config NET\n\tbool\n',
-      'drivers/block/Kconfig': 'config BLOCK\n\tbool\n',
-      'drivers/gpu/Kconfig.other': 'config NOT_MATCHED\n\tbool\n',
-    });
-    expect(tree.files).toEqual(['Kconfig', 'drivers/block/Kconfig', 'drivers/net/Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['BLOCK', 'NET']);
-  });
-
-  it('expands rsource and orsource globs relative to the current file', () => {
-    const tree = parse({
-      Kconfig: 'source "boards/Kconfig"\n',
-      'boards/Kconfig': 'orsource "[ab]/Kconfig.board"\norsource "none/*/Kconfig"\nrsource "v?/Kconfig.board"\n',
-      'boards/b/Kconfig.board': 'config B\n\tbool\n',
-      'boards/a/Kconfig.board': 'config A\n\tbool\n',
-      'boards/v1/Kconfig.board': 'config V1\n\tbool\n',
-    });
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A', 'B', 'V1']);
-  });
-
-  it('lets osource and orsource of a missing file pass silently', () => {
-    const tree = parse({ Kconfig: 'osource "missing/Kconfig"\norsource "also-missing"\nconfig A\n\tbool\n' });
-    expect(tree.files).toEqual(['Kconfig']);
-    expect(tree.nodes.map((n) => (n as ConfigNode).name)).toEqual(['A']);
-  });
+  /** The files a tree reads and the configs it defines, in order. */
+  const sourced = (files: Record<string, string>): { files: string[]; names: string[] } => {
+    const tree = parse(files);
+    return { files: tree.files, names: tree.nodes.map((n) => (n as ConfigNode).name) };
+  };
+  const rsourceTree = { Kconfig: 'source "a/Kconfig"\n', 'a/Kconfig': 'rsource "b/Kconfig"\nsource "b/Kconfig"\n', 'a/b/Kconfig': 'config REL\n\tbool\n', 'b/Kconfig': 'config ROOT\n\tbool\n' };
+  const globTree = {
+    Kconfig: 'source "drivers/*/Kconfig"\n',
+    'drivers/net/Kconfig': 'config NET\n\tbool\n',
+    'drivers/block/Kconfig': 'config BLOCK\n\tbool\n',
+    'drivers/gpu/Kconfig.other': 'config NOT_MATCHED\n\tbool\n',
+  };
+  const boardsTree = {
+    Kconfig: 'source "boards/Kconfig"\n',
+    'boards/Kconfig': 'orsource "[ab]/Kconfig.board"\norsource "none/*/Kconfig"\nrsource "v?/Kconfig.board"\n',
+    'boards/b/Kconfig.board': 'config B\n\tbool\n',
+    'boards/a/Kconfig.board': 'config A\n\tbool\n',
+    'boards/v1/Kconfig.board': 'config V1\n\tbool\n',
+  };
+  cases(sourced, [
+    ['resolves source from the tree root and rsource from the directory of the current file', rsourceTree, { files: ['Kconfig', 'a/Kconfig', 'a/b/Kconfig', 'b/Kconfig'], names: ['REL', 'ROOT'] }],
+    ['expands globs in sorted order', globTree, { files: ['Kconfig', 'drivers/block/Kconfig', 'drivers/net/Kconfig'], names: ['BLOCK', 'NET'] }],
+    ['expands rsource and orsource globs relative to the current file', boardsTree, { files: ['Kconfig', 'boards/Kconfig', 'boards/a/Kconfig.board', 'boards/b/Kconfig.board', 'boards/v1/Kconfig.board'], names: ['A', 'B', 'V1'] }],
+    ['lets osource and orsource of a missing file pass silently', { Kconfig: 'osource "missing/Kconfig"\norsource "also-missing"\nconfig A\n\tbool\n' }, { files: ['Kconfig'], names: ['A'] }],
+  ]);
 
   it('accepts an unquoted path argument of older trees', () => {
     expect(parse({ Kconfig: 'source sub/Kconfig\n', 'sub/Kconfig': 'config S\n\tbool\n' }).files).toEqual(['Kconfig', 'sub/Kconfig']);
@@ -548,42 +519,34 @@ describe('source, rsource, osource, orsource', () => {
 });
 
 describe('expressions', () => {
-  it('binds ! tighter than &&, && tighter than ||, both left-associative', () => {
-    expect(dependsOf('A || B && C')).toBe('(A || (B && C))');
-    expect(dependsOf('A && B || C')).toBe('((A && B) || C)');
-    expect(dependsOf('A && B && C')).toBe('((A && B) && C)');
-    expect(dependsOf('A || B || C')).toBe('((A || B) || C)');
-    expect(dependsOf('!A && B')).toBe('(!A && B)');
-    expect(dependsOf('!!A')).toBe('!!A');
-    expect(dependsOf('!(A || B) && C')).toBe('(!(A || B) && C)');
-    expect(dependsOf('(A || B) && C')).toBe('((A || B) && C)');
-  });
+  // Each row: a `depends on` expression's text and how the parser reads it.
+  cases(dependsOf, [
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A || B && C', '(A || (B && C))'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A && B || C', '((A && B) || C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A && B && C', '((A && B) && C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', 'A || B || C', '((A || B) || C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!A && B', '(!A && B)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!!A', '!!A'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '!(A || B) && C', '(!(A || B) && C)'],
+    ['binds ! tighter than &&, && tighter than ||, both left-associative', '(A || B) && C', '((A || B) && C)'],
+    ['parses !A = B as !(A = B), since comparisons only take symbols', '!A = B', '!(A = B)'],
+    ['parses !A = B as !(A = B), since comparisons only take symbols', '!A != y && B', '(!(A != y) && B)'],
+    ['parses every comparison operator', 'A = y', '(A = y)'],
+    ['parses every comparison operator', 'A != m', '(A != m)'],
+    ['parses every comparison operator', 'A < 10', '(A < 10)'],
+    ['parses every comparison operator', 'A <= B', '(A <= B)'],
+    ['parses every comparison operator', 'A > 0x10', '(A > 0x10)'],
+    ['parses every comparison operator', 'A >= "5"', '(A >= "5")'],
+    ['parses every comparison operator', 'A=B&&C!=D||E<F', '(((A = B) && (C != D)) || (E < F))'],
+    ['parses quoted constants on either side', '"i386" != "x86"', '("i386" != "x86")'],
+    ['parses quoted constants on either side', "CC = 'gcc'", '(CC = "gcc")'],
+  ]);
 
-  it('parses !A = B as !(A = B), since comparisons only take symbols', () => {
-    expect(dependsOf('!A = B')).toBe('!(A = B)');
-    expect(dependsOf('!A != y && B')).toBe('(!(A != y) && B)');
-  });
-
-  it('parses every comparison operator', () => {
-    expect(dependsOf('A = y')).toBe('(A = y)');
-    expect(dependsOf('A != m')).toBe('(A != m)');
-    expect(dependsOf('A < 10')).toBe('(A < 10)');
-    expect(dependsOf('A <= B')).toBe('(A <= B)');
-    expect(dependsOf('A > 0x10')).toBe('(A > 0x10)');
-    expect(dependsOf('A >= "5"')).toBe('(A >= "5")');
-    expect(dependsOf('A=B&&C!=D||E<F')).toBe('(((A = B) && (C != D)) || (E < F))');
-  });
-
-  it('parses quoted constants on either side', () => {
-    expect(dependsOf('"i386" != "x86"')).toBe('("i386" != "x86")');
-    expect(dependsOf("CC = 'gcc'")).toBe('(CC = "gcc")');
-  });
-
-  it('parses the same grammar in query expressions', () => {
-    expect(show(parseExpression('!A = B'))).toBe('!(A = B)');
-    expect(show(parseExpression('A || B && C'))).toBe('(A || (B && C))');
-    expect(show(parseExpression('NR_CPUS>=64'))).toBe('(NR_CPUS >= 64)');
-  });
+  cases((text: string) => show(parseExpression(text)), [
+    ['parses the same grammar in query expressions', '!A = B', '!(A = B)'],
+    ['parses the same grammar in query expressions', 'A || B && C', '(A || (B && C))'],
+    ['parses the same grammar in query expressions', 'NR_CPUS>=64', '(NR_CPUS >= 64)'],
+  ]);
 });
 
 describe('lexical details', () => {
@@ -593,22 +556,6 @@ describe('lexical details', () => {
     if (!p || p.kind !== 'prompt') throw new Error('no prompt');
     return p.text;
   };
-
-  it('reads both quote kinds, each able to hold the other', () => {
-    expect(promptOf('"say \'hi\'"')).toBe("say 'hi'");
-    expect(promptOf('\'say "hi"\'')).toBe('say "hi"');
-  });
-
-  it('drops a backslash and keeps the character after it', () => {
-    expect(promptOf('"a \\"quoted\\" word"')).toBe('a "quoted" word');
-    expect(promptOf('"back\\\\slash"')).toBe('back\\slash');
-    expect(promptOf("'it\\'s'")).toBe("it's");
-    expect(promptOf('"\\n is n"')).toBe('n is n');
-  });
-
-  it('keeps a $ that does not start a reference', () => {
-    expect(promptOf('"cost: $5"')).toBe('cost: $5');
-  });
 
   it('joins lines ending in a backslash and keeps later line numbers right', () => {
     const tree = parse('config A\n\tbool "a"\n\tdepends on B && \\\n\t\tC && \\\n\t\tD\nconfig E\n\tbool\n');
@@ -664,4 +611,15 @@ describe('lexical details', () => {
     const tree = parse('NAME := GENERATED\nconfig $(NAME)\n\tbool\n');
     expect(config(tree).name).toBe('GENERATED');
   });
+
+  const backslash = 'drops a backslash and keeps the character after it';
+  cases(promptOf, [
+    ['reads both quote kinds, each able to hold the other', '"say \'hi\'"', "say 'hi'"],
+    ['reads both quote kinds, each able to hold the other', '\'say "hi"\'', 'say "hi"'],
+    [backslash, '"a \\"quoted\\" word"', 'a "quoted" word'],
+    [backslash, '"back\\\\slash"', 'back\\slash'],
+    [backslash, "'it\\'s'", "it's"],
+    [backslash, '"\\n is n"', 'n is n'],
+    ['keeps a $ that does not start a reference', '"cost: $5"', 'cost: $5'],
+  ]);
 });

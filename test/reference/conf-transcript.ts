@@ -84,7 +84,7 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
   };
   const nameOf = (node: MenuNode): string | undefined => {
     const sym = node.entry!.symbol!;
-    return sym.choiceInfo ? sym.choiceInfo.name : sym.name;
+    return sym.ownChoice ? sym.ownChoice.name : sym.name;
   };
 
   const askValue = (node: MenuNode, def: string): boolean => {
@@ -158,7 +158,7 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
 
   const confChoice = (node: MenuNode): void => {
     const sym = node.entry!.symbol!;
-    const choice = sym.choiceInfo!;
+    const choice = sym.ownChoice!;
     let isNew = !rework && !conf.hasValue(sym);
     if (!rework) {
       if (conf.isChangeable(sym)) {
@@ -254,7 +254,7 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
     }
     const sym = e?.symbol;
     if (sym) {
-      if (sym.choiceInfo) {
+      if (sym.ownChoice) {
         confChoice(node);
         if (rework || conf.tristate(sym) !== M) return;
       } else if (sym.type === 'int' || sym.type === 'hex' || sym.type === 'string') confString(node);
@@ -268,7 +268,7 @@ export function confTranscript(model: KconfigModel, options: TranscriptOptions):
   const checkConf = (node: MenuNode): void => {
     if (!visible(node)) return;
     const sym = node.entry?.symbol;
-    if (sym && !conf.hasValue(sym) && (conf.isChangeable(sym) || (!rework && sym.choiceInfo && conf.tristate(sym) === Y))) {
+    if (sym && !conf.hasValue(sym) && (conf.isChangeable(sym) || (!rework && sym.ownChoice && conf.tristate(sym) === Y))) {
       if (!confCnt++) out += '*\n* Restart config...\n*\n';
       rootEntry = parentMenu(node);
       confNode(rootEntry);

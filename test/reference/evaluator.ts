@@ -43,7 +43,7 @@ export function enumerateFixpoints(
   limit = 1_000_000,
   inputs?: Map<number, string>,
 ): Map<string, string>[] {
-  const syms = computedSymbols(model).filter((s) => !s.choiceInfo);
+  const syms = computedSymbols(model).filter((s) => !s.ownChoice);
   if (syms.length > 12) throw new Error(`enumerateFixpoints: ${syms.length} symbols, at most 12 supported`);
   const domains = syms.map((s) => candidateValues(model, s, inputs));
   const size = domains.reduce((n, d) => n * d.length, 1);
@@ -164,7 +164,7 @@ function asDotConfig(model: KconfigModel, values: Map<string, string>): Map<stri
   const out = new Map<string, string>();
   for (const s of computedSymbols(model)) {
     const v = values.get(s.name);
-    if (v !== undefined && !s.choiceInfo) out.set(s.name, v);
+    if (v !== undefined && !s.ownChoice) out.set(s.name, v);
   }
   return out;
 }

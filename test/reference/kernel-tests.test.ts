@@ -140,7 +140,7 @@ function runScenario(dir: string, dialect: KconfigDialect, scenario: Scenario): 
         // oldaskconfig asks every visible bool/tristate, whatever the file says; the test answers them all alike
         const first = evaluateDetailed(model, user);
         for (const s of model.symbols) {
-          if (!s.choiceInfo && s.prompts.length > 0 && first.written.has(s.name) && (s.type === 'bool' || s.type === 'tristate')) user.set(s.name, scenario.answer);
+          if (!s.ownChoice && s.prompts.length > 0 && first.written.has(s.name) && (s.type === 'bool' || s.type === 'tristate')) user.set(s.name, scenario.answer);
         }
       }
       const expected = readConfigLines(read(scenario.expected));

@@ -155,7 +155,7 @@ export function arbKconfig(dialect: KconfigDialect = '6.1'): fc.Arbitrary<string
 
 /** A random .config for a model: some symbols set, with values of every kind (invalid ones included). */
 export function arbUserValues(m: KconfigModel): fc.Arbitrary<Map<string, string>> {
-  const syms = computedSymbols(m).filter((s) => !s.choiceInfo);
+  const syms = computedSymbols(m).filter((s) => !s.ownChoice);
   const valueFor = (type: string): fc.Arbitrary<string> => {
     switch (type) {
       case 'bool':

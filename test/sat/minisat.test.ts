@@ -130,6 +130,78 @@ describe("MiniSat's own variables", () => {
   });
 });
 
+describe('MiniSat failed assumptions', () => {
+  // 1 → 2 → 3, ¬(3 ∧ 4), 5 ∨ 6: assuming 1 and 4 is the conflict; 5, ¬6, 7 are bystanders.
+  const clauses = buffer([[-1, 2], [-2, 3], [-3, -4], [5, 6]]);
+  const unsatAlone = (solver: ReturnType<typeof createMiniSat>, lits: number[], temporary: number[][] = []): boolean =>
+    solver.solve(lits, temporary) === 'unsat';
+
+  it('are a subset of the assumptions, unsatisfiable alone, each one needed', () => {
+    for (const options of [{}, { phase: true }, { compact: true }]) {
+      const solver = createMiniSat(options);
+      solver.addClauses(clauses);
+      const assumptions = [5, 1, -6, 7, 4, 1];
+      expect(solver.solve(assumptions)).toBe('unsat');
+      const failed = solver.failed();
+      expect(failed.sort((a, b) => a - b)).toEqual([1, 4]);
+      expect(failed.every((l) => assumptions.includes(l))).toBe(true);
+      expect(unsatAlone(solver, failed)).toBe(true);
+      for (const l of failed) expect(unsatAlone(solver, failed.filter((k) => k !== l))).toBe(false);
+    }
+  });
+
+  it("count the call's temporary clauses in, and are empty when the clauses alone fail", () => {
+    const solver = createMiniSat();
+    solver.addClauses(clauses);
+    // With the temporary clause ¬5, assuming ¬6 fails too (5 ∨ 6); 2 and 7 are not to blame.
+    expect(solver.solve([2, -6, 7], [[-5]])).toBe('unsat');
+    expect(solver.failed()).toEqual([-6]);
+    expect(solver.solve([7], [[-5], [-6]])).toBe('unsat');
+    expect(solver.failed()).toEqual([]);
+  });
+
+  it('are asked of an unsat answer only', () => {
+    const solver = createMiniSat();
+    solver.addClauses(clauses);
+    expect(() => solver.failed()).toThrow(/unsat/);
+    expect(solver.solve([1])).toBe('sat');
+    expect(() => solver.failed()).toThrow(/unsat/);
+  });
+});
+
+describe('MiniSat phase hints', () => {
+  // 5 holds, so no clause forces any of 1..4: each value read is the phase the search tried first.
+  const free = buffer([[1, 2, 3, 4, 5], [5]]);
+  const values = (solver: ReturnType<typeof createMiniSat>): boolean[] => [1, 2, 3, 4].map((v) => solver.value(v));
+
+  it('set the value tried first per variable, over the solver-wide phase', () => {
+    for (const phase of [false, true]) {
+      const solver = createMiniSat({ phase });
+      solver.setPhases([1, -2]);
+      solver.addClauses(free);
+      expect(solver.solve()).toBe('sat');
+      expect(values(solver)).toEqual([true, false, phase, phase]);
+      const model = solver.assignment();
+      expect([1, 2, 3, 4].map((v) => holdsIn(model, v))).toEqual(values(solver));
+    }
+  });
+
+  it('given after the clauses (and changed later) hold from the next solve, the same in a compact solver', () => {
+    for (const options of [{}, { compact: true }]) {
+      const solver = createMiniSat(options);
+      solver.addClauses(free);
+      expect(solver.solve()).toBe('sat');
+      expect(values(solver)).toEqual([false, false, false, false]);
+      solver.setPhases([3, 4]);
+      expect(solver.solve([-1])).toBe('sat');
+      expect(values(solver)).toEqual([false, false, true, true]);
+      solver.setPhases([-4, 2]);
+      expect(solver.solve([5, 1])).toBe('sat');
+      expect(values(solver)).toEqual([true, true, true, false]);
+    }
+  });
+});
+
 describe('importing', () => {
   it('makes no MiniSat core (64 MB) until the first solver', () => {
     const index = path.join(REPO, 'dist/src/index.js');
