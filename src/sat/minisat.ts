@@ -22,6 +22,13 @@
  *
  * Nothing is made on import: logic-solver's asm.js compiles (about 0.2 s) and
  * the first core is made when the first solver is, or at prepare().
+ *
+ * Making a core costs 3-8 ms and a full garbage collection (its 64 MB heap),
+ * which many short-lived solvers (fix verifies each candidate edit on a tree
+ * of its own) would pay each: a disposed solver's core is kept for the next
+ * one, which gives it a new MiniSat solver object (the old one stays in the
+ * heap: a core is reused only a bounded number of times, and one that runs
+ * out is replaced as ever).
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
@@ -37,6 +44,7 @@ interface MiniSatCore {
   _ensureVar(v: number): void;
   _getSolution(): number;
   _getNumVars(): number;
+  _createTheSolver(): void;
 }
 
 interface LogicModule {
@@ -49,6 +57,25 @@ const CLAUSE_BUFFER_INTS = 1 << 14;
 const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
 
 let logic: LogicModule | undefined;
+
+/** A core with the clause buffer the adapter allocated in its heap, and how many solvers it served. */
+interface Core {
+  core: MiniSatCore;
+  clausePtr: number;
+  uses: number;
+}
+
+/**
+ * Where this build of MiniSat counts the variables _ensureVar made (an int of
+ * its static data, HEAP32[962]): zeroed with the solver object replaced, so
+ * the new solver makes its variables again.
+ */
+const ENSURED_VARS_INDEX = 962;
+/** Solvers a core serves: the solver objects left behind stay in its heap (a small tree's are kilobytes). */
+const MAX_CORE_USES = 64;
+/** Idle cores kept: each holds 64 MB. */
+const MAX_IDLE_CORES = 2;
+const idleCores: Core[] = [];
 
 /**
  * A core made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
@@ -63,6 +90,23 @@ function newCore(): MiniSatCore {
   const core = spareCore ?? new logic._MiniSat()._C;
   spareCore = undefined;
   return core;
+}
+
+/** An idle core with a fresh solver object, or a new core. */
+function takeCore(guard: <T>(call: () => T) => T): Core {
+  const idle = idleCores.pop();
+  if (idle) {
+    idle.core.HEAP32[ENSURED_VARS_INDEX] = 0;
+    guard(() => idle.core._createTheSolver());
+    idle.uses++;
+    return idle;
+  }
+  const core = newCore();
+  return { core, clausePtr: guard(() => core._malloc(CLAUSE_BUFFER_INTS * 4)), uses: 1 };
+}
+
+function releaseCore(core: Core): void {
+  if (core.uses < MAX_CORE_USES && idleCores.length < MAX_IDLE_CORES) idleCores.push(core);
 }
 
 export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
@@ -117,6 +161,7 @@ class MiniSatSolver implements SatSolver {
   }
 
   dispose(): void {
+    if (!this.disposed && !this.dead) this.engine.release();
     this.disposed = true;
     this.given.length = 0;
   }
@@ -157,6 +202,7 @@ class MiniSatSolver implements SatSolver {
  * core's next number when first seen.
  */
 class Engine {
+  private readonly pooled: Core;
   private readonly core: MiniSatCore;
   private readonly heap: Int32Array;
   private readonly coreAddClause: (ptr: number) => number;
@@ -182,12 +228,18 @@ class Engine {
   constructor(phase: boolean, compact: boolean) {
     this.sign = phase ? -1 : 1;
     this.identityBelow = compact ? 1 : 0x7fffffff;
-    this.core = newCore();
+    this.pooled = takeCore((call) => this.guard(call));
+    this.core = this.pooled.core;
     // The core's heap never grows (it fails instead), so its view and entry point can be kept:
     // the emscripten module is a dictionary, slow to look up in once per clause.
     this.heap = this.core.HEAP32;
     this.coreAddClause = this.core._addClause;
-    this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
+    this.clausePtr = this.pooled.clausePtr;
+  }
+
+  /** The solver is done with the core: the next engine may take it. */
+  release(): void {
+    releaseCore(this.pooled);
   }
 
   /** Loads a 0-terminated clause buffer in the caller's numbering. */

@@ -130,6 +130,41 @@ describe("MiniSat's own variables", () => {
   });
 });
 
+describe('MiniSat cores reused', () => {
+  it("a solver made after another's dispose takes its core, starts empty, and answers as a fresh one", () => {
+    // Random 3-literal clauses over 30 variables, some sets satisfiable and some not.
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const formula = (): number[][] => Array.from({ length: 60 + random(100) }, () => Array.from({ length: 3 }, () => (1 + random(30)) * (random(2) ? 1 : -1)));
+    let reused = 0;
+    for (let round = 0; round < 30; round++) {
+      const old = createMiniSat({ phase: round % 2 === 0 });
+      old.addClauses(buffer([[-1], [-2], ...formula()]));
+      old.solve([3]);
+      const heaps = process.memoryUsage().arrayBuffers;
+      old.dispose();
+      const clauses = formula();
+      const solver = createMiniSat();
+      if (process.memoryUsage().arrayBuffers <= heaps) reused++;
+      solver.addClauses(buffer(clauses));
+      const fresh = createMiniSat();
+      fresh.addClauses(buffer(clauses));
+      for (const assumptions of [[], [1, 2], [-3, 4]]) {
+        const answer = solver.solve(assumptions);
+        expect(answer).toBe(fresh.solve(assumptions));
+        if (answer === 'sat') {
+          const model = solver.assignment();
+          for (const c of [...clauses, ...assumptions.map((l) => [l])]) expect(c.some((l) => holdsIn(model, l))).toBe(true);
+        }
+      }
+      solver.dispose();
+      fresh.dispose();
+    }
+    // Every round's solver took the core just disposed (no new 64 MB heap).
+    expect(reused).toBe(30);
+  });
+});
+
 describe('importing', () => {
   it('makes no MiniSat core (64 MB) until the first solver', () => {
     const index = path.join(REPO, 'dist/src/index.js');
