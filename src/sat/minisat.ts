@@ -26,9 +26,10 @@
  * Making a core costs 3-8 ms and a full garbage collection (its 64 MB heap),
  * which many short-lived solvers (fix verifies each candidate edit on a tree
  * of its own) would pay each: a disposed solver's core is kept for the next
- * one, which gives it a new MiniSat solver object (the old one stays in the
- * heap: a core is reused only a bounded number of times, and one that runs
- * out is replaced as ever).
+ * one, which gives it a new MiniSat solver object. The old objects stay in
+ * the heap, so only cores that held small formulas are kept (an estimate of
+ * what they left behind, bounded), and a solver that runs out is renewed on
+ * a new core, never a kept one.
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
@@ -58,11 +59,11 @@ const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
 
 let logic: LogicModule | undefined;
 
-/** A core with the clause buffer the adapter allocated in its heap, and how many solvers it served. */
+/** A core with the clause buffer the adapter allocated in its heap, and an estimate of the bytes its solvers took. */
 interface Core {
   core: MiniSatCore;
   clausePtr: number;
-  uses: number;
+  used: number;
 }
 
 /**
@@ -71,8 +72,15 @@ interface Core {
  * the new solver makes its variables again.
  */
 const ENSURED_VARS_INDEX = 962;
-/** Solvers a core serves: the solver objects left behind stay in its heap (a small tree's are kilobytes). */
-const MAX_CORE_USES = 64;
+/**
+ * A core is kept while the solver objects left in its heap take less than
+ * this (of its 64 MB), by the estimate below: a small tree's take kilobytes,
+ * a Linux formula's far more (its core is never kept).
+ */
+const MAX_CORE_USED_BYTES = 16 << 20;
+/** Bytes a MiniSat solver takes per clause literal loaded (literal, clause header share, watches) and per variable. */
+const BYTES_PER_INT = 12;
+const BYTES_PER_VAR = 128;
 /** Idle cores kept: each holds 64 MB. */
 const MAX_IDLE_CORES = 2;
 const idleCores: Core[] = [];
@@ -92,21 +100,22 @@ function newCore(): MiniSatCore {
   return core;
 }
 
-/** An idle core with a fresh solver object, or a new core. */
-function takeCore(guard: <T>(call: () => T) => T): Core {
-  const idle = idleCores.pop();
+/** An idle core with a fresh solver object (unless `fresh`), or a new core. */
+function takeCore(fresh: boolean, guard: <T>(call: () => T) => T): Core {
+  const idle = fresh ? undefined : idleCores.pop();
   if (idle) {
     idle.core.HEAP32[ENSURED_VARS_INDEX] = 0;
     guard(() => idle.core._createTheSolver());
-    idle.uses++;
     return idle;
   }
   const core = newCore();
-  return { core, clausePtr: guard(() => core._malloc(CLAUSE_BUFFER_INTS * 4)), uses: 1 };
+  return { core, clausePtr: guard(() => core._malloc(CLAUSE_BUFFER_INTS * 4)), used: 0 };
 }
 
-function releaseCore(core: Core): void {
-  if (core.uses < MAX_CORE_USES && idleCores.length < MAX_IDLE_CORES) idleCores.push(core);
+/** Keeps the core for the next solver when what its solvers left behind is small. */
+function releaseCore(core: Core, bytes: number): void {
+  core.used += bytes;
+  if (core.used < MAX_CORE_USED_BYTES && idleCores.length < MAX_IDLE_CORES) idleCores.push(core);
 }
 
 export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
@@ -125,7 +134,7 @@ class MiniSatSolver implements SatSolver {
   private disposed = false;
 
   constructor(private readonly options: SolverOptions) {
-    this.engine = new Engine(options.phase === true, options.compact === true);
+    this.engine = new Engine(options.phase === true, options.compact === true, false);
   }
 
   get numVars(): number {
@@ -180,7 +189,8 @@ class MiniSatSolver implements SatSolver {
 
   private renew(compact: boolean): void {
     try {
-      this.engine = new Engine(this.options.phase === true, compact);
+      // A kept core may hold too little room for a formula that filled another.
+      this.engine = new Engine(this.options.phase === true, compact, true);
       for (const buffer of this.given) this.engine.load(buffer);
     } catch (e) {
       // The permanent clauses alone are more than a core holds: no answer can come from this solver.
@@ -219,16 +229,19 @@ class Engine {
   callerVars = 0;
   /** Activation variables made so far. */
   activations = 0;
+  /** Clause literals (and terminators) handed to MiniSat: what its solver object's size grows with. */
+  private loadedInts = 0;
   private solution: Int8Array | undefined;
   /** assignment() of the current solution, made when first asked. */
   private assigned: Uint8Array | undefined;
   /** False once a clause made the formula unsatisfiable at the top level. */
   private consistent = true;
 
-  constructor(phase: boolean, compact: boolean) {
+  /** `fresh`: on a new core, not a kept one. */
+  constructor(phase: boolean, compact: boolean, fresh: boolean) {
     this.sign = phase ? -1 : 1;
     this.identityBelow = compact ? 1 : 0x7fffffff;
-    this.pooled = takeCore((call) => this.guard(call));
+    this.pooled = takeCore(fresh, (call) => this.guard(call));
     this.core = this.pooled.core;
     // The core's heap never grows (it fails instead), so its view and entry point can be kept:
     // the emscripten module is a dictionary, slow to look up in once per clause.
@@ -239,7 +252,7 @@ class Engine {
 
   /** The solver is done with the core: the next engine may take it. */
   release(): void {
-    releaseCore(this.pooled);
+    releaseCore(this.pooled, this.loadedInts * BYTES_PER_INT + this.top * BYTES_PER_VAR);
   }
 
   /** Loads a 0-terminated clause buffer in the caller's numbering. */
@@ -296,6 +309,7 @@ class Engine {
 
   /** Hands MiniSat a 0-terminated clause buffer in the core's numbering. */
   private loadOwn(buffer: ArrayLike<Lit>): void {
+    this.loadedInts += buffer.length;
     const long: Lit[][] = [];
     // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
     // Each clause is written straight into MiniSat's clause buffer as the scan meets its literals.

@@ -163,6 +163,24 @@ describe('MiniSat cores reused', () => {
     // Every round's solver took the core just disposed (no new 64 MB heap).
     expect(reused).toBe(30);
   });
+
+  it('a core that held a large formula is not kept: its solver objects would crowd the next one out', () => {
+    // Solvers holding whatever cores earlier tests left idle (at most two are kept).
+    const holding = [createMiniSat(), createMiniSat()];
+    const big = createMiniSat();
+    // 200,000 clauses of 9 literals: about 20 MB of MiniSat's heap.
+    const clauses = new Int32Array(200_000 * 10);
+    for (let c = 0; c < 200_000; c++) for (let k = 0; k < 9; k++) clauses[c * 10 + k] = ((c * 7 + k * 13) % 50_000) + 1;
+    big.addClauses(clauses);
+    expect(big.solve()).toBe('sat');
+    big.dispose();
+    const heaps = process.memoryUsage().arrayBuffers;
+    const next = createMiniSat();
+    expect(process.memoryUsage().arrayBuffers - heaps).toBeGreaterThanOrEqual(60 << 20);
+    next.addClause([1, 2]);
+    expect(next.solve([-1])).toBe('sat');
+    for (const s of [next, ...holding]) s.dispose();
+  });
 });
 
 describe('importing', () => {
