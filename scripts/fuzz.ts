@@ -108,7 +108,17 @@ if (['cli', 'all'].includes(opts.kind)) {
   const seeds = kconfigSeeds();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-fuzz-cli-'));
   const scratch = new CliScratch(root);
-  passed &&= await campaign('cli', arbCliCase(seeds), async (c: CliCase) => `exit ${(await runCliCase(c, seeds, scratch)).code}`, (c) => showCliCase(c, seeds, scratch));
+  const cpu: number[] = [];
+  const cliCase = async (c: CliCase): Promise<string> => {
+    const outcome = await runCliCase(c, seeds, scratch);
+    cpu.push(outcome.ms);
+    return `exit ${outcome.code}`;
+  };
+  passed &&= await campaign('cli', arbCliCase(seeds), cliCase, (c) => showCliCase(c, seeds, scratch));
+  // Wall time on a shared machine says little: the cases' own CPU time.
+  cpu.sort((a, b) => a - b);
+  const at = (q: number): string => (cpu[Math.min(cpu.length - 1, Math.floor(q * cpu.length))] ?? 0).toFixed(0);
+  console.log(`cli: CPU per case (ms): median ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)}`);
   fs.rmSync(root, { recursive: true, force: true });
 }
 process.exit(passed ? 0 : 1);

@@ -191,29 +191,48 @@ function verify(
     patch: unifiedDiff(original, candidate.edit),
   };
   const overrides = { ...load.overrides, [candidate.edit.file]: applyEdit(original, candidate.edit) };
-  for (const { arch, condition, symbols, before } of live) {
-    const where = arch ? ` on ${arch}` : '';
+  for (const on of live) {
     let session: Session;
     try {
-      session = Session.open({ ...withArch(load, arch), overrides });
+      session = Session.open({ ...withArch(load, on.arch), overrides });
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
-      return reject(out, `the edited tree does not load${where}: ${e.format()}`);
+      return reject(out, `the edited tree does not load${on.arch ? ` on ${on.arch}` : ''}: ${e.format()}`);
     }
-    if (arch !== undefined) out.checkedOn.push(arch);
-    const after = audit(session).findings.map((f) => ({ ...f, loc: { ...f.loc, line: originalLine(f.loc, candidate.edit) } }));
-    const stillThere = after.find((f) => findingKey(f) === findingKey(g));
-    if (stillThere) return reject(out, `the finding remains${where}`);
-    const fresh = after.filter((f) => !known.get(arch)!.has(findingKey(f)));
-    if (fresh.length > 0) {
-      return reject(out, `new finding${where}: ${fresh.map((f) => `${f.selector} selects ${f.selectee} at ${f.loc.file}:${f.loc.line}`).join('; ')}`);
+    // One session per candidate and arch: its solver's engine goes to the next one.
+    try {
+      const rejected = verifyOn(session, out, g, candidate, on, known);
+      if (rejected) return rejected;
+    } finally {
+      session.dispose();
     }
-    out.impact.push(...valueChanges(session, symbols, before, arch, g.selectee));
-    const lost = guaranteeLost(session, g, condition);
-    if (lost) out.impact.push({ ...(arch !== undefined ? { arch } : {}), symbol: g.selectee, lost: [], gained: [], guaranteeLost: lost });
   }
   out.impactScore = out.impact.reduce((n, e) => (e.intended ? n : n + e.lost.length + e.gained.length + (e.guaranteeLost ? 1 : 0)), 0);
   return out;
+}
+
+/** Checks the candidate on one arch's edited tree, adding to `out`: the rejected repair, or undefined when it holds there. */
+function verifyOn(
+  session: Session,
+  out: VerifiedRepair,
+  g: AuditGroup,
+  candidate: RepairCandidate,
+  { arch, condition, symbols, before }: LiveArch,
+  known: Map<string | undefined, Set<string>>,
+): VerifiedRepair | undefined {
+  const where = arch ? ` on ${arch}` : '';
+  if (arch !== undefined) out.checkedOn.push(arch);
+  const after = audit(session).findings.map((f) => ({ ...f, loc: { ...f.loc, line: originalLine(f.loc, candidate.edit) } }));
+  const stillThere = after.find((f) => findingKey(f) === findingKey(g));
+  if (stillThere) return reject(out, `the finding remains${where}`);
+  const fresh = after.filter((f) => !known.get(arch)!.has(findingKey(f)));
+  if (fresh.length > 0) {
+    return reject(out, `new finding${where}: ${fresh.map((f) => `${f.selector} selects ${f.selectee} at ${f.loc.file}:${f.loc.line}`).join('; ')}`);
+  }
+  out.impact.push(...valueChanges(session, symbols, before, arch, g.selectee));
+  const lost = guaranteeLost(session, g, condition);
+  if (lost) out.impact.push({ ...(arch !== undefined ? { arch } : {}), symbol: g.selectee, lost: [], gained: [], guaranteeLost: lost });
+  return undefined;
 }
 
 function readOriginal(load: LoadOptions, edit: SourceEdit): string {

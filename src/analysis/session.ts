@@ -77,6 +77,11 @@ export class Session {
     return new Session(loaded, options);
   }
 
+  /** Frees the solvers (see Formula.dispose): for a caller opening many short-lived sessions. */
+  dispose(): void {
+    this.formula.dispose();
+  }
+
   get arch(): string | undefined {
     return this.loaded.arch;
   }

@@ -191,6 +191,11 @@ export class Formula {
     this.last = this.liveSolver(DEFAULT_LEAN, 'all');
   }
 
+  /** Frees the solvers (their engines go to the next formula's); the formula answers nothing afterwards. */
+  dispose(): void {
+    for (const live of this.solvers.values()) live.solver.dispose();
+  }
+
   /** Readies the SAT engine while the process's heap is small (see minisat.ts). */
   static prepare(): void {
     createMiniSat.prepare();

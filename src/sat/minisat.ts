@@ -26,6 +26,14 @@
  *
  * Nothing is made on import: logic-solver's asm.js compiles (about 0.2 s) and
  * the first core is made when the first solver is, or at prepare().
+ *
+ * Making a core costs 3-8 ms and a full garbage collection (its 64 MB heap),
+ * which many short-lived solvers (fix verifies each candidate edit on a tree
+ * of its own) would pay each: a disposed solver's core is kept for the next
+ * one, which gives it a new MiniSat solver object. The old objects stay in
+ * the heap, so only cores that held small formulas are kept (an estimate of
+ * what they left behind, bounded), and a solver that runs out is renewed on
+ * a new core, never a kept one.
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
@@ -41,6 +49,7 @@ interface MiniSatCore {
   _ensureVar(v: number): void;
   _getSolution(): number;
   _getNumVars(): number;
+  _createTheSolver(): void;
 }
 
 interface LogicModule {
@@ -53,6 +62,32 @@ const CLAUSE_BUFFER_INTS = 1 << 14;
 const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
 
 let logic: LogicModule | undefined;
+
+/** A core with the clause buffer the adapter allocated in its heap, and an estimate of the bytes its solvers took. */
+interface Core {
+  core: MiniSatCore;
+  clausePtr: number;
+  used: number;
+}
+
+/**
+ * Where this build of MiniSat counts the variables _ensureVar made (an int of
+ * its static data, HEAP32[962]): zeroed with the solver object replaced, so
+ * the new solver makes its variables again.
+ */
+const ENSURED_VARS_INDEX = 962;
+/**
+ * A core is kept while the solver objects left in its heap take less than
+ * this (of its 64 MB), by the estimate below: a small tree's take kilobytes,
+ * a Linux formula's far more (its core is never kept).
+ */
+const MAX_CORE_USED_BYTES = 16 << 20;
+/** Bytes a MiniSat solver takes per clause literal loaded (literal, clause header share, watches) and per variable. */
+const BYTES_PER_INT = 12;
+const BYTES_PER_VAR = 128;
+/** Idle cores kept: each holds 64 MB. */
+const MAX_IDLE_CORES = 2;
+const idleCores: Core[] = [];
 
 /**
  * A core made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
@@ -67,6 +102,24 @@ function newCore(): MiniSatCore {
   const core = spareCore ?? new logic._MiniSat()._C;
   spareCore = undefined;
   return core;
+}
+
+/** An idle core with a fresh solver object (unless `fresh`), or a new core. */
+function takeCore(fresh: boolean, guard: <T>(call: () => T) => T): Core {
+  const idle = fresh ? undefined : idleCores.pop();
+  if (idle) {
+    idle.core.HEAP32[ENSURED_VARS_INDEX] = 0;
+    guard(() => idle.core._createTheSolver());
+    return idle;
+  }
+  const core = newCore();
+  return { core, clausePtr: guard(() => core._malloc(CLAUSE_BUFFER_INTS * 4)), used: 0 };
+}
+
+/** Keeps the core for the next solver when what its solvers left behind is small. */
+function releaseCore(core: Core, bytes: number): void {
+  core.used += bytes;
+  if (core.used < MAX_CORE_USED_BYTES && idleCores.length < MAX_IDLE_CORES) idleCores.push(core);
 }
 
 export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
@@ -91,11 +144,12 @@ class MiniSatSolver implements SatSolver {
   private lastUnsat: { assumptions: readonly Lit[]; temporary: readonly (readonly Lit[])[]; failed?: Lit[] } | undefined;
 
   constructor(private readonly options: SolverOptions) {
-    this.engine = this.newEngine(options.compact === true);
+    this.engine = this.newEngine(options.compact === true, false);
   }
 
-  private newEngine(compact: boolean): Engine {
-    return new Engine(this.options.phase === true, compact, () => this.phases);
+  /** `fresh`: on a new core, not a kept one (a kept core may hold too little room for a formula that filled another). */
+  private newEngine(compact: boolean, fresh: boolean): Engine {
+    return new Engine(this.options.phase === true, compact, fresh, () => this.phases);
   }
 
   get numVars(): number {
@@ -172,6 +226,7 @@ class MiniSatSolver implements SatSolver {
   }
 
   dispose(): void {
+    if (!this.disposed && !this.dead) this.engine.release();
     this.disposed = true;
     this.given.length = 0;
   }
@@ -190,7 +245,7 @@ class MiniSatSolver implements SatSolver {
 
   private renew(compact: boolean): void {
     try {
-      this.engine = this.newEngine(compact);
+      this.engine = this.newEngine(compact, true);
       this.phasesStale = false;
       for (const buffer of this.given) this.engine.load(buffer);
     } catch (e) {
@@ -213,6 +268,7 @@ class MiniSatSolver implements SatSolver {
  * core's next number when first seen.
  */
 class Engine {
+  private readonly pooled: Core;
   private readonly core: MiniSatCore;
   private readonly heap: Int32Array;
   private readonly coreAddClause: (ptr: number) => number;
@@ -231,6 +287,8 @@ class Engine {
   callerVars = 0;
   /** Activation variables made so far. */
   activations = 0;
+  /** Clause literals (and terminators) handed to MiniSat: what its solver object's size grows with. */
+  private loadedInts = 0;
   private solution: Int8Array | undefined;
   /** assignment() of the current solution, made when first asked. */
   private assigned: Uint8Array | undefined;
@@ -240,17 +298,25 @@ class Engine {
   constructor(
     phase: boolean,
     compact: boolean,
+    /** On a new core, not a kept one. */
+    fresh: boolean,
     /** The solver's phase hints by caller variable (1 true first, -1 false first), read as variables are met. */
     private readonly phases: () => Int8Array | undefined,
   ) {
     this.sign = phase ? -1 : 1;
     this.identityBelow = compact ? 1 : 0x7fffffff;
-    this.core = newCore();
+    this.pooled = takeCore(fresh, (call) => this.guard(call));
+    this.core = this.pooled.core;
     // The core's heap never grows (it fails instead), so its view and entry point can be kept:
     // the emscripten module is a dictionary, slow to look up in once per clause.
     this.heap = this.core.HEAP32;
     this.coreAddClause = this.core._addClause;
-    this.clausePtr = this.guard(() => this.core._malloc(CLAUSE_BUFFER_INTS * 4));
+    this.clausePtr = this.pooled.clausePtr;
+  }
+
+  /** The solver is done with the core: the next engine may take it. */
+  release(): void {
+    releaseCore(this.pooled, this.loadedInts * BYTES_PER_INT + this.top * BYTES_PER_VAR);
   }
 
   /** Loads a 0-terminated clause buffer in the caller's numbering. */
@@ -330,6 +396,7 @@ class Engine {
 
   /** Hands MiniSat a 0-terminated clause buffer in the core's numbering. */
   private loadOwn(buffer: ArrayLike<Lit>): void {
+    this.loadedInts += buffer.length;
     const long: Lit[][] = [];
     // One guard for the whole buffer: a closure per clause costs more than MiniSat's own work.
     // Each clause is written straight into MiniSat's clause buffer as the scan meets its literals.

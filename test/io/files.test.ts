@@ -32,6 +32,25 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir())).toEqual(['old.config']);
   });
 
+  it('a symlink planted at the old predictable temporary names (the name plus the pid) is never written through', () => {
+    // Issue 18: the temp name was the output name plus the pid, written following symlinks.
+    const outside = path.join(dir(), 'outside');
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'precious'), 'precious\n');
+    const out = path.join(dir(), 'out');
+    fs.mkdirSync(out);
+    const file = path.join(out, 'q.config');
+    const planted = [`${file}.${process.pid}`, `${file}.tmp`, `${file}.${process.pid}.tmp`];
+    for (const name of planted) fs.symlinkSync(path.join(outside, 'precious'), name);
+    writeFileAtomic(file, 'CONFIG_A=y\n');
+    writeFileAtomic(file, 'CONFIG_B=y\n', { force: true });
+    expect(fs.readFileSync(path.join(outside, 'precious'), 'utf8')).toBe('precious\n');
+    expect(fs.lstatSync(file).isFile()).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toBe('CONFIG_B=y\n');
+    expect(fs.readdirSync(out).sort()).toEqual(['q.config', ...planted.map((p) => path.basename(p))].sort());
+    for (const name of planted) expect(fs.lstatSync(name).isSymbolicLink()).toBe(true);
+  });
+
   it('replaces an existing file with force', () => {
     const file = path.join(dir(), 'old.config');
     fs.writeFileSync(file, 'CONFIG_OLD=y\n');

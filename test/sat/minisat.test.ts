@@ -202,6 +202,59 @@ describe('MiniSat phase hints', () => {
   });
 });
 
+describe('MiniSat cores reused', () => {
+  it("a solver made after another's dispose takes its core, starts empty, and answers as a fresh one", () => {
+    // Random 3-literal clauses over 30 variables, some sets satisfiable and some not.
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const formula = (): number[][] => Array.from({ length: 60 + random(100) }, () => Array.from({ length: 3 }, () => (1 + random(30)) * (random(2) ? 1 : -1)));
+    let reused = 0;
+    for (let round = 0; round < 30; round++) {
+      const old = createMiniSat({ phase: round % 2 === 0 });
+      old.addClauses(buffer([[-1], [-2], ...formula()]));
+      old.solve([3]);
+      const heaps = process.memoryUsage().arrayBuffers;
+      old.dispose();
+      const clauses = formula();
+      const solver = createMiniSat();
+      if (process.memoryUsage().arrayBuffers <= heaps) reused++;
+      solver.addClauses(buffer(clauses));
+      const fresh = createMiniSat();
+      fresh.addClauses(buffer(clauses));
+      for (const assumptions of [[], [1, 2], [-3, 4]]) {
+        const answer = solver.solve(assumptions);
+        expect(answer).toBe(fresh.solve(assumptions));
+        if (answer === 'sat') {
+          const model = solver.assignment();
+          for (const c of [...clauses, ...assumptions.map((l) => [l])]) expect(c.some((l) => holdsIn(model, l))).toBe(true);
+        }
+      }
+      solver.dispose();
+      fresh.dispose();
+    }
+    // Every round's solver took the core just disposed (no new 64 MB heap).
+    expect(reused).toBe(30);
+  });
+
+  it('a core that held a large formula is not kept: its solver objects would crowd the next one out', () => {
+    // Solvers holding whatever cores earlier tests left idle (at most two are kept).
+    const holding = [createMiniSat(), createMiniSat()];
+    const big = createMiniSat();
+    // 200,000 clauses of 9 literals: about 20 MB of MiniSat's heap.
+    const clauses = new Int32Array(200_000 * 10);
+    for (let c = 0; c < 200_000; c++) for (let k = 0; k < 9; k++) clauses[c * 10 + k] = ((c * 7 + k * 13) % 50_000) + 1;
+    big.addClauses(clauses);
+    expect(big.solve()).toBe('sat');
+    big.dispose();
+    const heaps = process.memoryUsage().arrayBuffers;
+    const next = createMiniSat();
+    expect(process.memoryUsage().arrayBuffers - heaps).toBeGreaterThanOrEqual(60 << 20);
+    next.addClause([1, 2]);
+    expect(next.solve([-1])).toBe('sat');
+    for (const s of [next, ...holding]) s.dispose();
+  });
+});
+
 describe('importing', () => {
   it('makes no MiniSat core (64 MB) until the first solver', () => {
     const index = path.join(REPO, 'dist/src/index.js');
