@@ -21,7 +21,7 @@
  *   first appear.
  *
  * Nothing is made on import: logic-solver's asm.js compiles (about 0.2 s) and
- * the first core is made when the first solver is, or at prepare().
+ * the first core is made when the first solver is, or at prepare() (with a spare).
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
@@ -51,23 +51,27 @@ const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
 let logic: LogicModule | undefined;
 
 /**
- * A core made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
- * and V8 answers the first one with a full garbage collection (external
- * memory): about 1 ms in a starting process, but 60-70 ms once a Linux model
- * and its encoding are on the heap.
+ * Cores made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
+ * and V8 answers each new one with a full garbage collection (external
+ * memory): a few ms in a starting process, but 40-70 ms once a Linux model
+ * and its encoding are on the heap. Two: the solver of ordinary questions
+ * and the one an explanation switches groups in.
  */
-let spareCore: MiniSatCore | undefined;
+const SPARE_CORES = 2;
+const spareCores: MiniSatCore[] = [];
 
 function newCore(): MiniSatCore {
+  return spareCores.pop() ?? freshCore();
+}
+
+function freshCore(): MiniSatCore {
   logic ??= createRequire(import.meta.url)('logic-solver') as LogicModule;
-  const core = spareCore ?? new logic._MiniSat()._C;
-  spareCore = undefined;
-  return core;
+  return new logic._MiniSat()._C;
 }
 
 export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
   prepare: (): void => {
-    if (!logic) spareCore = newCore();
+    if (!logic) for (let i = 0; i < SPARE_CORES; i++) spareCores.push(freshCore());
   },
 });
 
