@@ -25,7 +25,7 @@
  *   first appear.
  *
  * Nothing is made on import: logic-solver's asm.js compiles (about 0.2 s) and
- * the first core is made when the first solver is, or at prepare().
+ * the first core is made when the first solver is, or at prepare() (with a spare).
  *
  * Making a core costs 3-8 ms and a full garbage collection (its 64 MB heap),
  * which many short-lived solvers (fix verifies each candidate edit on a tree
@@ -90,18 +90,22 @@ const MAX_IDLE_CORES = 2;
 const idleCores: Core[] = [];
 
 /**
- * A core made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
- * and V8 answers the first one with a full garbage collection (external
- * memory): about 1 ms in a starting process, but 60-70 ms once a Linux model
- * and its encoding are on the heap.
+ * Cores made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
+ * and V8 answers each new one with a full garbage collection (external
+ * memory): a few ms in a starting process, but 40-70 ms once a Linux model
+ * and its encoding are on the heap. Two: the solver of ordinary questions
+ * and the one an explanation switches groups in.
  */
-let spareCore: MiniSatCore | undefined;
+const SPARE_CORES = 2;
+const spareCores: MiniSatCore[] = [];
 
 function newCore(): MiniSatCore {
+  return spareCores.pop() ?? freshCore();
+}
+
+function freshCore(): MiniSatCore {
   logic ??= createRequire(import.meta.url)('logic-solver') as LogicModule;
-  const core = spareCore ?? new logic._MiniSat()._C;
-  spareCore = undefined;
-  return core;
+  return new logic._MiniSat()._C;
 }
 
 /** An idle core with a fresh solver object (unless `fresh`), or a new core. */
@@ -124,7 +128,7 @@ function releaseCore(core: Core, bytes: number): void {
 
 export const createMiniSat: SolverFactory = Object.assign((options: SolverOptions = {}): SatSolver => new MiniSatSolver(options), {
   prepare: (): void => {
-    if (!logic) spareCore = newCore();
+    if (!logic) for (let i = 0; i < SPARE_CORES; i++) spareCores.push(freshCore());
   },
 });
 
