@@ -104,7 +104,10 @@ function main(): void {
     objectUnknown: 0,
     builtByMake: 0,
     disagreements: [] as Disagreement[],
+    seen: new Set<string>(),
     files: 0,
+    /** Distinct files checked (report.files counts a file once per configuration). */
+    distinctFiles: 0,
     fileErrors: [] as string[],
     lineChecks: 0,
     lineAgree: 0,
@@ -169,10 +172,11 @@ function main(): void {
     }
     report.perArch.push({ arch, configs, objects: objects.length, freeInputs: kb.free.length, walkMs: Math.round(walkMs) });
   }
-  if (o.out) writeReport(o.out, report);
+  const cpu = process.cpuUsage();
+  if (o.out) writeReport(o.out, { ...report, nodeCpuMs: Math.round((cpu.user + cpu.system) / 1000) });
   process.stdout.write(
     `configs ${report.configs}; objects agree ${report.objectAgree}/${report.objectChecks} (${report.objectUnknown} unknown to kconfsat; make built ${report.builtByMake}); ` +
-      `files ${report.files} (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
+      `files ${report.files}, ${report.distinctFiles} distinct (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
   );
   const distinct = new Map<string, number>();
   for (const d of report.disagreements) distinct.set(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`, (distinct.get(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`) ?? 0) + 1);
@@ -181,9 +185,14 @@ function main(): void {
   if (!o.work) fs.rmSync(work, { recursive: true, force: true });
 }
 
-function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[] }): void {
-  const summary = { ...report, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
+function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[]; nodeCpuMs?: number }): void {
+  const summary = { ...report, seen: undefined, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
   fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** A .config's CONFIG_ lines and "# CONFIG_... is not set" lines, in order. */
+function settingLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^(CONFIG_\w+=|# CONFIG_\w+ is not set$)/.test(l));
 }
 
 function readValues(file: string): Map<string, string> {
@@ -253,14 +262,16 @@ function checkLines(
   count: number,
   seed: number,
   values: Map<string, string>,
-  report: { files: number; fileErrors: string[]; lineChecks: number; lineAgree: number; lineFree: number; lineDisagreements: LineDisagreement[] },
+  report: { files: number; seen: Set<string>; distinctFiles: number; fileErrors: string[]; lineChecks: number; lineAgree: number; lineFree: number; lineDisagreements: LineDisagreement[] },
 ): void {
   const sources = built.map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)));
-  // A fixed-step walk through the sorted list: the same files on every run.
+  // A fixed-step walk through the sorted list (the same files on every run), files
+  // no earlier configuration checked first, so the sample spreads over the tree.
   sources.sort();
-  let at = (seed * 7919) % Math.max(1, sources.length);
-  for (let k = 0; k < Math.min(count, sources.length); k++, at = (at + 7919) % sources.length) {
-    const file = sources[at]!;
+  const start = (seed * 7919) % Math.max(1, sources.length);
+  const walk = sources.map((_, k) => sources[(start + k * 7919) % sources.length]!);
+  const picked = [...walk.filter((f) => !report.seen.has(f)), ...walk.filter((f) => report.seen.has(f))].slice(0, count);
+  for (const file of picked) {
     const text = fs.readFileSync(path.join(tree, file), 'utf8');
     let lc;
     try {
@@ -277,6 +288,8 @@ function checkLines(
       continue;
     }
     report.files++;
+    report.seen.add(file);
+    report.distinctFiles = report.seen.size;
     lc.code.forEach((isCode, i) => {
       if (!isCode) return;
       const mine = evaluate(lc.cond[i]!, values);
@@ -318,7 +331,7 @@ interface CoverRow {
   configs: number;
   changes: number;
   cpuMs: number;
-  /** Configurations conf changed (not accepted as they are), and the values it changed. */
+  /** Configurations conf changed (not accepted as they are), and the setting lines it removed (-) and added (+). */
   rejected: number;
   confChanged: string[];
   missed: number[];
@@ -364,12 +377,18 @@ function coverCheck(tree: string, newTree: string, conf: string, arch: string, c
       const configFile = path.join(out, '.config');
       const written = writeDotConfig(c.config);
       fs.writeFileSync(configFile, written);
-      const before = readValues(configFile);
       runConf(['--syncconfig'], configFile);
-      const after = readValues(configFile);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      // Unchanged means every setting line, "# ... is not set" ones included, in the same order (conf's menu comments aside).
+      const rewritten = fs.readFileSync(configFile, 'utf8');
+      const before = settingLines(written);
+      const afterLines = settingLines(rewritten);
+      const beforeSet = new Set(before);
+      const afterSet = new Set(afterLines);
+      const changed = [...before.filter((l) => !afterSet.has(l)).map((l) => `-${l}`), ...afterLines.filter((l) => !beforeSet.has(l)).map((l) => `+${l}`)];
+      if (changed.length === 0 && before.join('\n') !== afterLines.join('\n')) changed.push('(same lines, another order)');
       if (changed.length) rejected++;
-      confChanged.push(...changed.map((k) => `${k}=${before.get(k) ?? '(none)'} -> ${after.get(k) ?? '(none)'}`));
+      confChanged.push(...changed);
+      const after = readValues(configFile);
       if (!makeBuilt(tree, out, arch, env.SRCARCH!, after).has(file.replace(/\.c$/, '.o'))) continue;
       const kept = gccLines(preprocessable(text), out, tree);
       for (const l of wanted) if (kept.has(l)) compiled.add(l);
