@@ -40,6 +40,7 @@ import { lineConditions } from '../src/kbuild/cpp.js';
 import { parseDotConfig } from '../src/io/dotconfig.js';
 import { openTree } from '../src/model/load.js';
 import { keptLines } from './lib/cpp-output.js';
+import { debianChanges } from './lib/debian-patches.js';
 import { countOption, scriptOptions, stringOptions } from './lib/options.js';
 import { archList } from './lib/targets.js';
 
@@ -54,6 +55,7 @@ const USAGE = `usage: scripts/kbuild-oracle [options]
   --work DIR      scratch output directory (default: a temporary one, removed)
   --out FILE      write the report as JSON
   --cover N       instead: check cover on N one-hunk patches from --new-tree (default $KCONFSAT_LINUX_612), on the first --arch
+  --debian        with --cover: on (up to N of) the patches of Debian's linux source package that touch C, makefiles or Kconfig
 `;
 
 const MK = fileURLToPath(new URL('../../scripts/kbuild-oracle.mk', import.meta.url));
@@ -80,6 +82,7 @@ function main(): void {
     ...stringOptions('tree', 'conf', 'arch'),
     n: { type: 'string', short: 'n' },
     ...stringOptions('seed', 'files', 'kinds', 'work', 'out', 'cover', 'new-tree'),
+    debian: { type: 'boolean' },
   });
   const tree = path.resolve(o.tree ?? process.env.KCONFSAT_LINUX_61 ?? '');
   const conf = o.conf ?? process.env.KCONFSAT_CONF_61 ?? '';
@@ -94,7 +97,7 @@ function main(): void {
   const work = o.work ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kbuild-oracle-'));
   if (o.cover !== undefined) {
     const newTree = path.resolve(o['new-tree'] ?? process.env.KCONFSAT_LINUX_612 ?? '');
-    coverCheck(tree, newTree, conf, arches[0]!, countOption('kbuild-oracle', '--cover', o.cover, 50, 1), work, o.out);
+    coverCheck(tree, o.debian ? undefined : newTree, conf, arches[0]!, countOption('kbuild-oracle', '--cover', o.cover, 50, 1), work, o.out);
     if (!o.work) fs.rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -105,7 +108,10 @@ function main(): void {
     objectUnknown: 0,
     builtByMake: 0,
     disagreements: [] as Disagreement[],
+    seen: new Set<string>(),
     files: 0,
+    /** Distinct files checked (report.files counts a file once per configuration). */
+    distinctFiles: 0,
     fileErrors: [] as string[],
     lineChecks: 0,
     lineAgree: 0,
@@ -170,10 +176,11 @@ function main(): void {
     }
     report.perArch.push({ arch, configs, objects: objects.length, freeInputs: kb.free.length, walkMs: Math.round(walkMs) });
   }
-  if (o.out) writeReport(o.out, report);
+  const cpu = process.cpuUsage();
+  if (o.out) writeReport(o.out, { ...report, nodeCpuMs: Math.round((cpu.user + cpu.system) / 1000) });
   process.stdout.write(
     `configs ${report.configs}; objects agree ${report.objectAgree}/${report.objectChecks} (${report.objectUnknown} unknown to kconfsat; make built ${report.builtByMake}); ` +
-      `files ${report.files} (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
+      `files ${report.files}, ${report.distinctFiles} distinct (${report.fileErrors.length} unreadable); lines agree ${report.lineAgree}/${report.lineChecks} (${report.lineFree} lines with free inputs not compared)\n`,
   );
   const distinct = new Map<string, number>();
   for (const d of report.disagreements) distinct.set(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`, (distinct.get(`${d.arch} ${d.object} make=${d.make} kconfsat=${d.kconfsat}`) ?? 0) + 1);
@@ -182,9 +189,14 @@ function main(): void {
   if (!o.work) fs.rmSync(work, { recursive: true, force: true });
 }
 
-function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[] }): void {
-  const summary = { ...report, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
+function writeReport(file: string, report: { disagreements: unknown[]; lineDisagreements: unknown[]; nodeCpuMs?: number }): void {
+  const summary = { ...report, seen: undefined, disagreements: report.disagreements.slice(0, 2000), lineDisagreements: report.lineDisagreements.slice(0, 2000) };
   fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** A .config's CONFIG_ lines and "# CONFIG_... is not set" lines, in order. */
+function settingLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^(CONFIG_\w+=|# CONFIG_\w+ is not set$)/.test(l));
 }
 
 function readValues(file: string): Map<string, string> {
@@ -254,14 +266,16 @@ function checkLines(
   count: number,
   seed: number,
   values: Map<string, string>,
-  report: { files: number; fileErrors: string[]; lineChecks: number; lineAgree: number; lineFree: number; lineDisagreements: LineDisagreement[] },
+  report: { files: number; seen: Set<string>; distinctFiles: number; fileErrors: string[]; lineChecks: number; lineAgree: number; lineFree: number; lineDisagreements: LineDisagreement[] },
 ): void {
   const sources = built.map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)));
-  // A fixed-step walk through the sorted list: the same files on every run.
+  // A fixed-step walk through the sorted list (the same files on every run), files
+  // no earlier configuration checked first, so the sample spreads over the tree.
   sources.sort();
-  let at = (seed * 7919) % Math.max(1, sources.length);
-  for (let k = 0; k < Math.min(count, sources.length); k++, at = (at + 7919) % sources.length) {
-    const file = sources[at]!;
+  const start = (seed * 7919) % Math.max(1, sources.length);
+  const walk = sources.map((_, k) => sources[(start + k * 7919) % sources.length]!);
+  const picked = [...walk.filter((f) => !report.seen.has(f)), ...walk.filter((f) => report.seen.has(f))].slice(0, count);
+  for (const file of picked) {
     const text = fs.readFileSync(path.join(tree, file), 'utf8');
     let lc;
     try {
@@ -278,6 +292,8 @@ function checkLines(
       continue;
     }
     report.files++;
+    report.seen.add(file);
+    report.distinctFiles = report.seen.size;
     lc.code.forEach((isCode, i) => {
       if (!isCode) return;
       const mine = evaluate(lc.cond[i]!, values);
@@ -312,20 +328,68 @@ function oneHunk(tree: string, newTree: string, file: string): string | undefine
 }
 
 interface CoverRow {
-  file: string;
+  /** The patch: a 6.1 -> 6.12 file, or a Debian patch's name. */
+  name: string;
   lines: number;
   coverable: number;
+  /** Coverable lines of C sources and headers make and gcc -E compile under the configurations conf accepted. */
   compiled: number;
+  /** Coverable Makefile, Kbuild and Kconfig lines: kconfsat's own reading of them, on conf's configuration. */
+  buildLines: number;
   configs: number;
   changes: number;
   cpuMs: number;
-  /** Configurations conf changed (not accepted as they are), and the values it changed. */
+  /** Configurations conf changed (not accepted as they are), and the setting lines it removed (-) and added (+). */
   rejected: number;
   confChanged: string[];
-  missed: number[];
+  missed: string[];
 }
 
-function coverCheck(tree: string, newTree: string, conf: string, arch: string, count: number, work: string, outFile: string | undefined): void {
+/** One patch for cover: the files it changes (their patched text) and the lines it adds. */
+interface CoverCase {
+  name: string;
+  changes: Record<string, string | null>;
+  added: Record<string, number[]>;
+}
+
+/** One-hunk patches of C files that 6.1 -> 6.12 changed, of objects this arch can build, spread over the tree. */
+function* newTreeCases(tree: string, newTree: string, kb: ReturnType<typeof kbuildTree>, count: number, disk: ReturnType<typeof openTree>): Generator<CoverCase> {
+  const sources = [...kb.objects.keys()].map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)) && fs.existsSync(path.join(newTree, f)));
+  sources.sort();
+  const step = Math.max(1, Math.floor(sources.length / (count * 4)));
+  for (let i = 0; i < sources.length; i += step) {
+    const file = sources[i]!;
+    const patch = oneHunk(tree, newTree, file);
+    if (patch === undefined) continue;
+    try {
+      yield { name: file, ...applyPatchesMarking([{ name: file, text: patch }], (f) => disk.read(f)) };
+    } catch {
+      continue;
+    }
+  }
+}
+
+/**
+ * Debian's patches that touch C sources, headers, makefiles or Kconfig
+ * files, each applied to the tree as it was just before it (the tree on disk
+ * has the whole series applied; scripts/lib/debian-patches.ts undoes it).
+ */
+function* debianCases(tree: string, work: string, disk: ReturnType<typeof openTree>): Generator<CoverCase> {
+  const touches = (text: string): boolean => /^\+\+\+ \S*(\.[ch]|Makefile|Kbuild|Kconfig[^/\s]*)\s/m.test(text);
+  const { changes, skipped, tarball } = debianChanges(tree, work, touches);
+  process.stderr.write(`kbuild-oracle: ${path.basename(tarball)}: ${changes.length} patches touch C, makefiles or Kconfig${skipped.length ? `; ${skipped.length} do not undo on this tree` : ''}\n`);
+  for (const c of changes) {
+    const read = (f: string): string | undefined => (f in c.old ? (c.old[f] ?? undefined) : disk.read(f));
+    try {
+      const applied = applyPatchesMarking([{ name: c.name, text: c.text }], read);
+      yield { name: c.name, changes: { ...c.old, ...applied.changes }, added: applied.added };
+    } catch (e) {
+      process.stderr.write(`kbuild-oracle: ${c.name}: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+function coverCheck(tree: string, newTree: string | undefined, conf: string, arch: string, count: number, work: string, outFile: string | undefined): void {
   const session = Session.open({ tree, arch });
   const disk = openTree(tree);
   const kb = kbuildTree(session, disk);
@@ -337,67 +401,82 @@ function coverCheck(tree: string, newTree: string, conf: string, arch: string, c
   const baseFile = path.join(out, 'base.config');
   runConf([`--defconfig=${path.join(tree, env.KCONFIG_DEFCONFIG_LIST!.split(' ')[0]!)}`], baseFile);
   const base = readValues(baseFile);
-  // C files of objects this arch can build that 6.12 changed, spread over the tree.
-  const sources = [...kb.objects.keys()].map((o) => o.replace(/\.o$/, '.c')).filter((f) => fs.existsSync(path.join(tree, f)) && fs.existsSync(path.join(newTree, f)));
-  sources.sort();
   const rows: CoverRow[] = [];
-  const step = Math.max(1, Math.floor(sources.length / (count * 4)));
-  for (let i = 0; i < sources.length && rows.length < count; i += step) {
-    const file = sources[i]!;
-    const patch = oneHunk(tree, newTree, file);
-    if (patch === undefined) continue;
-    let applied;
+  const cases = newTree !== undefined ? newTreeCases(tree, newTree, kb, count, disk) : debianCases(tree, work, disk);
+  for (const c of cases) {
+    if (rows.length >= count) break;
+    const files = new OverlaySourceFiles(disk, c.changes);
+    const t0 = process.cpuUsage();
+    let result;
     try {
-      applied = applyPatchesMarking([{ name: file, text: patch }], (f) => disk.read(f));
-    } catch {
+      result = cover(session, base, { files, added: c.added });
+    } catch (e) {
+      process.stderr.write(`kbuild-oracle: cover ${arch} ${c.name}: ${(e as Error).message}\n`);
       continue;
     }
-    const files = new OverlaySourceFiles(disk, applied.changes);
-    const t0 = process.cpuUsage();
-    const result = cover(session, base, { files, added: applied.added });
     const t = process.cpuUsage(t0);
-    const wanted = result.lines.filter((l) => l.config !== undefined).map((l) => l.line);
-    const compiled = new Set<number>();
+    const key = (l: { file: string; line: number }): string => `${l.file}:${l.line}`;
+    const wanted = result.lines.filter((l) => l.config !== undefined);
+    const isSource = (f: string): boolean => /\.[chS]$/.test(f);
+    const compiled = new Set<string>();
     let rejected = 0;
     const confChanged: string[] = [];
-    const text = applied.changes[file]!;
-    for (const c of result.configs) {
+    for (const config of result.configs) {
       const configFile = path.join(out, '.config');
-      const written = writeDotConfig(c.config);
+      const written = writeDotConfig(config.config);
       fs.writeFileSync(configFile, written);
-      const before = readValues(configFile);
       runConf(['--syncconfig'], configFile);
-      const after = readValues(configFile);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      // Unchanged means every setting line, "# ... is not set" ones included, in the same order (conf's menu comments aside).
+      const before = settingLines(written);
+      const afterLines = settingLines(fs.readFileSync(configFile, 'utf8'));
+      const beforeSet = new Set(before);
+      const afterSet = new Set(afterLines);
+      const changed = [...before.filter((l) => !afterSet.has(l)).map((l) => `-${l}`), ...afterLines.filter((l) => !beforeSet.has(l)).map((l) => `+${l}`)];
+      if (changed.length === 0 && before.join('\n') !== afterLines.join('\n')) changed.push('(same lines, another order)');
       if (changed.length) rejected++;
-      confChanged.push(...changed.map((k) => `${k}=${before.get(k) ?? '(none)'} -> ${after.get(k) ?? '(none)'}`));
-      if (!makeBuilt(tree, out, arch, env.SRCARCH!, after).has(file.replace(/\.c$/, '.o'))) continue;
-      const kept = gccLines(preprocessable(text), out, tree);
-      for (const l of wanted) if (kept.has(l)) compiled.add(l);
+      confChanged.push(...changed);
+      const made = makeBuilt(tree, out, arch, env.SRCARCH!, readValues(configFile));
+      for (const file of new Set(wanted.filter((l) => isSource(l.file)).map((l) => l.file))) {
+        // A source counts when make compiles its object; a header by its own #if blocks, as cover reads it.
+        if (!file.endsWith('.h') && !made.has(file.replace(/\.[cS]$/, '.o'))) continue;
+        const text = c.changes[file];
+        if (typeof text !== 'string') continue;
+        let kept: Set<number>;
+        try {
+          kept = gccLines(preprocessable(text), out, tree);
+        } catch {
+          continue;
+        }
+        for (const l of wanted) if (l.file === file && kept.has(l.line)) compiled.add(key(l));
+      }
     }
+    const sourceLines = wanted.filter((l) => isSource(l.file));
     const row: CoverRow = {
-      file,
+      name: c.name,
       lines: result.lines.length,
-      coverable: wanted.length,
+      coverable: sourceLines.length,
       compiled: compiled.size,
+      buildLines: wanted.length - sourceLines.length,
       configs: result.configs.length,
-      changes: result.configs.reduce((n, c) => n + c.changes.length, 0),
+      changes: result.configs.reduce((n, x) => n + x.changes.length, 0),
       cpuMs: Math.round((t.user + t.system) / 1000),
       rejected,
       confChanged,
-      missed: wanted.filter((l) => !compiled.has(l)),
+      missed: sourceLines.map(key).filter((k) => !compiled.has(k)),
     };
     rows.push(row);
-    process.stderr.write(`kbuild-oracle: cover ${arch} ${file}: ${row.compiled}/${row.coverable} of ${row.lines} lines, ${row.configs} configs, ${row.changes} changes, ${row.cpuMs} ms CPU${rejected ? `, ${rejected} changed by conf: ${confChanged.slice(0, 5).join(' ')}` : ''}\n`);
+    process.stderr.write(
+      `kbuild-oracle: cover ${arch} ${c.name}: ${row.compiled}/${row.coverable} source lines compiled, ${row.buildLines} build lines, of ${row.lines} lines; ${row.configs} configs, ${row.changes} changes, ${row.cpuMs} ms CPU${rejected ? `, ${rejected} changed by conf: ${confChanged.slice(0, 5).join(' ')}` : ''}\n`,
+    );
     if (outFile) fs.writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
   }
   const sum = (f: (r: CoverRow) => number): number => rows.reduce((n, r) => n + f(r), 0);
   const cpu = rows.map((r) => r.cpuMs).sort((a, b) => a - b);
   process.stdout.write(
-    `cover ${arch}: ${rows.length} patches; lines compiled ${sum((r) => r.compiled)}/${sum((r) => r.coverable)} coverable (${sum((r) => r.lines)} counted); ` +
+    `cover ${arch}: ${rows.length} patches; source lines compiled ${sum((r) => r.compiled)}/${sum((r) => r.coverable)} coverable; ${sum((r) => r.buildLines)} makefile/Kconfig lines (${sum((r) => r.lines)} counted); ` +
       `configurations ${sum((r) => r.configs)}, ${sum((r) => r.rejected)} changed by conf; median CPU per patch ${cpu[Math.floor(cpu.length / 2)] ?? 0} ms\n`,
   );
-  for (const r of rows) if (r.missed.length) process.stdout.write(`  missed ${r.file}: lines ${r.missed.join(',')}\n`);
+  for (const r of rows) if (r.missed.length) process.stdout.write(`  missed ${r.name}: ${r.missed.join(',')}\n`);
 }
 
 main();

@@ -13,20 +13,17 @@
  * symlinked copy carrying the edited files, and kconfsat runs $(shell,...)
  * with conf's environment, as conf does.
  *
- * debian.tar.xz comes from the Debian archive (apt-get source --print-uris
- * through scripts/fetch-corpus --print-uris; the newest version a mirror
- * holds), cached under ~/.cache/kconfsat/review-check. Never committed.
+ * debian.tar.xz comes from the Debian archive (scripts/lib/debian-patches.ts).
  * Exit status 0 when every claim is confirmed.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { olddefconfigOf, type ConfirmOptions } from '../src/workflow/confirm.js';
-import { buildConf, confEnvironment, fetchCorpus, readManifest, runHelperSync } from '../src/workflow/reference.js';
+import { buildConf, confEnvironment, fetchCorpus, readManifest } from '../src/workflow/reference.js';
+import { debianChanges, readTreeFile } from './lib/debian-patches.js';
 import { review } from '../src/analysis/review.js';
 import { Session } from '../src/analysis/session.js';
-import { applyPatches } from '../src/io/apply-patch.js';
 import type { LoadOptions } from '../src/model/load.js';
 import { scriptOptions } from './lib/options.js';
 import { archList } from './lib/targets.js';
@@ -50,71 +47,11 @@ interface Change {
 
 type Claim = ClaimCheck & { change: string; arch: string };
 
-const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'kconfsat', 'review-check');
-
-/** The newest debian.tar.xz of the linux 6.1 series a mirror serves, downloaded once. */
-function debianTarball(): string {
-  const cached = fs.existsSync(CACHE) ? fs.readdirSync(CACHE).filter((f) => /^linux_6\.1\..*\.debian\.tar\.xz$/.test(f)) : [];
-  if (cached.length > 0) return path.join(CACHE, cached.sort().at(-1)!);
-  fs.mkdirSync(CACHE, { recursive: true });
-  process.stderr.write('review-check: asking apt for the linux 6.1 source versions\n');
-  const uris = runHelperSync('fetch-corpus', ['--print-uris', 'linux=6.1.*']);
-  for (const line of uris.split('\n')) {
-    const m = /^'([^']+\.debian\.tar\.xz)' (\S+) \d+ SHA256:([0-9a-f]{64})$/.exec(line);
-    if (!m) continue;
-    const [, uri, name, sha] = m as unknown as [string, string, string, string];
-    const file = path.join(CACHE, name);
-    try {
-      execFileSync('curl', ['-sSfLo', `${file}.part`, uri], { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch {
-      process.stderr.write(`review-check: ${name} is not on the mirror, trying an older version\n`);
-      continue;
-    }
-    execFileSync('sha256sum', ['-c', '--quiet'], { input: `${sha}  ${file}.part\n` });
-    fs.renameSync(`${file}.part`, file);
-    return file;
-  }
-  throw new Error('no debian.tar.xz of linux 6.1 could be downloaded');
-}
-
-/**
- * Debian's patches (in series order) that touch a Kconfig file, each as the
- * change it makes. The series is undone from its end, so a patch is undone
- * on the tree as it was right after it (later patches may touch its lines).
- */
-function debianChanges(tree: string, scratch: string): { changes: Change[]; skipped: string[] } {
-  const tarball = debianTarball();
-  const dir = path.join(scratch, 'debian');
-  fs.mkdirSync(dir);
-  execFileSync('tar', ['-xJf', tarball, '-C', dir, 'debian/patches']);
-  const patches = path.join(dir, 'debian/patches');
-  const series = fs.readFileSync(path.join(patches, 'series'), 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter((l) => l && !l.startsWith('#'));
-  const changes: Change[] = [];
-  const skipped: string[] = [];
-  process.stderr.write(`review-check: ${path.basename(tarball)}, ${series.length} patches\n`);
-  let state: Record<string, string | null> = {};
-  const read = (f: string): string | undefined => (f in state ? (state[f] ?? undefined) : readTreeFile(tree, f));
-  for (const name of [...series].reverse()) {
-    const text = fs.readFileSync(path.join(patches, name), 'utf8');
-    const kconfig = /^\+\+\+ \S*Kconfig/m.test(text);
-    let undone;
-    try {
-      undone = applyPatches([{ name, text }], read, { reverse: true });
-    } catch (e) {
-      // The source tarball lacks what Debian's dfsg patches delete, and the tree may be another 6.1 version than the patches.
-      if (kconfig) skipped.push(`${name}: ${(e as Error).message}`);
-      continue;
-    }
-    const after = state;
-    state = { ...state, ...undone };
-    if (kconfig) changes.unshift({ name, old: state, new: after });
-  }
-  return { changes, skipped };
-}
-
-function readTreeFile(tree: string, file: string): string | undefined {
-  const p = path.join(tree, file);
-  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined;
+/** Debian's patches that touch a Kconfig file, as review-check's changes. */
+function kconfigChanges(tree: string, scratch: string): { changes: Change[]; skipped: string[] } {
+  const { changes, skipped, tarball } = debianChanges(tree, scratch, (text) => /^\+\+\+ \S*Kconfig/m.test(text));
+  process.stderr.write(`review-check: ${path.basename(tarball)}, ${changes.length} patches touch Kconfig files\n`);
+  return { changes: changes.map(({ name, old, new: after }) => ({ name, old, new: after })), skipped };
 }
 
 /** Edits of our own, each one line of drivers/xen or arch/x86/xen replaced. */
@@ -192,7 +129,7 @@ async function main(): Promise<void> {
     const changes: Change[] = [];
     let skipped: string[] = [];
     if (values.only !== 'edits') {
-      const debian = debianChanges(tree, scratch);
+      const debian = kconfigChanges(tree, scratch);
       changes.push(...debian.changes);
       skipped = debian.skipped;
     }

@@ -7,7 +7,7 @@
  * asks) or of a header (its own #if blocks taken; which sources include it
  * is not followed), a Makefile/Kbuild line (the objects it names compiled,
  * the directory it names visited, else its makefile read), a Kconfig line
- * inside a bool/tristate symbol's definition (the symbol enabled). Lines no
+ * inside a bool/tristate symbol's definition (the symbol enabled; a choice's: one of its members enabled). Lines no
  * valid configuration compiles (with the base's toolchain) are listed with the reason. When one
  * configuration cannot take every line (#ifdef and #else of one block), the
  * lines are split greedily: each configuration takes as many of the lines
@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { and, evaluate, FALSE, not, or, someFree, sym, toKconfig, type Cond } from '../kbuild/condition.js';
 import { lineConditions } from '../kbuild/cpp.js';
 import { objectOf, type KbuildTree } from '../kbuild/tree.js';
+import type { KSymbol } from '../model/types.js';
 import type { SourceFiles } from '../parse/files.js';
 import { kbuildTree, notBuilt, objectCond, sessionTypes, withModule } from './builds.js';
 import { query, resolveExpression, toolchainLiterals } from './query.js';
@@ -160,12 +161,14 @@ function fileTargets(session: Session, tree: KbuildTree, files: SourceFiles, fil
     return meaningful.map((l) => target(l, at.has(l) ? or(...at.get(l)!) : tree.visited(dir)));
   }
   if (base.startsWith('Kconfig')) {
-    // The definition a line belongs to: the nearest one above it in the file.
-    const defs = session.model.symbols.flatMap((s) => (s.type === 'bool' || s.type === 'tristate' ? s.definitions.filter((d) => d.loc.file === file).map((d) => ({ name: s.name, line: d.loc.line })) : []));
+    // The definition a line belongs to: the nearest one above it in the file. A choice has no name an
+    // expression can hold: its lines count when one of its members is enabled.
+    const enabled = (s: KSymbol): Cond => (s.choiceInfo ? or(...s.choiceInfo.members.map(enabled)) : not(sym(s.name, 'n')));
+    const defs = session.model.symbols.flatMap((s) => (s.type === 'bool' || s.type === 'tristate' ? s.definitions.filter((d) => d.loc.file === file).map((d) => ({ s, line: d.loc.line })) : []));
     defs.sort((a, b) => a.line - b.line);
     return meaningful.flatMap((l) => {
       const def = defs.filter((d) => d.line <= l).pop();
-      return def ? [target(l, not(sym(def.name, 'n')))] : [];
+      return def ? [target(l, enabled(def.s))] : [];
     });
   }
   return [];

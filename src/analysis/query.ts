@@ -160,12 +160,15 @@ export function query(session: Session, expressions: string[], options: QueryOpt
  * give the symbols computed from them the values `config` records.
  */
 export function toolchainLiterals(session: Session, config: ConfigValues): Lit[] {
-  // The whole configuration pins the most probes (an absent bool is n); one conf would change needs the probe symbols alone.
+  // A whole .config as conf wrote it pins the most probes: which symbols it leaves out says which prompts
+  // the probes hid (GCC_PLUGINS, CFI_CLANG), which values alone do not (absent and "is not set" are both n).
+  // Failing that, its values; a configuration conf would change needs the probe symbols alone.
   const probes = new Set(session.probeSymbols());
   const inputs =
-    session.formula.solve(session.assumptionsFor(config)) === 'sat'
+    session.inputsOfModelWhere(config, { complete: true, only: () => true }) ??
+    (session.formula.solve(session.assumptionsFor(config)) === 'sat'
       ? session.formula.modelInputs()
-      : (session.inputsOfModelWhere(config, { complete: false, only: (sym) => probes.has(sym) }) ?? new Map<number, string>());
+      : (session.inputsOfModelWhere(config, { complete: false, only: (sym) => probes.has(sym) }) ?? new Map<number, string>()));
   return session.model.inputs.flatMap((input) => {
     const value = inputs.get(input.id);
     const lit = value === undefined ? undefined : session.formula.inputIs(input, value);

@@ -3,7 +3,8 @@
  * the preprocessor, from the `#if`/`#ifdef`/`#ifndef`/`#elif`/`#else`/`#endif`
  * blocks over CONFIG_ macros as autoconf.h and include/linux/kconfig.h define
  * them (`defined(CONFIG_X)`, `IS_ENABLED`, `IS_BUILTIN`, `IS_MODULE`,
- * `IS_REACHABLE`, `CONFIG_X OP N`). Any other macro is a free input; so is
+ * `IS_REACHABLE`, `CONFIG_X OP N`). Any other macro is a free input, as is a
+ * CONFIG_ macro the file #defines or #undefs itself; so is
  * `MODULE` (defined when the object is compiled for a module), which the
  * build question fills in. Blocks that do not balance are an error at their
  * line. Comments and string literals are skipped, so a `#if` inside a comment
@@ -31,6 +32,7 @@ export function lineConditions(file: string, text: string, free: FreeInput[] = [
   const branches: number[][] = [];
   const here = (): Cond => and(...stack.map((s) => s.cur));
   let inComment = false;
+  const ctx: Ctx = { free, own: new Set(lines.flatMap((l) => /^\s*#\s*(?:define|undef)\s+(CONFIG_\w+)/.exec(l)?.[1] ?? [])) };
   for (let i = 0; i < lines.length; i++) {
     const start = i;
     const first = lines[i]!.replace(/\r$/, '');
@@ -51,7 +53,7 @@ export function lineConditions(file: string, text: string, free: FreeInput[] = [
         case 'if':
         case 'ifdef':
         case 'ifndef': {
-          const c = name === 'if' ? expression(rest, loc, free) : macroDefined(rest.trim(), loc, free, name === 'ifndef');
+          const c = name === 'if' ? expression(rest, loc, ctx) : macroDefined(rest.trim(), loc, ctx, name === 'ifndef');
           stack.push({ taken: c, cur: c, line: start + 1, branch: start + 1, elseSeen: false });
           break;
         }
@@ -62,7 +64,7 @@ export function lineConditions(file: string, text: string, free: FreeInput[] = [
           const top = stack.at(-1);
           if (!top) throw new KconfsatError('syntax', `#${name} without #if`, loc);
           if (top.elseSeen) throw new KconfsatError('syntax', `#${name} after #else (the #if is at line ${top.line})`, loc);
-          const c = name === 'else' ? TRUE : name === 'elif' ? expression(rest, loc, free) : macroDefined(rest.trim(), loc, free, name === 'elifndef');
+          const c = name === 'else' ? TRUE : name === 'elif' ? expression(rest, loc, ctx) : macroDefined(rest.trim(), loc, ctx, name === 'elifndef');
           top.cur = and(not(top.taken), c);
           top.taken = or(top.taken, c);
           top.elseSeen = name === 'else';
@@ -126,10 +128,10 @@ function freeInput(text: string, loc: SourceLocation, free: FreeInput[]): Cond {
   return { k: 'free', id, text, loc };
 }
 
-/** `defined(NAME)`: a CONFIG_ macro is the configuration's; any other macro a free input. */
-function macroDefined(name: string, loc: SourceLocation, free: FreeInput[], negate = false): Cond {
+/** `defined(NAME)`: a CONFIG_ macro is the configuration's (unless the file defines it); any other macro a free input. */
+function macroDefined(name: string, loc: SourceLocation, ctx: Ctx, negate = false): Cond {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new KconfsatError('syntax', `macro name expected, got '${name}'`, loc);
-  const c = name.startsWith('CONFIG_') ? ({ k: 'defined', macro: name } as Cond) : freeInput(`defined(${name})`, loc, free);
+  const c = isConfig(name, ctx) ? ({ k: 'defined', macro: name } as Cond) : freeInput(`defined(${name})`, loc, ctx.free);
   return negate ? not(c) : c;
 }
 
@@ -139,14 +141,14 @@ type Value = { kind: 'cond'; cond: Cond } | { kind: 'num'; value: number } | { k
 const TOKEN = /\s*(0[xX][0-9a-fA-F]+|[0-9]+|[A-Za-z_][A-Za-z0-9_]*|\|\||&&|==|!=|<=|>=|<<|>>|[-+*/%<>!()?:,~^|&])/y;
 
 /** The condition an `#if` or `#elif` expression states. */
-function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond {
+function expression(text: string, loc: SourceLocation, ctx: Ctx): Cond {
   const toks: string[] = [];
   TOKEN.lastIndex = 0;
   const src = text.trim();
-  if (src === '') return freeInput('', loc, free);
+  if (src === '') return freeInput('', loc, ctx.free);
   while (TOKEN.lastIndex < src.length) {
     const m = TOKEN.exec(src);
-    if (!m) return freeInput(src, loc, free);
+    if (!m) return freeInput(src, loc, ctx.free);
     toks.push(m[1]!.replace(/^([0-9]+)[uUlL]*$/, '$1'));
   }
   let pos = 0;
@@ -159,7 +161,7 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
     pos++;
   };
   const truth = (v: Value): Cond =>
-    v.kind === 'cond' ? v.cond : v.kind === 'num' ? (v.value !== 0 ? TRUE : FALSE) : v.name.startsWith('CONFIG_') ? { k: 'defined', macro: v.name } : freeInput(v.name, loc, free);
+    v.kind === 'cond' ? v.cond : v.kind === 'num' ? (v.value !== 0 ? TRUE : FALSE) : isConfig(v.name, ctx) ? { k: 'defined', macro: v.name } : freeInput(v.name, loc, ctx.free);
   const primary = (): Value => {
     const t = toks[pos++];
     if (t === undefined) return fail();
@@ -175,17 +177,17 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
       if (paren) pos++;
       const name = toks[pos++] ?? fail();
       if (paren) eat(')');
-      return { kind: 'cond', cond: macroDefined(name, loc, free) };
+      return { kind: 'cond', cond: macroDefined(name, loc, ctx) };
     }
     if (/^IS_(ENABLED|BUILTIN|MODULE|REACHABLE)$/.test(t) && peek() === '(') {
       pos++;
       const name = toks[pos++] ?? fail();
       eat(')');
-      if (!name.startsWith('CONFIG_')) return { kind: 'cond', cond: freeInput(`${t}(${name})`, loc, free) };
+      if (!isConfig(name, ctx)) return { kind: 'cond', cond: freeInput(`${t}(${name})`, loc, ctx.free) };
       const s = name.slice('CONFIG_'.length);
       const y = sym(s, 'y');
       const m = sym(s, 'm');
-      const c = t === 'IS_ENABLED' ? or(y, m) : t === 'IS_BUILTIN' ? y : t === 'IS_MODULE' ? m : or(y, and(m, freeInput('MODULE', loc, free)));
+      const c = t === 'IS_ENABLED' ? or(y, m) : t === 'IS_BUILTIN' ? y : t === 'IS_MODULE' ? m : or(y, and(m, freeInput('MODULE', loc, ctx.free)));
       return { kind: 'cond', cond: c };
     }
     if (/^[A-Za-z_]/.test(t)) {
@@ -198,7 +200,7 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
           else if (toks[pos] === ')') depth--;
           pos++;
         } while (depth > 0 && pos < toks.length);
-        return { kind: 'cond', cond: freeInput(toks.slice(from, pos).join(''), loc, free) };
+        return { kind: 'cond', cond: freeInput(toks.slice(from, pos).join(''), loc, ctx.free) };
       }
       return { kind: 'macro', name: t };
     }
@@ -210,7 +212,7 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
     if (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
       pos++;
       const right = primary();
-      if (left.kind === 'macro' && left.name.startsWith('CONFIG_') && right.kind === 'num') {
+      if (left.kind === 'macro' && isConfig(left.name, ctx) && right.kind === 'num') {
         return { kind: 'cond', cond: { k: 'cmp', name: left.name.slice('CONFIG_'.length), op: op === '==' ? '=' : op, value: String(right.value) } };
       }
       if (left.kind === 'num' && right.kind === 'num') {
@@ -250,8 +252,23 @@ function expression(text: string, loc: SourceLocation, free: FreeInput[]): Cond 
   } catch (e) {
     if (!(e instanceof Unreadable)) throw e;
     // Arithmetic and the like over other macros: the whole expression is one free input.
-    return freeInput(src, loc, free);
+    return freeInput(src, loc, ctx.free);
   }
 }
 
 class Unreadable extends Error {}
+
+/** The file's own reading context: its free inputs, and the CONFIG_ names it #defines or #undefs itself. */
+interface Ctx {
+  free: FreeInput[];
+  own: Set<string>;
+}
+
+/**
+ * A CONFIG_ macro is the configuration's, from autoconf.h, unless the file
+ * sets it itself (dib0090.c's `#define CONFIG_BAND_VHF`): then it is a free
+ * input like any other macro.
+ */
+function isConfig(name: string, ctx: Ctx): boolean {
+  return name.startsWith('CONFIG_') && !ctx.own.has(name);
+}

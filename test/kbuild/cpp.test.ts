@@ -85,6 +85,16 @@ describe('line conditions', () => {
     expect(lc.branches[1]).toEqual([1]);
   });
 
+  it("a CONFIG_ macro the file #defines or #undefs itself is a free input, not the configuration's (dib0090.c)", () => {
+    const text = '#define CONFIG_BAND_VHF\n#ifdef CONFIG_BAND_VHF\nv;\n#endif\n#undef CONFIG_B\n#if IS_ENABLED(CONFIG_B) || CONFIG_B > 1\nb;\n#endif\n#ifdef CONFIG_A\na;\n#endif\n';
+    const lc = lineConditions('f.c', text);
+    const none = new Map<string, string>();
+    expect(evaluate(lc.cond[2]!, none)).toBeUndefined();
+    expect(evaluate(lc.cond[6]!, new Map([['B', 'y']]))).toBeUndefined();
+    expect(evaluate(lc.cond[9]!, none)).toBe(false);
+    expect(evaluate(lc.cond[9]!, new Map([['A', 'y']]))).toBe(true);
+  });
+
   it('unbalanced blocks are one error at the line', () => {
     const err = (text: string): string => formattedError(() => lineConditions('f.c', text));
     expect(err('a\n#endif\n')).toBe('f.c:2: #endif without #if');

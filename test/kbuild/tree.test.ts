@@ -207,6 +207,25 @@ describe('Kbuild tree', () => {
     expect(at(i386, 7, 'drivers/xen/Makefile').config).toBe(0);
   });
 
+  it("cover keeps the base's toolchain in what it writes: a prompt a probe hides stays out, one it shows stays '# ... is not set'", () => {
+    const kconfig = {
+      ...SMALL_KCONFIG,
+      'arch/x86/Kconfig': `${SMALL_KCONFIG['arch/x86/Kconfig']}\nconfig PLUGINS\n\tbool "plugins"\n\tdepends on $(shell,test -e /no/plugin.h && echo y)\nconfig X32\n\tbool "x32"\n\tdepends on $(shell,objcopy --version >/dev/null && echo y)\n`,
+    };
+    const files0 = exampleFiles(kconfig);
+    const patch = ['--- a/drivers/xen/unpopulated-alloc.c', '+++ b/drivers/xen/unpopulated-alloc.c', '@@ -1 +1,2 @@', ' int a;', '+int a2;', ''].join('\n');
+    const { changes, added } = applyPatchesMarking([{ name: 'p.patch', text: patch }], (f) => files0[f]);
+    const files = new OverlaySourceFiles(new MemorySourceFiles(files0), changes);
+    // conf's .config on x86_64 when the first probe fails and the second holds: PLUGINS unwritten, X32 not set.
+    const base = new Map(Object.entries({ MODULES: 'n', '64BIT': 'y', XEN: 'n', MEMORY_HOTPLUG: 'n', X32: 'n' }));
+    const result = cover(Session.open({ tree: files, arch: 'x86_64' }), base, { files, added });
+    expect(result.configs.length).toBe(1);
+    const written = new Map(result.configs[0]!.config.map((e) => [e.name, e.value]));
+    expect(written.has('PLUGINS')).toBe(false);
+    expect(written.get('X32')).toBe('n');
+    expect(written.get('XEN_UNPOPULATED_ALLOC')).toBe('y');
+  });
+
   it('the seed on the example: no on i386 with ZONE_DEVICE in the reason, yes on x86_64 built in', () => {
     const no = buildQuery(session('i386'), ['drivers/xen/unpopulated-alloc.c']);
     expect(no.satisfiable).toBe(false);
