@@ -163,7 +163,7 @@ function fileTargets(session: Session, tree: KbuildTree, files: SourceFiles, fil
   if (base.startsWith('Kconfig')) {
     // The definition a line belongs to: the nearest one above it in the file. A choice has no name an
     // expression can hold: its lines count when one of its members is enabled.
-    const enabled = (s: KSymbol): Cond => (s.choiceInfo ? or(...s.choiceInfo.members.map(enabled)) : not(sym(s.name, 'n')));
+    const enabled = (s: KSymbol): Cond => (s.ownChoice ? or(...s.ownChoice.members.map(enabled)) : not(sym(s.name, 'n')));
     const defs = session.model.symbols.flatMap((s) => (s.type === 'bool' || s.type === 'tristate' ? s.definitions.filter((d) => d.loc.file === file).map((d) => ({ s, line: d.loc.line })) : []));
     defs.sort((a, b) => a.line - b.line);
     return meaningful.flatMap((l) => {

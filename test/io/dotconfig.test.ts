@@ -236,13 +236,13 @@ describe('malformed lines (conf skips them and reads on)', () => {
 describe('checkAgainstModel', () => {
   function modelOf(symbols: Record<string, SymbolType | 'choice' | 'referenced'>): KconfigModel {
     const list = Object.entries(symbols).map(([name, kind], id): KSymbol => {
-      const symbol: KSymbol = { ...newSymbol(id, name), type: kind === 'choice' ? 'bool' : kind === 'referenced' ? 'unknown' : kind };
+      const symbol = { ...newSymbol(id, name), type: kind === 'choice' ? 'bool' : kind === 'referenced' ? 'unknown' : kind };
       if (kind !== 'referenced') {
         const loc = { file: 'Kconfig', line: id + 1, column: 1 };
         const dependency = { kind: 'leaf', leaf: { kind: 'const', text: 'y' } } as const;
         symbol.definitions = [{ loc, kind: kind === 'choice' ? 'choice' : 'config', dependency, ownDepends: [], enclosing: [] }];
       }
-      if (kind === 'choice') symbol.ownChoice = { symbol, members: [], optional: false };
+      if (kind === 'choice') symbol.ownChoice = { symbol, members: [], optional: false, type: 'bool', prompts: [], defaults: [], definitions: symbol.definitions, loc: symbol.definitions[0]!.loc };
       return symbol;
     });
     return { symbols: list, byName: new Map(list.map((s) => [s.name, s])), choices: [], inputs: [], files: [], env: {}, dialect: '6.1', menuEntries: [] };

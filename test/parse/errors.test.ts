@@ -34,7 +34,7 @@ function expectError(e: KconfsatError, kind: ErrorKind, file: string, line: numb
 
 /** One test per title, each row an error: errorOf's argument (or make's), then what expectError checks. */
 type ErrorCase<T> = [input: T, kind: ErrorKind, file: string, line: number, column: number, message: string];
-function errorCases<T = Parameters<typeof errorOf>[0]>(tests: Record<string, ErrorCase<T>[]>, make: (input: T) => KconfsatError = errorOf as (input: T) => KconfsatError): void {
+function errorCases<T = Parameters<typeof errorOf>[0]>(tests: Record<string, ErrorCase<NoInfer<T>>[]>, make: (input: T) => KconfsatError = errorOf as (input: T) => KconfsatError): void {
   for (const [title, rows] of Object.entries(tests)) {
     it(title, () => {
       for (const [input, ...expected] of rows) expectError(make(input), ...expected);
