@@ -11,7 +11,8 @@ import { writeDotConfig } from '../io/dotconfig.js';
 import { safeFileNames } from '../io/files.js';
 import { allArches } from '../workflow/arches.js';
 import { fixTree } from '../workflow/fix.js';
-import { formatExplanation, readConfig } from './commands.js';
+import { formatExplanation } from '../io/explanation.js';
+import { readConfig } from './commands.js';
 import { architectures, defaultConfigFile, dotConfigPrefix, EXIT, loadOptions, openSession, print, positiveInteger, printJson, writeOutputs, type GlobalOptions } from './context.js';
 import { statusLine } from './progress.js';
 

@@ -31,7 +31,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EditorWorkspace, type EditorDiagnostic, type EditorOptions, type SymbolHover } from '../analysis/editor.js';
 import { formatInterval } from '../analysis/values.js';
-import { formatExplanation } from '../cli/commands.js';
+import { formatExplanation } from '../io/explanation.js';
 import { KconfsatError, type SourceLocation } from '../errors.js';
 
 export interface LspServerOptions {
