@@ -89,25 +89,29 @@ export function resolve(session: Session, wishes: string[], base: ConfigValues, 
   // Far from the wish every user value stays: one literal switches that on.
   // Only under keepFar, so they go into the CNF like gate definitions, not as session constraints.
   const keepFar = session.formula.scratch();
-  for (const s of settable) if (!near.has(s.sym)) keepFar.clause([-s.changed]);
-  const atLeast = keepFar.atLeast(inCone.map((s) => s.changed), maxChanges + 1);
-  const atMost = (k: number): Lit[] => (k < atLeast.length ? [-atLeast[k]!] : []);
+  try {
+    for (const s of settable) if (!near.has(s.sym)) keepFar.clause([-s.changed]);
+    const atLeast = keepFar.atLeast(inCone.map((s) => s.changed), maxChanges + 1);
+    const atMost = (k: number): Lit[] => (k < atLeast.length ? [-atLeast[k]!] : []);
 
-  const blocked: Lit[][] = [];
-  for (let k = 0; k <= maxChanges && result.diagnoses.length < max; k++) {
-    while (result.diagnoses.length < max) {
-      if (session.formula.solve([...wish, ...atMost(k)], { clauses: blocked, scratch: keepFar }) !== 'sat') break;
-      const made = inCone.filter((s) => session.formula.modelHolds(s.changed));
-      result.diagnoses.push(diagnosis(session, made, base));
-      if (made.length === 0) return result;
-      blocked.push(made.map((s) => -s.changed));
+    const blocked: Lit[][] = [];
+    for (let k = 0; k <= maxChanges && result.diagnoses.length < max; k++) {
+      while (result.diagnoses.length < max) {
+        if (session.formula.solve([...wish, ...atMost(k)], { clauses: blocked, scratch: keepFar }) !== 'sat') break;
+        const made = inCone.filter((s) => session.formula.modelHolds(s.changed));
+        result.diagnoses.push(diagnosis(session, made, base));
+        if (made.length === 0) return result;
+        blocked.push(made.map((s) => -s.changed));
+      }
     }
+    // A full list may still hide diagnoses beyond it: ask whether one more exists.
+    if (result.diagnoses.length >= max) {
+      result.complete = session.formula.solve([...wish, ...atMost(maxChanges)], { clauses: blocked, scratch: keepFar }) !== 'sat';
+    }
+    return result;
+  } finally {
+    keepFar.release();
   }
-  // A full list may still hide diagnoses beyond it: ask whether one more exists.
-  if (result.diagnoses.length >= max) {
-    result.complete = session.formula.solve([...wish, ...atMost(maxChanges)], { clauses: blocked, scratch: keepFar }) !== 'sat';
-  }
-  return result;
 }
 
 function diagnosis(session: Session, made: Settable[], base: ConfigValues): Diagnosis {

@@ -57,6 +57,13 @@ export interface ConfigEntry {
  * configurations ask for 'off'.
  */
 const DEFAULT_LEAN: Lean = 'on';
+/**
+ * Released scratch clauses the solvers may still hold before they are made
+ * again without them (at least this many, and a quarter of the formula): a
+ * Linux formula takes about 0.1-0.2 s to load, a resolve scratch scope on it
+ * about 24,000 clauses, and MiniSat's 64 MB heap holds a few of them.
+ */
+const MIN_RETIRED_BEFORE_RELOAD = 50_000;
 
 /** Which of the formula's clauses a solver holds. */
 interface Scope {
@@ -116,8 +123,15 @@ export interface GroupSolver {
  * A question's own clauses and counters, in force only for the solves given
  * it. Re-encoding (coverComparisons) drops every scratch scope: using one
  * made before is an error, never a silent answer about the old formula.
+ * release() when done: solvers made afterwards leave its clauses out, so a
+ * long-lived session (a language server, cover over many patches) does not
+ * fill the SAT engine's fixed heap with questions it answered long ago.
  */
 export class Scratch {
+  /** Clauses written so far (counters' included): what release() frees. */
+  written = 0;
+  released = false;
+
   constructor(
     private readonly formula: Formula,
     /** The literal switching the scope's clauses on. */
@@ -128,11 +142,19 @@ export class Scratch {
   /** A clause in force while the scope is. */
   clause(lits: readonly Lit[]): void {
     this.formula.cnfOf(this).clause([-this.guard, ...lits]);
+    this.written++;
   }
 
   /** Outputs of a counter over `lits`: outputs[j] is forced by j+1 true literals, for j < size (assume ¬outputs[k] for at most k). */
   atLeast(lits: readonly Lit[], size: number): Lit[] {
-    return atLeastOutputs(this.formula.cnfOf(this), lits, size);
+    const cnf = this.formula.cnfOf(this);
+    return atLeastOutputs({ newVar: () => cnf.newVar(), clause: (c) => this.clause(c) }, lits, size);
+  }
+
+  /** The question is answered: its clauses are never in force again. */
+  release(): void {
+    if (!this.released) this.formula.release(this);
+    this.released = true;
   }
 }
 
@@ -165,6 +187,12 @@ export class Formula {
   private readonly extraComparisons: ModelExpr[] = [];
   /** Clauses added with addClause: re-encoding would lose them. */
   private addedClauses = 0;
+  /** The released scratch scopes' guards, negated: facts for every solver made since. */
+  private retired: Lit[] = [];
+  /** Clauses of scopes released since the solvers were made: past a bound (see MIN_RETIRED_BEFORE_RELOAD) they are made again without them. */
+  private retiredInSolvers = 0;
+  /** Clauses of every released scope of this encoding. */
+  private retiredClauses = 0;
   /** Encodings made so far: a scratch scope belongs to one. */
   private generation = 0;
   private propagation?: { rawLength: number; propagator: Propagator };
@@ -210,8 +238,9 @@ export class Formula {
       cnf.implies(this.allConstraints, s);
     });
     cnf.owner = -1;
-    for (const live of this.solvers.values()) live.solver.dispose();
-    this.solvers = new Map();
+    this.dropSolvers();
+    this.retired = [];
+    this.retiredClauses = 0;
     this.tables = undefined;
     this.propagation = undefined;
     this.generation++;
@@ -406,6 +435,7 @@ export class Formula {
   /** The CNF a scratch scope writes to; an error for a scope of an earlier encoding. */
   cnfOf(scratch: Scratch): Cnf {
     if (scratch.generation !== this.generation) throw new Error('a scratch scope of a formula encoded again since');
+    if (scratch.released) throw new Error('a scratch scope used after its release');
     return this.current.cnf;
   }
 
@@ -482,14 +512,31 @@ export class Formula {
   }
 
   private liveSolver(lean: Lean, scope: 'all' | 'groups'): LiveSolver {
+    const live = this.current.cnf.numClauses - this.retiredClauses;
+    if (this.retiredInSolvers > Math.max(MIN_RETIRED_BEFORE_RELOAD, live / 4)) this.dropSolvers();
     const key = `${lean}/${scope}` as const;
-    let live = this.solvers.get(key);
-    if (!live) {
-      const facts = scope === 'all' ? [this.allConstraints, ...this.current.selectors.values()] : undefined;
-      live = new LiveSolver(this.current.cnf, lean, facts ? { facts } : {});
-      this.solvers.set(key, live);
+    let solver = this.solvers.get(key);
+    if (!solver) {
+      // Facts first: MiniSat does not store a clause a fact satisfies, so released scopes cost nothing.
+      const facts = [...(scope === 'all' ? [this.allConstraints, ...this.current.selectors.values()] : []), ...this.retired];
+      solver = new LiveSolver(this.current.cnf, lean, { facts });
+      this.solvers.set(key, solver);
     }
-    return live;
+    return solver;
+  }
+
+  /** Scratch.release: its guard is false for every solver made from now on. */
+  release(scratch: Scratch): void {
+    if (scratch.generation !== this.generation) return;
+    this.retired.push(-scratch.guard);
+    this.retiredInSolvers += scratch.written;
+    this.retiredClauses += scratch.written;
+  }
+
+  private dropSolvers(): void {
+    for (const live of this.solvers.values()) live.solver.dispose();
+    this.solvers = new Map();
+    this.retiredInSolvers = 0;
   }
 
   // --- The last model ---------------------------------------------------

@@ -5,10 +5,16 @@
  * free; assuming ¬outputs[k] then allows at most k, and nothing is constrained
  * while no output is assumed. One counter serves every bound up to its size.
  */
-import type { Cnf, Lit } from './cnf.js';
+import type { Lit } from './cnf.js';
+
+/** Where a counter writes: a CNF, or a scope that guards each clause. */
+export interface ClauseSink {
+  newVar(): Lit;
+  clause(lits: readonly Lit[]): void;
+}
 
 /** outputs[j] is implied by j+1 true literals among `lits`, for j < size. */
-export function atLeastOutputs(cnf: Cnf, lits: readonly Lit[], size: number): Lit[] {
+export function atLeastOutputs(cnf: ClauseSink, lits: readonly Lit[], size: number): Lit[] {
   let previous: Lit[] = [];
   lits.forEach((x, i) => {
     const current = Array.from({ length: Math.min(size, i + 1) }, () => cnf.newVar());

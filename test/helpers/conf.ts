@@ -107,8 +107,9 @@ export function runConfInteractive(
       maxBuffer: 1 << 20,
       env: { ...process.env, KCONFIG_CONFIG: '.config', KCONFIG_DEFCONFIG_LIST: '' },
     });
-    // killed at the timeout, or its endless output overflowed the buffer
-    const timedOut = r.error !== undefined || r.signal === 'SIGTERM';
+    // Killed at the timeout, or its endless output overflowed the buffer. Not EPIPE: conf ended
+    // before reading all the keys (on a loaded machine it may end before the first is written).
+    const timedOut = (r.error !== undefined && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') || r.signal === 'SIGTERM';
     // expr.c's parse-time notes go to stdout too; they are no part of the dialogue
     const stdout = (r.stdout ?? '').replace(/^boolean symbol \S+ tested for 'm'\? test forced to '[yn]'\n/gm, '').replace(/#\n# (configuration written to \.config|No change to \.config)\n#\n$/, '');
     return { stdout, status: r.status, timedOut, crashed: r.signal === 'SIGSEGV' || r.signal === 'SIGABRT' };
