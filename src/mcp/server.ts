@@ -12,7 +12,6 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
 import { audit } from '../analysis/audit.js';
 import { checkConfig } from '../analysis/check.js';
-import { fix } from '../analysis/fix.js';
 import { query } from '../analysis/query.js';
 import { resolve } from '../analysis/resolve.js';
 import { patchedTree, review, reviewArches } from '../analysis/review.js';
@@ -21,6 +20,7 @@ import { possibleValues } from '../analysis/values.js';
 import { KconfsatError } from '../errors.js';
 import { parseDotConfig } from '../io/dotconfig.js';
 import type { LoadOptions } from '../model/load.js';
+import { fixTree } from '../workflow/fix.js';
 
 export interface McpServerOptions {
   /** Load options for a tree (the server's default tree when the call names none) and arch. */
@@ -131,7 +131,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     ({ tree, arch, findings, verifyArches }) =>
       run(() => {
         const load = options.load(tree, arch);
-        return fix({ load, arches: [load.arch], verifyArches: verifyArches ?? [load.arch], only: findings });
+        return fixTree({ load, arches: [load.arch], verifyArches: verifyArches ?? [load.arch], only: findings });
       }),
   );
 
