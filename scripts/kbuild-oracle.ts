@@ -203,11 +203,11 @@ function readValues(file: string): Map<string, string> {
   return configValues(parseDotConfig(fs.readFileSync(file, 'utf8'), file));
 }
 
-/** The objects make compiles for the configuration in `out` (modules only with MODULES=y). */
-function makeBuilt(tree: string, out: string, arch: string, srcarch: string, values: Map<string, string>): Set<string> {
+/** The objects make compiles for the configuration in `out` (modules only with MODULES=y), and those of them compiled for a module. */
+function makeBuilt(tree: string, out: string, arch: string, srcarch: string, values: Map<string, string>): Set<string> & { modules: Set<string> } {
   const made = makeObjects(tree, out, arch, srcarch);
-  const modules = values.get('MODULES') === 'y';
-  return new Set([...made.y, ...made.lib, ...(modules ? made.m : [])].map((p) => path.posix.normalize(p)));
+  const modules = values.get('MODULES') === 'y' ? made.m.map((p) => path.posix.normalize(p)) : [];
+  return Object.assign(new Set([...[...made.y, ...made.lib].map((p) => path.posix.normalize(p)), ...modules]), { modules: new Set(modules) });
 }
 
 /** make's own reading of the Kbuild files for the configuration in `out`. */
@@ -246,9 +246,10 @@ function preprocessable(text: string): string {
     .join('\n');
 }
 
-/** The lines gcc -E keeps non-blank, from its line markers. */
-function gccLines(text: string, out: string, tree: string): Set<number> {
-  const result = execFileSync('gcc', ['-E', '-undef', '-nostdinc', '-I', path.join(out, 'include'), '-include', path.join(tree, 'include/linux/kconfig.h'), '-x', 'c', '-'], {
+/** The lines gcc -E keeps non-blank, from its line markers; `module`: compiled for a module (Kbuild adds -DMODULE). */
+function gccLines(text: string, out: string, tree: string, module = false): Set<number> {
+  const defines = module ? ['-DMODULE'] : [];
+  const result = execFileSync('gcc', ['-E', '-undef', '-nostdinc', ...defines, '-I', path.join(out, 'include'), '-include', path.join(tree, 'include/linux/kconfig.h'), '-x', 'c', '-'], {
     input: text,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -443,7 +444,7 @@ function coverCheck(tree: string, newTree: string | undefined, conf: string, arc
         if (typeof text !== 'string') continue;
         let kept: Set<number>;
         try {
-          kept = gccLines(preprocessable(text), out, tree);
+          kept = gccLines(preprocessable(text), out, tree, made.modules.has(file.replace(/\.[cS]$/, '.o')));
         } catch {
           continue;
         }
