@@ -7,7 +7,7 @@
  */
 import { DEFAULT_PREFIX, writeDotConfig, type DotConfig } from '../io/dotconfig.js';
 import { InteractiveConf } from '../model/evaluate.js';
-import { hasRules } from '../model/dialect.js';
+import { hasRules } from '../parse/dialect.js';
 import { menuIsVisible, menuTree, type MenuNode } from '../model/menu.js';
 import { Y, type KconfigModel, type KSymbol } from '../model/types.js';
 import { confReads } from './check.js';

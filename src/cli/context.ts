@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Session } from '../analysis/session.js';
 import { KconfsatError } from '../errors.js';
-import { parseDialect } from '../model/dialect.js';
+import { parseDialect } from '../parse/dialect.js';
 import type { LoadOptions } from '../model/load.js';
 import { allArches } from '../workflow/arches.js';
 import type { Output } from './output.js';

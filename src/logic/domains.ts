@@ -8,7 +8,7 @@
  * values between those constants (for int/hex) or of "any other string", so a
  * domain covers every value a real configuration can hold.
  */
-import { initialValue } from '../model/dialect.js';
+import { initialValue } from '../parse/dialect.js';
 import { forEachAtom } from '../model/expr.js';
 import type { Input, KconfigModel, KSymbol, Leaf, ModelExpr } from '../model/types.js';
 import { formatNumber, isValidValue, parseCNumber } from '../model/values.js';

@@ -10,7 +10,7 @@ import { Domains, isValueSymbol, type ValueNode } from './domains.js';
 import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.js';
 import { ORDER_CHAIN_MIN_PAIRS, OrderChain } from './order.js';
 import { compareValues, constantType, isValidValue, orderKey, rangeNumber, type OperandType } from '../model/values.js';
-import { hasRules, initialValue } from '../model/dialect.js';
+import { hasRules, initialValue } from '../parse/dialect.js';
 
 export interface EncodeOptions {
   /**

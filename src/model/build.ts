@@ -8,7 +8,7 @@
  */
 import { KconfsatError } from '../errors.js';
 import type { Expr, Node, ParsedTree, Property, SymbolRef } from '../parse/ast.js';
-import { hasRules, type KconfigDialect } from './dialect.js';
+import { hasRules, type KconfigDialect } from '../parse/dialect.js';
 import { and, andAll, FALSE, leafExpr, type LeafExpr, MOD, not, or, symbolExpr, TRUE } from './expr.js';
 import type {
   Choice,

@@ -24,7 +24,7 @@
  */
 import type { Choice, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, ReverseDependency, SymbolType, Tristate } from './types.js';
 import { M, N, Y } from './types.js';
-import { hasRules, initialValue } from './dialect.js';
+import { hasRules, initialValue } from '../parse/dialect.js';
 import { compareValues, isValidValue, rangeNumber } from './values.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);

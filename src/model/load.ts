@@ -12,7 +12,7 @@ import { parseKconfig } from '../parse/parser.js';
 import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
 import { buildModel } from './build.js';
 import { cycleError, dependencyCycles, type DependencyCycle } from './cycles.js';
-import { detectDialect, type KconfigDialect } from './dialect.js';
+import { detectDialect, type KconfigDialect } from '../parse/dialect.js';
 import type { KconfigModel } from './types.js';
 
 export interface LoadOptions {

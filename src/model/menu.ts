@@ -15,7 +15,7 @@ import { dependsOnSymbol } from './build.js';
 import { conjuncts } from './expr.js';
 import type { InteractiveConf } from './evaluate.js';
 import { N, type KconfigModel, type KSymbol, type MenuEntry, type ModelExpr } from './types.js';
-import { hasRules } from './dialect.js';
+import { hasRules } from '../parse/dialect.js';
 
 export interface MenuNode {
   /** undefined for the root menu. */

@@ -5,7 +5,7 @@
  * from, and reverse dependencies are collected on the selected symbol.
  */
 import type { CompareOp, ExprOver, Loc } from '../parse/ast.js';
-import type { KconfigDialect } from './dialect.js';
+import type { KconfigDialect } from '../parse/dialect.js';
 
 export type { CompareOp, Loc };
 

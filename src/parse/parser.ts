@@ -20,7 +20,7 @@ import type {
   SymbolKind,
   SymbolRef,
 } from './ast.js';
-import { hasRules, type KconfigDialect } from '../model/dialect.js';
+import { hasRules, type KconfigDialect } from './dialect.js';
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, Tokens } from './lexer.js';
 

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deadSymbols } from '../../src/analysis/dead.js';
 import { Session } from '../../src/analysis/session.js';
-import type { KconfigDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { breather } from '../helpers/breather.js';
 import { deadSymbolsByGroups } from '../helpers/dead-groups.js';

@@ -13,7 +13,7 @@ import { Session } from '../../src/analysis/session.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { enumerateFixpoints, evaluate, isFixpoint } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
-import type { KconfigDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 
 for (const dialect of ['6.1', '6.12'] as const) describe(`dialect ${dialect}`, () => encodingProperties(dialect));
 

@@ -6,8 +6,8 @@
  * KCONFSAT_CONF_612 set, each case is also re-run against them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { KconfigDialect } from '../../src/model/dialect.js';
-import { detectDialect, parseDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
+import { detectDialect, parseDialect } from '../../src/parse/dialect.js';
 import { evaluateDetailed } from '../../src/model/evaluate.js';
 import { Session } from '../../src/analysis/session.js';
 import { loadKconfig } from '../../src/model/load.js';

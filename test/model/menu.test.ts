@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatNewConfig, newSymbols } from '../../src/analysis/newconfig.js';
-import type { KconfigDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { hasPrompt, menuTree, type MenuNode } from '../../src/model/menu.js';
 import type { KconfigModel } from '../../src/model/types.js';
 import { confTranscript } from '../reference/conf-transcript.js';

@@ -8,7 +8,7 @@
  * values and ranges offered, and how each answer changes the rest.
  */
 import { InteractiveConf } from '../../src/model/evaluate.js';
-import { hasRules } from '../../src/model/dialect.js';
+import { hasRules } from '../../src/parse/dialect.js';
 import { isMenu, menuIsVisible, menuTree, parentMenu, type MenuNode } from '../../src/model/menu.js';
 import { M, N, Y, type KconfigModel, type KSymbol, type Tristate } from '../../src/model/types.js';
 

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/analysis/session.js';
-import type { KconfigDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { evaluateDetailed } from '../../src/model/evaluate.js';
 import { loadKconfig } from '../../src/model/load.js';
 import { KconfsatError } from '../../src/errors.js';

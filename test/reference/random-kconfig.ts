@@ -18,7 +18,7 @@
  * without a default (empty in 6.1, 0 in 6.12), inverted ranges.
  */
 import fc from 'fast-check';
-import type { KconfigDialect } from '../../src/model/dialect.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { loadKconfig } from '../../src/model/load.js';
 import type { KconfigModel } from '../../src/model/types.js';
 import { computedSymbols } from '../../src/model/evaluate.js';

@@ -5,7 +5,7 @@
  * rules of the conf it ships, so the dialect is read from the tree itself.
  */
 import { KconfsatError } from '../errors.js';
-import type { SourceFiles } from '../parse/files.js';
+import type { SourceFiles } from './files.js';
 
 /** Named after the first Linux release whose conf kconfsat reproduces with these rules. */
 export const DIALECTS = ['6.1', '6.12', '6.18'] as const;
