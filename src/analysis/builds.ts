@@ -186,7 +186,8 @@ export function objectCond(tree: KbuildTree, obj: KbuildObject, mode?: 'y' | 'm'
 /** A line's #if condition with MODULE read: it is defined exactly when the object is compiled for a module. */
 export function withModule(lineCond: Cond, moduleCond: Cond): Cond {
   let c = lineCond;
-  for (const f of freeInputs(c).values()) if (f.text === 'MODULE') c = replaceFree(c, f.id, moduleCond);
+  // `MODULE` (IS_REACHABLE, `#if MODULE`) and `defined(MODULE)` (`#ifdef MODULE`): Kbuild's -DMODULE.
+  for (const f of freeInputs(c).values()) if (f.text === 'MODULE' || f.text === 'defined(MODULE)') c = replaceFree(c, f.id, moduleCond);
   return c;
 }
 

@@ -71,6 +71,12 @@ interface Scope {
   facts?: readonly Lit[];
   /** Only the constraints of the owners `keep` accepts, with the gates they and `seeds` reach (Cnf.rawClausesFor). */
   owners?: { keep: (owner: number) => boolean; seeds: readonly Lit[] };
+  /**
+   * Clauses holding one of these literals (true facts) are left out, and
+   * variables from `from` on are numbered as they appear: the solver holds
+   * none of a released scratch scope's clauses or variables.
+   */
+  satisfied?: { lits: ReadonlySet<Lit>; from: number };
 }
 
 /** A solver kept in step with the CNF: questions add gates, handed over before each solve. */
@@ -83,7 +89,7 @@ class LiveSolver {
     lean: Lean,
     private readonly scope: Scope = {},
   ) {
-    this.solver = createMiniSat({ phase: lean === 'on', compact: scope.owners !== undefined });
+    this.solver = createMiniSat({ phase: lean === 'on', compact: scope.owners !== undefined, ...(scope.satisfied ? { compactFrom: scope.satisfied.from } : {}) });
     // The facts go first, as unit clauses in one buffer: MiniSat then leaves out the clauses
     // they satisfy and the literals they falsify as it takes the CNF (a tenth of Linux's literals).
     const facts = scope.facts ?? [];
@@ -102,9 +108,27 @@ class LiveSolver {
   private sync(): void {
     if (this.cnf.rawLength === this.synced) return;
     const owners = this.scope.owners;
-    this.solver.addClauses(owners && this.synced === 0 ? this.cnf.rawClausesFor(owners.keep, owners.seeds) : this.cnf.rawClauses(this.synced));
+    const raw = owners && this.synced === 0 ? this.cnf.rawClausesFor(owners.keep, owners.seeds) : this.cnf.rawClauses(this.synced);
+    this.solver.addClauses(this.scope.satisfied ? withoutSatisfied(raw, this.scope.satisfied.lits) : raw);
     this.synced = this.cnf.rawLength;
   }
+}
+
+/** The clauses of a 0-terminated buffer that hold none of `lits`. */
+function withoutSatisfied(raw: Int32Array, lits: ReadonlySet<Lit>): Int32Array {
+  const kept = new Int32Array(raw.length);
+  let length = 0;
+  for (let start = 0; start < raw.length; ) {
+    let end = start;
+    let satisfied = false;
+    while (raw[end] !== 0) satisfied ||= lits.has(raw[end++]!);
+    if (!satisfied) {
+      kept.set(raw.subarray(start, end + 1), length);
+      length += end + 1 - start;
+    }
+    start = end + 1;
+  }
+  return kept.subarray(0, length);
 }
 
 /** Formula.groupSolver: one solver for many questions over subsets of some groups under fixed assumptions. */
@@ -193,6 +217,8 @@ export class Formula {
   private retiredInSolvers = 0;
   /** Clauses of every released scope of this encoding. */
   private retiredClauses = 0;
+  /** Variables of the encoding before any question added to it. */
+  private encodedVars = 0;
   /** Encodings made so far: a scratch scope belongs to one. */
   private generation = 0;
   private propagation?: { rawLength: number; propagator: Propagator };
@@ -205,6 +231,7 @@ export class Formula {
       return;
     }
     this.current = snapshot.encoding;
+    this.encodedVars = snapshot.encoding.cnf.numVars;
     this.allConstraints = snapshot.allConstraints;
     this.generation++;
   }
@@ -238,6 +265,7 @@ export class Formula {
       cnf.implies(this.allConstraints, s);
     });
     cnf.owner = -1;
+    this.encodedVars = cnf.numVars;
     this.dropSolvers();
     this.retired = [];
     this.retiredClauses = 0;
@@ -519,7 +547,9 @@ export class Formula {
     if (!solver) {
       // Facts first: MiniSat does not store a clause a fact satisfies, so released scopes cost nothing.
       const facts = [...(scope === 'all' ? [this.allConstraints, ...this.current.selectors.values()] : []), ...this.retired];
-      solver = new LiveSolver(this.current.cnf, lean, { facts });
+      // Once scopes were released, their clauses stay out and their variables unmade (MiniSat's memory grows with both).
+      const satisfied = this.retired.length > 0 ? { satisfied: { lits: new Set(this.retired), from: this.encodedVars + 1 } } : {};
+      solver = new LiveSolver(this.current.cnf, lean, { facts, ...satisfied });
       this.solvers.set(key, solver);
     }
     return solver;

@@ -57,6 +57,8 @@ interface LogicModule {
 }
 
 const CLAUSE_BUFFER_INTS = 1 << 14;
+/** identityBelow of a solver that keeps every caller number. */
+const NO_COMPACT = 0x7fffffff;
 
 /** Activations a core may collect before it is replaced, however small the formula. */
 const MIN_ACTIVATIONS_BEFORE_RENEWAL = 2000;
@@ -153,7 +155,7 @@ class MiniSatSolver implements SatSolver {
 
   /** `fresh`: on a new core, not a kept one (a kept core may hold too little room for a formula that filled another). */
   private newEngine(compact: boolean, fresh: boolean): Engine {
-    return new Engine(this.options.phase === true, compact, fresh, () => this.phases);
+    return new Engine(this.options.phase === true, compact ? 1 : (this.options.compactFrom ?? NO_COMPACT), fresh, () => this.phases);
   }
 
   get numVars(): number {
@@ -301,14 +303,15 @@ class Engine {
 
   constructor(
     phase: boolean,
-    compact: boolean,
+    /** Caller's variables below this keep their number (1: every variable renumbered). */
+    identityBelow: number,
     /** On a new core, not a kept one. */
     fresh: boolean,
     /** The solver's phase hints by caller variable (1 true first, -1 false first), read as variables are met. */
     private readonly phases: () => Int8Array | undefined,
   ) {
     this.sign = phase ? -1 : 1;
-    this.identityBelow = compact ? 1 : 0x7fffffff;
+    this.identityBelow = identityBelow;
     this.pooled = takeCore(fresh, (call) => this.guard(call));
     this.core = this.pooled.core;
     // The core's heap never grows (it fails instead), so its view and entry point can be kept:

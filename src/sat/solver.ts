@@ -22,6 +22,12 @@ export interface SolverOptions {
    * variable it holds, not per the highest number it is given.
    */
   compact?: boolean;
+  /**
+   * Variables from this number on are numbered as compact ones are, those
+   * below it keep their numbers: for a numbering with gaps above a dense part
+   * (variables whose clauses the caller left out).
+   */
+  compactFrom?: number;
 }
 
 export interface SatSolver {

@@ -42,7 +42,7 @@ function exampleFiles(extra: Record<string, string> = {}): Record<string, string
     'drivers/xen/gntdev/Makefile': 'obj-y += inner.o\nobj-m += inner-mod.o\n',
     'drivers/xen/unpopulated-alloc.c': 'int a;\n#ifdef CONFIG_XEN_BALLOON\nint b;\n#endif\n#if IS_MODULE(CONFIG_XEN_GNTDEV)\nint c;\n#endif\n',
     'drivers/xen/gntdev-balloon.c': 'int x;\n',
-    'drivers/xen/gntdev.c': '#if IS_BUILTIN(CONFIG_XEN_GNTDEV) && !defined(MODULE)\nint y;\n#endif\n',
+    'drivers/xen/gntdev.c': '#if IS_BUILTIN(CONFIG_XEN_GNTDEV) && !defined(MODULE)\nint y;\n#endif\n#ifdef MODULE\nint z;\n#endif\n',
     ...extra,
   };
 }
@@ -98,7 +98,7 @@ describe('Kbuild tree', () => {
   });
 
   it('query --builds answers as brute force over every valid configuration does', () => {
-    const targets = ['drivers/xen/unpopulated-alloc.c', 'drivers/xen/unpopulated-alloc.c:3', 'drivers/xen/unpopulated-alloc.c:6', 'drivers/xen/gntdev.c:2', 'drivers/xen/gntdev-balloon.c'];
+    const targets = ['drivers/xen/unpopulated-alloc.c', 'drivers/xen/unpopulated-alloc.c:3', 'drivers/xen/unpopulated-alloc.c:6', 'drivers/xen/gntdev.c:2', 'drivers/xen/gntdev.c:5', 'drivers/xen/gntdev-balloon.c'];
     for (const arch of ['i386', 'x86_64']) {
       const s = session(arch, SMALL_KCONFIG);
       const tree = kbuildTree(s, new MemorySourceFiles(exampleFiles(SMALL_KCONFIG)));
@@ -119,6 +119,8 @@ describe('Kbuild tree', () => {
           const cond = text[line - 2]!;
           if (cond.includes('XEN_BALLOON')) return values.get('XEN_BALLOON') === 'y';
           if (cond.includes('IS_MODULE')) return values.get('XEN_GNTDEV') === 'm';
+          // Kbuild defines MODULE when it compiles the object for a module.
+          if (cond === '#ifdef MODULE') return module;
           return values.get('XEN_GNTDEV') === 'y' && !module;
         });
         expect(answer.satisfiable, `${target} on ${arch}`).toBe(expected);
@@ -226,6 +228,15 @@ describe('Kbuild tree', () => {
     expect(written.get('XEN_UNPOPULATED_ALLOC')).toBe('y');
   });
 
+  it('#ifdef MODULE holds where Kbuild compiles the object for a module: never together with !defined(MODULE)', () => {
+    const files = new MemorySourceFiles(exampleFiles(SMALL_KCONFIG));
+    const s = session('x86_64', SMALL_KCONFIG);
+    const module = buildQuery(s, ['drivers/xen/gntdev.c:5'], [], { files });
+    expect(module.satisfiable).toBe(true);
+    expect(module.targets[0]!.mode).toBe('m');
+    expect(buildQuery(s, ['drivers/xen/gntdev.c:2', 'drivers/xen/gntdev.c:5'], [], { files }).satisfiable).toBe(false);
+  });
+
   it('the seed on the example: no on i386 with ZONE_DEVICE in the reason, yes on x86_64 built in', () => {
     const no = buildQuery(session('i386'), ['drivers/xen/unpopulated-alloc.c']);
     expect(no.satisfiable).toBe(false);
@@ -249,7 +260,7 @@ describe('Kbuild tree', () => {
     expect(err(['../etc/passwd.c'])).toBe('../etc/passwd.c is outside the tree .');
     expect(err(['drivers/xen/other.c'], { 'drivers/xen/other.c': 'int z;\n' })).toBe('drivers/xen/other.c: no makefile builds it for x86_64 (drivers/xen/Makefile names no other.o)');
     expect(err(['drivers/xen/gntdev.c'], { 'drivers/Makefile': 'ifdef CONFIG_XEN\nobj-y += xen/\n' })).toBe('drivers/Makefile:1: ifeq/ifdef without endif');
-    expect(err(['drivers/xen/gntdev.c:99'])).toBe('drivers/xen/gntdev.c:99: drivers/xen/gntdev.c has 4 lines');
+    expect(err(['drivers/xen/gntdev.c:99'])).toBe('drivers/xen/gntdev.c:99: drivers/xen/gntdev.c has 7 lines');
   });
 });
 
