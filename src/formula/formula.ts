@@ -121,7 +121,7 @@ function withoutSatisfied(raw: Int32Array, lits: ReadonlySet<Lit>): Int32Array {
   for (let start = 0; start < raw.length; ) {
     let end = start;
     let satisfied = false;
-    while (raw[end] !== 0) satisfied ||= lits.has(raw[end++]!);
+    for (; raw[end] !== 0; end++) if (lits.has(raw[end]!)) satisfied = true;
     if (!satisfied) {
       kept.set(raw.subarray(start, end + 1), length);
       length += end + 1 - start;
