@@ -152,9 +152,8 @@ export interface GroupSolver {
  * fill the SAT engine's fixed heap with questions it answered long ago.
  */
 export class Scratch {
-  /** Clauses written so far (counters' included): what release() frees. */
-  written = 0;
-  released = false;
+  private clauses = 0;
+  private done = false;
 
   constructor(
     private readonly formula: Formula,
@@ -166,7 +165,7 @@ export class Scratch {
   /** A clause in force while the scope is. */
   clause(lits: readonly Lit[]): void {
     this.formula.cnfOf(this).clause([-this.guard, ...lits]);
-    this.written++;
+    this.clauses++;
   }
 
   /** Outputs of a counter over `lits`: outputs[j] is forced by j+1 true literals, for j < size (assume ¬outputs[k] for at most k). */
@@ -175,10 +174,19 @@ export class Scratch {
     return atLeastOutputs({ newVar: () => cnf.newVar(), clause: (c) => this.clause(c) }, lits, size);
   }
 
+  /** Clauses written so far (counters' included): what release() frees. */
+  get written(): number {
+    return this.clauses;
+  }
+
+  get released(): boolean {
+    return this.done;
+  }
+
   /** The question is answered: its clauses are never in force again. */
   release(): void {
-    if (!this.released) this.formula.release(this);
-    this.released = true;
+    if (!this.done) this.formula.release(this);
+    this.done = true;
   }
 }
 
