@@ -17,6 +17,51 @@ export type { ConfigEntry, Lean, SolveOptions } from '../formula/formula.js';
 
 export type SessionOptions = LoadOptions;
 
+/**
+ * A tree with one of each construct: its formula's objects are of every class
+ * a saved session can hold (a class missing here makes every entry unreadable,
+ * which the cache notes when writing).
+ */
+const EVERY_CONSTRUCT = `mainmenu "m"
+config B
+\tbool "b"
+\tselect T
+\timply S
+config T
+\ttristate "t"
+\tdepends on MODULES
+config MODULES
+\tbool "modules"
+\tmodules
+config S
+\tstring "s"
+\tdefault "x"
+config I
+\tint "i"
+\trange 0 9
+\tdefault 3
+config H
+\thex "h"
+\tdefault 0x10
+menuconfig MC
+\tbool "mc"
+if MC
+menu "sub"
+\tvisible if B
+comment "c"
+\tdepends on T
+endmenu
+endif
+choice
+\tprompt "pick"
+\tdefault C1
+config C1
+\tbool "c1"
+config C2
+\ttristate "c2"
+endchoice
+`;
+
 /** `options` for `arch` (none: the tree has no arches): what runs over several arches opens each with. */
 export function withArch(options: SessionOptions, arch: string | undefined): SessionOptions {
   const out: SessionOptions = { ...options };
@@ -67,8 +112,8 @@ export class Session {
         return { value: session, saved: { loaded: savedTree(session.loaded), formula: session.formula.snapshot() } };
       },
       restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, saved.formula),
-      // The classes of a saved session's objects: those of any formula's.
-      sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: '' }) }).model).snapshot(),
+      // The classes of a saved session's objects: those of a formula of every construct.
+      sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: EVERY_CONSTRUCT }) }).model).snapshot(),
     });
   }
 

@@ -109,7 +109,7 @@ export function cached<T, S extends object>(options: LoadOptions, settings: Cach
   const files = new RecordingSourceFiles(openTree(options.tree, options.allowOutsideRoot));
   const { value, saved } = how.build(files);
   const reads = files.stop();
-  writeEntry(file, settings, { format: FORMAT, version: settings.version, v8: process.versions.v8, key, reads: reads.reads, readsDigest: reads.digest }, saved);
+  writeEntry(file, settings, { format: FORMAT, version: settings.version, v8: process.versions.v8, key, reads: reads.reads, readsDigest: reads.digest }, saved, how);
   return value;
 }
 
@@ -177,10 +177,15 @@ function decodeEntry(bytes: Buffer): { header: EntryHeader; graph: FlatGraph } {
   return entry;
 }
 
-function writeEntry(file: string, settings: CacheSettings, header: EntryHeader, saved: object): void {
+function writeEntry<S extends object>(file: string, settings: CacheSettings, header: EntryHeader, saved: S, how: CachedBuild<unknown, S>): void {
   let payload: Buffer;
   try {
-    payload = v8.serialize({ header, graph: flatten(saved).graph });
+    const { graph } = flatten(saved);
+    // An entry whose classes a reader cannot find would be rebuilt on every read.
+    const known = flatten(how.sample()).prototypes;
+    const unknown = graph.classes.filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new UnflattenableError(`objects of ${unknown.join(', ')}, which the sample lacks`);
+    payload = v8.serialize({ header, graph });
   } catch (e) {
     if (!(e instanceof UnflattenableError)) throw e;
     note(`session not cached: ${e.message}`);

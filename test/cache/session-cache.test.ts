@@ -16,10 +16,17 @@ import { scratchDir } from '../helpers/scratch.js';
 
 const dir = scratchDir('session-cache', { perTest: true });
 
-/** A tree whose answer to `A=y` hangs on $(FOO) and on a sourced file: yes with FOO=yes, unless `blocked`. */
+/**
+ * A tree whose answer to `A=y` hangs on $(FOO) and on a sourced file: yes with FOO=yes, unless `blocked`.
+ * Its choice, menu and tristate put objects of every class into the entry (a class the reader did not
+ * know once made every Linux entry unreadable).
+ */
 function writeTree(root: string, blocked = false): string {
   fs.mkdirSync(path.join(root, 'sub'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'Kconfig'), 'config A\n\tbool "a"\n\tdepends on GATE\nsource "sub/Kconfig"\n');
+  fs.writeFileSync(
+    path.join(root, 'Kconfig'),
+    'config A\n\tbool "a"\n\tdepends on GATE\nsource "sub/Kconfig"\nmenu "m"\nchoice\n\tprompt "p"\nconfig C1\n\tbool "c1"\nconfig C2\n\tbool "c2"\nendchoice\nendmenu\n',
+  );
   fs.writeFileSync(
     path.join(root, 'sub/Kconfig'),
     `config GATE\n\tbool\n\tdefault y if "$(FOO)" = "yes"\n${blocked ? '\tdepends on BLOCK\n' : ''}config BLOCK\n\tbool\n`,
@@ -211,16 +218,16 @@ describe('session cache entries', () => {
     const tree = writeTree(path.join(dir(), 'tree'));
     const settings = { dir: path.join(dir(), 'sessions'), maxBytes: 1 << 30, version: '1.0.0' };
     const c = counter({ tree, cache: true });
-    expect(c.get(settings)).toEqual(['A', 'GATE', 'BLOCK']);
-    expect(c.get(settings)).toEqual(['A', 'GATE', 'BLOCK']);
+    expect(c.get(settings)).toEqual(['A', 'GATE', 'BLOCK', '<choice 1>', 'C1', 'C2']);
+    expect(c.get(settings)).toEqual(['A', 'GATE', 'BLOCK', '<choice 1>', 'C1', 'C2']);
     expect(c.builds()).toBe(1);
     const [older] = fs.readdirSync(settings.dir).map((f) => path.join(settings.dir, f));
-    expect(c.get({ ...settings, version: '1.0.1' })).toEqual(['A', 'GATE', 'BLOCK']);
+    expect(c.get({ ...settings, version: '1.0.1' })).toEqual(['A', 'GATE', 'BLOCK', '<choice 1>', 'C1', 'C2']);
     expect(c.builds()).toBe(2);
     // Nor under the other version's file name.
     const newer = fs.readdirSync(settings.dir).map((f) => path.join(settings.dir, f)).find((f) => f !== older);
     fs.copyFileSync(older!, newer!);
-    expect(c.get({ ...settings, version: '1.0.1' })).toEqual(['A', 'GATE', 'BLOCK']);
+    expect(c.get({ ...settings, version: '1.0.1' })).toEqual(['A', 'GATE', 'BLOCK', '<choice 1>', 'C1', 'C2']);
     expect(c.builds()).toBe(3);
   });
 
