@@ -205,7 +205,8 @@ function describe(session: Session, run: Simulation, sym: KSymbol, given: string
     const raisers = r.selectedBy.filter((s) => s.value >= tri(value));
     if (raisers.length > 0 && value !== 'n') return `selected by ${raisers.map((s) => fact('selected by', s.rev.loc, `${s.rev.selector.name}: `)).join(', ')}`;
     if (r.impliedBy.length > 0 && isLogic(sym) && value !== 'n') return `implied by ${r.impliedBy.map((s) => fact('implied by', s.rev.loc, `${s.rev.selector.name}: `)).join(', ')}`;
-    if (r.default) return `default ${fact('default', r.default.prop.loc)}`;
+    // The line itself says default or def_bool.
+    if (r.default) return fact('default', r.default.prop.loc);
     return isLogic(sym) ? 'nothing sets it, so it is n' : 'no default applies, so it is empty';
   };
   if (rejectedBecause) return { reason: `conf ignores the line (${rejectedBecause}); its value comes from: ${source()}`, facts };

@@ -67,6 +67,14 @@ describe('check on a complete file', () => {
     expect(r.violations[1]!.facts).toContainEqual(expect.objectContaining({ role: 'depends on', text: 'depends on !M' }));
   });
 
+  it("names the default line a hidden symbol's value comes from as it is written", () => {
+    const r = checkConfig(open('config H\n\tdef_bool y\nconfig S\n\tstring\n\tdefault "x"\n'), file('# CONFIG_H is not set\nCONFIG_S="y"\n'));
+    expect(r.violations.map((v) => [v.symbol, v.reason])).toEqual([
+      ['H', 'conf ignores the value because it has no prompt: config H (Kconfig:1); the value comes from: def_bool y (Kconfig:2)'],
+      ['S', 'conf ignores the value because it has no prompt: config S (Kconfig:3); the value comes from: default "x" (Kconfig:5)'],
+    ]);
+  });
+
   it('accepts exactly what conf writes', () => {
     const r = checkConfig(open(DEFAULT_Y_AND_DEPENDENT), file('CONFIG_M=y\n# CONFIG_B is not set\n'));
     expect(r).toMatchObject({ valid: true, violations: [] });
