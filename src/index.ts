@@ -49,7 +49,9 @@ export { cone } from './analysis/cone.js';
 export { audit, groupFindings, type AuditFinding, type AuditGroup, type AuditProgress, type AuditReport } from './analysis/audit.js';
 export {
   review,
+  reviewArch,
   symbolSignature,
+  type ArchPair,
   type ArchReview,
   type ReviewFinding,
   type ReviewOptions,
@@ -95,6 +97,7 @@ export { allArches, auditArches, type ArchAuditReport, type ArchProgress, type A
 export { auditTree, type ArchAuditSummary, type TreeAudit, type TreeAuditOptions } from './workflow/audit.js';
 export { confirmFindings, confRunsShell, type ConfirmedFinding, type ConfirmOptions } from './workflow/confirm.js';
 export { fixTree, type TreeFixOptions } from './workflow/fix.js';
+export { reviewTree, type TreeReviewOptions } from './workflow/review.js';
 export { treeStatistics, type TreeStatistics } from './workflow/statistics.js';
 export { queryWithTimeout, type QueryWithTimeoutOptions, type TimedOut } from './workflow/deadline.js';
 export { buildConf, confEnvironment } from './workflow/reference.js';

@@ -13,13 +13,14 @@
  * A select's finding depends on its selector and its target, so it is
  * rechecked when either is among them; a symbol's deadness, when it is.
  * Both trees are loaded first and compared symbol by symbol; an arch where
- * no symbol changed is not encoded at all.
+ * no symbol changed is not encoded at all (a tree from the session cache
+ * comes encoded).
  */
 import { applyPatches, type PatchText } from '../io/apply-patch.js';
 import { listArchitectures } from '../model/arch.js';
 import { exprToString, leafToString } from '../model/expr.js';
 import { evaluate } from '../model/evaluate.js';
-import { loadKconfig, openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
+import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
 import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
@@ -38,6 +39,18 @@ export interface ReviewOptions {
   /** Look for verified repairs of added findings (default true). */
   fixes?: boolean;
   onProgress?: (message: string) => void;
+  /**
+   * Reviews each arch's pair of trees, in their order (default: reviewArch
+   * one after another in this thread; workflow/review.ts's reviewTree runs
+   * them on worker threads).
+   */
+  reviewAll?: (pairs: ArchPair[]) => Promise<ArchReview[]>;
+}
+
+/** One arch's trees before and after the change. */
+export interface ArchPair {
+  old: LoadOptions;
+  new: LoadOptions;
 }
 
 /** A symbol's first definition in each tree. */
@@ -80,11 +93,13 @@ export interface ReviewReport {
 
 export async function review(options: ReviewOptions): Promise<ReviewReport> {
   const progress = options.onProgress ?? (() => undefined);
-  const arches: ArchReview[] = [];
-  for (const arch of options.arches) {
-    progress(`reviewing${arch ? ` ${arch}` : ''}`);
-    arches.push(reviewArch(withArch(options.old, arch), withArch(options.new, arch)));
-  }
+  const pairs = options.arches.map((arch) => ({ old: withArch(options.old, arch), new: withArch(options.new, arch) }));
+  const arches = options.reviewAll
+    ? await options.reviewAll(pairs)
+    : pairs.map((pair) => {
+        progress(`reviewing${pair.new.arch ? ` ${pair.new.arch}` : ''}`);
+        return reviewArch(pair);
+      });
   if (options.fixes !== false) await attachFixes(options.new, arches, progress);
   return { arches, newProblems: arches.reduce((n, a) => n + a.findings.added.length, 0) };
 }
@@ -105,10 +120,11 @@ export function reviewArches(old: LoadOptions, asked: readonly (string | undefin
   return asked.includes('all') ? known : [...asked];
 }
 
-function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
+/** The review of one arch (the pair's `arch`). */
+export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair): ArchReview {
   const t0 = performance.now();
-  const before = loadKconfig(oldLoad);
-  const after = loadKconfig(newLoad);
+  const { loaded: before, session: cachedOld } = Session.loadTree(oldLoad);
+  const { loaded: after, session: cachedNew } = Session.loadTree(newLoad);
   const out: ArchReview = {
     ...(newLoad.arch !== undefined ? { arch: newLoad.arch } : {}),
     changed: [],
@@ -140,8 +156,8 @@ function reviewArch(oldLoad: LoadOptions, newLoad: LoadOptions): ArchReview {
     };
     const only = new Set([...affected(before), ...affected(after)]);
     out.rechecked = only.size;
-    const oldSession = Session.fromLoaded(before, oldLoad);
-    const newSession = Session.fromLoaded(after, newLoad);
+    const oldSession = cachedOld ?? Session.fromLoaded(before, oldLoad);
+    const newSession = cachedNew ?? Session.fromLoaded(after, newLoad);
     compare(out, oldSession, newSession, only);
   }
   out.ms = Math.round(performance.now() - t0);

@@ -3,7 +3,7 @@
  * solvers that many questions reuse), and what a configuration means in it.
  * Everything in src/analysis works through it.
  */
-import { cached, cacheSettings, restoredTree, savedTree } from '../cache/session-cache.js';
+import { cached, cacheSettings, keepable, restoredTree, savedTree } from '../cache/session-cache.js';
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { Formula, type FormulaSnapshot, type Lit } from '../formula/formula.js';
@@ -120,6 +120,18 @@ export class Session {
   /** A session of a tree loaded before (to look at its model first and encode only when needed). */
   static fromLoaded(loaded: LoadedTree, options: SessionOptions): Session {
     return new Session(loaded, options);
+  }
+
+  /**
+   * The tree loaded, for a caller that compares models first and may never
+   * solve (review, upgrade): with the session cache, the cached session comes
+   * along (restoring it costs a fraction of parsing); without, the tree is
+   * parsed and resolved but not encoded (Session.fromLoaded encodes later).
+   */
+  static loadTree(options: SessionOptions): { loaded: LoadedTree; session?: Session } {
+    if (!options.cache || !keepable(options) || !cacheSettings()) return { loaded: loadKconfig(options) };
+    const session = Session.open(options);
+    return { loaded: session.loaded, session };
   }
 
   /** Frees the solvers (see Formula.dispose): for a caller opening many short-lived sessions. */

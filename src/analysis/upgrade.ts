@@ -7,7 +7,7 @@
  * asked, the fewest extra settings that keep the user's lost values.
  */
 import type { DotConfig } from '../io/dotconfig.js';
-import { loadKconfig, type LoadOptions } from '../model/load.js';
+import type { LoadOptions } from '../model/load.js';
 import { checkConfig, keepLostValues, type CheckResult, type Violation } from './check.js';
 import type { ResolveResult } from './resolve.js';
 import { symbolSignature } from './review.js';
@@ -43,7 +43,7 @@ export interface UpgradeReport {
 }
 
 export function upgrade(options: UpgradeOptions): UpgradeReport {
-  const old = loadKconfig(options.old).model;
+  const old = Session.loadTree(options.old).loaded.model;
   const session = Session.open(options.new);
   const result = checkConfig(session, options.config);
   const changed = (name: string): boolean => {

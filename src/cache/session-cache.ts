@@ -99,9 +99,7 @@ type Read = [op: 'r' | 'c' | 'g', name: string];
  * holds and every file it read reads the same, else built (and kept).
  */
 export function cached<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: CachedBuild<T, S>): T {
-  if (!settings || typeof options.tree !== 'string' || options.runShell || options.overrides) {
-    return how.build(undefined).value;
-  }
+  if (!settings || !keepable(options)) return how.build(undefined).value;
   const key = entryKey(options, settings.version);
   const file = path.join(settings.dir, `${key.slice(0, 40)}.bin`);
   const hit = readEntry(file, key, settings, options, how);
@@ -111,6 +109,14 @@ export function cached<T, S extends object>(options: LoadOptions, settings: Cach
   const reads = files.stop();
   writeEntry(file, settings, { format: FORMAT, version: settings.version, v8: process.versions.v8, key, reads: reads.reads, readsDigest: reads.digest }, saved, how);
   return value;
+}
+
+/**
+ * Whether these load options can have an entry: a tree on disk, no `$(shell,...)` run, no
+ * files overridden in memory (a patch under review: its text would have to be in the key).
+ */
+export function keepable(options: LoadOptions): boolean {
+  return typeof options.tree === 'string' && !options.runShell && !options.overrides;
 }
 
 function entryKey(options: LoadOptions, kconfsatVersion: string): string {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { groupFindings } from '../analysis/audit.js';
-import { patchedTree, review, reviewArches, type ArchReview, type ReviewFinding, type ReviewReport, type SymbolChange } from '../analysis/review.js';
+import { patchedTree, reviewArches, type ArchReview, type ReviewFinding, type ReviewReport, type SymbolChange } from '../analysis/review.js';
 import { upgrade } from '../analysis/upgrade.js';
 import { KconfsatError } from '../errors.js';
 import type { PatchText } from '../io/apply-patch.js';
@@ -16,7 +16,8 @@ import { auditSarif } from '../io/sarif.js';
 import type { LoadOptions } from '../model/load.js';
 import { GitSourceFiles, parseRange } from '../parse/git-files.js';
 import { describeChange, formatKeep, readConfig } from './commands.js';
-import { architectures, EXIT, loadOptions, print, printJson, writeOutput, type GlobalOptions } from './context.js';
+import { architectures, EXIT, loadOptions, positiveInteger, print, printJson, writeOutput, type GlobalOptions } from './context.js';
+import { reviewTree } from '../workflow/review.js';
 import { statusLine } from './progress.js';
 import { runMerge, runReviewEach } from './review-each.js';
 
@@ -32,12 +33,16 @@ export interface ReviewCommandOptions extends TreePairOptions {
   fix: boolean;
   each: boolean;
   shard?: string;
+  jobs: string;
 }
 
 /** Largest patch read: a release's whole Kconfig diff is a few MB. */
 const MAX_PATCH_BYTES = 64 << 20;
 
 export async function runReview(patches: string[], opts: ReviewCommandOptions, g: GlobalOptions, version: string): Promise<number> {
+  const jobs = positiveInteger(opts.jobs, '--jobs');
+  // A worker reads its trees from disk; a revision's files are read through this thread's git.
+  if (jobs > 1 && opts.rev !== undefined) throw new KconfsatError('usage', '--jobs reviews trees on disk (PATCH... or --old/--new), not --rev');
   if (opts.each || opts.shard !== undefined) {
     if (!opts.each || opts.rev === undefined || patches.length > 0 || opts.old !== undefined || opts.new !== undefined) throw new KconfsatError('usage', '--each reviews the commits of a --rev range (and --shard splits them): give --rev BASE..HEAD --each');
     if (opts.sarif !== undefined || opts.verbose) throw new KconfsatError('usage', `${opts.sarif !== undefined ? '--sarif' : '--verbose'} does not go with --each`);
@@ -45,7 +50,7 @@ export async function runReview(patches: string[], opts: ReviewCommandOptions, g
   }
   const { old, now, arches } = treePair(patches, opts, g);
   const progress = statusLine('review', g.progress);
-  const report = await review({ old, new: now, arches, fixes: opts.fix, onProgress: (m) => progress?.show(m, undefined, true) });
+  const report = await reviewTree({ old, new: now, arches, fixes: opts.fix, jobs, onProgress: (m) => progress?.show(m, undefined, true) });
   progress?.finish();
   if (opts.sarif !== undefined) {
     const added = groupFindings(report.arches.flatMap((a) => a.findings.added));
@@ -196,6 +201,7 @@ export function registerReviewCommands(program: Command, globals: () => GlobalOp
     .option('--no-fix', 'skip the verified repairs of new findings')
     .option('--verbose', 'per arch: symbols changed and rechecked, solves, time', false)
     .option('--each', 'with --rev: every commit of the range that touches a Kconfig* file, against its first parent', false)
+    .option('--jobs <n>', 'arches reviewed at once, each on a worker thread (PATCH... or --old/--new)', '1')
     .option('--shard <I/N>', 'with --each: only targets k (of the sorted (commit, arch) list) with k mod N = I, I from 0; kconfsat merge joins the --json outputs')
     .action(async (patches: string[], opts: ReviewCommandOptions) => exit(await runReview(patches, opts, globals(), version)));
   program

@@ -57,6 +57,21 @@ function ask(cacheHome: string, tree: string, ...extra: string[]): { answer: str
   return { answer: r.stdout.split('\n')[0]!, fromCache: r.stderr.includes('cache read'), stderr: notes.join('\n') };
 }
 
+/** Runs `body` with the cache on, under a scratch $XDG_CACHE_HOME (this process's: the suite runs with it off). */
+function inCacheHome(body: () => void): void {
+  const saved = { home: process.env.XDG_CACHE_HOME, off: process.env.KCONFSAT_CACHE };
+  process.env.XDG_CACHE_HOME = path.join(dir(), 'cache');
+  delete process.env.KCONFSAT_CACHE;
+  try {
+    body();
+  } finally {
+    for (const [name, value] of [['XDG_CACHE_HOME', saved.home], ['KCONFSAT_CACHE', saved.off]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 describe('session cache through the CLI', () => {
   it('a hit answers as --no-cache does, and edits to a sourced file or to --env are seen at once', () => {
     const tree = writeTree(path.join(dir(), 'tree'));
@@ -169,10 +184,7 @@ describe('session cache through the CLI', () => {
 describe('a session from the cache', () => {
   it("has the fresh session's formula, variable names, parse tree and answers", () => {
     const tree = writeTree(path.join(dir(), 'tree'));
-    const saved = { home: process.env.XDG_CACHE_HOME, off: process.env.KCONFSAT_CACHE };
-    process.env.XDG_CACHE_HOME = path.join(dir(), 'cache');
-    delete process.env.KCONFSAT_CACHE;
-    try {
+    inCacheHome(() => {
       const options = { tree, env: { FOO: 'yes' } };
       const fresh = Session.open(options);
       expect(Session.open({ ...options, cache: true }).timings.cacheMs).toBeUndefined();
@@ -186,12 +198,22 @@ describe('a session from the cache', () => {
       expect(cnf(hit).names.get(fresh.formula.isY(fresh.symbol('A')))).toBe('A=y');
       expect(hit.loaded.parsed).toEqual(fresh.loaded.parsed);
       for (const q of ['A=y', 'A=n && GATE=y', 'BLOCK=y']) expect(query(hit, [q])).toEqual(query(fresh, [q]));
-    } finally {
-      for (const [name, value] of [['XDG_CACHE_HOME', saved.home], ['KCONFSAT_CACHE', saved.off]] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    });
+  });
+});
+
+describe('a tree loaded for comparing (review, upgrade)', () => {
+  it('comes from the cache with its session when the cache is on, and is only parsed when it is off', () => {
+    const tree = writeTree(path.join(dir(), 'tree'));
+    inCacheHome(() => {
+      expect(Session.loadTree({ tree }).session).toBeUndefined();
+      Session.loadTree({ tree, cache: true });
+      const hit = Session.loadTree({ tree, cache: true });
+      expect(hit.session?.timings.cacheMs).toBeGreaterThan(0);
+      expect(hit.loaded.model.symbols.map((s) => s.name)).toEqual(Session.loadTree({ tree }).loaded.model.symbols.map((s) => s.name));
+      // Files overridden in memory (a patch under review) are never kept.
+      expect(Session.loadTree({ tree, cache: true, overrides: { Kconfig: 'config A\n\tbool "a"\n' } }).session).toBeUndefined();
+    });
   });
 });
 

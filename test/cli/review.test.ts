@@ -101,6 +101,7 @@ describe('review', () => {
     expectOneLineError(run('--tree', buggy, '--arch', 'i386', 'review', '--sarif', sarif, forward), `kconfsat: ${forward}:14: hunk #1 does not apply to drivers/xen/Kconfig (at its line 5)`);
     expectOneLineError(run('--tree', repo, '--arch', 'i386', 'review', '--sarif', sarif, '--rev', 'HEAD..nosuchbranch'), `kconfsat: nosuchbranch: no such commit in ${repo}`);
     expectOneLineError(run('--tree', repo, '--arch', 'i386', 'review', '--rev', 'HEAD'), 'kconfsat: --rev HEAD: not a range BASE..HEAD');
+    expectOneLineError(run('--tree', repo, '--arch', 'i386', 'review', '--jobs', '2', '--rev', 'HEAD~1..HEAD'), 'kconfsat: --jobs reviews trees on disk (PATCH... or --old/--new), not --rev');
     const plain = path.join(dir(), 'plain');
     fs.cpSync(buggy, plain, { recursive: true });
     expectOneLineError(run('--tree', plain, '--arch', 'i386', 'review', '--rev', 'HEAD~1..HEAD'), `kconfsat: ${plain}: not a git repository`);

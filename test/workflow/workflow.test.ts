@@ -2,13 +2,14 @@
  * The workflow layer on the bundled example: auditTree is the per-arch audits
  * grouped, in this thread and on worker threads alike; treeStatistics counts
  * what the model and formula hold; fixTree verifies on every arch of the tree
- * by default; the scripts' target matrix reads --arch lists and the manifest.
+ * by default; reviewTree is review on worker threads as in this thread; the scripts' target matrix reads --arch lists and the manifest.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { audit, groupFindings } from '../../src/analysis/audit.js';
 import { fix } from '../../src/analysis/fix.js';
+import { review, type ReviewReport } from '../../src/analysis/review.js';
 import { Session } from '../../src/analysis/session.js';
 import { auditTree } from '../../src/workflow/audit.js';
 import { manifestEntry } from '../../src/workflow/reference.js';
@@ -69,6 +70,18 @@ describe('fixTree', () => {
     const direct = await fix({ load: { tree: buggy }, arches: ['i386'], verifyArches: ['i386', 'x86', 'x86_64'] });
     const shape = (r: typeof report): unknown => r.results.map((x) => ({ finding: x.finding, candidates: x.candidates, skipped: x.skipped }));
     expect(shape(report)).toEqual(shape(direct));
+  });
+});
+
+describe('reviewTree', () => {
+  it('is review arch by arch, the same on worker threads', async () => {
+    const fixed = path.resolve(buggy, '../fixed');
+    const options = { old: { tree: fixed }, new: { tree: buggy }, arches: ['i386', 'x86_64', 'x86'], fixes: false };
+    const threaded = await (await built()).reviewTree({ ...options, jobs: 2 });
+    const direct = await review(options);
+    const timeless = (r: ReviewReport): unknown => r.arches.map((a) => ({ ...a, ms: 0 }));
+    expect(timeless(threaded)).toEqual(timeless(direct));
+    expect(threaded.arches.map((a) => [a.arch, a.findings.added.length])).toEqual([['i386', 1], ['x86_64', 1], ['x86', 1]]);
   });
 });
 
