@@ -154,13 +154,23 @@ export class EditorWorkspace {
     this.stale = true;
   }
 
+  /**
+   * The load options of the tree as the documents have it: only documents
+   * that differ from their file override it, so a tree opened but not edited
+   * loads from the session cache.
+   */
+  private edited(): LoadOptions {
+    const changed = [...this.documents].filter(([name, text]) => text !== this.disk.read(name));
+    return changed.length > 0 ? { ...this.options.load, overrides: Object.fromEntries(changed) } : this.options.load;
+  }
+
   /** The sessions, loaded again when an edit changed what they are built from. */
   private current(): ArchState[] {
     if (!this.stale) return this.states;
-    const overrides = Object.fromEntries(this.documents);
+    const load = this.edited();
     this.states = this.options.arches.map((arch) => {
       const state: ArchState = arch !== undefined ? { arch } : {};
-      const options: LoadOptions = { ...this.options.load, overrides };
+      const options: LoadOptions = { ...load };
       delete options.arch;
       if (arch !== undefined) options.arch = arch;
       try {
@@ -403,7 +413,7 @@ export class EditorWorkspace {
     const out: EditorFix[] = [];
     for (const g of groups) {
       const report = await fix({
-        load: { ...this.options.load, overrides: Object.fromEntries(this.documents) },
+        load: this.edited(),
         arches: g.arches.length ? g.arches : [undefined],
         verifyArches: this.options.arches,
         only: [`${g.selector}:${g.selectee}`],

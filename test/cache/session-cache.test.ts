@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/analysis/session.js';
+import { EditorWorkspace } from '../../src/analysis/editor.js';
 import { query } from '../../src/analysis/query.js';
 import { cached, type CacheSettings } from '../../src/cache/session-cache.js';
 import { loadKconfig, type LoadOptions } from '../../src/model/load.js';
@@ -213,6 +214,22 @@ describe('a tree loaded for comparing (review, upgrade)', () => {
       expect(hit.loaded.model.symbols.map((s) => s.name)).toEqual(Session.loadTree({ tree }).loaded.model.symbols.map((s) => s.name));
       // Files overridden in memory (a patch under review) are never kept.
       expect(Session.loadTree({ tree, cache: true, overrides: { Kconfig: 'config A\n\tbool "a"\n' } }).session).toBeUndefined();
+    });
+  });
+});
+
+describe('an editor workspace', () => {
+  it('loads a tree whose open documents are as on disk from the cache, and an edited one afresh', () => {
+    const tree = writeTree(path.join(dir(), 'tree'));
+    const file = path.join(tree, 'Kconfig');
+    inCacheHome(() => {
+      const workspace = new EditorWorkspace({ load: { tree, cache: true }, arches: [undefined] });
+      workspace.update(file, fs.readFileSync(file, 'utf8'));
+      workspace.diagnostics(file);
+      expect(entries(path.join(dir(), 'cache'))).toHaveLength(1);
+      workspace.update(file, fs.readFileSync(file, 'utf8') + 'config NEW\n\tbool "new"\n');
+      expect(workspace.completion(file, 1, 1).map((c) => c.name)).toContain('NEW');
+      expect(entries(path.join(dir(), 'cache'))).toHaveLength(1);
     });
   });
 });
