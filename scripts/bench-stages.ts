@@ -83,6 +83,12 @@ const DEBIAN_CONFIG = '/usr/src/linux-config-6.1/config.amd64_none_amd64.xz';
 /** The stage seedRatio is measured against. */
 export const SEED_STAGE = 'cold CLI seed query (x86_64, yes + witness)';
 
+/** DEBIAN_CONFIG unpacked to a scratch file; an error when it or the 6.12 tree is missing. */
+function debianConfig(): string {
+  if (!process.env.KCONFSAT_LINUX_612 || !fs.existsSync(DEBIAN_CONFIG)) throw new Error(`needs $KCONFSAT_LINUX_612 and ${DEBIAN_CONFIG} (apt-get install linux-config-6.1)`);
+  return scratchFile('config', execFileSync('xz', ['-dc', DEBIAN_CONFIG], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+}
+
 /** A scratch file holding `text`, removed when the process exits. */
 function scratchFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
@@ -202,12 +208,13 @@ export const STAGES: Stage[] = [
     name: "cold CLI upgrade of Debian's 6.1 amd64 config to 6.12",
     target: 5,
     maxRuns: 3,
-    measure: ({ tree, arch }) => {
-      const next = process.env.KCONFSAT_LINUX_612;
-      if (!next || !fs.existsSync(DEBIAN_CONFIG)) throw new Error(`needs $KCONFSAT_LINUX_612 and ${DEBIAN_CONFIG} (apt-get install linux-config-6.1)`);
-      const config = scratchFile('config', execFileSync('xz', ['-dc', DEBIAN_CONFIG], { encoding: 'utf8', maxBuffer: 1 << 28 }));
-      return cliSeconds(['--arch', arch, 'upgrade', '--config', config, '--old', tree, '--new', next]);
-    },
+    measure: ({ tree, arch }) => cliSeconds(['--arch', arch, 'upgrade', '--config', debianConfig(), '--old', tree, '--new', process.env.KCONFSAT_LINUX_612!]),
+  },
+  {
+    name: "cold CLI upgrade of Debian's 6.1 amd64 config to 6.12, sessions cached",
+    target: 5,
+    maxRuns: 3,
+    measure: ({ tree, arch }) => cachedCliSeconds(['--arch', arch, 'upgrade', '--config', debianConfig(), '--old', tree, '--new', process.env.KCONFSAT_LINUX_612!]),
   },
   {
     name: 'cold CLI audit of every select',
