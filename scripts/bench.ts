@@ -21,8 +21,9 @@ import { scriptOptions } from './lib/options.js';
 import { median } from './lib/statistics.js';
 import { formatTable } from './lib/table.js';
 
-const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--json FILE]
+const USAGE = `usage: node dist/scripts/bench.js [--runs N] [--only REGEX] [--json FILE]
   --runs N      processes per measurement, the median is reported (default 5)
+  --only REGEX  only the stages whose name REGEX matches (the references and the seed query always run)
   --json FILE   where the results go as JSON (default bench-results.json)
 `;
 
@@ -118,7 +119,14 @@ async function main(): Promise<void> {
   const values = scriptOptions('bench', USAGE, {
     runs: { type: 'string', default: '5' },
     json: { type: 'string', default: 'bench-results.json' },
+    only: { type: 'string' },
   });
+  let only: RegExp | undefined;
+  try {
+    only = values.only === undefined ? undefined : new RegExp(values.only);
+  } catch (e) {
+    fail(`--only: ${(e as Error).message}`);
+  }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not '${values.runs}'`);
 
@@ -127,7 +135,8 @@ async function main(): Promise<void> {
   const tree = path.resolve(process.env.KCONFSAT_LINUX_61 ?? (await fetchCorpus(corpus)));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfsat-bench-'));
   try {
-    const stages = STAGES.flatMap((stage) =>
+    // The seed query stays: the other stages' CPU ratios are against it.
+    const stages = STAGES.filter((stage) => !only || only.test(stage.name) || stage.name === SEED_STAGE).flatMap((stage) =>
       (stage.perArch ? ARCHES : [ARCHES[0]!]).map((arch) => {
         process.stderr.write(`bench: ${stage.name} (${arch}) ...\n`);
         return runStage(stage, tree, arch, Math.min(runs, stage.maxRuns ?? runs));
