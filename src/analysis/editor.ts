@@ -160,8 +160,11 @@ export class EditorWorkspace {
    * loads from the session cache.
    */
   private edited(): LoadOptions {
+    const load = { ...this.options.load };
+    delete load.overrides;
     const changed = [...this.documents].filter(([name, text]) => text !== this.disk.read(name));
-    return changed.length > 0 ? { ...this.options.load, overrides: Object.fromEntries(changed) } : this.options.load;
+    if (changed.length > 0) load.overrides = Object.fromEntries(changed);
+    return load;
   }
 
   /** The sessions, loaded again when an edit changed what they are built from. */

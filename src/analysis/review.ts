@@ -94,12 +94,7 @@ export interface ReviewReport {
 export async function review(options: ReviewOptions): Promise<ReviewReport> {
   const progress = options.onProgress ?? (() => undefined);
   const pairs = options.arches.map((arch) => ({ old: withArch(options.old, arch), new: withArch(options.new, arch) }));
-  const arches = options.reviewAll
-    ? await options.reviewAll(pairs)
-    : pairs.map((pair) => {
-        progress(`reviewing${pair.new.arch ? ` ${pair.new.arch}` : ''}`);
-        return reviewArch(pair);
-      });
+  const arches = options.reviewAll ? await options.reviewAll(pairs) : pairs.map((pair) => reviewArch(pair, progress));
   if (options.fixes !== false) await attachFixes(options.new, arches, progress);
   return { arches, newProblems: arches.reduce((n, a) => n + a.findings.added.length, 0) };
 }
@@ -120,8 +115,9 @@ export function reviewArches(old: LoadOptions, asked: readonly (string | undefin
   return asked.includes('all') ? known : [...asked];
 }
 
-/** The review of one arch (the pair's `arch`). */
-export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair): ArchReview {
+/** The review of one arch (the pair's `arch`), saying so to `onProgress` when it starts. */
+export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress: (message: string) => void = () => undefined): ArchReview {
+  onProgress(`reviewing${newLoad.arch ? ` ${newLoad.arch}` : ''}`);
   const t0 = performance.now();
   const { loaded: before, session: cachedOld } = Session.loadTree(oldLoad);
   const { loaded: after, session: cachedNew } = Session.loadTree(newLoad);

@@ -3,7 +3,7 @@
  * solvers that many questions reuse), and what a configuration means in it.
  * Everything in src/analysis works through it.
  */
-import { cached, cacheSettings, keepable, restoredTree, savedTree } from '../cache/session-cache.js';
+import { cached, cachedOnly, cacheSettings, restoredTree, savedTree, type CachedBuild, type SavedTree } from '../cache/session-cache.js';
 import { KconfsatError } from '../errors.js';
 import type { DotConfig } from '../io/dotconfig.js';
 import { Formula, type FormulaSnapshot, type Lit } from '../formula/formula.js';
@@ -105,7 +105,12 @@ export class Session {
   static open(options: SessionOptions): Session {
     Formula.prepare();
     if (!options.cache) return new Session(loadKconfig(options), options);
-    return cached(options, cacheSettings(), {
+    return cached(options, cacheSettings(), Session.entry(options));
+  }
+
+  /** How a session is kept in the session cache, and made again from it. */
+  private static entry(options: SessionOptions): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
+    return {
       build: (files) => {
         const session = new Session(loadKconfig(files ? { ...options, tree: files } : options), options);
         // Taken before any question adds gates to the formula.
@@ -114,7 +119,7 @@ export class Session {
       restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, saved.formula),
       // The classes of a saved session's objects: those of a formula of every construct.
       sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: EVERY_CONSTRUCT }) }).model).snapshot(),
-    });
+    };
   }
 
   /** A session of a tree loaded before (to look at its model first and encode only when needed). */
@@ -124,14 +129,13 @@ export class Session {
 
   /**
    * The tree loaded, for a caller that compares models first and may never
-   * solve (review, upgrade): with the session cache, the cached session comes
-   * along (restoring it costs a fraction of parsing); without, the tree is
-   * parsed and resolved but not encoded (Session.fromLoaded encodes later).
+   * solve (review, upgrade): when the session cache holds it, with its
+   * session (restoring costs a fraction of parsing); else parsed and resolved
+   * but neither encoded nor kept (Session.fromLoaded encodes when needed).
    */
   static loadTree(options: SessionOptions): { loaded: LoadedTree; session?: Session } {
-    if (!options.cache || !keepable(options) || !cacheSettings()) return { loaded: loadKconfig(options) };
-    const session = Session.open(options);
-    return { loaded: session.loaded, session };
+    const session = options.cache ? cachedOnly(options, cacheSettings(), Session.entry(options)) : undefined;
+    return session ? { loaded: session.loaded, session } : { loaded: loadKconfig(options) };
   }
 
   /** Frees the solvers (see Formula.dispose): for a caller opening many short-lived sessions. */

@@ -100,8 +100,7 @@ type Read = [op: 'r' | 'c' | 'g', name: string];
  */
 export function cached<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: CachedBuild<T, S>): T {
   if (!settings || !keepable(options)) return how.build(undefined).value;
-  const key = entryKey(options, settings.version);
-  const file = path.join(settings.dir, `${key.slice(0, 40)}.bin`);
+  const { key, file } = entryOf(options, settings);
   const hit = readEntry(file, key, settings, options, how);
   if (hit !== undefined) return hit;
   const files = new RecordingSourceFiles(openTree(options.tree, options.allowOutsideRoot));
@@ -111,11 +110,23 @@ export function cached<T, S extends object>(options: LoadOptions, settings: Cach
   return value;
 }
 
+/** The value from an entry for these load options that holds; undefined when there is none (nothing is built or kept). */
+export function cachedOnly<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: Omit<CachedBuild<T, S>, 'build'>): T | undefined {
+  if (!settings || !keepable(options)) return undefined;
+  const { key, file } = entryOf(options, settings);
+  return readEntry(file, key, settings, options, how);
+}
+
+function entryOf(options: LoadOptions, settings: CacheSettings): { key: string; file: string } {
+  const key = entryKey(options, settings.version);
+  return { key, file: path.join(settings.dir, `${key.slice(0, 40)}.bin`) };
+}
+
 /**
  * Whether these load options can have an entry: a tree on disk, no `$(shell,...)` run, no
  * files overridden in memory (a patch under review: its text would have to be in the key).
  */
-export function keepable(options: LoadOptions): boolean {
+function keepable(options: LoadOptions): boolean {
   return typeof options.tree === 'string' && !options.runShell && !options.overrides;
 }
 
@@ -137,7 +148,7 @@ function entryKey(options: LoadOptions, kconfsatVersion: string): string {
 }
 
 /** The entry's value; undefined when there is none, or it is stale (a file reads differently) or corrupt (rebuilt, with a note). */
-function readEntry<T, S extends object>(file: string, key: string, settings: CacheSettings, options: LoadOptions, how: CachedBuild<T, S>): T | undefined {
+function readEntry<T, S extends object>(file: string, key: string, settings: CacheSettings, options: LoadOptions, how: Omit<CachedBuild<T, S>, 'build'>): T | undefined {
   const start = performance.now();
   let bytes: Buffer;
   try {
@@ -186,10 +197,10 @@ function decodeEntry(bytes: Buffer): { header: EntryHeader; graph: FlatGraph } {
 function writeEntry<S extends object>(file: string, settings: CacheSettings, header: EntryHeader, saved: S, how: CachedBuild<unknown, S>): void {
   let payload: Buffer;
   try {
-    const { graph } = flatten(saved);
-    // An entry whose classes a reader cannot find would be rebuilt on every read.
+    const { graph, prototypes } = flatten(saved);
+    // An entry whose classes a reader cannot find (or finds another class of that name) would be rebuilt on every read.
     const known = flatten(how.sample()).prototypes;
-    const unknown = graph.classes.filter((name) => !known.has(name));
+    const unknown = graph.classes.filter((name) => known.get(name) !== prototypes.get(name));
     if (unknown.length > 0) throw new UnflattenableError(`objects of ${unknown.join(', ')}, which the sample lacks`);
     payload = v8.serialize({ header, graph });
   } catch (e) {

@@ -80,7 +80,7 @@ export interface SolverFactory {
 
 /** The solver ran out of its fixed memory; no answer from it can be trusted afterwards. */
 export class SolverMemoryError extends Error {
-  constructor(detail: string) {
+  constructor(readonly detail: string) {
     super(`SAT solver ran out of memory (${detail}); the formula is too large for this backend`);
     this.name = 'SolverMemoryError';
   }

@@ -6,7 +6,7 @@
  */
 import { review, reviewArch, type ArchPair, type ArchReview, type ReviewOptions, type ReviewReport } from '../analysis/review.js';
 import { mapConcurrent } from './pool.js';
-import { runOnWorker } from './worker.js';
+import { runOnWorker, type Post } from './worker.js';
 
 /** What {@link reviewTree} compares, and how many arches at once. */
 export interface TreeReviewOptions extends Omit<ReviewOptions, 'reviewAll'> {
@@ -19,20 +19,18 @@ export interface TreeReviewOptions extends Omit<ReviewOptions, 'reviewAll'> {
  */
 export async function reviewTree(options: TreeReviewOptions): Promise<ReviewReport> {
   const { jobs = 1, ...rest } = options;
-  const threaded = jobs > 1 && typeof options.old.tree === 'string' && typeof options.new.tree === 'string';
+  const threaded = jobs > 1 && options.arches.length > 1 && typeof options.old.tree === 'string' && typeof options.new.tree === 'string';
   if (!threaded) return review(rest);
-  const progress = options.onProgress ?? (() => undefined);
   return review({
     ...rest,
     reviewAll: (pairs) =>
-      mapConcurrent(pairs, jobs, (pair) => {
-        progress(`reviewing ${pair.new.arch ?? 'this tree'}`);
-        return runOnWorker<ArchPair, ArchReview>({ module: import.meta.url, name: reviewArchJob.name, data: pair });
-      }),
+      mapConcurrent(pairs, jobs, (pair) =>
+        runOnWorker<ArchPair, ArchReview, string>({ module: import.meta.url, name: reviewArchJob.name, data: pair }, { onMessage: options.onProgress ?? (() => undefined) }),
+      ),
   });
 }
 
-/** reviewArch as a worker job. */
-export function reviewArchJob(pair: ArchPair): ArchReview {
-  return reviewArch(pair);
+/** reviewArch as a worker job, its progress posted. */
+export function reviewArchJob(pair: ArchPair, post: Post<string>): ArchReview {
+  return reviewArch(pair, post);
 }

@@ -9,6 +9,7 @@
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { KconfsatError, type ErrorKind, type SourceLocation } from '../errors.js';
+import { SolverMemoryError } from '../formula/formula.js';
 
 /** `name`, exported by `module` (a file URL), called with `data` on the worker; data and result cross by structured clone. */
 export interface Job<D> {
@@ -36,6 +37,8 @@ interface SentError {
   message: string;
   kind?: ErrorKind;
   location?: SourceLocation;
+  /** A limit of the worker's: SolverMemoryError (message: its detail) or a RangeError. */
+  limit?: 'solver memory' | 'call stack';
 }
 
 type Reply<M, R> = { type: 'message'; message: M } | { type: 'done'; result: R } | { type: 'error'; error: SentError };
@@ -90,10 +93,15 @@ function settle<D, R, M>(job: Job<D>, options: WorkerRunOptions<M>, ms?: number)
 
 function sent(e: unknown): SentError {
   if (e instanceof KconfsatError) return { message: e.message, kind: e.kind, ...(e.location ? { location: e.location } : {}) };
+  // The process's limits: the CLI reports them as an input too large, as it does in its own thread.
+  if (e instanceof SolverMemoryError) return { message: e.detail, limit: 'solver memory' };
+  if (e instanceof RangeError) return { message: e.message, limit: 'call stack' };
   return { message: e instanceof Error ? e.message : String(e) };
 }
 
 function received(e: SentError): Error {
+  if (e.limit === 'solver memory') return new SolverMemoryError(e.message);
+  if (e.limit === 'call stack') return new RangeError(e.message);
   return e.kind ? new KconfsatError(e.kind, e.message, e.location) : new Error(e.message);
 }
 

@@ -204,11 +204,14 @@ describe('a session from the cache', () => {
 });
 
 describe('a tree loaded for comparing (review, upgrade)', () => {
-  it('comes from the cache with its session when the cache is on, and is only parsed when it is off', () => {
+  it('comes from the cache with its session when an entry holds it, and is only parsed (and not kept) otherwise', () => {
     const tree = writeTree(path.join(dir(), 'tree'));
     inCacheHome(() => {
       expect(Session.loadTree({ tree }).session).toBeUndefined();
-      Session.loadTree({ tree, cache: true });
+      // A miss is parsed only: an arch review finds unchanged is never encoded, nor its 20 MB entry written.
+      expect(Session.loadTree({ tree, cache: true }).session).toBeUndefined();
+      expect(entries(path.join(dir(), 'cache'))).toEqual([]);
+      Session.open({ tree, cache: true });
       const hit = Session.loadTree({ tree, cache: true });
       expect(hit.session?.timings.cacheMs).toBeGreaterThan(0);
       expect(hit.loaded.model.symbols.map((s) => s.name)).toEqual(Session.loadTree({ tree }).loaded.model.symbols.map((s) => s.name));
@@ -252,6 +255,29 @@ describe('session cache entries', () => {
         }),
     };
   }
+
+  it('is not written when it holds an object of a class the reader would not find, with a note', () => {
+    const tree = writeTree(path.join(dir(), 'tree'));
+    const settings = { dir: path.join(dir(), 'sessions'), maxBytes: 1 << 30, version: '1' };
+    class Unsampled {
+      constructor(readonly names: string[]) {}
+    }
+    const notes: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => notes.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      const value = cached({ tree, cache: true }, settings, {
+        build: () => ({ value: 'built', saved: new Unsampled(['A']) }),
+        restore: () => 'restored',
+        sample: () => ({}),
+      });
+      expect(value).toBe('built');
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(fs.existsSync(settings.dir) ? fs.readdirSync(settings.dir) : []).toEqual([]);
+    expect(notes.join('')).toMatch(/^kconfsat: session not cached: objects of Unsampled, which the sample lacks\n$/);
+  });
 
   it('an entry of another kconfsat version is never read', () => {
     const tree = writeTree(path.join(dir(), 'tree'));

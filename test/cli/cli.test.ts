@@ -402,7 +402,7 @@ describe('slips a new user makes', () => {
   it('a command\'s option written before the command names the command it belongs to', () => {
     const r = run('--tree', FIXED, '--arch', 'all', '--verbose', 'query', 'XEN_UNPOPULATED_ALLOC=y');
     expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'kconfsat: --verbose is an option of query, values, review: write it after the command (kconfsat query --verbose ...)\nsee kconfsat --help\n']);
-    expect(run('--jobs', '2', 'audit').stderr.split('\n')[0]).toBe('kconfsat: --jobs is an option of audit, fix: write it after the command (kconfsat audit --jobs ...)');
+    expect(run('--jobs', '2', 'audit').stderr.split('\n')[0]).toBe('kconfsat: --jobs is an option of audit, fix, review: write it after the command (kconfsat audit --jobs ...)');
   });
 
   it('a subcommand\'s help shows the global options', () => {

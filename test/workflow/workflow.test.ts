@@ -4,6 +4,7 @@
  * what the model and formula hold; fixTree verifies on every arch of the tree
  * by default; reviewTree is review on worker threads as in this thread; the scripts' target matrix reads --arch lists and the manifest.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,11 +13,14 @@ import { fix } from '../../src/analysis/fix.js';
 import { review, type ReviewReport } from '../../src/analysis/review.js';
 import { Session } from '../../src/analysis/session.js';
 import { auditTree } from '../../src/workflow/audit.js';
+import { mapConcurrent } from '../../src/workflow/pool.js';
 import { manifestEntry } from '../../src/workflow/reference.js';
 import { treeStatistics } from '../../src/workflow/statistics.js';
 import { archList, corpusArches, sweepPlan } from '../../scripts/lib/targets.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const buggy = path.resolve(__dirname, '../../corpora/examples/xen-zone-device/buggy');
+const scratch = scratchDir('workflow', { perTest: true });
 
 /** The built package (test/setup/build.ts): a worker thread starts the compiled worker module, which vitest's .ts sources are not. */
 const built = async (): Promise<typeof import('../../src/index.js')> =>
@@ -82,6 +86,40 @@ describe('reviewTree', () => {
     const timeless = (r: ReviewReport): unknown => r.arches.map((a) => ({ ...a, ms: 0 }));
     expect(timeless(threaded)).toEqual(timeless(direct));
     expect(threaded.arches.map((a) => [a.arch, a.findings.added.length])).toEqual([['i386', 1], ['x86_64', 1], ['x86', 1]]);
+  });
+});
+
+describe('work on worker threads', () => {
+  it('takes no new task after one failed', async () => {
+    const started: number[] = [];
+    const run = mapConcurrent([0, 1, 2, 3, 4, 5], 2, async (i) => {
+      started.push(i);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (i === 1) throw new Error('arch 1 does not load');
+      return i;
+    });
+    await expect(run).rejects.toThrow('arch 1 does not load');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started).toEqual([0, 1, 2]);
+  });
+
+  it("brings a worker's solver-memory and call-stack limits back as the errors the CLI reports as input too large", async () => {
+    const { SolverMemoryError } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/formula/formula.js')).href)) as typeof import('../../src/formula/formula.js');
+    const { runOnWorker } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/workflow/worker.js')).href)) as typeof import('../../src/workflow/worker.js');
+    const jobs = path.join(scratch(), 'jobs.mjs');
+    fs.writeFileSync(
+      jobs,
+      `import { SolverMemoryError } from ${JSON.stringify(pathToFileURL(path.resolve(__dirname, '../../dist/src/formula/formula.js')).href)};\n` +
+        'export function memory() { throw new SolverMemoryError("2,000,000 clauses"); }\n' +
+        'export function stack() { const deeper = (n) => deeper(n + 1) + 1; return deeper(0); }\n',
+    );
+    const module = pathToFileURL(jobs).href;
+    const memory = await runOnWorker({ module, name: 'memory', data: null }).catch((e: unknown) => e);
+    expect(memory).toBeInstanceOf(SolverMemoryError);
+    expect((memory as Error).message).toBe(new SolverMemoryError('2,000,000 clauses').message);
+    const stack = await runOnWorker({ module, name: 'stack', data: null }).catch((e: unknown) => e);
+    expect(stack).toBeInstanceOf(RangeError);
+    expect((stack as Error).message).toMatch(/call stack/);
   });
 });
 
