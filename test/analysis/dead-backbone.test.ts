@@ -39,6 +39,8 @@ describe('dead and always-on by backbone', () => {
           }
           const { dead, alwaysOn } = deadSymbolsByGroups(session, { promptOnly });
           expect(names(deadSymbols(session, { promptOnly }))).toEqual({ dead, alwaysOn });
+          // The dead side alone (the editor's question) is the same list.
+          expect(names(deadSymbols(session, { promptOnly, alwaysOn: false }))).toEqual({ dead, alwaysOn: [] });
         }),
         { numRuns: 150 },
       );
