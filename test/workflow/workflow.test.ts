@@ -100,7 +100,9 @@ describe('work on worker threads', () => {
     });
     await expect(run).rejects.toThrow('arch 1 does not load');
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(started).toEqual([0, 1, 2]);
+    // 0 and 1 start together; 2 may start when 0 ends, just before 1 fails; nothing after that.
+    expect(started.slice(0, 2)).toEqual([0, 1]);
+    expect(started.length).toBeLessThanOrEqual(3);
   });
 
   it("brings a worker's solver-memory and call-stack limits back as the errors the CLI reports as input too large", async () => {
