@@ -211,7 +211,8 @@ export const STAGES: Stage[] = [
     measure: ({ tree, arch }) => cliSeconds(['--arch', arch, 'upgrade', '--config', debianConfig(), '--old', tree, '--new', process.env.KCONFSAT_LINUX_612!]),
   },
   {
-    name: "cold CLI upgrade of Debian's 6.1 amd64 config to 6.12, sessions cached",
+    // upgrade keeps the new tree's session (it solves on it), not the old tree, which it only reads.
+    name: "cold CLI upgrade of Debian's 6.1 amd64 config to 6.12, new tree cached",
     target: 5,
     maxRuns: 3,
     measure: ({ tree, arch }) => cachedCliSeconds(['--arch', arch, 'upgrade', '--config', debianConfig(), '--old', tree, '--new', process.env.KCONFSAT_LINUX_612!]),
