@@ -101,7 +101,7 @@ type Read = [op: 'r' | 'c' | 'g', name: string];
 export function cached<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: CachedBuild<T, S>): T {
   if (!settings || !keepable(options)) return how.build(undefined).value;
   const { key, file } = entryOf(options, settings);
-  const hit = readEntry(file, key, settings, options, how);
+  const hit = readEntry(file, key, settings, options, how, 'rebuilding it');
   if (hit !== undefined) return hit;
   const files = new RecordingSourceFiles(openTree(options.tree, options.allowOutsideRoot));
   const { value, saved } = how.build(files);
@@ -114,7 +114,7 @@ export function cached<T, S extends object>(options: LoadOptions, settings: Cach
 export function cachedOnly<T, S extends object>(options: LoadOptions, settings: CacheSettings | undefined, how: Omit<CachedBuild<T, S>, 'build'>): T | undefined {
   if (!settings || !keepable(options)) return undefined;
   const { key, file } = entryOf(options, settings);
-  return readEntry(file, key, settings, options, how);
+  return readEntry(file, key, settings, options, how, 'loading the tree without it');
 }
 
 function entryOf(options: LoadOptions, settings: CacheSettings): { key: string; file: string } {
@@ -147,8 +147,8 @@ function entryKey(options: LoadOptions, kconfsatVersion: string): string {
   return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-/** The entry's value; undefined when there is none, or it is stale (a file reads differently) or corrupt (rebuilt, with a note). */
-function readEntry<T, S extends object>(file: string, key: string, settings: CacheSettings, options: LoadOptions, how: Omit<CachedBuild<T, S>, 'build'>): T | undefined {
+/** The entry's value; undefined when there is none, or it is stale (a file reads differently) or corrupt (a note says so, then what the caller does instead). */
+function readEntry<T, S extends object>(file: string, key: string, settings: CacheSettings, options: LoadOptions, how: Omit<CachedBuild<T, S>, 'build'>, instead: string): T | undefined {
   const start = performance.now();
   let bytes: Buffer;
   try {
@@ -161,7 +161,7 @@ function readEntry<T, S extends object>(file: string, key: string, settings: Cac
   try {
     ({ header, graph } = decodeEntry(bytes));
   } catch (e) {
-    note(`cache entry ${file} is corrupt (${(e as Error).message}); rebuilding it`);
+    note(`cache entry ${file} is corrupt (${(e as Error).message}); ${instead}`);
     return undefined;
   }
   // A hash collision of the name, or an entry of another version copied in: not ours.
@@ -177,7 +177,7 @@ function readEntry<T, S extends object>(file: string, key: string, settings: Cac
     const saved = unflatten(graph, flatten(how.sample()).prototypes) as S;
     value = how.restore(saved, files, performance.now() - start);
   } catch (e) {
-    note(`cache entry ${file} is corrupt (${(e as Error).message}); rebuilding it`);
+    note(`cache entry ${file} is corrupt (${(e as Error).message}); ${instead}`);
     return undefined;
   }
   touch(file);

@@ -37,8 +37,8 @@ interface SentError {
   message: string;
   kind?: ErrorKind;
   location?: SourceLocation;
-  /** A limit of the worker's: SolverMemoryError (message: its detail) or a RangeError. */
-  limit?: 'solver memory' | 'call stack';
+  /** The class of an error the CLI reports as an input too large, made again as it (SolverMemoryError's message: its detail). */
+  limitClass?: 'SolverMemoryError' | 'RangeError';
 }
 
 type Reply<M, R> = { type: 'message'; message: M } | { type: 'done'; result: R } | { type: 'error'; error: SentError };
@@ -94,14 +94,14 @@ function settle<D, R, M>(job: Job<D>, options: WorkerRunOptions<M>, ms?: number)
 function sent(e: unknown): SentError {
   if (e instanceof KconfsatError) return { message: e.message, kind: e.kind, ...(e.location ? { location: e.location } : {}) };
   // The process's limits: the CLI reports them as an input too large, as it does in its own thread.
-  if (e instanceof SolverMemoryError) return { message: e.detail, limit: 'solver memory' };
-  if (e instanceof RangeError) return { message: e.message, limit: 'call stack' };
+  if (e instanceof SolverMemoryError) return { message: e.detail, limitClass: 'SolverMemoryError' };
+  if (e instanceof RangeError) return { message: e.message, limitClass: 'RangeError' };
   return { message: e instanceof Error ? e.message : String(e) };
 }
 
 function received(e: SentError): Error {
-  if (e.limit === 'solver memory') return new SolverMemoryError(e.message);
-  if (e.limit === 'call stack') return new RangeError(e.message);
+  if (e.limitClass === 'SolverMemoryError') return new SolverMemoryError(e.message);
+  if (e.limitClass === 'RangeError') return new RangeError(e.message);
   return e.kind ? new KconfsatError(e.kind, e.message, e.location) : new Error(e.message);
 }
 
