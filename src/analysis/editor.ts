@@ -453,14 +453,15 @@ export class EditorWorkspace {
 
   /** Every definition and reference of a symbol in the files any arch sources (of one file: `only`), by line. */
   private walk(visit: (kind: 'definition' | 'reference', symbol: string, loc: SourceLocation) => void, only?: string): void {
-    const refer = (names: string[], loc: SourceLocation): void => {
+    // The names are gathered only for lines of the file asked about: one file's diagnostics need not read every expression of the tree.
+    const refer = (loc: SourceLocation, names: () => string[]): void => {
       if (only !== undefined && loc.file !== only) return;
-      for (const symbol of names) if (isSymbolName(symbol)) visit('reference', symbol, loc);
+      for (const symbol of names()) if (isSymbolName(symbol)) visit('reference', symbol, loc);
     };
     const nodes = (list: Node[]): void => {
       for (const node of list) {
         if (node.kind === 'if') {
-          refer(exprNames(node.condition), node.loc);
+          refer(node.loc, () => exprNames(node.condition));
           nodes(node.children);
           continue;
         }
@@ -468,11 +469,12 @@ export class EditorWorkspace {
           visit('definition', node.name!, node.loc);
         }
         for (const p of node.props) {
-          if (p.kind === 'select' || p.kind === 'imply') refer([p.target, ...(p.condition ? exprNames(p.condition) : [])], p.loc);
-          else if (p.kind === 'depends') refer(exprNames(p.expr), p.loc);
-          else if (p.kind === 'default') refer([...exprNames(p.value), ...(p.condition ? exprNames(p.condition) : [])], p.loc);
-          else if (p.kind === 'range') refer([...refNames(p.low), ...refNames(p.high), ...(p.condition ? exprNames(p.condition) : [])], p.loc);
-          else if ((p.kind === 'prompt' || p.kind === 'visible') && p.condition) refer(exprNames(p.condition), p.loc);
+          const condition = (): string[] => ('condition' in p && p.condition ? exprNames(p.condition) : []);
+          if (p.kind === 'select' || p.kind === 'imply') refer(p.loc, () => [p.target, ...condition()]);
+          else if (p.kind === 'depends') refer(p.loc, () => exprNames(p.expr));
+          else if (p.kind === 'default') refer(p.loc, () => [...exprNames(p.value), ...condition()]);
+          else if (p.kind === 'range') refer(p.loc, () => [...refNames(p.low), ...refNames(p.high), ...condition()]);
+          else if (p.kind === 'prompt' || p.kind === 'visible') refer(p.loc, condition);
         }
         if (node.kind === 'choice' || node.kind === 'menu') nodes(node.children);
       }
