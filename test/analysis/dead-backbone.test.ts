@@ -47,6 +47,22 @@ describe('dead and always-on by backbone', () => {
     });
   }
 
+  it('symbols that unit propagation proves dead or always on cost no solve of their own', () => {
+    // Forty symbols under one that depends on n, and forty that a select keeps on: each is backbone,
+    // and assuming it flipped propagates to a conflict. Asked one by one, they were a solve each (over 80).
+    const chain = (prefix: string, extra: string): string =>
+      Array.from({ length: 40 }, (_, i) => `config ${prefix}${i}\n\tbool "${prefix}${i}"\n${extra}\n`).join('');
+    const text = `config OFF\n\tbool "off"\n\tdepends on n\n${chain('D', '\tdepends on OFF')}config ON\n\tdef_bool y\n${chain('A', '\tdefault y')}`;
+    const selects = Array.from({ length: 40 }, (_, i) => `\tselect A${i}`).join('\n');
+    const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: `${text}config SEL\n\tdef_bool y\n${selects}\n` }) });
+    const report = deadSymbols(session);
+    const { dead, alwaysOn } = deadSymbolsByGroups(session);
+    expect(names(report)).toEqual({ dead, alwaysOn });
+    expect(report.dead).toHaveLength(41);
+    expect(report.alwaysOn.map((d) => d.symbol)).toEqual(['ON', ...Array.from({ length: 40 }, (_, i) => `A${i}`), 'SEL']);
+    expect(report.solves).toBeLessThan(5);
+  });
+
   it('a tree without any valid configuration: every open symbol is both, as before', () => {
     const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: 'config A\n\tbool "a"\nconfig B\n\tbool "b"\n' }) });
     session.formula.addClause([-session.formula.enabled(session.symbol('A'))]);
