@@ -94,16 +94,17 @@ export function formatInterval(i: Interval): string {
  */
 export function reachableValues(session: Session, symbols: readonly KSymbol[], within: readonly Lit[] = []): Map<KSymbol, Set<string>> {
   const reached = new Map(symbols.map((s) => [s, new Set<string>()]));
-  for (let round = 0; ; round++) {
+  for (;;) {
     const open: Lit[] = [];
     for (const [sym, values] of reached) {
       for (const value of session.formula.candidates(sym)) {
         if (!values.has(value)) open.push(session.formula.is(sym, value));
       }
     }
-    // Solvers leaning on and off by turns give models far apart: more new values each.
-    const lean = round % 2 === 0 ? 'on' : 'off';
-    if (open.length === 0 || session.formula.solve(within, { clauses: [open], lean }) !== 'sat') return reached;
+    // One solver: a second, leaning off, would give models further apart, but loading it costs as much
+    // as forty solves on Linux, and the few symbols asked (a review's changed ones, a repair's) take a
+    // handful of rounds.
+    if (open.length === 0 || session.formula.solve(within, { clauses: [open] }) !== 'sat') return reached;
     for (const [sym, values] of reached) {
       const v = session.formula.valueOf(sym);
       if (v !== undefined) values.add(v);
