@@ -69,13 +69,19 @@ function ownEdits(tree: string): Change[] {
   ];
 }
 
-/** TREE as a directory of symlinks, with `files` written over it: a tree conf can read. */
+/**
+ * TREE as a directory of symlinks, with `files` written over it: a tree conf can read. The top
+ * Makefile is a copy: conf's environment (KERNELVERSION) is read from it by kconfsat's reader,
+ * which follows no link out of the tree.
+ */
 function overlay(tree: string, files: Record<string, string | null>, dir: string): string {
   const linkAll = (from: string, to: string): void => {
     for (const e of fs.readdirSync(from)) fs.symlinkSync(path.join(from, e), path.join(to, e));
   };
   fs.mkdirSync(dir);
   linkAll(tree, dir);
+  fs.rmSync(path.join(dir, 'Makefile'));
+  fs.copyFileSync(path.join(tree, 'Makefile'), path.join(dir, 'Makefile'));
   for (const [file, text] of Object.entries(files)) {
     let rel = '';
     for (const part of file.split('/').slice(0, -1)) {
