@@ -12,20 +12,23 @@
  * lines changed: the `dependents` of the changed symbols, in either tree.
  * A select's finding depends on its selector and its target, so it is
  * rechecked when either is among them; a symbol's deadness, when it is.
- * Both trees are loaded first and compared symbol by symbol; an arch where
- * no symbol changed is not encoded at all (a tree from the session cache
- * comes encoded).
+ * Both trees are loaded first and compared symbol by symbol. A symbol that
+ * no configuration of either tree turns on (analysis/never-on.ts: Xen's
+ * options on alpha) has not changed whatever its lines say, and neither has
+ * a select or imply that can never act. An arch where no symbol changed is
+ * not encoded at all (a tree from the session cache comes encoded).
  */
 import { applyPatches, type PatchText } from '../io/apply-patch.js';
 import { listArchitectures } from '../model/arch.js';
-import { exprToString, leafToString } from '../model/expr.js';
+import { exprToString, leafToString, sameExpr } from '../model/expr.js';
 import { evaluate } from '../model/evaluate.js';
 import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
-import type { KconfigModel, KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import type { KconfigModel, KSymbol, Leaf, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
 import { fix, type VerifiedRepair } from './fix.js';
+import { neverOn, type NeverOn } from './never-on.js';
 import { Session, withArch } from './session.js';
 import { reachableValues } from './values.js';
 
@@ -135,10 +138,14 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
     symbols: { added: [], removed: [], retyped: [] },
   };
   const names = new Set([...defined(before.model), ...defined(after.model)].map((s) => s.name));
+  const offBefore = neverOn(before.model, before.cycles.length > 0);
+  const offAfter = neverOn(after.model, after.cycles.length > 0);
+  const known = new WeakMap<ModelExpr, ModelExpr>();
   for (const name of names) {
     const was = definedSymbol(before.model, name);
     const now = definedSymbol(after.model, name);
-    if (was && now && symbolSignature(before.model, was) === symbolSignature(after.model, now)) continue;
+    if (was && now && was.type === now.type && offBefore.symbols.has(was) && offAfter.symbols.has(now)) continue;
+    if (was && now && sameConstraints([before.model, was, offBefore], [after.model, now, offAfter], known)) continue;
     out.changed.push(name);
     const change = symbolChange(was, now);
     if (!was) out.symbols.added.push(change);
@@ -240,16 +247,36 @@ function symbolChange(was: KSymbol | undefined, now: KSymbol | undefined): Symbo
 /**
  * Everything a symbol's value is computed from, without line numbers: two
  * trees give the same text exactly when its constraints are the same.
+ * `acts`: which selects and implies of it count (default: all; review leaves
+ * out those that can never act).
  */
-export function symbolSignature(model: KconfigModel, sym: KSymbol): string {
-  const e = (x: ModelExpr): string => exprToString(x);
-  const reverse = (list: KSymbol['selectedBy']): string[] => list.map((r) => `${r.selector.name} if ${e(r.condition)}`).sort();
-  return JSON.stringify([
+export function symbolSignature(model: KconfigModel, sym: KSymbol, acts: (r: ReverseDependency) => boolean = () => true): string {
+  return signatureOf(constraintsOf(model, sym, acts));
+}
+
+/**
+ * symbolSignature(a) === symbolSignature(b), most often decided without
+ * writing either text; `known`: expressions of a's tree already found equal
+ * to b's (sameExpr).
+ */
+function sameConstraints(a: readonly [KconfigModel, KSymbol, NeverOn], b: readonly [KconfigModel, KSymbol, NeverOn], known: WeakMap<ModelExpr, ModelExpr>): boolean {
+  const was = constraintsOf(a[0], a[1], a[2].acts);
+  const now = constraintsOf(b[0], b[1], b[2].acts);
+  // Equal part by part in writing order is equal text; otherwise the text decides (selects may be listed in another order).
+  return samePart(was, now, known) || signatureOf(was) === signatureOf(now);
+}
+
+/** A symbol's constraints: values, expressions, and lists; an `unordered` list is the same in any order. */
+type Part = string | boolean | ModelExpr | Leaf | readonly Part[] | { readonly unordered: readonly Part[] };
+
+function constraintsOf(model: KconfigModel, sym: KSymbol, acts: (r: ReverseDependency) => boolean): Part[] {
+  const reverse = (list: readonly ReverseDependency[]): Part => ({ unordered: list.filter(acts).map((r) => [r.selector.name, r.condition]) });
+  return [
     sym.type,
-    sym.definitions.map((d) => [d.kind, e(d.dependency)]),
-    sym.prompts.map((p) => e(p.visibility)),
-    sym.defaults.map((d) => [e(d.value), e(d.condition)]),
-    sym.ranges.map((r) => [leafToString(r.low), leafToString(r.high), e(r.condition)]),
+    sym.definitions.map((d) => [d.kind, d.dependency]),
+    sym.prompts.map((p) => p.visibility),
+    sym.defaults.map((d) => [d.value, d.condition]),
+    sym.ranges.map((r) => [r.low, r.high, r.condition]),
     reverse(sym.selectedBy),
     reverse(sym.impliedBy),
     sym.memberOf?.symbol.name ?? '',
@@ -257,7 +284,33 @@ export function symbolSignature(model: KconfigModel, sym: KSymbol): string {
     model.modules === sym,
     sym.transitional ?? false,
     sym.envVariable ?? '',
-  ]);
+  ];
+}
+
+function signatureOf(parts: Part[]): string {
+  const text = (part: Part): unknown => {
+    if (typeof part !== 'object') return part;
+    if (isList(part)) return part.map(text);
+    if ('unordered' in part) return part.unordered.map((p) => JSON.stringify(text(p))).sort();
+    return isLeaf(part) ? leafToString(part) : exprToString(part);
+  };
+  return JSON.stringify(text(parts));
+}
+
+function samePart(a: Part, b: Part, known: WeakMap<ModelExpr, ModelExpr>): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (isList(a) || isList(b)) return isList(a) && isList(b) && a.length === b.length && a.every((x, i) => samePart(x, b[i]!, known));
+  if ('unordered' in a || 'unordered' in b) return 'unordered' in a && 'unordered' in b && samePart(a.unordered, b.unordered, known);
+  if (isLeaf(a) || isLeaf(b)) return isLeaf(a) && isLeaf(b) && leafToString(a) === leafToString(b);
+  return sameExpr(a, b, known);
+}
+
+function isList(part: Part): part is readonly Part[] {
+  return Array.isArray(part);
+}
+
+function isLeaf(part: Leaf | ModelExpr): part is Leaf {
+  return part.kind === 'symbol' || part.kind === 'const' || part.kind === 'input';
 }
 
 /**

@@ -115,6 +115,17 @@ describe('review', () => {
     expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
   });
 
+  it('sees no change on an arch that never enables the changed symbols (no XEN), and encodes nothing', async () => {
+    const withoutXen = (text: string): string => text.replace('config XEN\n\tbool "xen"\n', '');
+    const [arch] = (await review({ old: { tree: tree(withoutXen(FIXED)) }, new: { tree: tree(withoutXen(BUGGY)) }, arches: [undefined] })).arches;
+    expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
+    // With XEN defined but forced off by a dependency the model alone cannot read, the change is looked at.
+    const offByCompare = (text: string): string => text.replace('config XEN\n\tbool "xen"\n', 'config XEN\n\tbool "xen"\n\tdepends on UNRELATED = "x"\n');
+    const [looked] = (await review({ old: { tree: tree(offByCompare(FIXED)) }, new: { tree: tree(offByCompare(BUGGY)) }, arches: [undefined] })).arches;
+    expect(looked!.changed).toEqual(['ZONE_DEVICE', 'XEN_UNPOPULATED_ALLOC']);
+    expect(looked!.findings.added).toEqual([]);
+  });
+
   it('fails at the line of a new tree that does not load', async () => {
     await expect(review({ old: { tree: tree(FIXED) }, new: { tree: tree(FIXED + 'config\n') }, arches: [undefined] })).rejects.toThrow(KconfsatError);
   });
