@@ -3,8 +3,7 @@
  * for every analysis, and one row of numbers: formula size, dead and
  * always-on symbols, audit findings (confirmed by conf with --confirm) and
  * the time of each stage. Targets run one after another in this thread or,
- * with jobs > 1, each on its own worker thread (a fresh one per target, so
- * its memory goes when the target is done).
+ * with jobs > 1, on that many worker threads, which take them in turn.
  */
 import * as path from 'node:path';
 import { audit, type AuditFinding } from '../src/analysis/audit.js';
@@ -15,9 +14,8 @@ import { writeCsv } from '../src/io/csv.js';
 import { writeDotConfig } from '../src/io/dotconfig.js';
 import { makeOutputDirectory, safeFileNames, writeFilesAtomic } from '../src/io/files.js';
 import { confirmFindings } from '../src/workflow/confirm.js';
-import { mapConcurrent } from '../src/workflow/pool.js';
 import { treeStatistics } from '../src/workflow/statistics.js';
-import { runOnWorker } from '../src/workflow/worker.js';
+import { mapOnWorkers, type Post } from '../src/workflow/worker.js';
 import type { Shard } from '../src/cli/shard.js';
 import type { CorpusTarget } from './lib/targets.js';
 
@@ -124,11 +122,14 @@ export interface SweepTarget extends CorpusTarget {
 }
 
 export async function sweep(targets: SweepTarget[], jobs: number, onRow: (row: SweepRow) => void = () => undefined): Promise<SweepRow[]> {
-  return mapConcurrent(targets, jobs, async (target) => {
-    const row = jobs > 1 ? await onWorker(target) : await analyse(target);
+  if (jobs > 1) return mapOnWorkers<SweepTarget, SweepRow, SweepRow>(import.meta.url, analyseJob.name, targets, jobs, onRow);
+  const rows: SweepRow[] = [];
+  for (const target of targets) {
+    const row = await analyse(target);
     onRow(row);
-    return row;
-  });
+    rows.push(row);
+  }
+  return rows;
 }
 
 const ms = (from: number): number => Math.round(performance.now() - from);
@@ -205,10 +206,15 @@ function writeWitnesses(target: SweepTarget, outDir: string, findings: AuditFind
   return names.map((n) => `${WITNESS_DIR}/${n}`);
 }
 
-function onWorker(target: SweepTarget): Promise<SweepRow> {
-  return runOnWorker<SweepTarget, SweepRow>({ module: import.meta.url, name: analyse.name, data: target }).catch((e: unknown) => {
+/** analyse as a worker job: its row posted as soon as it is done (sweep writes it then), a failure named by its target. */
+export async function analyseJob(target: SweepTarget, post: Post<SweepRow>): Promise<SweepRow> {
+  try {
+    const row = await analyse(target);
+    post(row);
+    return row;
+  } catch (e) {
     throw new Error(`${target.corpus} ${target.arch}: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  }
 }
 
 export function sweepCsv(rows: SweepRow[]): string {

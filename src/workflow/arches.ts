@@ -1,16 +1,15 @@
 /**
  * Per-arch runs: the audit over several architectures, one Session per arch,
- * audited one after another in this thread or, with `jobs` > 1, each on its
- * own worker thread (a fresh worker per arch, so its memory goes when the
- * arch is done); and the arch lists commands and scripts run over.
+ * audited one after another in this thread or, with `jobs` > 1, on `jobs`
+ * worker threads that take the arches in turn; and the arch lists commands
+ * and scripts run over.
  */
 import { KconfsatError } from '../errors.js';
 import { audit, type AuditProgress, type AuditReport } from '../analysis/audit.js';
 import { Session, type SessionOptions } from '../analysis/session.js';
 import { listArchitectures } from '../model/arch.js';
 import { openTree } from '../model/load.js';
-import { mapConcurrent } from './pool.js';
-import { runOnWorker, type Post } from './worker.js';
+import { mapOnWorkers, type Post } from './worker.js';
 
 /** One arch's audit, with the time it took. */
 export interface ArchAuditReport extends AuditReport {
@@ -42,11 +41,8 @@ export async function auditArches(sessions: SessionOptions[], options: AuditArch
   const jobs = options.jobs ?? 1;
   const report = options.onProgress ?? (() => undefined);
   const threaded = jobs > 1 && sessions.every((s) => typeof s.tree === 'string');
-  return mapConcurrent(sessions, jobs, (session, index) =>
-    threaded
-      ? runOnWorker<SessionOptions, ArchAuditReport, Progress>({ module: import.meta.url, name: auditOne.name, data: session }, { onMessage: (p) => report({ ...p, index }) })
-      : Promise.resolve(auditOne(session, (p) => report({ ...p, index }))),
-  );
+  if (threaded) return mapOnWorkers<SessionOptions, ArchAuditReport, Progress>(import.meta.url, auditOne.name, sessions, jobs, (p, index) => report({ ...p, index }));
+  return sessions.map((session, index) => auditOne(session, (p) => report({ ...p, index })));
 }
 
 type Progress = Omit<ArchProgress, 'index'>;

@@ -1,12 +1,11 @@
 /**
  * Review as a command asks for it: the arches of a change reviewed one after
- * another, or with `jobs` > 1 each on a worker thread of its own (a fresh
- * worker per arch, so its two sessions' memory goes when the arch is done).
- * The CLI's `review` comes here; analysis/review.ts does the comparing.
+ * another, or with `jobs` > 1 on that many worker threads, each reviewing
+ * one arch after another. The CLI's `review` comes here; analysis/review.ts
+ * does the comparing.
  */
 import { review, reviewArch, type ArchPair, type ArchReview, type ReviewOptions, type ReviewReport } from '../analysis/review.js';
-import { mapConcurrent } from './pool.js';
-import { runOnWorker, type Post } from './worker.js';
+import { mapOnWorkers, type Post } from './worker.js';
 
 /** What {@link reviewTree} compares, and how many arches at once. */
 export interface TreeReviewOptions extends Omit<ReviewOptions, 'reviewAll'> {
@@ -23,10 +22,7 @@ export async function reviewTree(options: TreeReviewOptions): Promise<ReviewRepo
   if (!threaded) return review(rest);
   return review({
     ...rest,
-    reviewAll: (pairs) =>
-      mapConcurrent(pairs, jobs, (pair) =>
-        runOnWorker<ArchPair, ArchReview, string>({ module: import.meta.url, name: reviewArchJob.name, data: pair }, { onMessage: options.onProgress ?? (() => undefined) }),
-      ),
+    reviewAll: (pairs) => mapOnWorkers<ArchPair, ArchReview, string>(import.meta.url, reviewArchJob.name, pairs, jobs, options.onProgress),
   });
 }
 

@@ -53,7 +53,7 @@ describe('scripts/sweep', () => {
     expect(r.stdout).toContain('gone i386: gone: bundled corpus directory missing');
   });
 
-  it('splits its targets with --shard I/N, and --merge gives the rows of the unsharded sweep', () => {
+  it('splits its targets with --shard I/N, and --merge gives the rows of the unsharded sweep, as --jobs 2 does', () => {
     const missing = { ...example, name: 'gone', path: 'corpora/examples/no-such-tree' };
     const args = ['--corpus', 'fixed,gone', '--arch', 'all', '--jobs', '1'];
     // The times are measured, so they differ from run to run; everything else must not.
@@ -72,6 +72,10 @@ describe('scripts/sweep', () => {
     expect(r.status).toBe(1);
     expect(rows(merged)).toEqual(rows(whole));
     expect(rows(whole).map((row) => `${row.corpus} ${row.arch}`)).toEqual(['fixed i386', 'fixed x86_64', 'gone i386', 'gone x86_64']);
+    // On two worker threads taking the targets in turn: the same rows.
+    const threaded = path.join(tmp(), 'threaded');
+    expect(sweep([...args.slice(0, -1), '2', '--out-dir', threaded], [example, missing]).status).toBe(1);
+    expect(rows(threaded)).toEqual(rows(whole));
     const missingShard = sweep(['--merge', '--out-dir', path.join(tmp(), 'm2'), shards[0]!, shards[2]!], [example]);
     expect(missingShard.status).toBe(2);
     expect(missingShard.stderr.split('\n')[0]).toBe('sweep: error: shard 1/3 missing: merge needs all 3');

@@ -125,6 +125,31 @@ describe('work on worker threads', () => {
   });
 });
 
+describe('jobs on a few reused workers (mapOnWorkers)', () => {
+  it('runs every item on one of `jobs` workers, results in input order, messages with their index, and a user error as itself', async () => {
+    const { mapOnWorkers } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/workflow/worker.js')).href)) as typeof import('../../src/workflow/worker.js');
+    const { KconfsatError: BuiltError } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/errors.js')).href)) as typeof import('../../src/errors.js');
+    const jobs = path.join(scratch(), 'lane-jobs.mjs');
+    fs.writeFileSync(
+      jobs,
+      `import { threadId } from 'node:worker_threads';\n` +
+        `import { KconfsatError } from ${JSON.stringify(pathToFileURL(path.resolve(__dirname, '../../dist/src/errors.js')).href)};\n` +
+        'export async function square(n, post) { post(n); await new Promise((r) => setTimeout(r, 5 * (n % 3))); return [n * n, threadId]; }\n' +
+        'export function fail(n) { if (n === 2) throw new KconfsatError("syntax", "bad line", { file: "Kconfig", line: n, column: 0 }); return n; }\n',
+    );
+    const module = pathToFileURL(jobs).href;
+    const posted: [number, number][] = [];
+    const results = await mapOnWorkers<number, [number, number], number>(module, 'square', [0, 1, 2, 3, 4, 5, 6], 2, (m, i) => posted.push([m, i]));
+    expect(results.map(([square]) => square)).toEqual([0, 1, 4, 9, 16, 25, 36]);
+    // Two workers did all seven: each started once, and warm for the rest.
+    expect(new Set(results.map(([, thread]) => thread)).size).toBe(2);
+    expect(posted.sort((a, b) => a[0] - b[0])).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => [n, n]));
+    const error = await mapOnWorkers(module, 'fail', [0, 1, 2, 3], 2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuiltError);
+    expect([(error as InstanceType<typeof BuiltError>).message, (error as InstanceType<typeof BuiltError>).location]).toEqual(['bad line', { file: 'Kconfig', line: 2, column: 0 }]);
+  });
+});
+
 describe('the scripts target matrix', () => {
   it('reads --arch as a comma list, all (every arch of the tree) or the defaults', () => {
     expect(archList('arm64,,mips', ['x86_64'], buggy)).toEqual(['arm64', 'mips']);
