@@ -72,7 +72,11 @@ export interface ReviewFinding extends AuditFinding {
 
 export interface ArchReview {
   arch?: string;
-  /** Symbols whose Kconfig lines changed (the roots of what was rechecked). */
+  /**
+   * Symbols whose constraints changed (the roots of what was rechecked): their Kconfig lines, or a
+   * select or imply of them that can act in one tree only; never a symbol no configuration of
+   * either tree turns on.
+   */
   changed: string[];
   /** Symbols whose answers were looked at again (the changed ones and those depending on them). */
   rechecked: number;
