@@ -78,6 +78,8 @@ export interface ArchReview {
    * either tree turns on.
    */
   changed: string[];
+  /** Symbols whose Kconfig lines changed but that no configuration of either tree turns on: nothing of theirs to recheck. */
+  neverOn: string[];
   /** Symbols whose answers were looked at again (the changed ones and those depending on them). */
   rechecked: number;
   solves: number;
@@ -131,6 +133,7 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
   const out: ArchReview = {
     ...(newLoad.arch !== undefined ? { arch: newLoad.arch } : {}),
     changed: [],
+    neverOn: [],
     rechecked: 0,
     solves: 0,
     ms: 0,
@@ -148,8 +151,11 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
   for (const name of names) {
     const was = definedSymbol(before.model, name);
     const now = definedSymbol(after.model, name);
-    if (was && now && was.type === now.type && offBefore.symbols.has(was) && offAfter.symbols.has(now)) continue;
     if (was && now && sameConstraints([before.model, was, offBefore], [after.model, now, offAfter], known)) continue;
+    if (was && now && was.type === now.type && offBefore.symbols.has(was) && offAfter.symbols.has(now)) {
+      out.neverOn.push(name);
+      continue;
+    }
     out.changed.push(name);
     const change = symbolChange(was, now);
     if (!was) out.symbols.added.push(change);

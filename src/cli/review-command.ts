@@ -181,7 +181,8 @@ export function formatReview(report: ReviewReport, verbose: boolean): string {
   }
   if (verbose) {
     for (const a of report.arches) {
-      out.push(`${a.arch ?? 'this tree'}: ${a.changed.length} symbol(s) changed, ${a.rechecked} rechecked, ${a.solves} solves, ${(a.ms / 1000).toFixed(1)} s`);
+      const off = a.neverOn.length > 0 ? ` (and ${a.neverOn.length} that no configuration turns on: ${a.neverOn.join(', ')})` : '';
+      out.push(`${a.arch ?? 'this tree'}: ${a.changed.length} symbol(s) changed${off}, ${a.rechecked} rechecked, ${a.solves} solves, ${(a.ms / 1000).toFixed(1)} s`);
     }
   }
   const count = (pick: (a: ArchReview) => ReviewFinding[]): number => grouped(pick, findingKey).length;

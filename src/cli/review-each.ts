@@ -65,8 +65,8 @@ export async function runReviewEach(rev: string, shardText: string | undefined, 
       const old = { ...load, tree: gitTree(g, parents.get(target.commit)!) };
       const report = await review({ old, new: { ...load, tree: gitTree(g, target.commit) }, arches: [target.arch], fixes });
       // Without the arch (the target's) and the time (not reproducible).
-      const { changed, rechecked, solves, findings, dead, alwaysOn, symbols, values, defaults } = report.arches[0]!;
-      results.push({ ...target, review: { changed, rechecked, solves, findings, dead, alwaysOn, symbols, values, defaults } });
+      const { changed, neverOn, rechecked, solves, findings, dead, alwaysOn, symbols, values, defaults } = report.arches[0]!;
+      results.push({ ...target, review: { changed, neverOn, rechecked, solves, findings, dead, alwaysOn, symbols, values, defaults } });
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
       results.push({ ...target, error: e.format() });

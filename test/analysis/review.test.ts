@@ -119,6 +119,7 @@ describe('review', () => {
     const withoutXen = (text: string): string => text.replace('config XEN\n\tbool "xen"\n', '');
     const [arch] = (await review({ old: { tree: tree(withoutXen(FIXED)) }, new: { tree: tree(withoutXen(BUGGY)) }, arches: [undefined] })).arches;
     expect([arch!.changed, arch!.rechecked, arch!.solves]).toEqual([[], 0, 0]);
+    expect(arch!.neverOn).toEqual(['XEN_UNPOPULATED_ALLOC']);
     // With XEN defined but forced off by a dependency the model alone cannot read, the change is looked at.
     const offByCompare = (text: string): string => text.replace('config XEN\n\tbool "xen"\n', 'config XEN\n\tbool "xen"\n\tdepends on UNRELATED = "x"\n');
     const [looked] = (await review({ old: { tree: tree(offByCompare(FIXED)) }, new: { tree: tree(offByCompare(BUGGY)) }, arches: [undefined] })).arches;
