@@ -15,6 +15,7 @@ import { MemorySourceFiles } from '../../src/parse/files.js';
 import { breather } from '../helpers/breather.js';
 import { deadSymbolsByGroups } from '../helpers/dead-groups.js';
 import { requireEnv } from '../helpers/requires.js';
+import { joinedTrees } from '../helpers/small-trees.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
 
 const names = (r: { dead: { symbol: string }[]; alwaysOn: { symbol: string }[] }): { dead: string[]; alwaysOn: string[] } => ({
@@ -29,14 +30,8 @@ describe('dead and always-on by backbone', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(arbKconfig(dialect), { minLength: 1, maxLength: 6 }), fc.boolean(), async (texts, promptOnly) => {
           await breathe();
-          // Joined trees redefine each other's symbols, now and then with another type: such a tree is skipped.
-          let session: Session;
-          try {
-            session = Session.open({ tree: new MemorySourceFiles({ Kconfig: texts.join('\n') }), dialect });
-          } catch {
-            fc.pre(false);
-            return;
-          }
+          const session = joinedTrees(texts, dialect);
+          if (!session) return fc.pre(false);
           const { dead, alwaysOn } = deadSymbolsByGroups(session, { promptOnly });
           expect(names(deadSymbols(session, { promptOnly }))).toEqual({ dead, alwaysOn });
           // The dead side alone (the editor's question) is the same list.

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { Session } from '../../src/analysis/session.js';
+import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { enumerateFixpoints } from '../reference/evaluator.js';
 import { arbKconfig } from '../reference/random-kconfig.js';
@@ -42,4 +43,18 @@ export async function forSmallTrees(property: (tree: ReturnType<typeof smallTree
     }),
     { numRuns, ...(batch > 0 && seed !== undefined ? { seed: seed + batch } : {}) },
   );
+}
+
+/**
+ * A session of several random trees joined in one file (more symbols, and
+ * each tree's symbols seen from the others), or undefined when they do not
+ * load together: joined trees redefine each other's symbols, now and then
+ * with another type.
+ */
+export function joinedTrees(texts: string[], dialect: KconfigDialect): Session | undefined {
+  try {
+    return Session.open({ tree: new MemorySourceFiles({ Kconfig: texts.join('\n') }), dialect });
+  } catch {
+    return undefined;
+  }
 }
