@@ -13,6 +13,14 @@
  * An arch where the selector can never be on needs no re-check: each edit
  * only restricts the selector or acts through it, so a selector that stays n
  * leaves every valid configuration of that arch as it was.
+ *
+ * Each edit rewrites or adds a line of the selector's own block, so only the
+ * selector, the targets of its selects and implies, and the selectee have
+ * other constraints after it: all of them the selector's or the selectee's
+ * dependents. As review argues (review.ts), only selects whose selector or
+ * target depends on those can change their finding, so the edited tree's
+ * audit looks at those alone (their dependents in the tree before the edit
+ * and after it).
  */
 import { KconfsatError } from '../errors.js';
 import { applyEdit, editSize, unifiedDiff, type SourceEdit } from '../io/patch.js';
@@ -97,6 +105,8 @@ interface LiveArch {
   condition: string;
   symbols: string[];
   before: Reachable;
+  /** The selector's and the selectee's dependents before the edits, by name. */
+  around: Set<string>;
 }
 
 /** Reachable values by symbol name, in all valid configurations and in those with the selectee within its dependencies. */
@@ -134,7 +144,8 @@ export async function fix(options: FixOptions): Promise<FixReport> {
       const symbols = impactSymbols(session, select);
       const before = reachable(session, symbols, g.selectee);
       const condition = select.writtenCondition ? exprToString(select.writtenCondition) : 'y';
-      live.get(g)!.push({ arch, condition, symbols: symbols.map((s) => s.name), before });
+      const around = new Set(dependents(session.model, [select.selector, select.target]).map((s) => s.name));
+      live.get(g)!.push({ arch, condition, symbols: symbols.map((s) => s.name), before, around });
       if (!known.has(arch)) known.set(arch, new Set(audit(session).findings.map(findingKey)));
     }
   }
@@ -217,12 +228,15 @@ function verifyOn(
   out: VerifiedRepair,
   g: AuditGroup,
   candidate: RepairCandidate,
-  { arch, condition, symbols, before }: LiveArch,
+  { arch, condition, symbols, before, around }: LiveArch,
   known: Map<string | undefined, Set<string>>,
 ): VerifiedRepair | undefined {
   const where = arch ? ` on ${arch}` : '';
   if (arch !== undefined) out.checkedOn.push(arch);
-  const after = audit(session).findings.map((f) => ({ ...f, loc: { ...f.loc, line: originalLine(f.loc, candidate.edit) } }));
+  const roots = [g.selector, g.selectee].flatMap((name) => session.model.byName.get(name) ?? []);
+  const near = new Set([...around, ...dependents(session.model, roots).map((s) => s.name)]);
+  const only = (r: ReverseDependency): boolean => near.has(r.selector.name) || near.has(r.target.name);
+  const after = audit(session, { only }).findings.map((f) => ({ ...f, loc: { ...f.loc, line: originalLine(f.loc, candidate.edit) } }));
   const stillThere = after.find((f) => findingKey(f) === findingKey(g));
   if (stillThere) return reject(out, `the finding remains${where}`);
   const fresh = after.filter((f) => !known.get(arch)!.has(findingKey(f)));

@@ -1,17 +1,24 @@
 /**
  * Verified repairs: the bundled example's seed gets the upstream fix first,
  * its patch turns the buggy tree into one without findings, and a repair that
- * would close a dependency cycle is rejected the way conf rejects the tree.
+ * would close a dependency cycle is rejected the way conf rejects the tree;
+ * on random trees, each candidate is verified or rejected exactly as full
+ * audits of the tree before and after its edit say (fix audits only the
+ * selects around the edit).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/analysis/audit.js';
 import { fix } from '../../src/analysis/fix.js';
 import { Session } from '../../src/analysis/session.js';
+import { applyEdit } from '../../src/io/patch.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
+import { breather } from '../helpers/breather.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
 
 const example = (variant: string): string => path.resolve(__dirname, '../../corpora/examples/xen-zone-device', variant);
 
@@ -102,4 +109,64 @@ describe('fix on a select whose condition names a symbol the tree never defines'
     const imply = result!.candidates.find((c) => c.kind === 'imply')!;
     expect(imply.impact.map((e) => e.guaranteeLost)).toEqual(['T can now be n while S (with !X86) is on']);
   });
+});
+
+describe('fix rejects a repair that moves the finding to another select', () => {
+  it('S depending on T (or on T\'s dependency) leaves U, which selects S, selecting it past its new dependency', async () => {
+    const text = 'config T\n\tbool "t"\n\tdepends on D\nconfig D\n\tbool "d"\nconfig S\n\tbool "s"\n\tselect T\nconfig U\n\tbool "u"\n\tselect S\n';
+    const report = await fix({ load: { tree: new MemorySourceFiles({ Kconfig: text }) }, arches: [undefined] });
+    const verdicts = report.results[0]!.candidates.map((c) => [c.kind, c.verified, c.rejected ?? '']).sort();
+    expect(verdicts).toEqual([
+      ['add-dependencies', false, 'new finding: U selects S at Kconfig:11'],
+      ['conditional-select', true, ''],
+      ['depends-on', false, 'new finding: U selects S at Kconfig:11'],
+      ['imply', true, ''],
+    ]);
+  });
+});
+
+describe('fix on random trees', () => {
+  it('verifies a candidate exactly when full audits before and after its edit find the finding gone and nothing new', async () => {
+    const breathe = breather();
+    // A finding by its select line (one selector may select one target on two lines), read in the tree before the edit.
+    type Located = { selector: string; selectee: string; loc: { line: number } };
+    const keys = (findings: Located[], line: (n: number) => number = (n) => n): Set<string> =>
+      new Set(findings.map((f) => `${f.selector} ${f.selectee} ${line(f.loc.line)}`));
+    let judged = 0;
+    let rejected = 0;
+    await fc.assert(
+      fc.asyncProperty(arbKconfig(), async (text) => {
+        await breathe();
+        let before: Set<string>;
+        try {
+          before = keys(audit(Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) })).findings);
+        } catch {
+          return fc.pre(false);
+        }
+        fc.pre(before.size > 0);
+        const report = await fix({ load: { tree: new MemorySourceFiles({ Kconfig: text }) }, arches: [undefined] });
+        for (const { finding, candidates } of report.results) {
+          for (const c of candidates) {
+            let after: Set<string> | undefined;
+            const { line, insert, deleteCount } = c.edit;
+            const shift = insert.length - deleteCount;
+            try {
+              const edited = audit(Session.open({ tree: new MemorySourceFiles({ Kconfig: applyEdit(text, c.edit) }) })).findings;
+              after = keys(edited, (n) => (n >= line + insert.length ? n - shift : n));
+            } catch {
+              after = undefined; // the edited tree does not load: rejected
+            }
+            const holds = after !== undefined && !after.has(`${finding.selector} ${finding.selectee} ${finding.loc.line}`) && [...after].every((k) => before.has(k));
+            expect([c.summary, c.verified]).toEqual([c.summary, holds]);
+            judged++;
+            if (!holds) rejected++;
+          }
+        }
+      }),
+      { numRuns: 70 },
+    );
+    // Enough candidates of both verdicts for the property to say something.
+    expect(judged).toBeGreaterThan(50);
+    expect(rejected).toBeGreaterThan(5);
+  }, 300_000);
 });
