@@ -147,11 +147,10 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
   const names = new Set([...defined(before.model), ...defined(after.model)].map((s) => s.name));
   const offBefore = neverOn(before.model, before.cycles.length > 0);
   const offAfter = neverOn(after.model, after.cycles.length > 0);
-  const known = new WeakMap<ModelExpr, ModelExpr>();
   for (const name of names) {
     const was = definedSymbol(before.model, name);
     const now = definedSymbol(after.model, name);
-    if (was && now && sameConstraints([before.model, was, offBefore], [after.model, now, offAfter], known)) continue;
+    if (was && now && sameConstraints([before.model, was, offBefore], [after.model, now, offAfter])) continue;
     if (was && now && was.type === now.type && offBefore.symbols.has(was) && offAfter.symbols.has(now)) {
       out.neverOn.push(name);
       continue;
@@ -264,16 +263,12 @@ export function symbolSignature(model: KconfigModel, sym: KSymbol, acts: (r: Rev
   return signatureOf(constraintsOf(model, sym, acts));
 }
 
-/**
- * symbolSignature(a) === symbolSignature(b), most often decided without
- * writing either text; `known`: expressions of a's tree already found equal
- * to b's (sameExpr).
- */
-function sameConstraints(a: readonly [KconfigModel, KSymbol, NeverOn], b: readonly [KconfigModel, KSymbol, NeverOn], known: WeakMap<ModelExpr, ModelExpr>): boolean {
+/** symbolSignature(a) === symbolSignature(b), most often decided without writing either text. */
+function sameConstraints(a: readonly [KconfigModel, KSymbol, NeverOn], b: readonly [KconfigModel, KSymbol, NeverOn]): boolean {
   const was = constraintsOf(a[0], a[1], a[2].acts);
   const now = constraintsOf(b[0], b[1], b[2].acts);
   // Equal part by part in writing order is equal text; otherwise the text decides (selects may be listed in another order).
-  return samePart(was, now, known) || signatureOf(was) === signatureOf(now);
+  return samePart(was, now) || signatureOf(was) === signatureOf(now);
 }
 
 /** A symbol's constraints: values, expressions, and lists; an `unordered` list is the same in any order. */
@@ -307,12 +302,12 @@ function signatureOf(parts: Part[]): string {
   return JSON.stringify(text(parts));
 }
 
-function samePart(a: Part, b: Part, known: WeakMap<ModelExpr, ModelExpr>): boolean {
+function samePart(a: Part, b: Part): boolean {
   if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (isList(a) || isList(b)) return isList(a) && isList(b) && a.length === b.length && a.every((x, i) => samePart(x, b[i]!, known));
-  if ('unordered' in a || 'unordered' in b) return 'unordered' in a && 'unordered' in b && samePart(a.unordered, b.unordered, known);
+  if (isList(a) || isList(b)) return isList(a) && isList(b) && a.length === b.length && a.every((x, i) => samePart(x, b[i]!));
+  if ('unordered' in a || 'unordered' in b) return 'unordered' in a && 'unordered' in b && samePart(a.unordered, b.unordered);
   if (isLeaf(a) || isLeaf(b)) return isLeaf(a) && isLeaf(b) && leafToString(a) === leafToString(b);
-  return sameExpr(a, b, known);
+  return sameExpr(a, b);
 }
 
 function isList(part: Part): part is readonly Part[] {

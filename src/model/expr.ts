@@ -129,29 +129,20 @@ export function leafToString(leaf: Leaf): string {
   }
 }
 
-/**
- * The same expression, operand by operand (then exprToString gives both the
- * same text). `known` remembers the pairs found equal: a menu's dependency
- * is one object under all its entries, compared once.
- */
-export function sameExpr(a: ModelExpr, b: ModelExpr, known?: WeakMap<ModelExpr, ModelExpr>): boolean {
-  if (a === b || known?.get(a) === b) return true;
-  let same: boolean;
+/** The same expression, operand by operand (then exprToString gives both the same text). */
+export function sameExpr(a: ModelExpr, b: ModelExpr): boolean {
+  if (a === b) return true;
   switch (a.kind) {
     case 'leaf':
       return b.kind === 'leaf' && leafToString(a.leaf) === leafToString(b.leaf);
     case 'compare':
       return b.kind === 'compare' && a.op === b.op && leafToString(a.left) === leafToString(b.left) && leafToString(a.right) === leafToString(b.right);
     case 'not':
-      same = b.kind === 'not' && sameExpr(a.operand, b.operand, known);
-      break;
+      return b.kind === 'not' && sameExpr(a.operand, b.operand);
     case 'and':
     case 'or':
-      same = b.kind === a.kind && sameExpr(a.left, b.left, known) && sameExpr(a.right, b.right, known);
-      break;
+      return b.kind === a.kind && sameExpr(a.left, b.left) && sameExpr(a.right, b.right);
   }
-  if (same) known?.set(a, b);
-  return same;
 }
 
 const PRECEDENCE = { or: 1, and: 2, not: 3, compare: 4, leaf: 5 } as const;

@@ -49,15 +49,9 @@ type Reply<M, R> = { type: 'message'; message: M } | { type: 'done'; result: R }
 
 const WORKER_MARK = 'kconfsat-worker';
 
-/** The job's result; it rejects with the job's error (a KconfsatError stays one). */
-export async function runOnWorker<D, R, M = never>(job: Job<D>, options: WorkerRunOptions<M> = {}): Promise<R> {
-  // Without a deadline it settles only with the result or an error.
-  return (await settle<D, R, M>(job, options))!.result;
-}
-
 /** The job's result, or undefined when `ms` pass first: the worker is then terminated. */
 export async function runOnWorkerWithin<D, R, M = never>(job: Job<D>, ms: number, options: WorkerRunOptions<M> = {}): Promise<R | undefined> {
-  return (await settle<D, R, M>(job, options, ms))?.result;
+  return (await reply<R, M>(start({ job }, options), options, ms))?.result;
 }
 
 /**
@@ -85,10 +79,6 @@ export async function mapOnWorkers<D, R, M = never>(
   } finally {
     await Promise.all(lanes.map((w) => w.terminate()));
   }
-}
-
-function settle<D, R, M>(job: Job<D>, options: WorkerRunOptions<M>, ms?: number): Promise<{ result: R } | undefined> {
-  return reply(start({ job }, options), options, ms);
 }
 
 /** A worker running `job`, or (without one) waiting for jobs posted to it. */

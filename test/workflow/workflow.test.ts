@@ -107,7 +107,7 @@ describe('work on worker threads', () => {
 
   it("brings a worker's solver-memory and call-stack limits back as the errors the CLI reports as input too large", async () => {
     const { SolverMemoryError } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/formula/formula.js')).href)) as typeof import('../../src/formula/formula.js');
-    const { runOnWorker } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/workflow/worker.js')).href)) as typeof import('../../src/workflow/worker.js');
+    const { mapOnWorkers } = (await import(pathToFileURL(path.resolve(__dirname, '../../dist/src/workflow/worker.js')).href)) as typeof import('../../src/workflow/worker.js');
     const jobs = path.join(scratch(), 'jobs.mjs');
     fs.writeFileSync(
       jobs,
@@ -116,10 +116,10 @@ describe('work on worker threads', () => {
         'export function stack() { const deeper = (n) => deeper(n + 1) + 1; return deeper(0); }\n',
     );
     const module = pathToFileURL(jobs).href;
-    const memory = await runOnWorker({ module, name: 'memory', data: null }).catch((e: unknown) => e);
+    const memory = await mapOnWorkers(module, 'memory', [null], 1).catch((e: unknown) => e);
     expect(memory).toBeInstanceOf(SolverMemoryError);
     expect((memory as Error).message).toBe(new SolverMemoryError('2,000,000 clauses').message);
-    const stack = await runOnWorker({ module, name: 'stack', data: null }).catch((e: unknown) => e);
+    const stack = await mapOnWorkers(module, 'stack', [null], 1).catch((e: unknown) => e);
     expect(stack).toBeInstanceOf(RangeError);
     expect((stack as Error).message).toMatch(/call stack/);
   });
