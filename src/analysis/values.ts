@@ -4,7 +4,8 @@
  */
 import type { Lit } from '../formula/formula.js';
 import { formatNumber, isValidValue, parseCNumber } from '../model/values.js';
-import type { Choice, KSymbol } from '../model/types.js';
+import type { KSymbol } from '../model/types.js';
+import { ungranted } from './runs.js';
 import type { Session } from './session.js';
 
 export interface PossibleValues {
@@ -85,72 +86,38 @@ export function formatInterval(i: Interval): string {
   return `${i.min ?? ''}..${i.max ?? ''}`;
 }
 
-/** Most candidate values asked to be taken together in one solve. */
-const CHUNK = 4096;
-
 /**
  * The reachable values of several symbols at once, each set in the order of
  * the symbol's candidates (n, m, y). Only configurations where the `within`
  * literals hold count.
  *
  * As the dead-symbol search (dead.ts) does: one model, then only the values
- * no model has shown yet. Unit propagation proves most unreachable ones
- * without a solve; the rest are asked in runs (one value per symbol, one
- * member per choice) that grow while they are taken together and shrink to
- * one around a value none can take, whose no proves it. Every model counts
- * for every symbol. Asking instead for a model with any value not reached
- * yet (a clause over all of them) gives one new value per model, as models
- * lean on: 140 solves for the 147 symbols around Linux's seed select, where
- * runs take about 20.
+ * no model has shown yet, settled in runs (runs.ts). Every model counts for
+ * every symbol. Asking instead for a model with any value not reached yet (a
+ * clause over all of them) gives one new value per model, as models lean on:
+ * 140 solves for the 147 symbols around Linux's seed select, where runs take
+ * about 20.
  */
 export function reachableValues(session: Session, symbols: readonly KSymbol[], within: readonly Lit[] = []): Map<KSymbol, Set<string>> {
   const formula = session.formula;
   const reached = new Map(symbols.map((s) => [s, new Set<string>()]));
-  const record = (): void => {
+  const ask = (lits: readonly Lit[]): boolean => {
+    if (formula.solve(lits) === 'unsat') return false;
     for (const [sym, values] of reached) {
       const v = formula.valueOf(sym);
       if (v !== undefined) values.add(v);
     }
+    return true;
   };
   // Without any configuration (where `within` holds) nothing is reachable.
-  if (symbols.length > 0 && formula.solve(within) === 'sat') {
-    record();
-    let open = symbols.flatMap((sym) =>
-      formula
-        .candidates(sym)
-        .filter((value) => !reached.get(sym)!.has(value))
-        .map((value) => ({ sym, value, lits: formula.valueLiterals(sym, value) })),
-    );
-    const propagator = formula.propagator();
-    if (propagator.consistent && propagator.assume(within)) {
-      const base = within.length;
-      open = open.filter(({ lits }) => {
-        if (!propagator.assume(lits)) return false;
-        propagator.reset();
-        if (base > 0) propagator.assume(within);
-        return true;
-      });
-      propagator.reset();
-    }
-    let size = 1;
-    const unreachable = new Set<(typeof open)[number]>();
-    for (;;) {
-      const run: typeof open = [];
-      const taken = new Set<KSymbol | Choice>();
-      for (const c of open) {
-        if (run.length === size) break;
-        if (unreachable.has(c) || reached.get(c.sym)!.has(c.value) || taken.has(c.sym) || (c.sym.memberOf && taken.has(c.sym.memberOf))) continue;
-        run.push(c);
-        taken.add(c.sym);
-        if (c.sym.memberOf) taken.add(c.sym.memberOf);
-      }
-      if (run.length === 0) break;
-      if (formula.solve([...within, ...run.flatMap((c) => c.lits)]) === 'sat') {
-        record();
-        size = Math.min(size * 2, CHUNK);
-      } else if (run.length === 1) unreachable.add(run[0]!);
-      else size = run.length >> 1;
-    }
+  if (symbols.length > 0 && ask(within)) {
+    const wishes = symbols.flatMap((sym) => formula.candidates(sym).map((value) => ({ sym, value })));
+    ungranted(formula, wishes, {
+      lits: ({ sym, value }) => formula.valueLiterals(sym, value),
+      open: ({ sym, value }) => !reached.get(sym)!.has(value),
+      ask,
+      within,
+    });
   }
   // In the order of the candidates, whatever order the models came in.
   return new Map([...reached].map(([sym, values]) => [sym, new Set(formula.candidates(sym).filter((v) => values.has(v)))]));
