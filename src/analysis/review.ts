@@ -24,6 +24,7 @@ import { exprToString, leafToString, sameExpr } from '../model/expr.js';
 import { evaluate } from '../model/evaluate.js';
 import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
 import type { KconfigModel, KSymbol, Leaf, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import { ParseMemo } from '../parse/memo.js';
 import { audit, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
@@ -103,7 +104,8 @@ export interface ReviewReport {
 export async function review(options: ReviewOptions): Promise<ReviewReport> {
   const progress = options.onProgress ?? (() => undefined);
   const pairs = options.arches.map((arch) => ({ old: withArch(options.old, arch), new: withArch(options.new, arch) }));
-  const arches = options.reviewAll ? await options.reviewAll(pairs) : pairs.map((pair) => reviewArch(pair, progress));
+  const memo = new ParseMemo();
+  const arches = options.reviewAll ? await options.reviewAll(pairs) : pairs.map((pair) => reviewArch(pair, progress, memo));
   if (options.fixes !== false) await attachFixes(options.new, arches, progress);
   return { arches, newProblems: arches.reduce((n, a) => n + a.findings.added.length, 0) };
 }
@@ -124,12 +126,16 @@ export function reviewArches(old: LoadOptions, asked: readonly (string | undefin
   return asked.includes('all') ? known : [...asked];
 }
 
-/** The review of one arch (the pair's `arch`), saying so to `onProgress` when it starts. */
-export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress: (message: string) => void = () => undefined): ArchReview {
+/**
+ * The review of one arch (the pair's `arch`), saying so to `onProgress` when
+ * it starts. The new tree reuses the old one's parse of every file that
+ * parses the same, and so do later reviews given the same `memo`.
+ */
+export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress: (message: string) => void = () => undefined, memo = new ParseMemo()): ArchReview {
   onProgress(`reviewing${newLoad.arch ? ` ${newLoad.arch}` : ''}`);
   const t0 = performance.now();
-  const { loaded: before, session: cachedOld } = Session.loadTree(oldLoad);
-  const { loaded: after, session: cachedNew } = Session.loadTree(newLoad);
+  const { loaded: before, session: cachedOld } = Session.loadTree(oldLoad, memo);
+  const { loaded: after, session: cachedNew } = Session.loadTree(newLoad, memo);
   const out: ArchReview = {
     ...(newLoad.arch !== undefined ? { arch: newLoad.arch } : {}),
     changed: [],
@@ -177,6 +183,12 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
 }
 
 function compare(out: ArchReview, oldSession: Session, newSession: Session, only: ReadonlySet<string>): void {
+  const oldDefaults = evaluate(oldSession.model, new Map());
+  const newDefaults = evaluate(newSession.model, new Map());
+  // alldefconfig is a valid configuration: solved for first, it leaves MiniSat's saved phases a model to start
+  // from (a Linux formula's first model otherwise costs some 200 ms of search, its later ones about 15).
+  oldSession.formula.solve(oldSession.assumptionsFor(oldDefaults));
+  newSession.formula.solve(newSession.assumptionsFor(newDefaults));
   // A select's answer reads its selector and its target (whose cone holds the condition).
   const affected = (r: ReverseDependency): boolean => only.has(r.selector.name) || only.has(r.target.name);
   const oldAudit = audit(oldSession, { only: affected });
@@ -220,8 +232,6 @@ function compare(out: ArchReview, oldSession: Session, newSession: Session, only
     const gained = [...b].filter((v) => !a.has(v));
     if (lost.length + gained.length > 0) out.values.push({ ...symbolChange(was, now), lost, gained });
   }
-  const oldDefaults = evaluate(oldSession.model, new Map());
-  const newDefaults = evaluate(newSession.model, new Map());
   for (const [was, now] of both(only)) {
     const oldValue = oldDefaults.get(was.name) ?? 'n';
     const newValue = newDefaults.get(now.name) ?? 'n';

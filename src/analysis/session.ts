@@ -12,6 +12,7 @@ import { loadKconfig, type LoadedTree, type LoadOptions } from '../model/load.js
 import { mentionsInput } from '../model/expr.js';
 import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { MemorySourceFiles } from '../parse/files.js';
+import type { ParseMemo } from '../parse/memo.js';
 
 export type { ConfigEntry, Lean, SolveOptions } from '../formula/formula.js';
 
@@ -133,9 +134,9 @@ export class Session {
    * session (restoring costs a fraction of parsing); else parsed and resolved
    * but neither encoded nor kept (Session.fromLoaded encodes when needed).
    */
-  static loadTree(options: SessionOptions): { loaded: LoadedTree; session?: Session } {
+  static loadTree(options: SessionOptions, memo?: ParseMemo): { loaded: LoadedTree; session?: Session } {
     const session = options.cache ? cachedOnly(options, cacheSettings(), Session.entry(options)) : undefined;
-    return session ? { loaded: session.loaded, session } : { loaded: loadKconfig(options) };
+    return session ? { loaded: session.loaded, session } : { loaded: loadKconfig(options, memo) };
   }
 
   /** Frees the solvers (see Formula.dispose): for a caller opening many short-lived sessions. */

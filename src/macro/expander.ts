@@ -68,6 +68,30 @@ interface Variable {
   expanding: number;
 }
 
+type VariableValue = Pick<Variable, 'flavor' | 'value'>;
+
+/**
+ * What expanding one file's text (with the files it sources) read from the
+ * expander's state and did to it: enough to tell whether the same text
+ * expands the same way in another state, and to give that state the same
+ * effects without expanding again (parse/memo.ts).
+ */
+export interface MacroRecording {
+  /** The expander's options the results depend on. */
+  readonly optionsKey: string;
+  /** Variables read before the text assigned them, as they were (undefined: not a variable). */
+  readonly reads: Map<string, VariableValue | undefined>;
+  /** Environment variables looked up, with the value used. */
+  readonly env: Map<string, string | undefined>;
+  /** Unknowns asked for, each origin once, in order, with the token given. */
+  readonly unknowns: Map<string, string>;
+  readonly diagnostics: MacroDiagnostic[];
+  /** Variables assigned, with their values at the end. */
+  readonly assigned: Map<string, VariableValue>;
+  /** More diagnostics than an expander keeps: not replayed. */
+  overflow: boolean;
+}
+
 /**
  * $(shell,...) results by directory, environment and command, for the whole
  * process: conf runs each probe once, and a process that loads the same tree
@@ -86,8 +110,74 @@ export class MacroExpander {
   private location: SourceLocation = { file: '<none>', line: 0, column: 0 };
   /** References evaluated by the current top-level expansion (or assignment). */
   private steps = 0;
+  /** Recordings under way, innermost last: every read and effect goes to each. */
+  private readonly recordings: MacroRecording[] = [];
 
   constructor(private readonly options: MacroOptions = {}) {}
+
+  /** Starts recording what the expansions from now on read and do (until stopRecording). */
+  startRecording(): MacroRecording {
+    const recording: MacroRecording = {
+      optionsKey: this.optionsKey(),
+      reads: new Map(),
+      env: new Map(),
+      unknowns: new Map(),
+      diagnostics: [],
+      assigned: new Map(),
+      overflow: false,
+    };
+    this.recordings.push(recording);
+    return recording;
+  }
+
+  /** Ends the innermost recording, which is `recording`. */
+  stopRecording(recording: MacroRecording): void {
+    this.recordings.pop();
+    for (const name of recording.assigned.keys()) {
+      const v = this.variables.get(name)!;
+      recording.assigned.set(name, { flavor: v.flavor, value: v.value });
+    }
+  }
+
+  /**
+   * Gives this expander the effects `recording` saw, when everything it read
+   * is the same here (and the unknowns it made would get the same tokens);
+   * false, changing nothing, otherwise.
+   */
+  replay(recording: MacroRecording): boolean {
+    if (recording.overflow || recording.optionsKey !== this.optionsKey()) return false;
+    for (const [name, was] of recording.reads) {
+      const v = this.variables.get(name);
+      if (v === undefined ? was !== undefined : was === undefined || v.flavor !== was.flavor || v.value !== was.value) return false;
+    }
+    for (const [name, was] of recording.env) if (this.envValue(name) !== was) return false;
+    const made: string[] = [];
+    for (const [origin, token] of recording.unknowns) {
+      const existing = this.unknownByOrigin.get(origin);
+      if (existing === undefined ? token !== unknownToken(this.unknowns.length + made.length) : existing !== token) return false;
+      if (existing === undefined) made.push(origin);
+    }
+    for (const recordingAround of this.recordings) {
+      for (const [name, was] of recording.reads) this.noteRead(recordingAround, name, was);
+      for (const [name, was] of recording.env) if (!recordingAround.env.has(name)) recordingAround.env.set(name, was);
+      for (const [origin, token] of recording.unknowns) if (!recordingAround.unknowns.has(origin)) recordingAround.unknowns.set(origin, token);
+      for (const name of recording.assigned.keys()) recordingAround.assigned.set(name, recording.assigned.get(name)!);
+    }
+    for (const origin of made) this.unknown(origin);
+    for (const [name, was] of recording.env) this.envUsed.set(name, was);
+    for (const d of recording.diagnostics) this.diagnose(d.kind, d.message, d.location);
+    for (const [name, v] of recording.assigned) this.variables.set(name, { ...v, expanding: 0 });
+    return true;
+  }
+
+  private optionsKey(): string {
+    // $(shell) output depends on the whole environment and directory; without running it, only looked-up variables matter.
+    return this.options.runShell ? JSON.stringify([this.options.shellCwd, this.options.env]) : String(this.options.emptyUnsetEnv ?? false);
+  }
+
+  private noteRead(recording: MacroRecording, name: string, value: VariableValue | undefined): void {
+    if (!recording.assigned.has(name) && !recording.reads.has(name)) recording.reads.set(name, value);
+  }
 
   /** Where the text being expanded comes from; `$(filename)`/`$(lineno)` and errors use it. */
   setLocation(location: SourceLocation): void {
@@ -97,14 +187,17 @@ export class MacroExpander {
   assign(name: string, op: '=' | ':=' | '+=', rawValue: string): void {
     this.steps = 0;
     const existing = this.variables.get(name);
+    if (op === '+=') for (const r of this.recordings) this.noteRead(r, name, existing && { flavor: existing.flavor, value: existing.value });
     if (op === '+=' && existing) {
       const more = existing.flavor === 'simple' ? this.expand(rawValue) : rawValue;
       existing.value = this.bounded(`${existing.value} ${more}`);
-      return;
+    } else {
+      const flavor = op === ':=' ? 'simple' : 'recursive';
+      const value = flavor === 'simple' ? this.expand(rawValue) : rawValue;
+      this.variables.set(name, { flavor, value, expanding: 0 });
     }
-    const flavor = op === ':=' ? 'simple' : 'recursive';
-    const value = flavor === 'simple' ? this.expand(rawValue) : rawValue;
-    this.variables.set(name, { flavor, value, expanding: 0 });
+    // Its value at the end is what a recording keeps (stopRecording).
+    for (const r of this.recordings) r.assigned.set(name, { flavor: 'simple', value: '' });
   }
 
   /** Expands every `$(...)` in `text`. */
@@ -163,6 +256,7 @@ export class MacroExpander {
     const callArgs = parts.slice(1).map((p) => this.expandWithArgs(p, args, depth));
 
     const variable = this.variables.get(name);
+    for (const r of this.recordings) this.noteRead(r, name, variable && { flavor: variable.flavor, value: variable.value });
     if (variable) return this.expandVariable(name, variable, callArgs, depth);
     const builtin = this.callBuiltin(name, callArgs);
     if (builtin !== undefined) return builtin;
@@ -216,8 +310,13 @@ export class MacroExpander {
   }
 
   /** Keeps the first MAX_DIAGNOSTICS messages: a loop of $(info) must not fill the heap. */
-  private diagnose(kind: MacroDiagnostic['kind'], message: string): void {
-    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ kind, message, location: this.location });
+  private diagnose(kind: MacroDiagnostic['kind'], message: string, location = this.location): void {
+    const diagnostic = { kind, message, location };
+    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push(diagnostic);
+    for (const r of this.recordings) {
+      if (r.diagnostics.length < MAX_DIAGNOSTICS) r.diagnostics.push(diagnostic);
+      else r.overflow = true;
+    }
   }
 
   private shell(command: string): string {
@@ -246,20 +345,27 @@ export class MacroExpander {
   }
 
   private lookupEnv(name: string): string {
-    const given = this.options.env?.[name];
-    const value = given === undefined ? undefined : wellFormed(given);
+    const value = this.envValue(name);
     this.envUsed.set(name, value);
+    for (const r of this.recordings) if (!r.env.has(name)) r.env.set(name, value);
     if (value !== undefined) return value;
     return this.options.emptyUnsetEnv ? '' : this.unknown(`$(${name})`);
   }
 
+  private envValue(name: string): string | undefined {
+    const given = this.options.env?.[name];
+    return given === undefined ? undefined : wellFormed(given);
+  }
+
   private unknown(origin: string): string {
-    const existing = this.unknownByOrigin.get(origin);
-    if (existing !== undefined) return existing;
-    const id = this.unknowns.length;
-    this.unknowns.push({ id, origin });
-    const token = `${UNKNOWN_OPEN}${id}${UNKNOWN_CLOSE}`;
-    this.unknownByOrigin.set(origin, token);
+    let token = this.unknownByOrigin.get(origin);
+    if (token === undefined) {
+      const id = this.unknowns.length;
+      this.unknowns.push({ id, origin });
+      token = unknownToken(id);
+      this.unknownByOrigin.set(origin, token);
+    }
+    for (const r of this.recordings) if (!r.unknowns.has(origin)) r.unknowns.set(origin, token);
     return token;
   }
 
@@ -273,6 +379,10 @@ export class MacroExpander {
   private error(message: string): KconfsatError {
     return new KconfsatError('macro', message, this.location);
   }
+}
+
+function unknownToken(id: number): string {
+  return `${UNKNOWN_OPEN}${id}${UNKNOWN_CLOSE}`;
 }
 
 const UNKNOWN_PATTERN = new RegExp(`(?<![\\uD800-\\uDBFF])${UNKNOWN_OPEN}(\\d+)${UNKNOWN_CLOSE}`, 'g');

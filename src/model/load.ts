@@ -3,10 +3,12 @@
  * for one tree and one architecture.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { KconfsatError } from '../errors.js';
 import { MacroExpander, type MacroDiagnostic } from '../macro/expander.js';
 import type { ParsedTree } from '../parse/ast.js';
 import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
+import { MemoConflict, type ParseMemo } from '../parse/memo.js';
 import { OverlaySourceFiles } from '../parse/overlay.js';
 import { parseKconfig } from '../parse/parser.js';
 import { archEnvironment, archExists, hasArchDirectories, listArchitectures, toolchainEnvironment } from './arch.js';
@@ -62,8 +64,10 @@ export function openTree(tree: string | SourceFiles, allowOutsideRoot = false): 
   return new DiskSourceFiles(tree, allowOutsideRoot);
 }
 
-export function loadKconfig(options: LoadOptions): LoadedTree {
-  const disk = openTree(options.tree, options.allowOutsideRoot);
+/** With a `memo`, files parsed by an earlier load with it are reused where nothing they read changed (parse/memo.ts). */
+export function loadKconfig(options: LoadOptions, memo?: ParseMemo): LoadedTree {
+  const { tree, allowOutsideRoot } = options;
+  const disk = memo && typeof tree === 'string' ? memo.tree(`${allowOutsideRoot ?? false}\0${path.resolve(tree)}`, () => openTree(tree, allowOutsideRoot)) : openTree(tree, allowOutsideRoot);
   const files = options.overrides ? new OverlaySourceFiles(disk, options.overrides) : disk;
   const rootFile = options.rootFile ?? 'Kconfig';
   let env: Record<string, string> = {};
@@ -79,15 +83,24 @@ export function loadKconfig(options: LoadOptions): LoadedTree {
   }
   env = { ...env, ...options.env };
   if (options.runShell && options.arch !== undefined) env = toolchainEnvironment(env);
-  const macros = new MacroExpander({
-    env,
-    runShell: options.runShell ?? false,
-    emptyUnsetEnv: options.runShell ?? false,
-    shellCwd: typeof options.tree === 'string' ? options.tree : undefined,
-  });
+  const expander = (): MacroExpander =>
+    new MacroExpander({
+      env,
+      runShell: options.runShell ?? false,
+      emptyUnsetEnv: options.runShell ?? false,
+      shellCwd: typeof options.tree === 'string' ? options.tree : undefined,
+    });
+  let macros = expander();
   const t0 = performance.now();
   const dialect = options.dialect ?? detectDialect(files);
-  const parsed = parseKconfig(files, rootFile, macros, dialect);
+  let parsed: ParsedTree;
+  try {
+    parsed = parseKconfig(files, rootFile, macros, dialect, memo);
+  } catch (e) {
+    if (!(e instanceof MemoConflict)) throw e;
+    macros = expander();
+    parsed = parseKconfig(files, rootFile, macros, dialect);
+  }
   const t1 = performance.now();
   const model = buildModel(parsed, { env, dialect, describeInput: (text) => macros.render(text) });
   const cycles = dependencyCycles(model);

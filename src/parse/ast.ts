@@ -82,6 +82,9 @@ export interface CommentNode {
 
 export type Node = ConfigNode | ChoiceNode | MenuNode | IfNode | CommentNode;
 
+/** A node option lines belong to (all but an if). */
+export type Entry = ConfigNode | ChoiceNode | MenuNode | CommentNode;
+
 export interface ParsedTree {
   mainmenu?: { prompt: string; loc: Loc };
   nodes: Node[];

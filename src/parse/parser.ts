@@ -11,6 +11,7 @@ import type {
   CommentNode,
   CompareOp,
   ConfigNode,
+  Entry,
   Expr,
   IfNode,
   MenuNode,
@@ -23,6 +24,7 @@ import type {
 import { hasRules, type KconfigDialect } from './dialect.js';
 import { hasGlobChars, OUTSIDE_ROOT, type SourceFiles } from './files.js';
 import { isEmptyLine, LineLexer, Tokens } from './lexer.js';
+import { MemoConflict, type ParseMemo, type TreeInput } from './memo.js';
 
 const TYPE_KEYWORDS: Record<string, SymbolKind> = {
   bool: 'bool',
@@ -45,8 +47,6 @@ const ENTRY_OPTIONS: Record<string, Set<string>> = {
   menu: new Set(['depends', 'visible']),
   comment: new Set(['depends']),
 };
-
-type Entry = ConfigNode | ChoiceNode | MenuNode | CommentNode;
 
 /** A statement's first word. */
 interface Keyword {
@@ -71,8 +71,19 @@ const END_KEYWORD = { choice: 'endchoice', menu: 'endmenu', if: 'endif' } as con
 export const MAX_BLOCK_NESTING = 1000;
 export const MAX_EXPRESSION_NESTING = 1000;
 
-export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander, dialect: KconfigDialect = '6.1'): ParsedTree {
-  return new Parser(files, macros, dialect).parse(rootFile);
+/**
+ * With a `memo`, sourced files whose parse it keeps are reused when nothing
+ * their parse read has changed (parse/memo.ts), and the parses made are kept
+ * there; a MemoConflict then means: parse again without it.
+ */
+export function parseKconfig(files: SourceFiles, rootFile: string, macros: MacroExpander, dialect: KconfigDialect = '6.1', memo?: ParseMemo): ParsedTree {
+  return new Parser(files, macros, dialect, memo).parse(rootFile);
+}
+
+/** A file parse under way, for the memo: what it read of the tree, and the file parses within it. */
+interface Draft {
+  inputs: TreeInput[];
+  contains: number[];
 }
 
 /** One Kconfig expression on its own (queries): `A && !B`, `X=m`, `NR_CPUS>=64`. */
@@ -112,10 +123,18 @@ class Parser {
   /** 6.18's `transitional` attribute. */
   private readonly transitional: boolean;
 
+  /** The memo's file parses in this tree (made or reused): none may be reused twice. */
+  private readonly placed = new Set<number>();
+  /** Last entries of reused parses, shared with other trees. */
+  private readonly reusedExits = new Set<Entry>();
+  /** File parses under way that the memo will keep, outermost first. */
+  private readonly drafts: Draft[] = [];
+
   constructor(
     private readonly files: SourceFiles,
     private readonly macros: MacroExpander,
-    dialect: KconfigDialect,
+    private readonly dialect: KconfigDialect,
+    private readonly memo?: ParseMemo,
   ) {
     this.lexer = new LineLexer(macros);
     this.choiceRework = hasRules(dialect, '6.12');
@@ -296,6 +315,13 @@ class Parser {
     const optionKind =
       word in TYPE_KEYWORDS ? 'type' : word === '---help---' ? 'help' : word;
     if (!entry) throw this.error(`'${word}' outside of an entry`, keyword.column);
+    if (this.memo) {
+      if (this.reusedExits.has(entry)) {
+        this.memo.forget(entry);
+        throw new MemoConflict(`${this.file}:${this.line}: an option line after a source extends a reused entry`);
+      }
+      this.memo.forget(entry);
+    }
     const allowed = ENTRY_OPTIONS[entry.kind === 'menuconfig' ? 'config' : entry.kind]!;
     if (!allowed.has(optionKind)) {
       throw this.error(`'${word}' is not allowed in a ${entry.kind} entry`, keyword.column);
@@ -430,10 +456,10 @@ class Parser {
       throw this.error(`cannot source "${this.macros.render(target)}": its name depends on the toolchain or an unset variable`, column);
     }
     const base = relative ? path.posix.join(path.posix.dirname(this.file), target) : target;
-    const names = hasGlobChars(base) ? this.files.glob(base) : [base];
+    const names = hasGlobChars(base) ? this.glob(base) : [base];
     if (names.length === 0 && !optional) throw this.sourceError(`no file matches "${base}"`, column);
     for (const name of names) {
-      const text = this.files.readConfined(name);
+      const text = this.read(name);
       if (text === OUTSIDE_ROOT) throw this.sourceError(`"${name}" is outside the tree root`, column);
       if (text === undefined) {
         if (optional) continue;
@@ -445,10 +471,78 @@ class Parser {
         const chain = this.includeStack.map((f) => `${f.file}:${f.line}`).join(' -> ');
         throw this.sourceError(`recursive inclusion of "${normalized}" (${chain})`, column);
       }
+      if (this.reuse(normalized, text)) continue;
       this.includeStack.push({ file: normalized, line: 0 });
-      this.parseFile(normalized, text);
+      if (this.memo) this.parseKept(this.memo, normalized, text);
+      else this.parseFile(normalized, text);
       this.includeStack.pop();
     }
+  }
+
+  /** The tree's answers, recorded for the file parses under way. */
+  private read(name: string): string | undefined | typeof OUTSIDE_ROOT {
+    const text = this.files.readConfined(name);
+    for (const draft of this.drafts) draft.inputs.push({ kind: 'read', name, text });
+    return text;
+  }
+
+  private glob(pattern: string): string[] {
+    const names = this.files.glob(pattern);
+    for (const draft of this.drafts) draft.inputs.push({ kind: 'glob', pattern, names });
+    return names;
+  }
+
+  /** Gives the tree the memo's parse of the file when everything that parse read is the same here. */
+  private reuse(file: string, text: string): boolean {
+    const parse = this.memo?.find(file, text, this.dialect, this.blocks.length);
+    if (!parse || parse.contains.some((id) => this.placed.has(id))) return false;
+    if (parse.files.some((f) => this.includeStack.some((open) => open.file === f))) return false;
+    const same = (input: TreeInput): boolean =>
+      input.kind === 'read' ? this.files.readConfined(input.name) === input.text : sameNames(this.files.glob(input.pattern), input.names);
+    if (!parse.inputs.every(same) || !this.macros.replay(parse.macros)) return false;
+    for (const draft of this.drafts) draft.inputs.push(...parse.inputs);
+    this.place(parse.contains);
+    this.blocks[this.blocks.length - 1]!.children.push(...parse.nodes);
+    this.tree.files.push(...parse.files);
+    this.current = parse.exit;
+    if (parse.exit) this.reusedExits.add(parse.exit);
+    return true;
+  }
+
+  /** Parses the file and keeps the parse in the memo (unless it left a block open or set the main menu, which no reuse could repeat). */
+  private parseKept(memo: ParseMemo, file: string, text: string): void {
+    const depth = this.blocks.length;
+    const block = this.blocks[depth - 1]!;
+    const nodesFrom = block.children.length;
+    const filesFrom = this.tree.files.length;
+    const mainmenu = this.tree.mainmenu;
+    const macros = this.macros.startRecording();
+    const draft: Draft = { inputs: [], contains: [] };
+    this.drafts.push(draft);
+    this.parseFile(file, text);
+    this.drafts.pop();
+    this.macros.stopRecording(macros);
+    const id = memo.newId();
+    this.place([id]);
+    if (this.blocks.length !== depth || this.tree.mainmenu !== mainmenu) return;
+    memo.keep({
+      id,
+      file,
+      text,
+      dialect: this.dialect,
+      depth,
+      nodes: block.children.slice(nodesFrom),
+      files: this.tree.files.slice(filesFrom),
+      exit: this.current,
+      inputs: draft.inputs,
+      macros,
+      contains: [...draft.contains, id],
+    });
+  }
+
+  private place(ids: readonly number[]): void {
+    for (const id of ids) this.placed.add(id);
+    for (const draft of this.drafts) draft.contains.push(...ids);
   }
 
   private sourceError(message: string, column: number): KconfsatError {
@@ -627,6 +721,10 @@ function balancedChain(kind: 'and' | 'or', operands: Expr[]): Expr {
  * One symbol reference, and one expression of it, per name: a Linux tree
  * names its symbols 60,000 times, and parse trees are never modified.
  */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
 class SymbolRefs {
   private readonly byName = new Map<string, Expr & { kind: 'ref' }>();
 

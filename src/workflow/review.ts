@@ -5,6 +5,7 @@
  * does the comparing.
  */
 import { review, reviewArch, type ArchPair, type ArchReview, type ReviewOptions, type ReviewReport } from '../analysis/review.js';
+import { ParseMemo } from '../parse/memo.js';
 import { mapOnWorkers, type Post } from './worker.js';
 
 /** What {@link reviewTree} compares, and how many arches at once. */
@@ -26,7 +27,10 @@ export async function reviewTree(options: TreeReviewOptions): Promise<ReviewRepo
   });
 }
 
+/** The parses a worker's reviews share: a worker reviews one arch after another of one change. */
+const laneMemo = new ParseMemo();
+
 /** reviewArch as a worker job, its progress posted. */
 export function reviewArchJob(pair: ArchPair, post: Post<string>): ArchReview {
-  return reviewArch(pair, post);
+  return reviewArch(pair, post, laneMemo);
 }
