@@ -10,8 +10,9 @@
  * computed from its own Kconfig lines and the symbols they name (its cone),
  * so the answers can differ only for symbols whose cone holds a symbol whose
  * lines changed: the `dependents` of the changed symbols, in either tree.
- * A select's finding depends on its selector and its target, so it is
- * rechecked when either is among them; a symbol's deadness, when it is.
+ * A select's finding reads its selector, its condition and its target's
+ * direct dependencies, so it is rechecked when one of them is among them (or
+ * the target's own lines changed); a symbol's deadness, when it is.
  * Both trees are loaded first and compared symbol by symbol. A symbol that
  * no configuration of either tree turns on (analysis/never-on.ts: Xen's
  * options on alpha) has not changed whatever its lines say, and neither has
@@ -20,12 +21,12 @@
  */
 import { applyPatches, type PatchText } from '../io/apply-patch.js';
 import { listArchitectures } from '../model/arch.js';
-import { exprToString, leafToString, sameExpr } from '../model/expr.js';
+import { exprToString, leafToString, sameExpr, symbolsOf } from '../model/expr.js';
 import { evaluate } from '../model/evaluate.js';
 import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
 import type { KconfigModel, KSymbol, Leaf, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { ParseMemo } from '../parse/memo.js';
-import { audit, type AuditFinding } from './audit.js';
+import { audit, directDependency, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
 import { deadSymbols } from './dead.js';
 import { fix, type VerifiedRepair } from './fix.js';
@@ -189,8 +190,12 @@ function compare(out: ArchReview, oldSession: Session, newSession: Session, only
   // from (a Linux formula's first model otherwise costs some 200 ms of search, its later ones about 15).
   oldSession.formula.solve(oldSession.assumptionsFor(oldDefaults));
   newSession.formula.solve(newSession.assumptionsFor(newDefaults));
-  // A select's answer reads its selector and its target (whose cone holds the condition).
-  const affected = (r: ReverseDependency): boolean => only.has(r.selector.name) || only.has(r.target.name);
+  // A select's answer reads the values of its selector, of its condition's symbols and of its target's
+  // direct dependencies, not the target's value: it can change when one of them is among `only`, or when
+  // the target's own lines changed (its type and dependencies say what is asked).
+  const changed = new Set(out.changed);
+  const reads = (r: ReverseDependency): KSymbol[] => [r.selector, ...symbolsOf(r.condition), ...symbolsOf(directDependency(r.target))];
+  const affected = (r: ReverseDependency): boolean => changed.has(r.target.name) || reads(r).some((s) => only.has(s.name));
   const oldAudit = audit(oldSession, { only: affected });
   const newAudit = audit(newSession, { only: affected });
   const oldKeys = new Set(oldAudit.findings.map(findingKey));
