@@ -28,6 +28,7 @@ import type { Lit } from '../formula/formula.js';
 import { exprToString } from '../model/expr.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import type { KSymbol, ReverseDependency } from '../model/types.js';
+import { ParseMemo } from '../parse/memo.js';
 import { audit, directDependency, findingKey, groupFindings, type AuditGroup, type AuditReport } from './audit.js';
 import { cone, dependents } from './cone.js';
 import { resolveExpression } from './query.js';
@@ -120,8 +121,10 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   const progress = options.onProgress ?? (() => undefined);
   const t0 = performance.now();
   progress(`auditing ${options.arches.length} arch(es) for findings`);
+  // Every load of the tree, edited or not, on any arch, parses only what it does not share with an earlier one.
+  const memo = new ParseMemo();
   const sessions = options.arches.map((arch) => withArch(options.load, arch));
-  const audited = options.auditAll ? await options.auditAll(sessions) : sessions.map((s) => audit(Session.open(s)));
+  const audited = options.auditAll ? await options.auditAll(sessions) : sessions.map((s) => audit(Session.open(s, memo)));
   const known = new Map(options.arches.map((arch, i) => [arch, new Set(audited[i]!.findings.map(findingKey))]));
   const groups = groupFindings(audited.flatMap((r) => r.findings)).filter(
     (g) => !options.only || options.only.includes(`${g.selector}:${g.selectee}`),
@@ -135,7 +138,7 @@ export async function fix(options: FixOptions): Promise<FixReport> {
   // Progress: the baseline over the verification arches counts for a fifth, the candidates for the rest.
   for (const [i, arch] of verifyArches.entries()) {
     progress(`reachable values before the edits${arch ? ` on ${arch}` : ''}`, (0.2 * i) / verifyArches.length);
-    const session = Session.open(withArch(options.load, arch));
+    const session = Session.open(withArch(options.load, arch), memo);
     for (const g of groups) {
       const select = findSelect(session, g);
       if (!select) continue;
@@ -159,7 +162,7 @@ export async function fix(options: FixOptions): Promise<FixReport> {
     const { candidates, skipped } = proposals.get(g) ?? { candidates: [], skipped: [] };
     const verified = candidates.map((c) => {
       progress(`${g.selector} -> ${g.selectee}: trying ${c.kind}`, 0.2 + (0.8 * tried++) / total);
-      return verify(options.load, g, c, live.get(g)!, known);
+      return verify(options.load, g, c, live.get(g)!, known, memo);
     });
     verified.sort((a, b) => Number(b.verified) - Number(a.verified) || a.impactScore - b.impactScore || a.size - b.size);
     results.push({ finding: g, candidates: verified, skipped, ms: Math.round(performance.now() - t1) });
@@ -190,6 +193,7 @@ function verify(
   candidate: RepairCandidate,
   live: LiveArch[],
   known: Map<string | undefined, Set<string>>,
+  memo: ParseMemo,
 ): VerifiedRepair {
   const original = readOriginal(load, candidate.edit);
   const out: VerifiedRepair = {
@@ -205,7 +209,7 @@ function verify(
   for (const on of live) {
     let session: Session;
     try {
-      session = Session.open({ ...withArch(load, on.arch), overrides });
+      session = Session.open({ ...withArch(load, on.arch), overrides }, memo);
     } catch (e) {
       if (!(e instanceof KconfsatError)) throw e;
       return reject(out, `the edited tree does not load${on.arch ? ` on ${on.arch}` : ''}: ${e.format()}`);

@@ -102,18 +102,22 @@ export class Session {
     this.timings = { ...loaded.timings, encodeMs: t1 - t0, loadSolverMs: t2 - t1 };
   }
 
-  /** With `options.cache`, from the persisted session cache when nothing changed (src/cache). */
-  static open(options: SessionOptions): Session {
+  /**
+   * With `options.cache`, from the persisted session cache when nothing
+   * changed (src/cache); with a `memo`, parsed reusing the files an earlier
+   * load with it parsed the same way (parse/memo.ts).
+   */
+  static open(options: SessionOptions, memo?: ParseMemo): Session {
     Formula.prepare();
-    if (!options.cache) return new Session(loadKconfig(options), options);
-    return cached(options, cacheSettings(), Session.entry(options));
+    if (!options.cache) return new Session(loadKconfig(options, memo), options);
+    return cached(options, cacheSettings(), Session.entry(options, memo));
   }
 
   /** How a session is kept in the session cache, and made again from it. */
-  private static entry(options: SessionOptions): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
+  private static entry(options: SessionOptions, memo?: ParseMemo): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
     return {
       build: (files) => {
-        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options), options);
+        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options, memo), options);
         // Taken before any question adds gates to the formula.
         return { value: session, saved: { loaded: savedTree(session.loaded), formula: session.formula.snapshot() } };
       },
