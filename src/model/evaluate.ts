@@ -378,7 +378,9 @@ class ConfEvaluator {
     private readonly inputs: Map<number, string>,
   ) {
     this.choiceRework = hasRules(model.dialect, '6.12');
-    const n = Math.max(0, ...model.symbols.map((s) => s.id + 1));
+    // A loop, not Math.max(...ids): a spread of 150,000 arguments overflows the call stack.
+    let n = 0;
+    for (const s of model.symbols) n = Math.max(n, s.id + 1);
     this.tri = new Array<Tristate>(n).fill(N);
     this.str = new Array<string>(n).fill('');
     this.vis = new Array<Tristate>(n).fill(N);

@@ -500,10 +500,10 @@ class Parser {
     const same = (input: TreeInput): boolean =>
       input.kind === 'read' ? this.files.readConfined(input.name) === input.text : sameNames(this.files.glob(input.pattern), input.names);
     if (!parse.inputs.every(same) || !this.macros.replay(parse.macros)) return false;
-    for (const draft of this.drafts) draft.inputs.push(...parse.inputs);
+    for (const draft of this.drafts) append(draft.inputs, parse.inputs);
     this.place(parse.contains);
-    this.blocks[this.blocks.length - 1]!.children.push(...parse.nodes);
-    this.tree.files.push(...parse.files);
+    append(this.blocks[this.blocks.length - 1]!.children, parse.nodes);
+    append(this.tree.files, parse.files);
     this.current = parse.exit;
     if (parse.exit) this.reusedExits.add(parse.exit);
     return true;
@@ -542,7 +542,7 @@ class Parser {
 
   private place(ids: readonly number[]): void {
     for (const id of ids) this.placed.add(id);
-    for (const draft of this.drafts) draft.contains.push(...ids);
+    for (const draft of this.drafts) append(draft.contains, ids);
   }
 
   private sourceError(message: string, column: number): KconfsatError {
@@ -721,6 +721,11 @@ function balancedChain(kind: 'and' | 'or', operands: Expr[]): Expr {
  * One symbol reference, and one expression of it, per name: a Linux tree
  * names its symbols 60,000 times, and parse trees are never modified.
  */
+/** push(...items) without its limit on arguments (a file may hold 150,000 entries). */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }

@@ -9,16 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { arbMutation, mutate } from '../../scripts/fuzz-cases.js';
 import { KconfsatError } from '../../src/errors.js';
 import { loadKconfig, type LoadedTree } from '../../src/model/load.js';
-import type { ConfigNode, Node } from '../../src/parse/ast.js';
+import { MacroExpander } from '../../src/macro/expander.js';
+import type { ConfigNode, Node, ParsedTree } from '../../src/parse/ast.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import type { KconfigDialect } from '../../src/parse/dialect.js';
 import { ParseMemo } from '../../src/parse/memo.js';
-import { MAX_BLOCK_NESTING } from '../../src/parse/parser.js';
+import { MAX_BLOCK_NESTING, parseKconfig } from '../../src/parse/parser.js';
 
 type Files = Record<string, string>;
 
 function load(files: Files, memo?: ParseMemo, env: Record<string, string> = {}, dialect: KconfigDialect = '6.1'): LoadedTree {
   return loadKconfig({ tree: new MemorySourceFiles(files), env, dialect, recursiveDependencies: 'warn' }, memo);
+}
+
+function parseOnly(files: Files, memo: ParseMemo): ParsedTree {
+  return parseKconfig(new MemorySourceFiles(files), 'Kconfig', new MacroExpander(), '6.1', memo);
 }
 
 /** Everything a load gives that later stages read, or the error it stops with. */
@@ -219,6 +224,15 @@ describe('parse memo', () => {
     const deep = 'if y\n'.repeat(MAX_BLOCK_NESTING - 1) + 'endif\n'.repeat(MAX_BLOCK_NESTING - 1);
     const top = { Kconfig: 'source "a"\n', a: deep };
     expectSameAfter(top, { ...top, Kconfig: 'if y\nif y\nsource "a"\nendif\nendif\n' });
+  });
+
+  it('reuses a file of 150,000 entries (more than a call takes arguments)', () => {
+    const big = { Kconfig: 'source "big"\nsource "small"\n', big: 'config C\n\tbool\n'.repeat(150_000), small: 'config S\n\tbool "s"\n' };
+    const memo = new ParseMemo();
+    const first = parseOnly(big, memo);
+    const second = parseOnly({ ...big, small: 'config S\n\tbool "t"\n' }, memo);
+    expect(second.nodes).toHaveLength(150_001);
+    expect(second.nodes[149_999]).toBe(first.nodes[149_999]);
   });
 
   it('gives what a fresh load gives after any edit of any file, both ways', () => {

@@ -2,7 +2,7 @@
  * Issue 18, size: generated trees far larger in one dimension than any real
  * one (a 20,000-member choice, a select fan-in past MiniSat's clause buffer,
  * two ints compared over 180 constants each, 10,000 chained choices, 100,000
- * symbols) load and answer right, and the inputs past a stated limit (macro
+ * and 160,000 symbols) load and answer right, and the inputs past a stated limit (macro
  * work, .config size) are one line and exit 2, never a crash (70, 134).
  */
 import * as fs from 'node:fs';
@@ -67,6 +67,14 @@ describe('trees large in one dimension', () => {
     const symbols = (JSON.parse(r.stdout) as { explanation: { symbols: string[] } }).explanation.symbols;
     // Minimal: every link is needed, and nothing else is (S0's own definition is not: S1 and T disagree on it).
     expect(new Set(symbols)).toEqual(new Set(['T', ...Array.from({ length: 3999 }, (_, i) => `S${i + 1}`)]));
+  });
+
+  it('160,000 symbols: check, which runs conf\'s evaluation over all of them, answers', () => {
+    const root = tree('wide', repeat(160_000, (i) => `config S${i}\n\tbool "s${i}"\n`));
+    const config = path.join(root, 'fragment.config');
+    fs.writeFileSync(config, 'CONFIG_S159999=y\n');
+    const r = run('--tree', root, 'check', '--partial', config);
+    expect([r.status, r.stderr]).toEqual([0, '']);
   });
 
   it('100,000 symbols load within 10 s', () => {
