@@ -85,11 +85,10 @@ export interface MacroRecording {
   readonly env: Map<string, string | undefined>;
   /** Unknowns asked for, each origin once, in order, with the token given. */
   readonly unknowns: Map<string, string>;
+  /** The first MAX_DIAGNOSTICS $(info) and $(warning-if) messages. */
   readonly diagnostics: MacroDiagnostic[];
   /** Variables assigned, with their values at the end. */
   readonly assigned: Map<string, VariableValue>;
-  /** More diagnostics than an expander keeps: not replayed. */
-  overflow: boolean;
 }
 
 /**
@@ -112,19 +111,22 @@ export class MacroExpander {
   private steps = 0;
   /** Recordings under way, innermost last: every read and effect goes to each. */
   private readonly recordings: MacroRecording[] = [];
+  /** The options a recording's results depend on: $(shell) output on the whole environment and directory; without running it, only looked-up variables matter. */
+  private readonly optionsKey: string;
 
-  constructor(private readonly options: MacroOptions = {}) {}
+  constructor(private readonly options: MacroOptions = {}) {
+    this.optionsKey = options.runShell ? JSON.stringify([options.shellCwd, options.env]) : String(options.emptyUnsetEnv ?? false);
+  }
 
   /** Starts recording what the expansions from now on read and do (until stopRecording). */
   startRecording(): MacroRecording {
     const recording: MacroRecording = {
-      optionsKey: this.optionsKey(),
+      optionsKey: this.optionsKey,
       reads: new Map(),
       env: new Map(),
       unknowns: new Map(),
       diagnostics: [],
       assigned: new Map(),
-      overflow: false,
     };
     this.recordings.push(recording);
     return recording;
@@ -145,7 +147,7 @@ export class MacroExpander {
    * false, changing nothing, otherwise.
    */
   replay(recording: MacroRecording): boolean {
-    if (recording.overflow || recording.optionsKey !== this.optionsKey()) return false;
+    if (recording.optionsKey !== this.optionsKey) return false;
     for (const [name, was] of recording.reads) {
       const v = this.variables.get(name);
       if (v === undefined ? was !== undefined : was === undefined || v.flavor !== was.flavor || v.value !== was.value) return false;
@@ -161,18 +163,13 @@ export class MacroExpander {
       for (const [name, was] of recording.reads) this.noteRead(recordingAround, name, was);
       for (const [name, was] of recording.env) if (!recordingAround.env.has(name)) recordingAround.env.set(name, was);
       for (const [origin, token] of recording.unknowns) if (!recordingAround.unknowns.has(origin)) recordingAround.unknowns.set(origin, token);
-      for (const name of recording.assigned.keys()) recordingAround.assigned.set(name, recording.assigned.get(name)!);
+      for (const [name, v] of recording.assigned) recordingAround.assigned.set(name, v);
     }
     for (const origin of made) this.unknown(origin);
     for (const [name, was] of recording.env) this.envUsed.set(name, was);
     for (const d of recording.diagnostics) this.diagnose(d.kind, d.message, d.location);
     for (const [name, v] of recording.assigned) this.variables.set(name, { ...v, expanding: 0 });
     return true;
-  }
-
-  private optionsKey(): string {
-    // $(shell) output depends on the whole environment and directory; without running it, only looked-up variables matter.
-    return this.options.runShell ? JSON.stringify([this.options.shellCwd, this.options.env]) : String(this.options.emptyUnsetEnv ?? false);
   }
 
   private noteRead(recording: MacroRecording, name: string, value: VariableValue | undefined): void {
@@ -313,10 +310,8 @@ export class MacroExpander {
   private diagnose(kind: MacroDiagnostic['kind'], message: string, location = this.location): void {
     const diagnostic = { kind, message, location };
     if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push(diagnostic);
-    for (const r of this.recordings) {
-      if (r.diagnostics.length < MAX_DIAGNOSTICS) r.diagnostics.push(diagnostic);
-      else r.overflow = true;
-    }
+    // A recording's first MAX_DIAGNOSTICS are all an expander could keep of them, wherever it is replayed.
+    for (const r of this.recordings) if (r.diagnostics.length < MAX_DIAGNOSTICS) r.diagnostics.push(diagnostic);
   }
 
   private shell(command: string): string {

@@ -316,11 +316,9 @@ class Parser {
       word in TYPE_KEYWORDS ? 'type' : word === '---help---' ? 'help' : word;
     if (!entry) throw this.error(`'${word}' outside of an entry`, keyword.column);
     if (this.memo) {
-      if (this.reusedExits.has(entry)) {
-        this.memo.forget(entry);
-        throw new MemoConflict(`${this.file}:${this.line}: an option line after a source extends a reused entry`);
-      }
+      // Option lines after a `source` extend the sourced file's last entry: no kept parse ending in it says what it holds now.
       this.memo.forget(entry);
+      if (this.reusedExits.has(entry)) throw new MemoConflict(`${this.file}:${this.line}: an option line after a source extends a reused entry`);
     }
     const allowed = ENTRY_OPTIONS[entry.kind === 'menuconfig' ? 'config' : entry.kind]!;
     if (!allowed.has(optionKind)) {
@@ -717,10 +715,6 @@ function balancedChain(kind: 'and' | 'or', operands: Expr[]): Expr {
   return level[0]!;
 }
 
-/**
- * One symbol reference, and one expression of it, per name: a Linux tree
- * names its symbols 60,000 times, and parse trees are never modified.
- */
 /** push(...items) without its limit on arguments (a file may hold 150,000 entries). */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
@@ -730,6 +724,10 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
+/**
+ * One symbol reference, and one expression of it, per name: a Linux tree
+ * names its symbols 60,000 times, and parse trees are never modified.
+ */
 class SymbolRefs {
   private readonly byName = new Map<string, Expr & { kind: 'ref' }>();
 

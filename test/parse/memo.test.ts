@@ -146,6 +146,15 @@ describe('parse memo', () => {
     expectSameAfter(TREE, TREE, { before: { CC_VERSION: '12' }, after: { CC_VERSION: '13' } });
   });
 
+  it('with $(shell) run, reuses nothing made under another environment (a command reads all of it)', () => {
+    const files = { Kconfig: 'source "a"\n', a: 'config A\n\tbool "$(shell,echo $KCONFSAT_MEMO_TEST)"\n' };
+    const shell = (memo: ParseMemo | undefined, value: string): string =>
+      outcome(() => loadKconfig({ tree: new MemorySourceFiles(files), env: { KCONFSAT_MEMO_TEST: value }, runShell: true }, memo));
+    const memo = new ParseMemo();
+    expect(shell(memo, 'one')).toContain('"text":"one"');
+    expect(shell(memo, 'two')).toBe(shell(undefined, 'two'));
+  });
+
   it('numbers unknowns as a fresh load does when an earlier file adds one', () => {
     const after = { ...TREE, 'a/Kconfig': `${TREE['a/Kconfig']}config EARLY\n\tbool "$(shell,new probe)"\n` };
     expectSameAfter(TREE, after);
@@ -163,6 +172,16 @@ describe('parse memo', () => {
     load(TREE, memo);
     const reused = load(TREE, memo);
     expect(reused.diagnostics.map((d) => `${d.location.file}:${d.location.line} ${d.message}`)).toEqual(['a/Kconfig:6 a read']);
+  });
+
+  it('keeps as many $(info) messages as a fresh load when a reused file brings them past the limit', () => {
+    const infos = (n: number): string => '$(info,m)\n'.repeat(n);
+    const files = { Kconfig: 'source "a"\nsource "b"\n', a: infos(6_000), b: infos(12_000) };
+    const memo = new ParseMemo();
+    load(files, memo);
+    const reused = load({ ...files, Kconfig: 'source "b"\nsource "a"\n' }, memo);
+    expect(outcome(() => reused)).toBe(outcome(() => load({ ...files, Kconfig: 'source "b"\nsource "a"\n' })));
+    expect(reused.diagnostics).toHaveLength(10_000);
   });
 
   it('never lends a kept entry to option lines after a source, and never keeps one they extended', () => {
