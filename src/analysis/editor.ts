@@ -17,6 +17,7 @@ import { isBoolOrTristate, type KSymbol } from '../model/types.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import type { Expr, Node, SymbolRef } from '../parse/ast.js';
 import type { SourceFiles } from '../parse/files.js';
+import { ParseMemo } from '../parse/memo.js';
 import { audit, directDependency, groupFindings, type AuditGroup } from './audit.js';
 import { deadSymbols } from './dead.js';
 import { explain, type Explanation } from './explain.js';
@@ -103,6 +104,8 @@ export class EditorWorkspace {
   private index?: SymbolIndex;
   private readonly diagnosticsCache = new Map<string, EditorDiagnostic[]>();
   private archDefined?: Set<string>;
+  /** Parses of the tree's files, kept from load to load: an edit parses its file again, and what sources it. */
+  private readonly memo = new ParseMemo();
 
   constructor(private readonly options: EditorOptions) {
     this.disk = openTree(options.load.tree, options.load.allowOutsideRoot);
@@ -172,13 +175,14 @@ export class EditorWorkspace {
   private current(): ArchState[] {
     if (!this.stale) return this.states;
     const load = this.edited();
+    this.memo.reread();
     this.states = this.options.arches.map((arch) => {
       const state: ArchState = arch !== undefined ? { arch } : {};
       const options: LoadOptions = { ...load };
       delete options.arch;
       if (arch !== undefined) options.arch = arch;
       try {
-        state.session = Session.open(options);
+        state.session = Session.open(options, this.memo);
       } catch (e) {
         if (!(e instanceof KconfsatError)) throw e;
         state.error = e;

@@ -65,6 +65,15 @@ export class ParseMemo {
     return files;
   }
 
+  /**
+   * The next load through the memo reads every tree again (a file may have
+   * changed on disk since); the kept parses stay, each reused only where the
+   * texts it read are still the same.
+   */
+  reread(): void {
+    this.trees.clear();
+  }
+
   newId(): number {
     return this.ids++;
   }

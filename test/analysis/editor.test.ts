@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { EditorWorkspace, modelLines } from '../../src/analysis/editor.js';
 import { requireEnv } from '../helpers/requires.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
 const XEN = 'drivers/xen/Kconfig';
@@ -88,6 +89,19 @@ describe('EditorWorkspace on the seed tree', () => {
 
     ws.close(XEN);
     expect(ws.diagnostics(XEN).map((d) => d.kind)).toEqual(['unmet-dependency']);
+  });
+
+  const scratch = scratchDir('editor');
+  test('a file changed on disk, not open in the editor, is read again at the next load, whatever parses were kept', () => {
+    fs.cpSync(BUGGY, scratch(), { recursive: true });
+    const ws = workspace(scratch());
+    expect(ws.diagnostics(XEN).map((d) => d.kind)).toEqual(['unmet-dependency']);
+    const mm = fs.readFileSync(`${scratch()}/mm/Kconfig`, 'utf8');
+    // ZONE_DEVICE without dependencies: nothing a select of it can leave unmet.
+    fs.writeFileSync(`${scratch()}/mm/Kconfig`, mm.replace(/\tdepends on (MEMORY_HOTPLUG|MEMORY_HOTREMOVE|SPARSEMEM_VMEMMAP|ARCH_HAS_PTE_DEVMAP)\n/g, ''));
+    ws.update(XEN, xenText.replace('\tdefault XEN_BALLOON\n', '\tdefault y\n'));
+    expect(ws.diagnostics(XEN)).toEqual([]);
+    expect(ws.loads).toBe(2);
   });
 
   test('model lines: comments, blank lines and help texts read as empty; a continued line and a line ending a help text do not', () => {
