@@ -284,16 +284,12 @@ export class Encoding implements VariableNamer {
    */
   writtenReasons(sym: KSymbol): Lit[] {
     if (sym.definitions.length === 0 || sym.ownChoice) return [];
-    const reasons: Lit[] = [this.rawVisibility(sym).m];
-    if (this.pairs.has(sym)) {
-      reasons.push(...this.defaultTerms(sym).m);
-      if (!sym.memberOf) {
-        reasons.push(...this.reverseTerms(sym, 'selectedBy').m, ...this.reverseTerms(sym, 'impliedBy').m);
-      }
-    } else {
-      reasons.push(...sym.defaults.map((d) => this.expr(d.condition).m));
-    }
-    return reasons;
+    const visible = this.rawVisibility(sym).m;
+    // Array literals, not push(...): a symbol may be selected by more symbols than a call takes arguments.
+    if (!this.pairs.has(sym)) return [visible, ...sym.defaults.map((d) => this.expr(d.condition).m)];
+    const defaults = this.defaultTerms(sym).m;
+    if (sym.memberOf) return [visible, ...defaults];
+    return [visible, ...defaults, ...this.reverseTerms(sym, 'selectedBy').m, ...this.reverseTerms(sym, 'impliedBy').m];
   }
 
   // ---- per-symbol constraints ----

@@ -522,7 +522,10 @@ class Engine {
       return call();
     } catch (e) {
       if (e instanceof Error) throw e;
-      throw new SolverMemoryError([String(e), ...notes].join('; '));
+      // What it throws is a JavaScript stack and advice on its compiler flags, many lines a user's one-line
+      // error must not carry: the first sentence of its note says what ran out.
+      const note = notes[0]?.replace(/^MINISAT-\w+: /, '').split('. ')[0];
+      throw new SolverMemoryError(note || String(e).split('\n')[0]!);
     } finally {
       console.log = log;
     }

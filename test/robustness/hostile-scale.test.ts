@@ -42,6 +42,18 @@ describe('trees large in one dimension', () => {
     expect(r.stdout).toMatch(/\nfanin: 16384 findings \(16384 selects/);
   });
 
+  it('a symbol selected by 150,000 symbols: a witness reads it; an audit past the solver\'s heap is one line, exit 2', () => {
+    const root = tree('fanin-wide', `config T\n\tbool\n\tdepends on D\n\nconfig D\n\tbool "d"\n\n${repeat(150_000, (i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n`)}`);
+    // Writing the witness asks which of T's 150,000 selects hold: more than a call takes as arguments.
+    const query = run('--tree', root, 'query', 'T', 'D');
+    expect([query.status, query.stdout.split('\n')[0], query.stderr]).toEqual([0, 'T && D: yes', '']);
+    const audit = run('--tree', root, 'audit');
+    expect([audit.status, audit.stderr]).toEqual([
+      2,
+      "kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (SAT solver ran out of memory (Cannot enlarge memory arrays); the formula is too large for this backend)\n",
+    ]);
+  });
+
   it('two ints compared with each other over 180 constants each answer exactly', () => {
     const xs = repeat(180, (i) => `config X${i}\n\tbool "x${i}"\n\tdepends on A = ${i * 7} || B = ${i * 11}\n`);
     const root = tree('compare', `config A\n\tint "a"\n\nconfig B\n\tint "b"\n\nconfig C\n\tbool "c"\n\tdepends on A < B\n${xs}`);
