@@ -1,5 +1,6 @@
 /**
- * Unit propagation against brute force on random small CNFs: a conflict
+ * Unit propagation against brute force on random small CNFs: it derives
+ * exactly what the definition of unit propagation does, a conflict
  * means no model, every literal it sets holds in every model of the clauses
  * and the assumed literals, a conflict undoes the whole call, and reset()
  * returns to the base state. keepMaximalUnordered: the wishes it keeps hold
@@ -31,6 +32,31 @@ function models(clauses: number[][], lits: number[]): Uint8Array[] {
   return out;
 }
 
+/**
+ * Unit propagation by its definition, to a fixpoint: every clause with all
+ * literals but one false makes that one true. The values by variable (1, -1, 0), or undefined on a conflict.
+ */
+function fixpoint(clauses: number[][], lits: number[]): number[] | undefined {
+  const values = new Array<number>(VARS + 1).fill(0);
+  const value = (l: number): number => (l > 0 ? values[l]! : -values[-l]!);
+  const set = (l: number): boolean => {
+    if (value(l) !== 0) return value(l) === 1;
+    values[Math.abs(l)] = l > 0 ? 1 : -1;
+    return true;
+  };
+  if (!lits.every(set)) return undefined;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const c of clauses) {
+      if (c.some((l) => value(l) === 1)) continue;
+      const open = [...new Set(c.filter((l) => value(l) === 0))];
+      if (open.length === 0) return undefined;
+      if (open.length === 1) changed = set(open[0]!);
+    }
+  }
+  return values.slice(1);
+}
+
 const flat = (clauses: number[][]): Int32Array => Int32Array.from(clauses.flatMap((c) => [...c, 0]));
 const state = (p: Propagator): number[] => Array.from({ length: VARS }, (_, i) => p.value(i + 1));
 
@@ -38,7 +64,7 @@ describe('Propagator', () => {
   it('agrees with brute force: conflicts only without models, derived literals hold in every model, conflicts undo the call', async () => {
     const breathe = breather(50);
     await fc.assert(
-      fc.asyncProperty(arbClauses, fc.array(fc.array(arbLit, { maxLength: 2 }), { maxLength: 4 }), async (clauses, steps) => {
+      fc.asyncProperty(arbClauses, fc.array(fc.array(fc.array(arbLit, { maxLength: 2 }), { maxLength: 4 }), { minLength: 1, maxLength: 3 }), async (clauses, rounds) => {
         await breathe();
         const p = new Propagator(VARS, flat(clauses));
         if (!p.consistent) {
@@ -46,25 +72,44 @@ describe('Propagator', () => {
           return;
         }
         const base = state(p);
-        const held: number[] = [];
-        for (const lits of steps) {
-          const before = state(p);
-          if (p.assume(lits)) {
-            held.push(...lits);
-            for (let v = 1; v <= VARS; v++) {
-              if (p.value(v) === 0) continue;
-              for (const m of models(clauses, held)) expect(m[v] === 1 ? 1 : -1).toBe(p.value(v));
+        const distinct = clauses.every((c) => new Set(c).size === c.length);
+        // Rounds from the base state, as the searches use it, each twice: the watches moved in one round serve the next.
+        for (const steps of [...rounds, ...rounds]) {
+          const held: number[] = [];
+          for (const lits of steps) {
+            const before = state(p);
+            // Complete as well as sound: what the definition derives, no more and no less (a clause naming
+            // a literal twice is unit for the definition before it is for two watches on that literal).
+            const expected = distinct ? fixpoint(clauses, [...held, ...lits]) : undefined;
+            if (p.assume(lits)) {
+              held.push(...lits);
+              if (distinct) expect(state(p)).toEqual(expected);
+              for (let v = 1; v <= VARS; v++) {
+                if (p.value(v) === 0) continue;
+                for (const m of models(clauses, held)) expect(m[v] === 1 ? 1 : -1).toBe(p.value(v));
+              }
+            } else {
+              if (distinct) expect(expected).toBeUndefined();
+              expect(models(clauses, [...held, ...lits])).toEqual([]);
+              expect(state(p)).toEqual(before);
             }
-          } else {
-            expect(models(clauses, [...held, ...lits])).toEqual([]);
-            expect(state(p)).toEqual(before);
           }
+          p.reset();
+          expect(state(p)).toEqual(base);
         }
-        p.reset();
-        expect(state(p)).toEqual(base);
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('keeps every watch of a literal when one of them moves after another made a unit', () => {
+    // ¬4 makes (2 ∨ 4) unit and moves (4 ∨ 1 ∨ ¬1)'s watch to 1: both times, from the base state.
+    const p = new Propagator(4, flat([[4, 1, -1], [2, 4]]));
+    for (let round = 0; round < 2; round++) {
+      expect(p.assume([-4])).toBe(true);
+      expect(p.value(2)).toBe(1);
+      p.reset();
+    }
   });
 
   it('propagates through long clauses and chains, and a unit clause or fact holds in the base state', () => {
