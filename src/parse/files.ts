@@ -26,6 +26,12 @@ export interface SourceFiles {
   glob(pattern: string): string[];
 }
 
+/** read() confined like readConfined(): a name leading out of the root reads as missing. */
+export function readInside(files: Pick<SourceFiles, 'readConfined'>, name: string): string | undefined {
+  const text = files.readConfined(name);
+  return text === OUTSIDE_ROOT ? undefined : text;
+}
+
 export function hasGlobChars(name: string): boolean {
   return /[*?[]/.test(name);
 }
@@ -68,10 +74,8 @@ export class DiskSourceFiles implements SourceFiles {
     this.realRoot = fs.realpathSync.native(this.root);
   }
 
-  /** Confined like readConfined: a name leading out of the root reads as missing. */
   read(name: string): string | undefined {
-    const text = this.readConfined(name);
-    return text === OUTSIDE_ROOT ? undefined : text;
+    return readInside(this, name);
   }
 
   /**

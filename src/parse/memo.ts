@@ -21,7 +21,7 @@
 import type { MacroRecording } from '../macro/expander.js';
 import type { Entry, Node } from './ast.js';
 import type { KconfigDialect } from './dialect.js';
-import { OUTSIDE_ROOT, type SourceFiles } from './files.js';
+import { readInside, type OUTSIDE_ROOT, type SourceFiles } from './files.js';
 
 /** A read of the tree a parse made: a file's text (or that it is missing or outside), or a glob's matches. */
 export type TreeInput =
@@ -107,8 +107,7 @@ class KeptFiles implements SourceFiles {
   }
 
   read(name: string): string | undefined {
-    const text = this.readConfined(name);
-    return text === OUTSIDE_ROOT ? undefined : text;
+    return readInside(this, name);
   }
 
   readConfined(name: string): string | undefined | typeof OUTSIDE_ROOT {
