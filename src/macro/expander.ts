@@ -36,6 +36,14 @@ const MAX_FUNCTION_ARGS = 16;
  * and produce nothing. Linux's largest expansion takes a few hundred.
  */
 export const MAX_EXPANSION_STEPS = 1_000_000;
+/**
+ * Characters all the expansions of one load may produce together. Each is
+ * bounded by MAX_EXPANSION_LENGTH, but a string may join hundreds of them (200
+ * references to a 1 MB variable make 200 MB from a 1 MB file) and a tree
+ * thousands: past V8's longest string, or the heap. Linux's come to a few
+ * hundred kilobytes.
+ */
+export const MAX_EXPANDED_TOTAL = 16 << 20;
 /** $(info) and $(warning-if) messages kept; later ones are dropped. */
 const MAX_DIAGNOSTICS = 10_000;
 
@@ -89,6 +97,8 @@ export interface MacroRecording {
   readonly diagnostics: MacroDiagnostic[];
   /** Variables assigned, with their values at the end. */
   readonly assigned: Map<string, VariableValue>;
+  /** Characters the expansions produced (counted towards MAX_EXPANDED_TOTAL wherever it is replayed). */
+  produced: number;
 }
 
 /**
@@ -111,6 +121,8 @@ export class MacroExpander {
   private steps = 0;
   /** Recordings under way, innermost last: every read and effect goes to each. */
   private readonly recordings: MacroRecording[] = [];
+  /** Characters produced by expansions so far (MAX_EXPANDED_TOTAL). */
+  private produced = 0;
   /** The options a recording's results depend on: $(shell) output on the whole environment and directory; without running it, only looked-up variables matter. */
   private readonly optionsKey: string;
 
@@ -127,6 +139,7 @@ export class MacroExpander {
       unknowns: new Map(),
       diagnostics: [],
       assigned: new Map(),
+      produced: 0,
     };
     this.recordings.push(recording);
     return recording;
@@ -159,7 +172,11 @@ export class MacroExpander {
       if (existing === undefined ? token !== unknownToken(this.unknowns.length + made.length) : existing !== token) return false;
       if (existing === undefined) made.push(origin);
     }
+    // Past the limit a fresh parse stops, at the expansion that crosses it.
+    if (this.produced + recording.produced > MAX_EXPANDED_TOTAL) return false;
+    this.produced += recording.produced;
     for (const recordingAround of this.recordings) {
+      recordingAround.produced += recording.produced;
       for (const [name, was] of recording.reads) this.noteRead(recordingAround, name, was);
       for (const [name, was] of recording.env) if (!recordingAround.env.has(name)) recordingAround.env.set(name, was);
       for (const [origin, token] of recording.unknowns) if (!recordingAround.unknowns.has(origin)) recordingAround.unknowns.set(origin, token);
@@ -200,7 +217,15 @@ export class MacroExpander {
   /** Expands every `$(...)` in `text`. */
   expand(text: string): string {
     this.steps = 0;
-    return this.expandWithArgs(text, [], 0);
+    const out = this.expandWithArgs(text, [], 0);
+    if (out !== text) this.spend(out.length);
+    return out;
+  }
+
+  private spend(chars: number): void {
+    this.produced += chars;
+    for (const r of this.recordings) r.produced += chars;
+    if (this.produced > MAX_EXPANDED_TOTAL) throw this.error(`input too large: macro expansions, over ${MAX_EXPANDED_TOTAL} characters in all`);
   }
 
   describeUnknown(id: number): string {

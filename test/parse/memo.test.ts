@@ -184,6 +184,19 @@ describe('parse memo', () => {
     expect(reused.diagnostics).toHaveLength(10_000);
   });
 
+  it('counts a reused file\'s expansions towards the limit of them all, as a fresh load does', () => {
+    // Each file's expansions come to 9 MB: one file passes, both do not.
+    const big = `A := ${'x'.repeat(1_000_000)}\nconfig X\n\tstring "x"\n\tdefault "${'$(A)'.repeat(9)}"\n`;
+    const files = { Kconfig: 'source "a"\n', a: big, b: big.replace('config X', 'config Y') };
+    const both = { ...files, Kconfig: 'source "a"\nsource "b"\n' };
+    expect(outcome(() => load(both))).toMatch(/^error: b:4:\d+: input too large: macro expansions, over 16777216 characters in all$/);
+    // a reused before a fresh b; b reused after a fresh a; b reused whole in a parse of c made around a reused a.
+    expectSameAfter(files, both);
+    expectSameAfter({ ...files, Kconfig: 'source "b"\n' }, both);
+    const c = { ...files, c: 'source "a"\n' };
+    expectSameAfterLoads([{ files }, { files: { ...c, Kconfig: 'source "c"\n' } }], { files: { ...c, Kconfig: 'source "b"\nsource "c"\n' } });
+  });
+
   it('never lends a kept entry to option lines after a source, and never keeps one they extended', () => {
     const extended = { ...TREE, Kconfig: TREE.Kconfig!.replace('source "b/Kconfig"\n', 'source "b/Kconfig"\n\tdepends on MODULES\n') };
     // Kept plain, then extended: the load parses again, and the first tree's nodes stay as they were.

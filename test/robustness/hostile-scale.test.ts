@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EXPANSION_STEPS } from '../../src/macro/expander.js';
+import { MAX_EXPANDED_TOTAL, MAX_EXPANSION_STEPS } from '../../src/macro/expander.js';
 import { MAX_DOTCONFIG_BYTES } from '../../src/io/dotconfig.js';
 import { ensureBuilt, expectOneLineError, run } from '../cli/run.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -111,6 +111,12 @@ describe('inputs past a stated limit: one line, exit 2', () => {
     const doubling = repeat(27, (i) => `J${i} = $(${i ? `J${i - 1}` : 'I'})$(${i ? `J${i - 1}` : 'I'})\n`);
     const root = tree('info', `I = $(info,x)\n${doubling}config A\n\tbool "$(J26)a"\n`);
     expectOneLineError(run('--tree', root, 'info'), `kconfsat: Kconfig:30:8: input too large: macro expansion, over ${MAX_EXPANSION_STEPS} references evaluated`);
+  });
+
+  it('a string joining 200 references to a variable of a million characters (200 MB from a 1 MB file)', () => {
+    const root = tree('joined', `A := ${'x'.repeat(1_000_000)}\nconfig X\n\tstring "x"\n\tdefault "${'$(A)'.repeat(200)}"\n`);
+    // The 17th reference crosses the limit: its column is the one named.
+    expectOneLineError(run('--tree', root, 'info'), `kconfsat: Kconfig:4:${11 + 16 * 4}: input too large: macro expansions, over ${MAX_EXPANDED_TOTAL} characters in all`);
   });
 
   it('a .config over 4 MiB', () => {
