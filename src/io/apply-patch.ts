@@ -180,9 +180,14 @@ function findHunk(lines: string[], h: Hunk, stated: number, floor: number): numb
   };
   // A hunk without old lines inserts at its stated place (a new file, or an addition without context).
   if (h.oldLines.length === 0) return Math.min(Math.max(stated + (h.oldStart === 0 ? 0 : 1), floor), lines.length);
-  for (let d = 0; stated - d >= floor || stated + d < lines.length; d++) {
-    if (fits(stated - d)) return stated - d;
-    if (d > 0 && fits(stated + d)) return stated + d;
+  // Only places inside the file can fit: a stated line far past its end (a header may say 10^20) starts the
+  // search at the last of them, which is the nearest, instead of walking down to it one line at a time.
+  const last = lines.length - h.oldLines.length;
+  if (last < floor) return undefined;
+  const start = Math.min(Math.max(stated, floor), last);
+  for (let d = 0; start - d >= floor || start + d <= last; d++) {
+    if (fits(start - d)) return start - d;
+    if (d > 0 && fits(start + d)) return start + d;
   }
   return undefined;
 }

@@ -87,6 +87,13 @@ describe('applyPatches', () => {
     expect(applied({ K: moved }, diff)).toEqual({ K: moved.replace('\tdepends on C', '\tdepends on D') });
   });
 
+  it('a hunk stated far past the end of the file is looked for from the end, at once', () => {
+    // 10^20 is past 2^53, where one less is the same number: a walk down from it one line at a time never ended.
+    const hunk = (at: string, old: string): string => `--- a/K\n+++ b/K\n@@ -${at},2 +${at},2 @@\n config B\n-\t${old}\n+\ttristate\n`;
+    expect(applied({ K: KCONFIG }, hunk('99999999999999999999', 'bool'))).toEqual({ K: KCONFIG.replace('config B\n\tbool', 'config B\n\ttristate') });
+    expect(() => applied({ K: KCONFIG }, hunk('1000000000000', 'int'))).toThrow('hunk #1 does not apply to K (at its line 1000000000000)');
+  });
+
   it('marks the lines the patches add in the final text, across two patches whose second moves the first one\'s lines', () => {
     const base = 'a\nb\nc\nd\ne\nf\ng\nh\n';
     const one = gitDiff(path.join(dir(), 'r'), { F: base }, { F: base.replace('b\n', 'B\n').replace('g\n', 'g\nG1\nG2\n') }, 'U0');
