@@ -245,24 +245,30 @@ export async function runCli(argv: string[], { output = directOutput, onWorker =
 
 /** One line on stderr for anything a user can cause; a short line for the rest. */
 export function reportError(e: unknown, output: Output): number {
+  const result = reportedError(e);
+  if (result.line !== undefined) output.stderr(`kconfsat: ${oneLine(result.line)}\n`);
+  return result.exitCode;
+}
+
+/**
+ * Control characters a message quotes from the input (a NUL in a Kconfig
+ * line, a newline in an argument) written as \xNN: the message stays one line
+ * of text.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return message.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function reportedError(e: unknown): { line?: string; exitCode: number } {
   if (e instanceof CommanderError) {
-    return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.yes : EXIT.error;
+    return { exitCode: e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.yes : EXIT.error };
   }
-  if (e instanceof KconfsatError) {
-    output.stderr(`kconfsat: ${e.format()}\n`);
-    return EXIT.error;
-  }
+  if (e instanceof KconfsatError) return { line: e.format(), exitCode: EXIT.error };
   // Limits of this process, reached by an input too large for them: a user error, one line.
-  if (e instanceof SolverMemoryError) {
-    output.stderr(`kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (${e.message})\n`);
-    return EXIT.error;
-  }
-  if (e instanceof RangeError && /call stack/.test(e.message)) {
-    output.stderr('kconfsat: input too large: nesting deeper than the call stack holds\n');
-    return EXIT.error;
-  }
-  output.stderr(`kconfsat: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-  return EXIT.internal;
+  if (e instanceof SolverMemoryError) return { line: `input too large: the formula, for the SAT solver's 64 MB heap (${e.message})`, exitCode: EXIT.error };
+  if (e instanceof RangeError && /call stack/.test(e.message)) return { line: 'input too large: nesting deeper than the call stack holds', exitCode: EXIT.error };
+  return { line: `internal error: ${e instanceof Error ? e.message : String(e)}`, exitCode: EXIT.internal };
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv);

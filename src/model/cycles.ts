@@ -121,10 +121,16 @@ function isAnonymousChoice(sym: KSymbol): boolean {
   return sym.ownChoice !== undefined && sym.name.startsWith('<choice');
 }
 
+/** Steps of a cycle an error names. */
+const MAX_STEPS_SHOWN = 20;
+
 /** The error conf's exit status stands for: the first cycle in one line, the location its header's. */
 export function cycleError(cycles: DependencyCycle[]): KconfsatError {
   const first = cycles[0]!;
-  const steps = first.steps.map((s) => `${describeStep(s)} (${s.loc.file}:${s.loc.line})`).join(', ');
+  // One line a reader can take in: a generated cycle may run through 100,000 symbols.
+  const shown = first.steps.slice(0, MAX_STEPS_SHOWN).map((s) => `${describeStep(s)} (${s.loc.file}:${s.loc.line})`);
+  if (first.steps.length > MAX_STEPS_SHOWN) shown.push(`... (${first.steps.length} steps in all)`);
+  const steps = shown.join(', ');
   const more = cycles.length > 1 ? ` (and ${cycles.length - 1} more)` : '';
   return new KconfsatError('syntax', `recursive dependency detected: ${steps}${more}`, {
     ...first.loc,

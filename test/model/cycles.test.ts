@@ -268,6 +268,19 @@ describe('loading a tree with a cycle', () => {
     );
   });
 
+  it('names the first 20 steps of a long cycle and how many there are', () => {
+    const chain = Array.from({ length: 100 }, (_, i) => `config S${i}\n\tbool "s"\n\tdepends on S${(i + 1) % 100}\n`).join('');
+    let error: unknown;
+    try {
+      loadKconfig({ tree: new MemorySourceFiles({ Kconfig: chain }) });
+    } catch (e) {
+      error = e;
+    }
+    const message = (error as KconfsatError).message;
+    expect(message.split(', ')).toHaveLength(21);
+    expect(message).toMatch(/^recursive dependency detected: symbol S\d+ depends on S\d+ \(Kconfig:\d+\), .*, \.\.\. \(100 steps in all\)$/);
+  });
+
   it("keeps the model and lists the cycles with recursiveDependencies: 'warn' (BusyBox's and toybox's conf)", () => {
     const loaded = loadKconfig({ tree: new MemorySourceFiles({ Kconfig: kconfig }), recursiveDependencies: 'warn' });
     expect(loaded.cycles.map((c) => c.steps.map((s) => s.symbol.name))).toEqual([['B', 'A']]);

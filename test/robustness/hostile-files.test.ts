@@ -126,6 +126,18 @@ describe('files that are not regular files', () => {
   });
 });
 
+describe('control characters', () => {
+  it('a NUL in a Kconfig line is named in the one line of the error, escaped', () => {
+    const root = tree('nul', { Kconfig: 'config X\n\tbool "x"\nconfig Y\u0000Z\n\tbool\n' });
+    expectOneLineError(run('--tree', root, 'info'), "kconfsat: Kconfig:3:9: unexpected character '\\x00'");
+  });
+
+  it('a newline in a query is no second line of the error', () => {
+    const root = tree('plain', { Kconfig: 'config X\n\tbool "x"\n' });
+    expectOneLineError(run('--tree', root, 'query', 'X=\nY'), "kconfsat: <query>:1:3: unexpected character '\\x0a'");
+  });
+});
+
 describe('reads outside the tree', () => {
   it('a top-level Kconfig that is a symlink out of the tree is not read', () => {
     const secret = path.join(tmp(), 'secret');
