@@ -22,6 +22,7 @@
  *   `#CONFIG_X is not set`, `# foo`   a comment                    a comment
  *   second assignment to a symbol     "override: reassigning to    both kept in order, problem
  *                                      symbol" (later value wins)   on the later line
+ *   a NUL byte in a line              the line ends there          the line ends there
  *
  * Parsing needs no model, so values are kept as written (strings unescaped)
  * and whether they fit a symbol's type is decided by checkAgainstModel.
@@ -80,7 +81,9 @@ export function parseDotConfig(text: string, file: string, options: DotConfigPar
 
   lines.forEach((raw, index) => {
     const line = index + 1;
-    const result = parseLine(raw, prefix);
+    // conf reads a line with C's string functions, which end it at a NUL byte.
+    const nul = raw.indexOf('\0');
+    const result = parseLine(nul < 0 ? raw : raw.slice(0, nul), prefix);
     if (result.problem) config.problems.push({ line, ...result.problem });
     if (!result.entry) return;
     const { name } = result.entry;

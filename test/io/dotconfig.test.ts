@@ -123,6 +123,13 @@ describe('parseDotConfig values', () => {
     expect(entry(String.raw`CONFIG_S="\\"`, 'S')?.value).toBe('\\');
   });
 
+  it('ends a line at a NUL byte, as conf\'s C strings do (conf 6.1 writes X="def" for the first line, Y=y for the second)', () => {
+    const config = parseDotConfig('CONFIG_X="ab\u0000cd"\nCONFIG_Y=y\u0000junk\n', 't');
+    expect(config.entries.map((e) => [e.name, e.value])).toEqual([['Y', 'y']]);
+    expect(config.problems.map((p) => p.line)).toEqual([1]);
+    expect(serializeDotConfig(config)).toBe('CONFIG_X="ab\u0000cd"\nCONFIG_Y=y\u0000junk\n');
+  });
+
   it('takes the name up to the first = and the value verbatim', () => {
     expect(entry('CONFIG_CMDLINE=console=ttyS0 quiet', 'CMDLINE')?.value).toBe('console=ttyS0 quiet');
     expect(entry('CONFIG_S="a=b # c"', 'S')?.value).toBe('a=b # c');
