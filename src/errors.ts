@@ -44,3 +44,8 @@ export class KconfsatError extends Error {
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}`;
 }
+
+/** The JavaScript call stack ran out: the input nests deeper than the recursion reading it holds. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/.test(e.message);
+}

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { KconfsatError } from '../errors.js';
+import { isStackOverflow, KconfsatError } from '../errors.js';
 import { packageRoot } from '../io/package-root.js';
 import { SolverMemoryError } from '../formula/formula.js';
 import { runAudit, runCheck, runDead, runDemo, runDimacs, runInfo, runQuery, runSample, runValues, type AuditCommandOptions } from './commands.js';
@@ -267,7 +267,7 @@ function reportedError(e: unknown): { line?: string; exitCode: number } {
   if (e instanceof KconfsatError) return { line: e.format(), exitCode: EXIT.error };
   // Limits of this process, reached by an input too large for them: a user error, one line.
   if (e instanceof SolverMemoryError) return { line: `input too large: the formula, for the SAT solver's 64 MB heap (${e.message})`, exitCode: EXIT.error };
-  if (e instanceof RangeError && /call stack/.test(e.message)) return { line: 'input too large: nesting deeper than the call stack holds', exitCode: EXIT.error };
+  if (isStackOverflow(e)) return { line: 'input too large: nesting deeper than the call stack holds', exitCode: EXIT.error };
   return { line: `internal error: ${e instanceof Error ? e.message : String(e)}`, exitCode: EXIT.internal };
 }
 

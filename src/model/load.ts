@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KconfsatError } from '../errors.js';
+import { isStackOverflow, KconfsatError } from '../errors.js';
 import { MacroExpander, type MacroDiagnostic } from '../macro/expander.js';
 import type { ParsedTree } from '../parse/ast.js';
 import { DiskSourceFiles, type SourceFiles } from '../parse/files.js';
@@ -97,7 +97,8 @@ export function loadKconfig(options: LoadOptions, memo?: ParseMemo): LoadedTree 
   try {
     parsed = parseKconfig(files, rootFile, macros, dialect, memo);
   } catch (e) {
-    if (!(e instanceof MemoConflict)) throw e;
+    // Reusing and keeping parses takes a few more frames per `source` level than parsing alone does.
+    if (!(e instanceof MemoConflict) && !(memo && isStackOverflow(e))) throw e;
     macros = expander();
     parsed = parseKconfig(files, rootFile, macros, dialect);
   }

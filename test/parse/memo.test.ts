@@ -249,6 +249,13 @@ describe('parse memo', () => {
     expectSameAfter(titled, titled);
   });
 
+  it('loads a chain of 999 sourced files as a fresh load does, though keeping parses takes more of the call stack', () => {
+    const chain: Files = { Kconfig: 'source "s/K0"\n', 's/K999': 'config X\n\tbool "x"\n' };
+    for (let i = 0; i < 999; i++) chain[`s/K${i}`] = `config X${i}\n\tbool "x"\nsource "s/K${i + 1}"\n`;
+    const memo = new ParseMemo();
+    expect(outcome(() => load(chain, memo))).toBe(outcome(() => load(chain)));
+  });
+
   it('reuses a parse only under the grammar and as deep in blocks as it was made', () => {
     const named = { Kconfig: 'source "a"\n', a: 'choice NAMED\n\tbool "c"\nconfig C1\n\tbool "c1"\nendchoice\n' };
     expectSameAfterLoads([{ files: named }], { files: named, dialect: '6.12' });
