@@ -7,7 +7,7 @@
  * for the side it takes there, only candidates are asked about (runs.ts), and
  * every model found on the way drops every candidate it flips. On Linux seven
  * in ten candidates are backbone, and unit propagation alone proves nearly
- * all of them without a solve. On Linux 6.1 x86_64 that is 68 solves (3,581
+ * all of them without a solve. On Linux 6.1 x86_64 that is 42 solves (3,581
  * before propagation; a yes, a whole model, costs about 10 ms). Models lean
  * towards "on" on both sides: a second solver leaning off, for the always-on
  * side, cost more to load (0.4 s on Linux) than the few models it saved.

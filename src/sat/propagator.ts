@@ -102,6 +102,15 @@ export class Propagator {
     this.undo(this.baseLength);
   }
 
+  /** The state now, to return to with backtrack() (assumptions made since are undone, earlier ones kept). */
+  mark(): number {
+    return this.trailLength;
+  }
+
+  backtrack(mark: number): void {
+    this.undo(mark);
+  }
+
   /** Sets a literal true; false when it is already false. */
   private assign(lit: Lit): boolean {
     const v = lit < 0 ? -lit : lit;

@@ -58,6 +58,18 @@ describe('dead and always-on by backbone', () => {
     expect(report.solves).toBeLessThan(5);
   });
 
+  it('once a symbol is proven dead, those that need it are proven by propagation, not a solve each', () => {
+    // X's dependency is false for every A and B, but only a search shows it; forty symbols depend on X.
+    // Before propagation knew X dead, each of them was one solve of its own after X's (over 40).
+    const users = Array.from({ length: 40 }, (_, i) => `config D${i}\n\tbool "d${i}"\n\tdepends on X\n`).join('');
+    const text = `config A\n\tbool "a"\nconfig B\n\tbool "b"\nconfig X\n\tbool "x"\n\tdepends on (A || B) && (!A || !B) && (A || !B) && (!A || B)\n${users}`;
+    const session = Session.open({ tree: new MemorySourceFiles({ Kconfig: text }) });
+    const report = deadSymbols(session, { alwaysOn: false });
+    expect(report.dead.map((d) => d.symbol)).toEqual(['X', ...Array.from({ length: 40 }, (_, i) => `D${i}`)]);
+    expect(names(report).dead).toEqual(deadSymbolsByGroups(session).dead);
+    expect(report.solves).toBeLessThan(12);
+  });
+
   it('asks members of one choice to flip in separate runs, never together', () => {
     // Ten bool choices of four members: a run of two members of one choice can never flip, so runs in
     // definition order failed and halved around every member (36 solves).

@@ -129,6 +129,19 @@ describe('Propagator', () => {
     expect(p.assume([41, -42, -43])).toBe(true);
     expect(p.value(44)).toBe(1);
   });
+
+  it('backtracks to a mark: what was assumed after it is undone, what before it stays', () => {
+    // 1 → 2, 3 → 4.
+    const p = new Propagator(4, flat([[-1, 2], [-3, 4]]));
+    expect(p.assume([1])).toBe(true);
+    const known = p.mark();
+    expect(p.assume([3])).toBe(true);
+    expect(p.value(4)).toBe(1);
+    p.backtrack(known);
+    expect([p.value(1), p.value(2), p.value(3), p.value(4)]).toEqual([1, 1, 0, 0]);
+    p.reset();
+    expect([p.value(1), p.value(2)]).toEqual([0, 0]);
+  });
 });
 
 describe('keepMaximalUnordered', () => {
