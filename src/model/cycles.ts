@@ -63,8 +63,8 @@ const CHECKED = 2; // walked from (once is enough)
 
 /** Every cycle conf reports while loading this model, in its order; empty for a sound tree. */
 export function dependencyCycles(model: KconfigModel): DependencyCycle[] {
-  // The quick check answers for a sound tree; conf's walk runs only to name the cycles.
-  return hasCycle(model) ? new CycleWalk(model, edgesOf(model)).run() : [];
+  // The quick check answers for a sound tree (its order kept for evaluation); conf's walk runs only to name the cycles.
+  return dependencyOrder(model) === undefined ? new CycleWalk(model, edgesOf(model)).run() : [];
 }
 
 /**
@@ -319,13 +319,38 @@ function successorsOf(model: KconfigModel): Successors {
   return cached;
 }
 
+/** Whether the graph with `extra`, one more edge, has a cycle (see depthFirst). */
+function hasCycle(model: KconfigModel, extra: { owner: KSymbol; target: KSymbol }): boolean {
+  return depthFirst(model, extra, () => undefined);
+}
+
+const orderCache = new WeakMap<KconfigModel, KSymbol[] | undefined>();
+
+/**
+ * Every symbol after the symbols its value is computed from (a choice just
+ * before its members), or undefined when the tree has a cycle and conf's
+ * walk may report a recursive dependency.
+ */
+export function dependencyOrder(model: KconfigModel): KSymbol[] | undefined {
+  if (orderCache.has(model)) return orderCache.get(model);
+  const order: KSymbol[] = [];
+  const cyclic = depthFirst(model, undefined, (sym) => {
+    order.push(sym);
+    for (const member of sym.ownChoice?.members ?? []) order.push(member);
+  });
+  const out = cyclic ? undefined : order;
+  orderCache.set(model, out);
+  return out;
+}
+
 /**
  * Whether conf's walk can report anything: a cycle in the graph where a
  * choice and its members are one node. Every report conf makes closes such
  * a cycle; an iterative three-colour search over it costs a few
- * milliseconds on Linux. `extra` adds one edge for wouldCreateCycle.
+ * milliseconds on Linux. `extra` adds one edge for wouldCreateCycle; `done`
+ * is told each node (by its symbol) once all it reaches are done.
  */
-function hasCycle(model: KconfigModel, extra?: { owner: KSymbol; target: KSymbol }): boolean {
+function depthFirst(model: KconfigModel, extra: { owner: KSymbol; target: KSymbol } | undefined, done: (sym: KSymbol) => void): boolean {
   const { start, targets } = successorsOf(model);
   const node = (s: KSymbol): number => (s.memberOf ? s.memberOf.symbol.id : s.id);
   // The symbols whose targets make up each node's: itself, and a choice's members.
@@ -368,6 +393,7 @@ function hasCycle(model: KconfigModel, extra?: { owner: KSymbol; target: KSymbol
             continue;
           }
           colour[f.node] = DONE;
+          done(model.symbols[f.node]!);
           stack.pop();
           continue;
         }

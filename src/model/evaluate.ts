@@ -26,6 +26,7 @@ import type { Choice, Default, KconfigModel, KSymbol, Leaf, ModelExpr, Range, Re
 import { M, N, Y } from './types.js';
 import { hasRules, initialValue } from '../parse/dialect.js';
 import { compareValues, isValidValue, rangeNumber } from './values.js';
+import { dependencyOrder } from './cycles.js';
 const TRI_TEXT = ['n', 'm', 'y'] as const;
 const minT = (a: Tristate, b: Tristate): Tristate => (a < b ? a : b);
 const maxT = (a: Tristate, b: Tristate): Tristate => (a > b ? a : b);
@@ -54,8 +55,24 @@ export interface FixpointDiff {
 
 /** Symbols conf computes a value for: defined, with a bool/tristate/int/hex/string type. */
 export function computedSymbols(model: KconfigModel): KSymbol[] {
-  return model.symbols.filter((s) => s.definitions.length > 0 && s.type !== 'unknown');
+  return model.symbols.filter(isComputed);
 }
+
+const isComputed = (s: KSymbol): boolean => s.definitions.length > 0 && s.type !== 'unknown';
+
+/**
+ * computedSymbols in the order sweeps settle soonest: each after those its
+ * value is read from, so one sweep computes nearly everything and a second
+ * confirms it (Linux took eight in definition order). Any order reaches the
+ * same values; a tree with a recursive dependency keeps definition order.
+ */
+function sweepOrder(model: KconfigModel): KSymbol[] {
+  let order = sweepOrders.get(model);
+  if (!order) sweepOrders.set(model, (order = dependencyOrder(model)?.filter(isComputed) ?? computedSymbols(model)));
+  return order;
+}
+
+const sweepOrders = new WeakMap<KconfigModel, KSymbol[]>();
 
 /** conf --olddefconfig on a .config holding `userValues`; returns every final value. */
 export function evaluate(
@@ -106,7 +123,7 @@ export function simulate(model: KconfigModel, userValues: Iterable<readonly [str
   const ev = new ConfEvaluator(model, inputs);
   const rejected = ev.readConfig(userValues);
   const all = computedSymbols(model);
-  ev.settle(all);
+  ev.settle(sweepOrder(model));
   const dropped = ev.dropOutOfRangeUserValues(all);
   return { ...ev.result(all), rejected, droppedOutOfRange: dropped.map((s) => s.name), reasons: (sym) => ev.reasons(sym) };
 }
@@ -115,7 +132,7 @@ export function simulate(model: KconfigModel, userValues: Iterable<readonly [str
 export function unmetSelects(model: KconfigModel, values: Map<string, string>, inputs: Map<number, string> = new Map()): string[] {
   const ev = new ConfEvaluator(model, inputs);
   ev.readConfig(values);
-  ev.settle(computedSymbols(model));
+  ev.settle(sweepOrder(model));
   return ev.unmetSelects();
 }
 
@@ -130,6 +147,8 @@ export function unmetSelects(model: KconfigModel, values: Map<string, string>, i
 export class InteractiveConf {
   private readonly ev: ConfEvaluator;
   private readonly all: KSymbol[];
+  /** `all` as settle sweeps them. */
+  private readonly sweeps: KSymbol[];
   private readonly rework: boolean;
   /** def[S_DEF_USER].tri as stored, kept while the flag is cleared (6.1 sets the flag back on some symbols). */
   private readonly stored = new Map<KSymbol, Tristate>();
@@ -146,6 +165,7 @@ export class InteractiveConf {
   ) {
     this.ev = new ConfEvaluator(model, inputs);
     this.all = computedSymbols(model);
+    this.sweeps = sweepOrder(model);
     this.rework = hasRules(model.dialect, '6.12');
     this.ev.readConfig(userValues ?? []);
     if (!userValues) for (const cu of this.ev.choiceUser.values()) cu.has = false;
@@ -165,7 +185,7 @@ export class InteractiveConf {
     if (changed) {
       for (const c of this.flagLost) this.ev.choiceUser.get(c)!.has = false;
       this.flagLost.clear();
-      this.ev.settle(this.all);
+      this.ev.settle(this.sweeps);
     }
     if (this.rework) return;
     for (const c of this.model.choices) {
@@ -451,9 +471,9 @@ class ConfEvaluator {
   dropOutOfRangeUserValues(syms: KSymbol[]): KSymbol[] {
     const dropped: KSymbol[] = [];
     if (this.choiceRework) return dropped; // 6.12's conf_read no longer has this loop
-    for (const s of inHashOrder(syms)) {
-      const text = this.userStr.get(s);
-      if (text === undefined || s.memberOf || (s.type !== 'int' && s.type !== 'hex') || this.withinRange(s, text)) continue;
+    const numbers = syms.filter((s) => this.userStr.has(s) && !s.memberOf && (s.type === 'int' || s.type === 'hex'));
+    for (const s of inHashOrder(numbers)) {
+      if (this.withinRange(s, this.userStr.get(s)!)) continue;
       this.userStr.delete(s);
       dropped.push(s);
       this.settle(dropped);
@@ -512,14 +532,17 @@ class ConfEvaluator {
 
   /** Recomputes one symbol from the current state; true when anything changed. */
   private update(sym: KSymbol): boolean {
-    const before = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
-    const beforeSelection = sym.ownChoice ? this.selection.get(sym.ownChoice) : undefined;
+    const id = sym.id;
+    const [tri, str, vis, write] = [this.tri[id], this.str[id], this.vis[id], this.write[id]];
+    const selection = sym.ownChoice ? this.selection.get(sym.ownChoice) : undefined;
     if (sym.type === 'bool' || sym.type === 'tristate') this.updateLogic(sym);
     else this.updateString(sym);
-    const after = [this.tri[sym.id], this.str[sym.id], this.vis[sym.id], this.write[sym.id]];
     return (
-      before.some((v, i) => v !== after[i]) ||
-      (sym.ownChoice !== undefined && beforeSelection !== this.selection.get(sym.ownChoice))
+      tri !== this.tri[id] ||
+      str !== this.str[id] ||
+      vis !== this.vis[id] ||
+      write !== this.write[id] ||
+      (sym.ownChoice !== undefined && selection !== this.selection.get(sym.ownChoice))
     );
   }
 

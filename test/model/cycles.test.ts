@@ -8,13 +8,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KconfsatError } from '../../src/errors.js';
-import { dependencyCycles, formatCycle, wouldCreateCycle } from '../../src/model/cycles.js';
+import { dependencyCycles, dependencyOrder, formatCycle, wouldCreateCycle } from '../../src/model/cycles.js';
+import { symbolsOf } from '../../src/model/expr.js';
 import { loadKconfig } from '../../src/model/load.js';
 import type { KconfigModel, KSymbol } from '../../src/model/types.js';
 import { MemorySourceFiles } from '../../src/parse/files.js';
 import { requireEnv } from '../helpers/requires.js';
+import { arbKconfig } from '../reference/random-kconfig.js';
 
 const CONF = requireEnv('KCONFSAT_CONF', 'cycles against the real conf');
 
@@ -242,6 +245,43 @@ describe('dependencyCycles', () => {
       expect(report(c.kconfig)).toEqual(c.expected);
     });
   }
+});
+
+describe('dependencyOrder', () => {
+  /** The symbols conf's check walks from `sym`: what its value is computed from. */
+  const reads = (sym: KSymbol): KSymbol[] =>
+    [
+      ...sym.definitions.map((d) => d.dependency),
+      ...[...sym.selectedBy, ...sym.impliedBy].flatMap((r) => (r.writtenCondition ? [r.writtenCondition] : [])),
+      ...sym.prompts.map((p) => p.visibility),
+      ...sym.defaults.flatMap((d) => (sym.ownChoice ? [d.condition] : [d.condition, d.value])),
+      ...sym.ranges.map((r) => r.condition),
+    ].flatMap((e) => [...symbolsOf(e)]).concat([...sym.selectedBy, ...sym.impliedBy].map((r) => r.selector));
+
+  it('puts every symbol once, after those its lines read, a choice just before its members (random trees)', () => {
+    fc.assert(
+      fc.property(arbKconfig(), (text) => {
+        const model = load(text);
+        const order = dependencyOrder(model);
+        if (dependencyCycles(model).length > 0) expect(order).toBeUndefined();
+        if (!order) return;
+        expect(new Set(order).size).toBe(model.symbols.length);
+        expect(order).toHaveLength(model.symbols.length);
+        const node = (s: KSymbol): KSymbol => s.memberOf?.symbol ?? s;
+        const at = new Map(order.map((s, i) => [s, i]));
+        for (const s of model.symbols) {
+          if (s.ownChoice) s.ownChoice.members.forEach((m, i) => expect(at.get(m)).toBe(at.get(s)! + 1 + i));
+          for (const t of reads(s)) if (node(t) !== node(s)) expect(at.get(node(t))!).toBeLessThan(at.get(node(s))!);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is undefined for a tree with a recursive dependency', () => {
+    expect(dependencyOrder(load('config A\n\tbool "a"\n\tdepends on B\nconfig B\n\tbool "b"\n\tdepends on A\n'))).toBeUndefined();
+    expect(dependencyOrder(load('config A\n\tbool "a"\n\tdepends on B\nconfig B\n\tbool "b"\n'))?.map((s) => s.name)).toEqual(['B', 'A']);
+  });
 });
 
 describe.skipIf(!CONF)('against the real conf ($KCONFSAT_CONF)', () => {
