@@ -247,23 +247,43 @@ function groupByCause(session: Session, items: Violation[]): Violation[] {
       .flatMap((s) => (s.ownChoice ? s.ownChoice.members.filter((m) => m.name !== v.symbol) : [s]))
       .map((s) => byName.get(s.name))
       .filter((x): x is Violation => x !== undefined);
-  const causes = items.filter((v) => changedReads(v).length === 0);
+  const reads = new Map(items.map((v) => [v, changedReads(v)]));
+  const causes = items.filter((v) => reads.get(v)!.length === 0);
   const isCause = new Set(causes);
-  for (const v of items) {
-    if (isCause.has(v)) continue;
+  /** The causes found walking back from `v`, in the order a breadth-first walk meets them. */
+  const rootsFrom = (v: Violation): string[] => {
     const seen = new Set<Violation>([v]);
     const queue = [v];
     const roots: string[] = [];
-    while (queue.length > 0) {
-      for (const next of changedReads(queue.shift()!)) {
+    for (let i = 0; i < queue.length; i++) {
+      for (const next of reads.get(queue[i]!)!) {
         if (seen.has(next)) continue;
         seen.add(next);
         if (isCause.has(next)) roots.push(next.symbol);
         else queue.push(next);
       }
     }
-    v.causedBy = roots;
+    return roots;
+  };
+  // An item whose one changed read is no cause has that read's roots, in the same order: a chain of
+  // 20,000 changes is one walk, not one per link (over 300 s).
+  const found = new Map<Violation, string[]>();
+  for (const v of items) {
+    if (isCause.has(v) || found.has(v)) continue;
+    const chain: Violation[] = [];
+    const onChain = new Set<Violation>();
+    let end = v;
+    for (;;) {
+      const single = reads.get(end)!.length === 1 ? reads.get(end)![0]! : undefined;
+      if (found.has(end) || onChain.has(end) || !single || isCause.has(single)) break;
+      chain.push(end);
+      onChain.add(end);
+      end = single;
+    }
+    const roots = found.get(end) ?? rootsFrom(end);
+    for (const link of [...chain, end]) found.set(link, roots);
   }
+  for (const v of items) if (!isCause.has(v)) v.causedBy = [...found.get(v)!];
   // A change in a loop of changes with no cause outside it counts as a cause itself.
   for (const v of items) {
     if (isCause.has(v) || v.causedBy.length > 0) continue;
@@ -271,10 +291,14 @@ function groupByCause(session: Session, items: Violation[]): Violation[] {
     isCause.add(v);
   }
   const byLine = (a: Violation, b: Violation) => (a.line ?? Infinity) - (b.line ?? Infinity);
-  const out: Violation[] = [];
-  for (const cause of causes.sort(byLine)) {
-    out.push(cause);
-    for (const v of items) if (!isCause.has(v) && v.causedBy[0] === cause.symbol) out.push(v);
+  // Each cause's followers, in the items' order: one pass, not one per cause (40,000 causes took 37 s).
+  const followers = new Map<string, Violation[]>();
+  for (const v of items) {
+    if (isCause.has(v)) continue;
+    const first = v.causedBy[0]!;
+    const list = followers.get(first);
+    if (list) list.push(v);
+    else followers.set(first, [v]);
   }
-  return out;
+  return causes.sort(byLine).flatMap((cause) => [cause, ...(followers.get(cause.symbol) ?? [])]);
 }
