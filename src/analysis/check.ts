@@ -274,7 +274,8 @@ function groupByCause(session: Session, items: Violation[]): Violation[] {
     const onChain = new Set<Violation>();
     let end = v;
     for (;;) {
-      const single = reads.get(end)!.length === 1 ? reads.get(end)![0]! : undefined;
+      const endReads = reads.get(end)!;
+      const single = endReads.length === 1 ? endReads[0] : undefined;
       if (found.has(end) || onChain.has(end) || !single || isCause.has(single)) break;
       chain.push(end);
       onChain.add(end);

@@ -533,7 +533,10 @@ class ConfEvaluator {
   /** Recomputes one symbol from the current state; true when anything changed. */
   private update(sym: KSymbol): boolean {
     const id = sym.id;
-    const [tri, str, vis, write] = [this.tri[id], this.str[id], this.vis[id], this.write[id]];
+    const tri = this.tri[id];
+    const str = this.str[id];
+    const vis = this.vis[id];
+    const write = this.write[id];
     const selection = sym.ownChoice ? this.selection.get(sym.ownChoice) : undefined;
     if (sym.type === 'bool' || sym.type === 'tristate') this.updateLogic(sym);
     else this.updateString(sym);
