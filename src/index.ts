@@ -50,7 +50,6 @@ export { audit, groupFindings, type AuditFinding, type AuditGroup, type AuditPro
 export {
   review,
   reviewArch,
-  symbolSignature,
   type ArchPair,
   type ArchReview,
   type ReviewFinding,
@@ -58,6 +57,7 @@ export {
   type ReviewReport,
   type SymbolChange,
 } from './analysis/review.js';
+export { symbolSignature } from './model/signature.js';
 export { upgrade, type UpgradeChange, type UpgradeOptions, type UpgradeReport } from './analysis/upgrade.js';
 export { fix, type FixOptions, type FixReport, type FixResult, type ImpactEntry, type VerifiedRepair } from './analysis/fix.js';
 export { repairCandidates, REPAIR_KINDS, type RepairCandidate, type RepairKind, type SkippedRepair } from './analysis/repair.js';

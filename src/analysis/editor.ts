@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KconfsatError, type SourceLocation } from '../errors.js';
 import { symbolsOf } from '../model/expr.js';
-import { isBoolOrTristate, type KSymbol } from '../model/types.js';
+import { isBoolOrTristate, type KconfigModel, type KSymbol } from '../model/types.js';
 import { openTree, type LoadOptions } from '../model/load.js';
 import type { Expr, Node, SymbolRef } from '../parse/ast.js';
 import type { SourceFiles } from '../parse/files.js';
@@ -101,6 +101,8 @@ export class EditorWorkspace {
   private stale = true;
   /** How many times the sessions were loaded: an edit that leaves the model as it was loads nothing. */
   loads = 0;
+  /** Of those loads, how many updated every arch's formula in place, keeping its solver (Formula.updated). */
+  updates = 0;
   private index?: SymbolIndex;
   private readonly diagnosticsCache = new Map<string, EditorDiagnostic[]>();
   private archDefined?: Set<string>;
@@ -176,13 +178,18 @@ export class EditorWorkspace {
     if (!this.stale) return this.states;
     const load = this.edited();
     this.memo.reread();
+    const open = new Set(this.documents.keys());
+    const editable = (model: KconfigModel): Set<string> => editableSymbols(model, open);
+    const previous = new Map(this.states.map((s) => [s.arch, s.session]));
     this.states = this.options.arches.map((arch) => {
       const state: ArchState = arch !== undefined ? { arch } : {};
       const options: LoadOptions = { ...load };
       delete options.arch;
       if (arch !== undefined) options.arch = arch;
       try {
-        state.session = Session.open(options, this.memo);
+        // The previous session's formula, updated where the edit changed constraints (Formula.updated).
+        const before = previous.get(arch);
+        state.session = before ? Session.reopen(before, options, this.memo, editable) : Session.open(options, this.memo, editable);
       } catch (e) {
         if (!(e instanceof KconfsatError)) throw e;
         state.error = e;
@@ -191,6 +198,7 @@ export class EditorWorkspace {
     });
     this.loadedTexts = new Map(this.documents);
     this.loads++;
+    if (this.states.every((s) => s.session?.formula.kept)) this.updates++;
     this.index = undefined;
     this.diagnosticsCache.clear();
     this.stale = false;
@@ -494,6 +502,24 @@ export class EditorWorkspace {
 }
 
 /** y, m, n and numbers are constants, not symbols. */
+/**
+ * The symbols whose constraints an edit of these files can change without
+ * touching another file: those defined there, those a select or imply written
+ * there names, and the choices of all of them (a choice reads its members'
+ * prompts). The sessions' solvers assume their groups, so an edit changing
+ * only them keeps the solvers (Formula.updated).
+ */
+function editableSymbols(model: KconfigModel, files: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const sym of model.symbols) {
+    const here = sym.definitions.some((d) => files.has(d.loc.file)) || sym.selectedBy.some((r) => files.has(r.loc.file)) || sym.impliedBy.some((r) => files.has(r.loc.file));
+    if (!here) continue;
+    out.add(sym.name);
+    if (sym.memberOf) out.add(sym.memberOf.symbol.name);
+  }
+  return out;
+}
+
 function isSymbolName(name: string): boolean {
   return /^[A-Za-z0-9_]+$/.test(name) && !/^[ymn]$/.test(name) && !/^(-?[0-9]+|0[xX][0-9a-fA-F]+)$/.test(name);
 }

@@ -21,17 +21,19 @@
  */
 import { applyPatches, type PatchText } from '../io/apply-patch.js';
 import { listArchitectures } from '../model/arch.js';
-import { exprToString, leafToString, sameExpr, symbolsOf } from '../model/expr.js';
+import { symbolsOf } from '../model/expr.js';
 import { evaluate } from '../model/evaluate.js';
 import { openTree, type LoadedTree, type LoadOptions } from '../model/load.js';
-import type { KconfigModel, KSymbol, Leaf, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
+import type { KconfigModel, KSymbol, Loc, ReverseDependency } from '../model/types.js';
+import { sameConstraints } from '../model/signature.js';
 import { ParseMemo } from '../parse/memo.js';
 import { audit, directDependency, type AuditFinding } from './audit.js';
 import { dependents } from './cone.js';
-import { deadSymbols } from './dead.js';
+import { deadSymbols, type DeadSymbol } from './dead.js';
 import { fix, type VerifiedRepair } from './fix.js';
-import { neverOn, type NeverOn } from './never-on.js';
+import { neverOn } from './never-on.js';
 import { Session, withArch } from './session.js';
+import { Formula } from '../formula/formula.js';
 import { reachableValues } from './values.js';
 
 export interface ReviewOptions {
@@ -157,7 +159,7 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
   for (const name of names) {
     const was = definedSymbol(before.model, name);
     const now = definedSymbol(after.model, name);
-    if (was && now && sameConstraints([before.model, was, offBefore], [after.model, now, offAfter])) continue;
+    if (was && now && sameConstraints([before.model, was], [after.model, now], { a: offBefore.acts, b: offAfter.acts })) continue;
     if (was && now && was.type === now.type && offBefore.symbols.has(was) && offAfter.symbols.has(now)) {
       out.neverOn.push(name);
       continue;
@@ -175,72 +177,94 @@ export function reviewArch({ old: oldLoad, new: newLoad }: ArchPair, onProgress:
     };
     const only = new Set([...affected(before), ...affected(after)]);
     out.rechecked = only.size;
-    const oldSession = cachedOld ?? Session.fromLoaded(before, oldLoad);
-    const newSession = cachedNew ?? Session.fromLoaded(after, newLoad);
-    compare(out, oldSession, newSession, only);
+    // One formula for both trees where it can be: the new one is the old one with the changed symbols'
+    // groups encoded again, in the same solver (Formula.updated), so nothing is encoded or learnt twice.
+    const regrouped = new Set(Formula.regrouped(before.model, after.model) ?? []);
+    const oldSession = cachedOld ?? Session.fromLoaded(before, oldLoad, { editable: () => regrouped });
+    compare(out, oldSession, () => cachedNew ?? Session.fromLoaded(after, newLoad, { from: oldSession }), only);
   }
   out.ms = Math.round(performance.now() - t0);
   return out;
 }
 
-function compare(out: ArchReview, oldSession: Session, newSession: Session, only: ReadonlySet<string>): void {
-  const oldDefaults = evaluate(oldSession.model, new Map());
-  const newDefaults = evaluate(newSession.model, new Map());
+/** What review asks of each tree. */
+interface Answers {
+  /** alldefconfig's values. */
+  defaults: Map<string, string>;
+  findings: AuditFinding[];
+  dead: DeadSymbol[];
+  alwaysOn: DeadSymbol[];
+  /** The values each root can take. */
+  reach: Map<KSymbol, Set<string>>;
+  solves: number;
+}
+
+function answers(session: Session, roots: readonly KSymbol[], affected: (r: ReverseDependency) => boolean, only: ReadonlySet<string>): Answers {
+  const defaults = evaluate(session.model, new Map());
   // alldefconfig is a valid configuration: solved for first, it leaves MiniSat's saved phases a model to start
   // from (a Linux formula's first model otherwise costs some 200 ms of search, its later ones about 15).
-  oldSession.formula.solve(oldSession.assumptionsFor(oldDefaults));
-  newSession.formula.solve(newSession.assumptionsFor(newDefaults));
+  session.formula.solve(session.assumptionsFor(defaults));
+  const found = audit(session, { only: affected });
+  const dead = deadSymbols(session, { only });
+  const reach = reachableValues(session, roots);
+  return { defaults, findings: found.findings, dead: dead.dead, alwaysOn: dead.alwaysOn, reach, solves: found.solves + dead.solves };
+}
+
+/**
+ * The old tree's answers, then the new one's: `newSession` is called once
+ * the old session has answered everything (it may take its formula over).
+ */
+function compare(out: ArchReview, oldSession: Session, newSession: () => Session, only: ReadonlySet<string>): void {
+  const oldModel = oldSession.model;
+  const both = (model: KconfigModel, names: Iterable<string>): (readonly [KSymbol, KSymbol])[] =>
+    [...names].flatMap((name) => {
+      const was = definedSymbol(oldModel, name);
+      const now = definedSymbol(model, name);
+      // A choice is no value conf writes: its members say what it does.
+      return was && now && was.type === now.type && now.type !== 'unknown' && !now.ownChoice && !was.ownChoice ? [[was, now] as const] : [];
+    });
   // A select's answer reads the values of its selector, of its condition's symbols and of its target's
   // direct dependencies, not the target's value: it can change when one of them is among `only`, or when
   // the target's own lines changed (its type and dependencies say what is asked).
   const changed = new Set(out.changed);
   const reads = (r: ReverseDependency): KSymbol[] => [r.selector, ...symbolsOf(r.condition), ...symbolsOf(directDependency(r.target))];
   const affected = (r: ReverseDependency): boolean => changed.has(r.target.name) || reads(r).some((s) => only.has(s.name));
-  const oldAudit = audit(oldSession, { only: affected });
-  const newAudit = audit(newSession, { only: affected });
-  const oldKeys = new Set(oldAudit.findings.map(findingKey));
-  const newKeys = new Set(newAudit.findings.map(findingKey));
-  out.findings.added = newAudit.findings.filter((f) => !oldKeys.has(findingKey(f)));
-  out.findings.removed = oldAudit.findings.filter((f) => !newKeys.has(findingKey(f)));
-  const oldDead = deadSymbols(oldSession, { only });
-  const newDead = deadSymbols(newSession, { only });
-  out.solves = oldAudit.solves + newAudit.solves + oldDead.solves + newDead.solves;
-  const diff = (was: { symbol: string }[], now: { symbol: string }[]): { added: SymbolChange[]; removed: SymbolChange[] } => {
+  // Every value of the changed symbols themselves; for their dependents, dead and always on say what matters
+  // (asking every value of every dependent costs Linux's seed three times the rest of the review).
+  const roots = (model: KconfigModel): (readonly [KSymbol, KSymbol])[] => both(model, out.changed);
+  const old = answers(oldSession, roots(oldModel).map(([was]) => was), affected, only);
+  const session = newSession();
+  const model = session.model;
+  const now = answers(session, roots(model).map(([, sym]) => sym), affected, only);
+  const oldKeys = new Set(old.findings.map(findingKey));
+  const newKeys = new Set(now.findings.map(findingKey));
+  out.findings.added = now.findings.filter((f) => !oldKeys.has(findingKey(f)));
+  out.findings.removed = old.findings.filter((f) => !newKeys.has(findingKey(f)));
+  out.solves = old.solves + now.solves;
+  const diff = (was: { symbol: string }[], is: { symbol: string }[]): { added: SymbolChange[]; removed: SymbolChange[] } => {
     const a = new Set(was.map((d) => d.symbol));
-    const b = new Set(now.map((d) => d.symbol));
-    const change = (name: string): SymbolChange => symbolChange(definedSymbol(oldSession.model, name), definedSymbol(newSession.model, name));
+    const b = new Set(is.map((d) => d.symbol));
+    const change = (name: string): SymbolChange => symbolChange(definedSymbol(oldModel, name), definedSymbol(model, name));
     // A symbol removed (or no longer bool/tristate) is reported as such, not as no longer dead (always on); a new one can be dead from the start.
     const kept = (name: string): boolean => {
-      const sym = definedSymbol(newSession.model, name);
-      return sym !== undefined && newSession.formula.isTristate(sym);
+      const sym = definedSymbol(model, name);
+      return sym !== undefined && session.formula.isTristate(sym);
     };
     return { added: [...b].filter((n) => !a.has(n)).map(change), removed: [...a].filter((n) => !b.has(n) && kept(n)).map(change) };
   };
-  out.dead = diff(oldDead.dead, newDead.dead);
-  out.alwaysOn = diff(oldDead.alwaysOn, newDead.alwaysOn);
-  const both = (names: Iterable<string>): (readonly [KSymbol, KSymbol])[] =>
-    [...names].flatMap((name) => {
-      const was = definedSymbol(oldSession.model, name);
-      const now = definedSymbol(newSession.model, name);
-      // A choice is no value conf writes: its members say what it does.
-      return was && now && was.type === now.type && now.type !== 'unknown' && !now.ownChoice && !was.ownChoice ? [[was, now] as const] : [];
-    });
-  // Every value of the changed symbols themselves; for their dependents, dead and always on say what matters
-  // (asking every value of every dependent costs Linux's seed three times the rest of the review).
-  const roots = both(out.changed);
-  const oldReach = reachableValues(oldSession, roots.map(([was]) => was));
-  const newReach = reachableValues(newSession, roots.map(([, now]) => now));
-  for (const [was, now] of roots) {
-    const a = oldReach.get(was)!;
-    const b = newReach.get(now)!;
+  out.dead = diff(old.dead, now.dead);
+  out.alwaysOn = diff(old.alwaysOn, now.alwaysOn);
+  for (const [was, is] of roots(model)) {
+    const a = old.reach.get(was)!;
+    const b = now.reach.get(is)!;
     const lost = [...a].filter((v) => !b.has(v));
     const gained = [...b].filter((v) => !a.has(v));
-    if (lost.length + gained.length > 0) out.values.push({ ...symbolChange(was, now), lost, gained });
+    if (lost.length + gained.length > 0) out.values.push({ ...symbolChange(was, is), lost, gained });
   }
-  for (const [was, now] of both(only)) {
-    const oldValue = oldDefaults.get(was.name) ?? 'n';
-    const newValue = newDefaults.get(now.name) ?? 'n';
-    if (oldValue !== newValue) out.defaults.push({ ...symbolChange(was, now), oldValue, newValue });
+  for (const [was, is] of both(model, only)) {
+    const oldValue = old.defaults.get(was.name) ?? 'n';
+    const newValue = now.defaults.get(is.name) ?? 'n';
+    if (oldValue !== newValue) out.defaults.push({ ...symbolChange(was, is), oldValue, newValue });
   }
 }
 
@@ -266,71 +290,6 @@ function symbolChange(was: KSymbol | undefined, now: KSymbol | undefined): Symbo
   if (was) Object.assign(out, { oldType: was.type, old: was.definitions[0]!.loc });
   if (now) Object.assign(out, { newType: now.type, new: now.definitions[0]!.loc });
   return out;
-}
-
-/**
- * Everything a symbol's value is computed from, without line numbers: two
- * trees give the same text exactly when its constraints are the same.
- * `acts`: which selects and implies of it count (default: all; review leaves
- * out those that can never act).
- */
-export function symbolSignature(model: KconfigModel, sym: KSymbol, acts: (r: ReverseDependency) => boolean = () => true): string {
-  return signatureOf(constraintsOf(model, sym, acts));
-}
-
-/** symbolSignature(a) === symbolSignature(b), most often decided without writing either text. */
-function sameConstraints(a: readonly [KconfigModel, KSymbol, NeverOn], b: readonly [KconfigModel, KSymbol, NeverOn]): boolean {
-  const was = constraintsOf(a[0], a[1], a[2].acts);
-  const now = constraintsOf(b[0], b[1], b[2].acts);
-  // Equal part by part in writing order is equal text; otherwise the text decides (selects may be listed in another order).
-  return samePart(was, now) || signatureOf(was) === signatureOf(now);
-}
-
-/** A symbol's constraints: values, expressions, and lists; an `unordered` list is the same in any order. */
-type Part = string | boolean | ModelExpr | Leaf | readonly Part[] | { readonly unordered: readonly Part[] };
-
-function constraintsOf(model: KconfigModel, sym: KSymbol, acts: (r: ReverseDependency) => boolean): Part[] {
-  const reverse = (list: readonly ReverseDependency[]): Part => ({ unordered: list.filter(acts).map((r) => [r.selector.name, r.condition]) });
-  return [
-    sym.type,
-    sym.definitions.map((d) => [d.kind, d.dependency]),
-    sym.prompts.map((p) => p.visibility),
-    sym.defaults.map((d) => [d.value, d.condition]),
-    sym.ranges.map((r) => [r.low, r.high, r.condition]),
-    reverse(sym.selectedBy),
-    reverse(sym.impliedBy),
-    sym.memberOf?.symbol.name ?? '',
-    sym.ownChoice ? [sym.ownChoice.optional, sym.ownChoice.members.map((m) => m.name)] : '',
-    model.modules === sym,
-    sym.transitional ?? false,
-    sym.envVariable ?? '',
-  ];
-}
-
-function signatureOf(parts: Part[]): string {
-  const text = (part: Part): unknown => {
-    if (typeof part !== 'object') return part;
-    if (isList(part)) return part.map(text);
-    if ('unordered' in part) return part.unordered.map((p) => JSON.stringify(text(p))).sort();
-    return isLeaf(part) ? leafToString(part) : exprToString(part);
-  };
-  return JSON.stringify(text(parts));
-}
-
-function samePart(a: Part, b: Part): boolean {
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (isList(a) || isList(b)) return isList(a) && isList(b) && a.length === b.length && a.every((x, i) => samePart(x, b[i]!));
-  if ('unordered' in a || 'unordered' in b) return 'unordered' in a && 'unordered' in b && samePart(a.unordered, b.unordered);
-  if (isLeaf(a) || isLeaf(b)) return isLeaf(a) && isLeaf(b) && leafToString(a) === leafToString(b);
-  return sameExpr(a, b);
-}
-
-function isList(part: Part): part is readonly Part[] {
-  return Array.isArray(part);
-}
-
-function isLeaf(part: Leaf | ModelExpr): part is Leaf {
-  return part.kind === 'symbol' || part.kind === 'const' || part.kind === 'input';
 }
 
 /**

@@ -18,6 +18,9 @@ export type { ConfigEntry, Lean, SolveOptions } from '../formula/formula.js';
 
 export type SessionOptions = LoadOptions;
 
+/** The symbols of a model whose constraints an edit may change (FormulaOptions.editable). */
+export type Editable = (model: KconfigModel) => ReadonlySet<string>;
+
 /**
  * A tree with one of each construct: its formula's objects are of every class
  * a saved session can hold (a class missing here makes every entry unreadable,
@@ -91,11 +94,12 @@ export class Session {
   private constructor(
     readonly loaded: LoadedTree,
     readonly options: SessionOptions,
-    saved?: FormulaSnapshot,
+    formula: { saved?: FormulaSnapshot; from?: Session; editable?: Editable } = {},
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    this.formula = new Formula(this.model, saved);
+    const editable = formula.editable ? { editable: formula.editable(this.model) } : {};
+    this.formula = (formula.from && Formula.updated(formula.from.formula, this.model, editable)) || new Formula(this.model, formula.saved, editable);
     const t1 = performance.now();
     this.formula.load();
     const t2 = performance.now();
@@ -107,29 +111,44 @@ export class Session {
    * changed (src/cache); with a `memo`, parsed reusing the files an earlier
    * load with it parsed the same way (parse/memo.ts).
    */
-  static open(options: SessionOptions, memo?: ParseMemo): Session {
+  static open(options: SessionOptions, memo?: ParseMemo, editable?: Editable): Session {
     Formula.prepare();
-    if (!options.cache) return new Session(loadKconfig(options, memo), options);
-    return cached(options, cacheSettings(), Session.entry(options, memo));
+    if (!options.cache) return new Session(loadKconfig(options, memo), options, editable ? { editable } : {});
+    return cached(options, cacheSettings(), Session.entry(options, memo, editable));
+  }
+
+  /**
+   * The tree as `options` has it now, when `previous` is a session of an
+   * earlier version of it (an editor's documents changed): the formula is
+   * made from the previous one when only symbols' constraints changed
+   * (Formula.updated), which then answers nothing more; else as open() does.
+   * `editable`: see FormulaOptions.
+   */
+  static reopen(previous: Session, options: SessionOptions, memo?: ParseMemo, editable?: Editable): Session {
+    return Session.fromLoaded(loadKconfig(options, memo), options, { from: previous, ...(editable ? { editable } : {}) });
   }
 
   /** How a session is kept in the session cache, and made again from it. */
-  private static entry(options: SessionOptions, memo?: ParseMemo): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
+  private static entry(options: SessionOptions, memo?: ParseMemo, editable?: Editable): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
     return {
       build: (files) => {
-        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options, memo), options);
+        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options, memo), options, editable ? { editable } : {});
         // Taken before any question adds gates to the formula.
         return { value: session, saved: { loaded: savedTree(session.loaded), formula: session.formula.snapshot() } };
       },
-      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, saved.formula),
+      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, { saved: saved.formula, ...(editable ? { editable } : {}) }),
       // The classes of a saved session's objects: those of a formula of every construct.
       sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: EVERY_CONSTRUCT }) }).model).snapshot(),
     };
   }
 
-  /** A session of a tree loaded before (to look at its model first and encode only when needed). */
-  static fromLoaded(loaded: LoadedTree, options: SessionOptions): Session {
-    return new Session(loaded, options);
+  /**
+   * A session of a tree loaded before (to look at its model first and encode
+   * only when needed); with `from`, a session of an earlier version of the
+   * tree, made from its formula as reopen() does.
+   */
+  static fromLoaded(loaded: LoadedTree, options: SessionOptions, formula: { from?: Session; editable?: Editable } = {}): Session {
+    return new Session(loaded, options, formula);
   }
 
   /**

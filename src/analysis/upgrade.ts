@@ -10,7 +10,7 @@ import type { DotConfig } from '../io/dotconfig.js';
 import type { LoadOptions } from '../model/load.js';
 import { checkConfig, keepLostValues, type CheckResult, type Violation } from './check.js';
 import type { ResolveResult } from './resolve.js';
-import { symbolSignature } from './review.js';
+import { symbolSignature } from '../model/signature.js';
 import { Session } from './session.js';
 
 export interface UpgradeOptions {

@@ -15,7 +15,7 @@
  */
 import { FALSE, holdsIn, TRUE, type Cnf, type Lit } from '../logic/cnf.js';
 import { atLeastOutputs } from '../logic/cardinality.js';
-import { encodeModel, type Encoding } from '../logic/encode.js';
+import { encodeModel, regroupedSymbols, type Encoding } from '../logic/encode.js';
 import { pairConst, type Pair } from '../logic/tristate.js';
 import type { Input, KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
 import { createMiniSat } from '../sat/minisat.js';
@@ -190,6 +190,15 @@ export class Scratch {
   }
 }
 
+export interface FormulaOptions {
+  /**
+   * Symbols whose constraints an edit may change (an editor's open files):
+   * their groups are assumed at each solve instead of held as facts, so that
+   * Formula.updated can switch them off and keep the solvers.
+   */
+  editable?: ReadonlySet<string>;
+}
+
 /** A formula as the session cache stores it (opaque to everyone else). */
 export interface FormulaSnapshot {
   readonly encoding: Encoding;
@@ -231,9 +240,23 @@ export class Formula {
   private generation = 0;
   private propagation?: { rawLength: number; propagator: Propagator };
   private tables?: ReadingTables;
+  /** FormulaOptions.editable: their groups' selectors, assumed at each solve of the 'all' solvers. */
+  private editable: ReadonlySet<string>;
+  private assumedGroups: Lit[] = [];
+  /** The selectors of groups Formula.updated replaced, negated: facts for every solver. */
+  private replaced: Lit[] = [];
+  /** Set once Formula.updated made the next formula from this one, which took its solvers. */
+  private superseded = false;
+  /** Made by Formula.updated with the previous formula's solvers, and what they learnt. */
+  kept = false;
 
   /** From `snapshot` (the session cache's) when given, else encoded now. */
-  constructor(readonly model: KconfigModel, snapshot?: FormulaSnapshot) {
+  constructor(
+    readonly model: KconfigModel,
+    snapshot?: FormulaSnapshot,
+    options: FormulaOptions = {},
+  ) {
+    this.editable = options.editable ?? new Set();
     if (!snapshot) {
       this.encode();
       return;
@@ -242,6 +265,58 @@ export class Formula {
     this.encodedVars = snapshot.encoding.cnf.numVars;
     this.allConstraints = snapshot.allConstraints;
     this.generation++;
+    this.findAssumedGroups();
+  }
+
+  /**
+   * The formula of `model`, a later version of this formula's tree (a file
+   * edited), made from this one: the symbols whose constraints changed are
+   * encoded again under new group selectors over the same variables
+   * (Encoding.update), and their old groups are switched off for good. When
+   * every changed symbol was editable, the solvers come along with what
+   * they learnt and their saved phases; else new ones are loaded (from the
+   * same CNF: nothing is encoded twice). Undefined when the models differ in
+   * more than constraints, or when questions widened the value domains or
+   * added clauses. This formula answers nothing afterwards.
+   */
+  static updated(previous: Formula, model: KconfigModel, options: FormulaOptions = {}): Formula | undefined {
+    if (previous.superseded || previous.extraComparisons.length > 0 || previous.addedClauses > 0) return undefined;
+    const update = previous.current.update(model);
+    if (!update) return undefined;
+    const keepSolvers = update.changed.every((sym) => previous.editable.has(sym.name));
+    const next = new Formula(model, { encoding: update.encoding, allConstraints: previous.allConstraints }, { editable: keepSolvers ? previous.editable : (options.editable ?? previous.editable) });
+    next.generation = previous.generation + 1;
+    next.retired = previous.retired;
+    next.retiredClauses = previous.retiredClauses;
+    next.replaced = [...previous.replaced, ...update.replaced.map((s) => -s)];
+    if (previous.tables) next.tables = previous.tables.updated(update.changed.map((sym) => [sym.id, next.current.writtenReasons(sym)]));
+    if (keepSolvers) {
+      for (const live of previous.solvers.values()) for (const s of update.replaced) live.solver.addClause([-s]);
+      next.solvers = previous.solvers;
+      next.retiredInSolvers = previous.retiredInSolvers;
+      next.last = previous.last;
+      next.kept = true;
+    } else previous.dropSolvers();
+    previous.solvers = new Map();
+    previous.superseded = true;
+    return next;
+  }
+
+  /**
+   * The names of the symbols Formula.updated from a formula of `was` to
+   * `now` encodes again: as `editable`, they keep the solvers. Undefined
+   * when no update is possible.
+   */
+  static regrouped(was: KconfigModel, now: KconfigModel): string[] | undefined {
+    return regroupedSymbols(was, now)?.map((sym) => sym.name);
+  }
+
+  /** The selectors of the editable symbols' groups. */
+  private findAssumedGroups(): void {
+    this.assumedGroups = [];
+    this.current.selectors.forEach((s, sym) => {
+      if (this.editable.has(sym.name)) this.assumedGroups.push(s);
+    });
   }
 
   /** What the session cache keeps: the encoding, taken before any question adds to it. */
@@ -267,6 +342,8 @@ export class Formula {
   private encode(): void {
     this.current = encodeModel(this.model, { groupSelectors: true, extraComparisons: this.extraComparisons });
     this.allConstraints = this.current.cnf.newVar('all-constraints');
+    this.replaced = [];
+    this.findAssumedGroups();
     const cnf = this.current.cnf;
     this.current.selectors.forEach((s, sym) => {
       cnf.owner = sym.id;
@@ -312,6 +389,8 @@ export class Formula {
    * clause), named by symbol values; the group selectors stay unnamed.
    */
   dimacs(): { numVars: number; clauses: Iterable<Lit[]>; names: Map<number, string> } {
+    // An updated formula still holds the replaced groups: the model's own encoding is written instead.
+    if (this.replaced.length > 0) return new Formula(this.model).dimacs();
     const cnf = this.current.cnf;
     const all = this.allConstraints;
     const selectors = new Set(this.current.selectors.values());
@@ -483,7 +562,8 @@ export class Formula {
     this.lastAssumptions = assumptions;
     const scratch = options.scratch;
     if (scratch) this.cnfOf(scratch);
-    return this.last.solve(scratch ? [scratch.guard, ...assumptions] : assumptions, options.clauses ?? []);
+    const own = scratch ? [scratch.guard, ...this.assumedGroups] : this.assumedGroups;
+    return this.last.solve(own.length > 0 ? [...own, ...assumptions] : assumptions, options.clauses ?? []);
   }
 
   /**
@@ -517,7 +597,7 @@ export class Formula {
   groupSolver(groups: readonly KSymbol[], assumptions: readonly Lit[]): GroupSolver {
     const ids = new Set(groups.map((g) => g.id));
     const cnf = this.current.cnf;
-    const live = new LiveSolver(cnf, DEFAULT_LEAN, { owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
+    const live = new LiveSolver(cnf, DEFAULT_LEAN, { facts: this.replaced, owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
     return {
       solve: (subset) => live.solve([...subset.map((g) => this.group(g)), ...assumptions], []),
       solveUnder: (lits) => live.solve([...lits, ...assumptions], []),
@@ -534,7 +614,7 @@ export class Formula {
   propagator(): Propagator {
     const cnf = this.current.cnf;
     if (this.propagation?.rawLength !== cnf.rawLength) {
-      const facts = [this.allConstraints, ...this.current.selectors.values()];
+      const facts = [...this.current.selectors.values(), ...this.replaced];
       this.propagation = { rawLength: cnf.rawLength, propagator: new Propagator(cnf.numVars, cnf.rawClauses(), facts) };
     }
     this.propagation.propagator.reset();
@@ -548,13 +628,15 @@ export class Formula {
   }
 
   private liveSolver(lean: Lean, scope: 'all' | 'groups'): LiveSolver {
+    if (this.superseded) throw new Error('a formula Formula.updated replaced');
     const live = this.current.cnf.numClauses - this.retiredClauses;
     if (this.retiredInSolvers > Math.max(MIN_RETIRED_BEFORE_RELOAD, live / 4)) this.dropSolvers();
     const key = `${lean}/${scope}` as const;
     let solver = this.solvers.get(key);
     if (!solver) {
       // Facts first: MiniSat does not store a clause a fact satisfies, so released scopes cost nothing.
-      const facts = [...(scope === 'all' ? [this.allConstraints, ...this.current.selectors.values()] : []), ...this.retired];
+      const groups = scope === 'all' ? [...this.current.selectors].filter(([sym]) => !this.editable.has(sym.name)).map(([, s]) => s) : [];
+      const facts = [...groups, ...this.retired, ...this.replaced];
       // Once scopes were released, their clauses stay out and their variables unmade (MiniSat's memory grows with both).
       const satisfied = this.retired.length > 0 ? { satisfied: { lits: new Set(this.retired), from: this.encodedVars + 1 } } : {};
       solver = new LiveSolver(this.current.cnf, lean, { facts, ...satisfied });
@@ -682,7 +764,7 @@ export class Formula {
       }
       valueStart[sym.id + 1] = valueLits.length;
     }
-    return { reasonStart, reasons: Int32Array.from(reasons), highestVar, pairM, pairY, valueStart, valueLits: Int32Array.from(valueLits), valueTexts };
+    return new ReadingTables(reasonStart, Int32Array.from(reasons), highestVar, pairM, pairY, valueStart, Int32Array.from(valueLits), valueTexts);
   }
 
   // --- Evaluation without a solver ----------------------------------------
@@ -701,7 +783,6 @@ export class Formula {
       for (const lit of encoding.valuesOf(sym)?.values() ?? []) truth.set(lit, false);
       for (const l of this.valueLiterals(sym, text)) truth.set(Math.abs(l), l > 0);
     };
-    truth.set(this.allConstraints, true);
     for (const selector of encoding.selectors.values()) truth.set(selector, true);
     const unwritten: { sym: KSymbol; candidates: string[] }[] = [];
     for (const sym of this.model.symbols) {
@@ -742,13 +823,39 @@ export class Formula {
 }
 
 /** What Formula reads a model through (Formula.readingTables). */
-interface ReadingTables {
-  reasonStart: Int32Array;
-  reasons: Int32Array;
-  highestVar: number;
-  pairM: Int32Array;
-  pairY: Int32Array;
-  valueStart: Int32Array;
-  valueLits: Int32Array;
-  valueTexts: string[];
+class ReadingTables {
+  constructor(
+    readonly reasonStart: Int32Array,
+    readonly reasons: Int32Array,
+    readonly highestVar: number,
+    readonly pairM: Int32Array,
+    readonly pairY: Int32Array,
+    readonly valueStart: Int32Array,
+    readonly valueLits: Int32Array,
+    readonly valueTexts: string[],
+  ) {}
+
+  /**
+   * The tables of an updated formula (Formula.updated): the same variables,
+   * and the same reasons but for the changed symbols' (a symbol's reasons
+   * are gates over its own lines, which structural hashing names alike).
+   */
+  updated(changed: readonly (readonly [number, readonly Lit[]])[]): ReadingTables {
+    const byId = new Map(changed);
+    const count = this.reasonStart.length - 1;
+    const reasonStart = new Int32Array(count + 1);
+    const reasons: Lit[] = [];
+    let highestVar = this.highestVar;
+    for (let id = 0; id < count; id++) {
+      const own = byId.get(id);
+      if (own) {
+        for (const l of own) {
+          reasons.push(l);
+          highestVar = Math.max(highestVar, Math.abs(l));
+        }
+      } else for (let i = this.reasonStart[id]!; i < this.reasonStart[id + 1]!; i++) reasons.push(this.reasons[i]!);
+      reasonStart[id + 1] = reasons.length;
+    }
+    return new ReadingTables(reasonStart, Int32Array.from(reasons), highestVar, this.pairM, this.pairY, this.valueStart, this.valueLits, this.valueTexts);
+  }
 }

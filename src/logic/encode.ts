@@ -11,6 +11,7 @@ import { PAIR_N, PAIR_Y, pairConst, TristateLogic, type Pair } from './tristate.
 import { ORDER_CHAIN_MIN_PAIRS, OrderChain } from './order.js';
 import { compareValues, constantType, isValidValue, orderKey, rangeNumber, type OperandType } from '../model/values.js';
 import { hasRules, initialValue } from '../parse/dialect.js';
+import { sameConstraints } from '../model/signature.js';
 
 export interface EncodeOptions {
   /**
@@ -74,10 +75,34 @@ export class Encoding implements VariableNamer {
   /** Added to each clause of the symbol being constrained: its selector negated, FALSE (left out) without selectors. */
   private groupOff: Lit = FALSE;
 
+  /** With `previous`, the encoding Encoding.update makes: see there. */
   constructor(
     readonly model: KconfigModel,
     readonly options: EncodeOptions = {},
+    previous?: { encoding: Encoding; domains: Domains; changed: readonly KSymbol[] },
   ) {
+    if (previous) {
+      const was = previous.encoding;
+      this.rework = was.rework;
+      this.cnf = was.cnf;
+      this.logic = was.logic;
+      this.domains = previous.domains;
+      this.modulesOn = was.modulesOn;
+      const changed = new Set(previous.changed);
+      // The same variables by symbol id: update() checked that the ids name the same symbols, of the same types and domains.
+      model.symbols.forEach((sym, i) => {
+        const old = was.model.symbols[i]!;
+        const pair = was.pairs.get(old);
+        if (pair) this.pairs.set(sym, pair);
+        const values = was.values.get(old);
+        if (values) this.values.set(sym, values);
+        const selector = was.selectors.get(old);
+        if (selector !== undefined && !changed.has(sym)) this.selectors.set(sym, selector);
+      });
+      model.inputs.forEach((input, i) => this.values.set(input, was.values.get(was.model.inputs[i]!)!));
+      for (const sym of previous.changed) this.constrain(sym);
+      return;
+    }
     // Linux needs about 52 literals, 13.5 clauses, 5 variables and 2 two-input gates per symbol.
     const n = model.symbols.length;
     this.rework = hasRules(model.dialect, '6.12');
@@ -103,6 +128,34 @@ export class Encoding implements VariableNamer {
     });
     this.cnf.owner = -1;
     model.symbols.forEach((sym) => this.constrain(sym));
+  }
+
+  /**
+   * The encoding of `model`, a later version of this encoding's model, in the
+   * same CNF: every symbol keeps its variables, and the symbols whose
+   * constraints changed (model/signature.ts; a choice too when one of its
+   * members changed, since its group reads their prompts) are constrained
+   * again under new group selectors. `replaced` holds their old selectors:
+   * the old groups are in force until those are false. Undefined when the
+   * models differ in more than constraints (a symbol added, removed or
+   * retyped, another MODULES, dialect, input or value domain) or questions
+   * widened the domains.
+   */
+  update(model: KconfigModel): { encoding: Encoding; changed: KSymbol[]; replaced: Lit[] } | undefined {
+    const was = this.model;
+    if (!this.options.groupSelectors || (this.options.extraComparisons?.length ?? 0) > 0) return undefined;
+    const list = regroupedSymbols(was, model);
+    if (!list) return undefined;
+    const domains = new Domains(model);
+    const sameDomain = (a: ValueNode, b: ValueNode): boolean => {
+      const x = this.domains.get(a);
+      const y = domains.get(b);
+      return x.unmentioned === y.unmentioned && x.values.length === y.values.length && x.values.every((v, i) => v === y.values[i]);
+    };
+    for (let i = 0; i < model.symbols.length; i++) if (isValueSymbol(model.symbols[i]!) && !sameDomain(was.symbols[i]!, model.symbols[i]!)) return undefined;
+    if (model.inputs.some((input, i) => !sameDomain(was.inputs[i]!, input))) return undefined;
+    const encoding = new Encoding(model, this.options, { encoding: this, domains, changed: list });
+    return { encoding, changed: list, replaced: list.flatMap((sym) => this.selectors.get(was.symbols[sym.id]!) ?? []) };
   }
 
   /** The (≥m, =y) pair of a bool, tristate or choice symbol; undefined for other symbols. */
@@ -652,6 +705,39 @@ export class Encoding implements VariableNamer {
     if (leaf.kind === 'symbol' && this.pairs.has(leaf.symbol)) return new Map([['n', TRUE]]);
     return this.leafValues(leaf);
   }
+}
+
+/**
+ * The symbols of `now` whose groups an encoding of `was` updated to it
+ * encodes again (Encoding.update): those whose constraints changed, and the
+ * choices of changed members (a choice's group reads their prompts).
+ * Undefined when the models differ in more than constraints: a symbol
+ * added, removed or retyped, another MODULES, dialect or input.
+ */
+export function regroupedSymbols(was: KconfigModel, now: KconfigModel): KSymbol[] | undefined {
+  // Review asks before encoding the old tree and Encoding.update again: a comparison of every symbol, made once.
+  const known = lastRegrouped.get(now);
+  if (known?.was === was) return known.symbols;
+  const symbols = compareSymbols(was, now);
+  lastRegrouped.set(now, { was, symbols });
+  return symbols;
+}
+
+const lastRegrouped = new WeakMap<KconfigModel, { was: KconfigModel; symbols: KSymbol[] | undefined }>();
+
+function compareSymbols(was: KconfigModel, now: KconfigModel): KSymbol[] | undefined {
+  if (now.dialect !== was.dialect || now.symbols.length !== was.symbols.length || now.inputs.length !== was.inputs.length) return undefined;
+  if (now.modules?.id !== was.modules?.id) return undefined;
+  const changed = new Set<KSymbol>();
+  for (let i = 0; i < now.symbols.length; i++) {
+    const a = was.symbols[i]!;
+    const b = now.symbols[i]!;
+    if (a.name !== b.name || a.type !== b.type || (a.definitions.length > 0) !== (b.definitions.length > 0)) return undefined;
+    if (b.definitions.length > 0 && !sameConstraints([was, a], [now, b])) changed.add(b);
+  }
+  if (now.inputs.some((input, i) => input.origin !== was.inputs[i]!.origin)) return undefined;
+  for (const sym of [...changed]) if (sym.memberOf) changed.add(sym.memberOf.symbol);
+  return [...changed];
 }
 
 export function encodeModel(model: KconfigModel, options: EncodeOptions = {}): Encoding {

@@ -1,12 +1,18 @@
 import * as fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { EditorWorkspace, modelLines } from '../../src/analysis/editor.js';
+import { EditorWorkspace, modelLines, type EditorDiagnostic } from '../../src/analysis/editor.js';
+import { Session } from '../../src/analysis/session.js';
 import { requireEnv } from '../helpers/requires.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const BUGGY = 'corpora/examples/xen-zone-device/buggy';
 const XEN = 'drivers/xen/Kconfig';
 const xenText = fs.readFileSync(`${BUGGY}/${XEN}`, 'utf8');
+
+/** Diagnostics without their findings' witnesses. */
+function withoutWitnesses(diagnostics: EditorDiagnostic[]): unknown[] {
+  return diagnostics.map((d) => ({ ...d, finding: d.finding && { ...d.finding, findings: d.finding.findings.map((f) => ({ ...f, witness: [] })) } }));
+}
 
 function workspace(tree = BUGGY): EditorWorkspace {
   return new EditorWorkspace({ load: { tree }, arches: ['i386', 'x86_64'] });
@@ -89,6 +95,37 @@ describe('EditorWorkspace on the seed tree', () => {
 
     ws.close(XEN);
     expect(ws.diagnostics(XEN).map((d) => d.kind)).toEqual(['unmet-dependency']);
+  });
+
+  test('an edit of constraints updates the formulas in place, with the diagnostics a fresh load gives', () => {
+    const ws = workspace();
+    // Opened first, as an editor does: the open files' symbols are the ones whose groups the solvers assume.
+    ws.update(XEN, xenText);
+    ws.diagnostics(XEN);
+    const edits = [
+      xenText.replace('\tselect ZONE_DEVICE\n', '\tdepends on ZONE_DEVICE\n'),
+      xenText.replace('\tdefault y\n', '\tdefault n\n'),
+      xenText.replace('\tdefault y\n', '\tdefault y\n\tdepends on X86_64 && !X86_64\n'),
+      xenText,
+      // A new symbol (the undefined word): the formula is made anew.
+      xenText.replace('\tdefault y\n', '\tdefault y\n\tdepends on NO_SUCH_SYMBOL\n'),
+    ];
+    for (const [i, text] of edits.entries()) {
+      ws.update(XEN, text);
+      const fresh = workspace();
+      fresh.update(XEN, text);
+      // The same diagnostics; a witness is the solver's model, which its history decides: each must be a valid configuration.
+      const found = ws.diagnostics(XEN, { reasons: false });
+      expect(withoutWitnesses(found)).toEqual(withoutWitnesses(fresh.diagnostics(XEN, { reasons: false })));
+      for (const f of found.flatMap((d) => d.finding?.findings ?? [])) {
+        const session = Session.open({ tree: BUGGY, arch: f.arch!, overrides: { [XEN]: text } });
+        const values = new Map(f.witness.map((e) => [e.name, e.value]));
+        expect(session.formula.violatedSymbols(values)).toEqual([]);
+        expect([values.get(f.selector), values.get(f.selectee)]).toEqual(['y', 'y']);
+      }
+      expect(ws.diagnostics(XEN).map((d) => d.reason !== undefined)).toEqual(fresh.diagnostics(XEN).map((d) => d.reason !== undefined));
+      expect([ws.loads, ws.updates]).toEqual([i + 2, Math.min(i + 1, 4)]);
+    }
   });
 
   const scratch = scratchDir('editor');
