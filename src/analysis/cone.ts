@@ -3,20 +3,21 @@
  * affect their values, nearest first (breadth-first over the dependency graph).
  */
 import { symbolsOf } from '../model/expr.js';
-import type { KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
+import type { KconfigModel, KSymbol } from '../model/types.js';
 
 /** The symbols one constraint step away from `sym`: what its value is computed from. */
 export function influences(sym: KSymbol): KSymbol[] {
-  const exprs: ModelExpr[] = [];
-  for (const d of sym.definitions) exprs.push(d.dependency);
-  for (const p of sym.prompts) exprs.push(p.visibility);
-  for (const d of sym.defaults) exprs.push(d.condition, d.value);
-  for (const r of sym.ranges) exprs.push(r.condition);
+  // One set for every expression: the reverse graph asks this of every symbol of the tree.
   const out = new Set<KSymbol>();
-  for (const e of exprs) for (const s of symbolsOf(e)) out.add(s);
-  for (const r of [...sym.selectedBy, ...sym.impliedBy]) {
-    out.add(r.selector);
-    for (const s of symbolsOf(r.condition)) out.add(s);
+  for (const d of sym.definitions) symbolsOf(d.dependency, out);
+  for (const p of sym.prompts) symbolsOf(p.visibility, out);
+  for (const d of sym.defaults) symbolsOf(d.value, symbolsOf(d.condition, out));
+  for (const r of sym.ranges) symbolsOf(r.condition, out);
+  for (const list of [sym.selectedBy, sym.impliedBy]) {
+    for (const r of list) {
+      out.add(r.selector);
+      symbolsOf(r.condition, out);
+    }
   }
   for (const r of sym.ranges) {
     if (r.low.kind === 'symbol') out.add(r.low.symbol);

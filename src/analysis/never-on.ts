@@ -14,6 +14,7 @@
  * computes when no dependency is recursive; a tree whose recursive
  * dependencies were only warned about gets no symbol (see {@link neverOn}).
  */
+import { dependencyOrder } from '../model/cycles.js';
 import type { KconfigModel, KSymbol, Leaf, ModelExpr, ReverseDependency } from '../model/types.js';
 
 export interface NeverOn {
@@ -39,12 +40,14 @@ export function neverOn(model: KconfigModel, recursive = false): NeverOn {
     }
   };
   const acts = (r: ReverseDependency): boolean => on.has(r.selector) && mayBeOn(r.condition);
-  const candidates = model.symbols.filter((s) => s.definitions.length > 0 && (s.type === 'bool' || s.type === 'tristate'));
+  const candidate = (s: KSymbol): boolean => s.definitions.length > 0 && (s.type === 'bool' || s.type === 'tristate');
+  // In dependency order (each symbol after what it reads, the recursive-dependency check's own order) one pass
+  // settles nearly all; definition order took several on Linux. Any order reaches the same fixpoint.
+  const candidates = (dependencyOrder(model) ?? model.symbols).filter(candidate);
   if (recursive) for (const s of candidates) on.add(s);
   const turnsOn = (s: KSymbol): boolean =>
     s.transitional === true || s.envVariable !== undefined || s.definitions.some((d) => mayBeOn(d.dependency)) || s.selectedBy.some(acts);
-  // Passes in definition order until one turns no symbol on: dependencies mostly name symbols defined
-  // before them, so few passes are needed (a worklist over who names whom cost more on Linux).
+  // Passes until one turns no symbol on (a worklist over who names whom cost more on Linux).
   let off = recursive ? [] : candidates;
   for (let changed = true; changed; ) {
     changed = false;

@@ -227,8 +227,19 @@ function compare(out: ArchReview, oldSession: Session, newSession: () => Session
   // direct dependencies, not the target's value: it can change when one of them is among `only`, or when
   // the target's own lines changed (its type and dependencies say what is asked).
   const changed = new Set(out.changed);
-  const reads = (r: ReverseDependency): KSymbol[] => [r.selector, ...symbolsOf(r.condition), ...symbolsOf(directDependency(r.target))];
-  const affected = (r: ReverseDependency): boolean => changed.has(r.target.name) || reads(r).some((s) => only.has(s.name));
+  const rechecked = (sym: KSymbol): boolean => only.has(sym.name);
+  const anyRechecked = (syms: Iterable<KSymbol>): boolean => {
+    for (const sym of syms) if (rechecked(sym)) return true;
+    return false;
+  };
+  // Per target, not per select: a target is selected by many symbols (each tree asks about each of its selects).
+  const dependencyRechecked = new Map<KSymbol, boolean>();
+  const targetRechecked = (target: KSymbol): boolean => {
+    let answer = dependencyRechecked.get(target);
+    if (answer === undefined) dependencyRechecked.set(target, (answer = changed.has(target.name) || anyRechecked(symbolsOf(directDependency(target)))));
+    return answer;
+  };
+  const affected = (r: ReverseDependency): boolean => rechecked(r.selector) || targetRechecked(r.target) || anyRechecked(symbolsOf(r.condition));
   // Every value of the changed symbols themselves; for their dependents, dead and always on say what matters
   // (asking every value of every dependent costs Linux's seed three times the rest of the review).
   const roots = (model: KconfigModel): (readonly [KSymbol, KSymbol])[] => both(model, out.changed);

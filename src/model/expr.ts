@@ -110,8 +110,8 @@ export function mentionsInput(e: ModelExpr): boolean {
   return found;
 }
 
-export function symbolsOf(e: ModelExpr): Set<KSymbol> {
-  const out = new Set<KSymbol>();
+/** The symbols an expression reads, added to `out` when given. */
+export function symbolsOf(e: ModelExpr, out = new Set<KSymbol>()): Set<KSymbol> {
   forEachLeaf(e, (leaf) => {
     if (leaf.kind === 'symbol') out.add(leaf.symbol);
   });
