@@ -501,7 +501,6 @@ export class EditorWorkspace {
   }
 }
 
-/** y, m, n and numbers are constants, not symbols. */
 /**
  * The symbols whose constraints an edit of these files can change without
  * touching another file: those defined there, those a select or imply written
@@ -520,6 +519,7 @@ function editableSymbols(model: KconfigModel, files: ReadonlySet<string>): Set<s
   return out;
 }
 
+/** y, m, n and numbers are constants, not symbols. */
 function isSymbolName(name: string): boolean {
   return /^[A-Za-z0-9_]+$/.test(name) && !/^[ymn]$/.test(name) && !/^(-?[0-9]+|0[xX][0-9a-fA-F]+)$/.test(name);
 }
