@@ -249,6 +249,8 @@ export class Formula {
   private superseded = false;
   /** Made by Formula.updated with the previous formula's solvers, and what they learnt. */
   kept = false;
+  /** Clauses of the CNF as first encoded: updates stop at twice as many (an editor's session is long). */
+  private encodedClauses = 0;
 
   /** From `snapshot` (the session cache's) when given, else encoded now. */
   constructor(
@@ -263,6 +265,7 @@ export class Formula {
     }
     this.current = snapshot.encoding;
     this.encodedVars = snapshot.encoding.cnf.numVars;
+    this.encodedClauses = snapshot.encoding.cnf.numClauses;
     this.allConstraints = snapshot.allConstraints;
     this.generation++;
     this.findAssumedGroups();
@@ -277,15 +280,19 @@ export class Formula {
    * they learnt and their saved phases; else new ones are loaded (from the
    * same CNF: nothing is encoded twice). Undefined when the models differ in
    * more than constraints, or when questions widened the value domains or
-   * added clauses. This formula answers nothing afterwards.
+   * added clauses, or when updates and questions have doubled the CNF. This
+   * formula answers nothing afterwards.
    */
   static updated(previous: Formula, model: KconfigModel, options: FormulaOptions = {}): Formula | undefined {
     if (previous.superseded || previous.extraComparisons.length > 0 || previous.addedClauses > 0) return undefined;
+    // Every update leaves the replaced groups in the CNF: past twice its first size, a fresh encoding is smaller.
+    if (previous.current.cnf.numClauses > 2 * previous.encodedClauses) return undefined;
     const update = previous.current.update(model);
     if (!update) return undefined;
     const keepSolvers = update.changed.every((sym) => previous.editable.has(sym.name));
     const next = new Formula(model, { encoding: update.encoding, allConstraints: previous.allConstraints }, { editable: keepSolvers ? previous.editable : (options.editable ?? previous.editable) });
     next.generation = previous.generation + 1;
+    next.encodedClauses = previous.encodedClauses;
     next.retired = previous.retired;
     next.retiredClauses = previous.retiredClauses;
     next.replaced = [...previous.replaced, ...update.replaced.map((s) => -s)];
@@ -351,6 +358,7 @@ export class Formula {
     });
     cnf.owner = -1;
     this.encodedVars = cnf.numVars;
+    this.encodedClauses = cnf.numClauses;
     this.dropSolvers();
     this.retired = [];
     this.retiredClauses = 0;

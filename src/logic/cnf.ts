@@ -85,9 +85,11 @@ export class Cnf {
     return v;
   }
 
-  /** Names the variables `source` lists when names are asked for. */
-  nameLater(source: VariableNamer): void {
-    this.nameSources.push(source);
+  /** Names the variables `source` lists when names are asked for (instead of `replacing`'s, when given). */
+  nameLater(source: VariableNamer, replacing?: VariableNamer): void {
+    const at = replacing ? this.nameSources.indexOf(replacing) : -1;
+    if (at >= 0) this.nameSources[at] = source;
+    else this.nameSources.push(source);
   }
 
   /** The named variables' names: those given to newVar and those of nameLater's sources. */

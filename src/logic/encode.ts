@@ -88,6 +88,8 @@ export class Encoding implements VariableNamer {
       this.logic = was.logic;
       this.domains = previous.domains;
       this.modulesOn = was.modulesOn;
+      // The CNF names its variables through this encoding now: the old one, and its model, can go.
+      this.cnf.nameLater(this, was);
       const changed = new Set(previous.changed);
       // The same variables by symbol id: update() checked that the ids name the same symbols, of the same types and domains.
       model.symbols.forEach((sym, i) => {
@@ -716,14 +718,21 @@ export class Encoding implements VariableNamer {
  */
 export function regroupedSymbols(was: KconfigModel, now: KconfigModel): KSymbol[] | undefined {
   // Review asks before encoding the old tree and Encoding.update again: a comparison of every symbol, made once.
-  const known = lastRegrouped.get(now);
-  if (known?.was === was) return known.symbols;
+  let answers = regroupedAnswers.get(was);
+  if (!answers) regroupedAnswers.set(was, (answers = new WeakMap()));
+  const known = answers.get(now);
+  if (known) return known.ids?.map((id) => now.symbols[id]!);
   const symbols = compareSymbols(was, now);
-  lastRegrouped.set(now, { was, symbols });
+  answers.set(now, { ids: symbols?.map((sym) => sym.id) });
   return symbols;
 }
 
-const lastRegrouped = new WeakMap<KconfigModel, { was: KconfigModel; symbols: KSymbol[] | undefined }>();
+/**
+ * The answers by older and newer model, weakly held on both sides and
+ * holding neither: an editor's models, each made from the one before, must
+ * not keep the earlier ones alive.
+ */
+const regroupedAnswers = new WeakMap<KconfigModel, WeakMap<KconfigModel, { ids: number[] | undefined }>>();
 
 function compareSymbols(was: KconfigModel, now: KconfigModel): KSymbol[] | undefined {
   if (now.dialect !== was.dialect || now.symbols.length !== was.symbols.length || now.inputs.length !== was.inputs.length) return undefined;

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { EditorWorkspace, modelLines, type EditorDiagnostic } from '../../src/analysis/editor.js';
 import { Session } from '../../src/analysis/session.js';
@@ -126,6 +128,30 @@ describe('EditorWorkspace on the seed tree', () => {
       expect(ws.diagnostics(XEN).map((d) => d.reason !== undefined)).toEqual(fresh.diagnostics(XEN).map((d) => d.reason !== undefined));
       expect([ws.loads, ws.updates]).toEqual([i + 2, Math.min(i + 1, 4)]);
     }
+  });
+
+  test('the sessions an edit replaced are garbage: a long editing session keeps one model per arch', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const collected = new Set<number>();
+    const registry = new FinalizationRegistry<number>((i) => collected.add(i));
+    const ws = workspace();
+    ws.update(XEN, xenText);
+    const edits = 12;
+    for (let i = 0; i < edits; i++) {
+      ws.update(XEN, i % 2 ? xenText : xenText.replace('\tdefault y\n', '\tdefault n\n'));
+      ws.diagnostics(XEN, { reasons: false });
+      // The sessions are the workspace's own: read here only to watch their models go.
+      for (const session of (ws as unknown as { sessions(): Session[] }).sessions()) registry.register(session.model, i);
+    }
+    // The first edit loads the sessions (the document was only opened), each later one updates them.
+    expect(ws.updates).toBe(edits - 1);
+    for (let round = 0; round < 10 && collected.size < edits - 1; round++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Every edit's models but the last one's (two arches each).
+    expect(collected.size).toBe(edits - 1);
   });
 
   const scratch = scratchDir('editor');

@@ -142,6 +142,26 @@ function updateProperties(dialect: KconfigDialect): void {
     expect(countModels(next, after, expected)).toBe(expected);
   });
 
+  it('encodes afresh once updates have doubled the CNF, each formula on the way right', () => {
+    const texts = ['config A\n\tbool "a"\nconfig B\n\tbool\n\tdefault A\n', 'config A\n\tbool "a"\nconfig B\n\tbool\n\tdefault !A\n'];
+    let formula = new Formula(modelFromText(texts[0]!, dialect), undefined, { editable: new Set(['B']) });
+    formula.load();
+    let updates = 0;
+    for (let i = 1; i < 100; i++) {
+      const model = modelFromText(texts[i % 2]!, dialect);
+      const next = Formula.updated(formula, model);
+      if (!next) break;
+      updates++;
+      formula = next;
+      const [a, b] = [model.byName.get('A')!, model.byName.get('B')!];
+      // B follows A (even steps) or its negation (odd ones).
+      expect(formula.solve([formula.enabled(a), i % 2 === 0 ? -formula.enabled(b) : formula.enabled(b)])).toBe('unsat');
+      expect(formula.solve([formula.enabled(a)])).toBe('sat');
+    }
+    expect(updates).toBeGreaterThan(0);
+    expect(updates).toBeLessThan(99);
+  });
+
   it('is refused for a symbol added or retyped', () => {
     const text = 'config A\n\tbool "a"\n';
     for (const edited of ['config A\n\tbool "a"\nconfig B\n\tbool "b"\n', 'config A\n\ttristate "a"\n']) {
