@@ -25,7 +25,7 @@ export { DiskSourceFiles, MemorySourceFiles, OUTSIDE_ROOT, type SourceFiles } fr
 export type { Choice, Default, Definition, KconfigModel, KSymbol, MenuEntry, ModelExpr, Prompt, SymbolType } from './model/types.js';
 
 // Formula and solver.
-export { Formula, SolverMemoryError, type Scratch, type GroupSolver, type Lean, type SolveOptions, type SolveResult, type Tristate } from './formula/formula.js';
+export { Formula, SolverMemoryError, type FormulaOptions, type Scratch, type GroupSolver, type Lean, type SolveOptions, type SolveResult, type Tristate } from './formula/formula.js';
 
 // Analyses.
 export {
@@ -34,6 +34,7 @@ export {
   withArch,
   type ConfigEntry,
   type ConfigValues,
+  type Editable,
   type SessionOptions,
   type SessionTimings,
 } from './analysis/session.js';

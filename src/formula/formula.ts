@@ -247,8 +247,7 @@ export class Formula {
   private replaced: Lit[] = [];
   /** Set once Formula.updated made the next formula from this one, which took its solvers. */
   private superseded = false;
-  /** Made by Formula.updated with the previous formula's solvers, and what they learnt. */
-  kept = false;
+  private keptSolvers = false;
   /** Clauses of the CNF as first encoded: updates stop at twice as many (an editor's session is long). */
   private encodedClauses = 0;
 
@@ -302,7 +301,7 @@ export class Formula {
       next.solvers = previous.solvers;
       next.retiredInSolvers = previous.retiredInSolvers;
       next.last = previous.last;
-      next.kept = true;
+      next.keptSolvers = true;
     } else previous.dropSolvers();
     previous.solvers = new Map();
     previous.superseded = true;
@@ -339,6 +338,11 @@ export class Formula {
   /** Frees the solvers (their engines go to the next formula's); the formula answers nothing afterwards. */
   dispose(): void {
     for (const live of this.solvers.values()) live.solver.dispose();
+  }
+
+  /** Made by Formula.updated with the previous formula's solvers, and what they learnt. */
+  get kept(): boolean {
+    return this.keptSolvers;
   }
 
   /** Readies the SAT engine while the process's heap is small (see minisat.ts). */
