@@ -98,7 +98,7 @@ export class Session {
   ) {
     this.model = loaded.model;
     const t0 = performance.now();
-    const editable = formula.editable ? { editable: formula.editable(this.model) } : {};
+    const editable = { editable: formula.editable?.(this.model) };
     this.formula = (formula.from && Formula.updated(formula.from.formula, this.model, editable)) || new Formula(this.model, formula.saved, editable);
     const t1 = performance.now();
     this.formula.load();
@@ -113,7 +113,7 @@ export class Session {
    */
   static open(options: SessionOptions, memo?: ParseMemo, editable?: Editable): Session {
     Formula.prepare();
-    if (!options.cache) return new Session(loadKconfig(options, memo), options, editable ? { editable } : {});
+    if (!options.cache) return new Session(loadKconfig(options, memo), options, { editable });
     return cached(options, cacheSettings(), Session.entry(options, memo, editable));
   }
 
@@ -125,18 +125,18 @@ export class Session {
    * `editable`: see FormulaOptions.
    */
   static reopen(previous: Session, options: SessionOptions, memo?: ParseMemo, editable?: Editable): Session {
-    return Session.fromLoaded(loadKconfig(options, memo), options, { from: previous, ...(editable ? { editable } : {}) });
+    return Session.fromLoaded(loadKconfig(options, memo), options, { from: previous, editable });
   }
 
   /** How a session is kept in the session cache, and made again from it. */
   private static entry(options: SessionOptions, memo?: ParseMemo, editable?: Editable): CachedBuild<Session, { loaded: SavedTree; formula: FormulaSnapshot }> {
     return {
       build: (files) => {
-        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options, memo), options, editable ? { editable } : {});
+        const session = new Session(loadKconfig(files ? { ...options, tree: files } : options, memo), options, { editable });
         // Taken before any question adds gates to the formula.
         return { value: session, saved: { loaded: savedTree(session.loaded), formula: session.formula.snapshot() } };
       },
-      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, { saved: saved.formula, ...(editable ? { editable } : {}) }),
+      restore: (saved, files, cacheMs) => new Session(restoredTree(saved.loaded, files, options, cacheMs), options, { saved: saved.formula, editable }),
       // The classes of a saved session's objects: those of a formula of every construct.
       sample: () => new Formula(loadKconfig({ tree: new MemorySourceFiles({ Kconfig: EVERY_CONSTRUCT }) }).model).snapshot(),
     };
