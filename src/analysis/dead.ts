@@ -8,9 +8,9 @@
  * every model found on the way drops every candidate it flips. On Linux seven
  * in ten candidates are backbone, and unit propagation alone proves nearly
  * all of them without a solve. On Linux 6.1 x86_64 that is 42 solves (3,581
- * before propagation; a yes, a whole model, costs about 10 ms). Models lean
- * towards "on" on both sides: a second solver leaning off, for the always-on
- * side, cost more to load (0.4 s on Linux) than the few models it saved.
+ * before propagation; a yes, a whole model, costs about 5-10 ms). One solver
+ * asks both sides: a second one leaning off, for the always-on side, cost
+ * more to load (0.4 s on Linux) than the few models it saved.
  */
 import type { Lit } from '../formula/formula.js';
 import type { KSymbol } from '../model/types.js';

@@ -18,6 +18,7 @@ import { atLeastOutputs } from '../logic/cardinality.js';
 import { encodeModel, regroupedSymbols, type Encoding } from '../logic/encode.js';
 import { pairConst, type Pair } from '../logic/tristate.js';
 import type { Input, KconfigModel, KSymbol, ModelExpr } from '../model/types.js';
+import { withDescent } from '../sat/descent.js';
 import { createMiniSat } from '../sat/minisat.js';
 import { Propagator } from '../sat/propagator.js';
 import type { SatSolver, SolveResult } from '../sat/solver.js';
@@ -36,7 +37,10 @@ export type Lean = 'off' | 'on';
 export interface SolveOptions {
   /** Clauses in force for this call only. */
   clauses?: readonly (readonly Lit[])[];
-  /** Which solver answers: the one trying "true" first (the default) or the one trying "false" first. */
+  /**
+   * Which solver answers: the one whose MiniSat tries "true" first (the default) or the one trying
+   * "false" first. Either tries a descent without search first, which tries "false" first (src/sat/descent.ts).
+   */
   lean?: Lean;
   /** A scratch scope whose clauses are in force for this call. */
   scratch?: Scratch;
@@ -53,10 +57,13 @@ export interface ConfigEntry {
  * The solver that tries "true" first answers by default: on Linux its first
  * model comes about four times sooner (far fewer conflicts before the
  * defaults and selects settle), and every later solve starts from the last
- * model anyway. Models lean towards "on" as a result; callers wanting small
- * configurations ask for 'off'.
+ * model anyway. Its models lean towards "on" as a result; callers wanting small
+ * configurations ask for 'off'. Most satisfiable solves after a solver's
+ * first are answered by the descent in front of MiniSat, which leans off.
  */
 const DEFAULT_LEAN: Lean = 'on';
+/** MiniSat behind a descent without search, which answers most satisfiable questions of a warm session. */
+const createSolver = withDescent(createMiniSat);
 /**
  * Released scratch clauses the solvers may still hold before they are made
  * again without them (at least this many, and a quarter of the formula): a
@@ -89,7 +96,7 @@ class LiveSolver {
     lean: Lean,
     private readonly scope: Scope = {},
   ) {
-    this.solver = createMiniSat({ phase: lean === 'on', compact: scope.owners !== undefined, ...(scope.satisfied ? { compactFrom: scope.satisfied.from } : {}) });
+    this.solver = createSolver({ phase: lean === 'on', compact: scope.owners !== undefined, ...(scope.satisfied ? { compactFrom: scope.satisfied.from } : {}) });
     // The facts go first, as unit clauses in one buffer: MiniSat then leaves out the clauses
     // they satisfy and the literals they falsify as it takes the CNF (a tenth of Linux's literals).
     const facts = scope.facts ?? [];
@@ -347,7 +354,7 @@ export class Formula {
 
   /** Readies the SAT engine while the process's heap is small (see minisat.ts). */
   static prepare(): void {
-    createMiniSat.prepare();
+    createSolver.prepare();
   }
 
   private encode(): void {

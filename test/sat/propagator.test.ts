@@ -144,6 +144,64 @@ describe('Propagator', () => {
   });
 });
 
+describe('Propagator, grown', () => {
+  it('clauses and facts added later give the state the whole set gives from the start, and descend finds only models', async () => {
+    const breathe = breather(50);
+    await fc.assert(
+      fc.asyncProperty(arbClauses, fc.nat(), fc.array(arbLit, { maxLength: 2 }), fc.array(arbLit, { maxLength: 3 }), async (clauses, at, facts, assumed) => {
+        await breathe();
+        const split = at % (clauses.length + 1);
+        // Grown from nothing, as a solver's descent is: the first part, then the rest with the facts.
+        const grown = new Propagator(0, flat(clauses.slice(0, split)));
+        grown.add(flat(clauses.slice(split)), facts);
+        const whole = fixpoint(clauses, facts);
+        expect(grown.consistent).toBe(whole !== undefined);
+        if (!whole) return;
+        expect(state(grown)).toEqual(whole);
+        const expected = fixpoint(clauses, [...facts, ...assumed]);
+        expect(grown.assume(assumed)).toBe(expected !== undefined);
+        if (expected) expect(state(grown)).toEqual(expected);
+        grown.reset();
+        expect(state(grown)).toEqual(whole);
+        // A descent's answer is a model of the clauses, the facts and the assumptions, or none when there is none.
+        const found = grown.descend(assumed, false);
+        const all = models(clauses, [...facts, ...assumed]);
+        if (found instanceof Uint8Array) for (const c of [...clauses, ...[...facts, ...assumed].map((l) => [l])]) expect(c.some((l) => (l > 0 ? found[l] === 1 : found[-l] !== 1))).toBe(true);
+        if (all.length === 0) expect(found).not.toBeInstanceOf(Uint8Array);
+        // 'unsat' only for a conflict of the assumptions' propagation: a proof.
+        expect(found === 'unsat').toBe(expected === undefined);
+        expect(state(grown)).toEqual(whole);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('descend sets each open variable to its preferred value unless that conflicts, in numbering order', () => {
+    // 1 → 2; ¬2 ∨ ¬3; 3 ∨ 4.
+    const p = new Propagator(4, flat([[-1, 2], [-2, -3], [3, 4]]));
+    expect(Array.from(p.descend([], false) as Uint8Array)).toEqual([0, 0, 0, 0, 1]);
+    expect(Array.from(p.descend([], true) as Uint8Array)).toEqual([0, 1, 1, 0, 1]);
+    expect(Array.from(p.descend([3], false) as Uint8Array)).toEqual([0, 0, 0, 1, 0]);
+    // A hint for variable 4 only: it is tried true first (and 3 false first, as the phase says).
+    const prefer = new Int8Array(5);
+    prefer[4] = 1;
+    expect(Array.from(p.descend([], false, prefer) as Uint8Array)).toEqual([0, 0, 0, 0, 1]);
+    prefer[3] = 1;
+    expect(Array.from(p.descend([], false, prefer) as Uint8Array)).toEqual([0, 0, 0, 1, 1]);
+    expect(p.descend([1, 3], false)).toBe('unsat');
+  });
+
+  it('gives up on a variable it can set neither way, where a search finds a model', () => {
+    // Either value of 2 and 3 is fine alone, but once 1 is false (tried first), (2,3) has no value: 1 must be true.
+    const clauses = [[1, 2, 3], [1, 2, -3], [1, -2, 3], [1, -2, -3]];
+    const p = new Propagator(3, flat(clauses));
+    expect(p.descend([], false)).toEqual({ stuck: 2 });
+    // With 2 set first, 1 comes to a choice that shows: false conflicts at once, so 1 is true.
+    expect(Array.from(p.descend([], false, undefined, [2]) as Uint8Array)).toEqual([0, 1, 0, 0]);
+    expect(Array.from(p.descend([1], false) as Uint8Array)).toEqual([0, 1, 0, 0]);
+  });
+});
+
 describe('keepMaximalUnordered', () => {
   const text = ['X', 'Y', 'A', 'B', 'C', 'D'].map((n) => `config ${n}\n\tbool "${n}"\n`).join('') + 'config Z\n\tbool "z"\n\tdepends on X\n';
   const open = (): { session: Session; y: (name: string) => number } => {
