@@ -33,13 +33,17 @@ export type Tristate = Pair;
 
 /** Which way the solver leans for variables a question leaves open. */
 export type Lean = 'off' | 'on';
+/** The solvers a formula keeps: the leans, and the quickest one that answers by default. */
+type Leaning = Lean | 'quick';
 
 export interface SolveOptions {
   /** Clauses in force for this call only. */
   clauses?: readonly (readonly Lit[])[];
   /**
-   * Which solver answers: the one whose MiniSat tries "true" first (the default) or the one trying
-   * "false" first. Either tries a descent without search first, which tries "false" first (src/sat/descent.ts).
+   * Which way the model leans where the question leaves variables open: 'on' (MiniSat alone, trying
+   * "true" first: large configurations) or 'off' (a descent trying "false" first, then MiniSat trying
+   * "false" first: small ones). By default the quickest answer: the descent, then MiniSat trying "true"
+   * first (src/sat/descent.ts; its models mostly lean off).
    */
   lean?: Lean;
   /** A scratch scope whose clauses are in force for this call. */
@@ -54,16 +58,15 @@ export interface ConfigEntry {
 }
 
 /**
- * The solver that tries "true" first answers by default: on Linux its first
- * model comes about four times sooner (far fewer conflicts before the
- * defaults and selects settle), and every later solve starts from the last
- * model anyway. Its models lean towards "on" as a result; callers wanting small
- * configurations ask for 'off'. Most satisfiable solves after a solver's
- * first are answered by the descent in front of MiniSat, which leans off.
+ * The solver of ordinary questions: a descent without search (trying false
+ * first) answers most satisfiable ones in half MiniSat's time, and MiniSat
+ * behind it tries true first, since on Linux its first model then comes
+ * about four times sooner (far fewer conflicts before the defaults and
+ * selects settle) and every later solve starts from the last model anyway.
  */
-const DEFAULT_LEAN: Lean = 'on';
+const DEFAULT_LEANING: Leaning = 'quick';
 /** MiniSat behind a descent without search, which answers most satisfiable questions of a warm session. */
-const createSolver = withDescent(createMiniSat);
+const createDescending = withDescent(createMiniSat);
 /**
  * Released scratch clauses the solvers may still hold before they are made
  * again without them (at least this many, and a quarter of the formula): a
@@ -93,10 +96,12 @@ class LiveSolver {
 
   constructor(
     private readonly cnf: Cnf,
-    lean: Lean,
+    leaning: Leaning,
     private readonly scope: Scope = {},
   ) {
-    this.solver = createSolver({ phase: lean === 'on', compact: scope.owners !== undefined, ...(scope.satisfied ? { compactFrom: scope.satisfied.from } : {}) });
+    // Leaning on is MiniSat's alone: a descent's models lean off.
+    const create = leaning === 'on' ? createMiniSat : createDescending;
+    this.solver = create({ phase: leaning !== 'off', compact: scope.owners !== undefined, ...(scope.satisfied ? { compactFrom: scope.satisfied.from } : {}) });
     // The facts go first, as unit clauses in one buffer: MiniSat then leaves out the clauses
     // they satisfy and the literals they falsify as it takes the CNF (a tenth of Linux's literals).
     const facts = scope.facts ?? [];
@@ -226,7 +231,7 @@ export class Formula {
    * imply again, about a fifth of a Linux query's time) and the one that
    * switches groups by assumption ('groups', loaded when first asked).
    */
-  private solvers = new Map<`${Lean}/${'all' | 'groups'}`, LiveSolver>();
+  private solvers = new Map<`${Leaning}/${'all' | 'groups'}`, LiveSolver>();
   /** The solver that answered last: its model is the one read. */
   private last!: LiveSolver;
   /** The caller's assumptions of the last solve, for failed(). */
@@ -339,7 +344,7 @@ export class Formula {
 
   /** Makes the solver of ordinary questions now (Session times it apart from encoding). */
   load(): void {
-    this.last = this.liveSolver(DEFAULT_LEAN, 'all');
+    this.last = this.liveSolver(DEFAULT_LEANING, 'all');
   }
 
   /** Frees the solvers (their engines go to the next formula's); the formula answers nothing afterwards. */
@@ -354,7 +359,7 @@ export class Formula {
 
   /** Readies the SAT engine while the process's heap is small (see minisat.ts). */
   static prepare(): void {
-    createSolver.prepare();
+    createDescending.prepare();
   }
 
   private encode(): void {
@@ -577,7 +582,7 @@ export class Formula {
 
   /** Solves with every constraint of the tree in force. */
   solve(assumptions: readonly Lit[] = [], options: SolveOptions = {}): SolveResult {
-    this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'all');
+    this.last = this.liveSolver(options.lean ?? DEFAULT_LEANING, 'all');
     this.lastAssumptions = assumptions;
     const scratch = options.scratch;
     if (scratch) this.cnfOf(scratch);
@@ -597,7 +602,7 @@ export class Formula {
 
   /** Solves with only the constraints of the given groups in force. */
   solveWithGroups(assumptions: readonly Lit[], groups: readonly KSymbol[], options: SolveOptions = {}): SolveResult {
-    this.last = this.liveSolver(options.lean ?? DEFAULT_LEAN, 'groups');
+    this.last = this.liveSolver(options.lean ?? DEFAULT_LEANING, 'groups');
     this.lastAssumptions = assumptions;
     return this.last.solve([...groups.map((g) => this.group(g)), ...assumptions], options.clauses ?? []);
   }
@@ -616,7 +621,7 @@ export class Formula {
   groupSolver(groups: readonly KSymbol[], assumptions: readonly Lit[]): GroupSolver {
     const ids = new Set(groups.map((g) => g.id));
     const cnf = this.current.cnf;
-    const live = new LiveSolver(cnf, DEFAULT_LEAN, { facts: this.replaced, owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
+    const live = new LiveSolver(cnf, DEFAULT_LEANING, { facts: this.replaced, owners: { keep: (owner) => ids.has(owner), seeds: assumptions } });
     return {
       solve: (subset) => live.solve([...subset.map((g) => this.group(g)), ...assumptions], []),
       solveUnder: (lits) => live.solve([...lits, ...assumptions], []),
@@ -646,7 +651,7 @@ export class Formula {
     this.current.cnf.clause(lits);
   }
 
-  private liveSolver(lean: Lean, scope: 'all' | 'groups'): LiveSolver {
+  private liveSolver(lean: Leaning, scope: 'all' | 'groups'): LiveSolver {
     if (this.superseded) throw new Error('a formula Formula.updated replaced');
     const live = this.current.cnf.numClauses - this.retiredClauses;
     if (this.retiredInSolvers > Math.max(MIN_RETIRED_BEFORE_RELOAD, live / 4)) this.dropSolvers();
