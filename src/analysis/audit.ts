@@ -16,6 +16,7 @@ import { conjuncts, exprToString, isConst, orAll } from '../model/expr.js';
 import type { KSymbol, Loc, ModelExpr, ReverseDependency } from '../model/types.js';
 import { FALSE, type Lit, type Tristate } from '../formula/formula.js';
 import { sourceLine } from './explain.js';
+import { keepMaximalUnordered } from './maximal.js';
 import type { ConfigEntry, Session } from './session.js';
 
 export interface AuditFinding {
@@ -81,7 +82,11 @@ export function audit(session: Session, options: AuditOptions = {}): AuditReport
     if (found.has(check)) return;
     report.solves++;
     if (session.formula.solve([check.exceeds]) !== 'sat') return;
-    // The same model may violate selects still to come: they share its witness.
+    // The same model may violate selects still to come: they share its witness. A model set by a descent
+    // violates no more than it must, so ask for one violating as many of the same target's as can be
+    // (a fan-in of 16,384 selects is then one finding's solves, not 16,384).
+    const sameTarget = open.slice(i + 1).filter((o) => o.select.target === check.select.target && !found.has(o));
+    if (sameTarget.length > 0) keepMaximalUnordered(session, [check.exceeds], sameTarget.map((o) => [o.exceeds]));
     const witness = session.formula.modelConfig();
     for (const other of open.slice(i)) {
       if (found.has(other) || !session.formula.modelHolds(other.exceeds)) continue;

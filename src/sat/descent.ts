@@ -25,9 +25,15 @@ import type { Lit } from '../logic/cnf.js';
 import { Propagator } from './propagator.js';
 import { SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
 
-/** `factory`'s solvers, each answering what a descent finds before its engine is asked. */
+/**
+ * `factory`'s solvers, each answering what a descent finds before its engine
+ * is asked; a compact one (a small part of a large numbering: an
+ * explanation's or an audit's cone) is the engine's alone, since a descent
+ * passes over every variable up to the highest and the engine's solves of a
+ * small formula are quick.
+ */
 export function withDescent(factory: SolverFactory): SolverFactory {
-  return Object.assign((options: SolverOptions = {}): SatSolver => new DescentSolver(factory(options)), {
+  return Object.assign((options: SolverOptions = {}): SatSolver => (options.compact ? factory(options) : new DescentSolver(factory(options))), {
     prepare: (): void => factory.prepare(),
   });
 }
