@@ -102,15 +102,10 @@ class DescentSolver implements SatSolver {
 
   private ready(): Propagator {
     if (!this.propagator) {
-      const length = this.pending.reduce((n, b) => n + b.length, 0);
-      const all = new Int32Array(length);
-      let at = 0;
-      for (const buffer of this.pending) {
-        all.set(buffer, at);
-        at += buffer.length;
-      }
+      // Buffer by buffer: Propagator.add takes each as it comes, with no copy of the whole formula.
+      this.propagator = new Propagator(0, new Int32Array(0));
+      for (const buffer of this.pending) this.propagator.add(buffer);
       this.pending = [];
-      this.propagator = new Propagator(0, all);
     }
     return this.propagator;
   }
