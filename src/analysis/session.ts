@@ -112,7 +112,6 @@ export class Session {
    * load with it parsed the same way (parse/memo.ts).
    */
   static open(options: SessionOptions, memo?: ParseMemo, editable?: Editable): Session {
-    Formula.prepare();
     if (!options.cache) return new Session(loadKconfig(options, memo), options, { editable });
     return cached(options, cacheSettings(), Session.entry(options, memo, editable));
   }
@@ -158,8 +157,6 @@ export class Session {
    * but neither encoded nor kept (Session.fromLoaded encodes when needed).
    */
   static loadTree(options: SessionOptions, memo?: ParseMemo): { loaded: LoadedTree; session?: Session } {
-    // As open() does: the solvers' cores made while the heap is small (each costs a full collection once a model is loaded).
-    Formula.prepare();
     const session = options.cache ? cachedOnly(options, cacheSettings(), Session.entry(options)) : undefined;
     return session ? { loaded: session.loaded, session } : { loaded: loadKconfig(options, memo) };
   }

@@ -357,11 +357,6 @@ export class Formula {
     return this.keptSolvers;
   }
 
-  /** Readies the SAT engine while the process's heap is small (see minisat.ts). */
-  static prepare(): void {
-    createDescending.prepare();
-  }
-
   private encode(): void {
     this.current = encodeModel(this.model, { groupSelectors: true, extraComparisons: this.extraComparisons });
     this.allConstraints = this.current.cnf.newVar('all-constraints');

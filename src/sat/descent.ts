@@ -1,19 +1,27 @@
 /**
- * A SatSolver that looks for a model without search before it asks the
- * engine it wraps. A Kconfig formula is nearly all definitions: once a few
- * variables are set, unit propagation settles most of the rest, so setting
- * every open variable in turn to its preferred value (the other when that
- * one propagates to a conflict) ends in a model for most satisfiable
- * questions. On Linux that descent takes half of MiniSat's time for the same
- * answer (MiniSat still sets every variable, and pays its bookkeeping per
- * decision), which is what a warm session's query spends. A variable a
- * descent got stuck on is set first from then on (the descent is tried
- * again at once): on Linux a handful of such variables unstick nearly every
- * question.
+ * A SatSolver that answers by unit propagation and a descent without search
+ * before it asks the engine it wraps. A Kconfig formula is nearly all
+ * definitions: once a few variables are set, unit propagation settles most of
+ * the rest, so setting every open variable in turn to its preferred value
+ * (the other when that one propagates to a conflict) ends in a model for most
+ * satisfiable questions. On Linux that descent takes half of MiniSat's time
+ * for the same answer (MiniSat still sets every variable, and pays its
+ * bookkeeping per decision), which is what a warm session's query spends. A
+ * variable a descent got stuck on is set first from then on (the descent is
+ * tried again at once): on Linux a handful of such variables unstick nearly
+ * every question. And most Kconfig questions answered no are so by
+ * propagation alone (a dependency chain that ends in a symbol that is n):
+ * the conflict proves it.
  *
- * Everything else is the engine's: every unsat answer (the engine proves it
- * and knows its failed assumptions), a solve with temporary clauses, and a
- * descent that stays stuck on a variable it can set neither way.
+ * The failed assumptions of such an answer come by deletion, as the engine
+ * finds them, each test proven by a conflict or a model. The rest is the
+ * engine's: an unsat answer propagation does not prove, a solve with
+ * temporary clauses, a descent that stays stuck on a variable it can set
+ * neither way.
+ *
+ * The engine is made, and given every clause, only when first needed: a
+ * process whose questions the descent answers never pays for it (MiniSat's
+ * asm.js compiles in about 0.2 s, and takes a Linux formula in 0.1 s more).
  *
  * A descent that stays stuck costs a few passes over the variables for
  * nothing, and questions that are mostly no (an audit's) get stuck often:
@@ -25,16 +33,11 @@ import type { Lit } from '../logic/cnf.js';
 import { Propagator } from './propagator.js';
 import { SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
 
-/**
- * `factory`'s solvers, each answering what a descent finds before its engine
- * is asked; a compact one (a small part of a large numbering: an
- * explanation's or an audit's cone) is the engine's alone, since a descent
- * passes over every variable up to the highest and the engine's solves of a
- * small formula are quick.
- */
+/** `factory`'s solvers, each answering what propagation and a descent find before its engine is made and asked. */
 export function withDescent(factory: SolverFactory): SolverFactory {
-  return Object.assign((options: SolverOptions = {}): SatSolver => (options.compact ? factory(options) : new DescentSolver(factory(options))), {
-    prepare: (): void => factory.prepare(),
+  return Object.assign((options: SolverOptions = {}): SatSolver => new DescentSolver(factory, options), {
+    // Nothing to ready: the engine is made when a question first needs it.
+    prepare: (): void => {},
   });
 }
 
@@ -45,14 +48,20 @@ const MAX_RETRIES = 2;
 /** Variables set first at most (each a descent got stuck on). */
 const MAX_FIRST = 256;
 
+/** Who answered the last solve: a model of the descent's, a conflict of propagation's, or the engine. */
+type Answer = { by: 'descent'; model: Uint8Array } | { by: 'propagation'; assumptions: readonly Lit[]; failed?: Lit[] } | { by: 'engine' };
+
 class DescentSolver implements SatSolver {
   private propagator: Propagator | undefined;
-  /** Clause buffers given before the propagator was made. */
+  /** The engine, once a question needed it. */
+  private made: SatSolver | undefined;
+  /** Every clause buffer given: what the propagator and the engine are made from. */
+  private readonly given: Int32Array[] = [];
+  /** Buffers given before the propagator was made (a prefix of `given`'s tail). */
   private pending: Int32Array[] = [];
   /** Phase hints by variable: 1 true first, -1 false first, 0 the solver's phase. */
   private preferred: Int8Array | undefined;
-  /** The last solve's model when the descent found it; undefined when the engine answered. */
-  private model: Uint8Array | undefined;
+  private answer: Answer | undefined;
   /** The variables descents got stuck on, set first by every later descent. */
   private readonly first: number[] = [];
   /** Solves in a row whose descents stayed stuck, and the solves still to pass to the engine for them. */
@@ -61,10 +70,14 @@ class DescentSolver implements SatSolver {
   private stopped = false;
   private disposed = false;
 
-  constructor(private readonly engine: SatSolver) {}
+  constructor(
+    private readonly factory: SolverFactory,
+    private readonly options: SolverOptions,
+  ) {}
 
   addClauses(buffer: Int32Array): void {
-    this.engine.addClauses(buffer);
+    this.given.push(buffer);
+    this.made?.addClauses(buffer);
     if (this.propagator) this.propagator.add(buffer);
     else this.pending.push(buffer);
   }
@@ -76,28 +89,44 @@ class DescentSolver implements SatSolver {
   solve(assumptions: readonly Lit[] = [], temporary: readonly (readonly Lit[])[] = []): SolveResult {
     if (this.stopped) throw new SolverStopped();
     if (this.disposed) throw new Error('the SAT solver was disposed');
-    this.model = undefined;
+    this.answer = undefined;
     if (temporary.length === 0 && this.skip-- <= 0) {
-      // False first whatever the engine's phase: a descent trying true first sets gates before their
-      // inputs and gets stuck on nearly every Linux question.
-      const propagator = this.ready();
-      for (let attempt = 0; ; attempt++) {
-        const found = propagator.descend(assumptions, false, this.preferred, this.first);
-        if (found instanceof Uint8Array) {
-          this.model = found;
-          this.stuck = 0;
-          return 'sat';
-        }
-        if (found === 'unsat') break;
-        if (attempt < MAX_RETRIES && this.first.length < MAX_FIRST && !this.first.includes(found.stuck)) {
-          this.first.push(found.stuck);
-          continue;
-        }
-        this.skip = 2 ** Math.min(++this.stuck, MAX_BACKOFF) - 1;
-        break;
+      const found = this.descend(assumptions);
+      if (found instanceof Uint8Array) {
+        this.answer = { by: 'descent', model: found };
+        return 'sat';
+      }
+      if (found === 'unsat') {
+        this.answer = { by: 'propagation', assumptions };
+        return 'unsat';
       }
     }
-    return this.engine.solve(assumptions, temporary);
+    this.answer = { by: 'engine' };
+    return this.engine().solve(assumptions, temporary);
+  }
+
+  /**
+   * A model from a descent (false first whatever the engine's phase: a
+   * descent trying true first sets gates before their inputs and gets stuck
+   * on nearly every Linux question), 'unsat' when the assumptions propagate
+   * to a conflict, 'stuck' when neither came of it.
+   */
+  private descend(assumptions: readonly Lit[]): Uint8Array | 'unsat' | 'stuck' {
+    const propagator = this.ready();
+    for (let attempt = 0; ; attempt++) {
+      const found = propagator.descend(assumptions, false, this.preferred, this.first);
+      if (found instanceof Uint8Array) {
+        this.stuck = 0;
+        return found;
+      }
+      if (found === 'unsat') return found;
+      if (attempt < MAX_RETRIES && this.first.length < MAX_FIRST && !this.first.includes(found.stuck)) {
+        this.first.push(found.stuck);
+        continue;
+      }
+      this.skip = 2 ** Math.min(++this.stuck, MAX_BACKOFF) - 1;
+      return 'stuck';
+    }
   }
 
   private ready(): Propagator {
@@ -110,23 +139,63 @@ class DescentSolver implements SatSolver {
     return this.propagator;
   }
 
+  /** The engine, made and given every clause and phase hint so far when first asked for. */
+  private engine(): SatSolver {
+    if (!this.made) {
+      const engine = this.factory(this.options);
+      for (const buffer of this.given) engine.addClauses(buffer);
+      const hints: Lit[] = [];
+      this.preferred?.forEach((hint, v) => hint !== 0 && hints.push(hint * v));
+      if (hints.length > 0) engine.setPhases(hints);
+      this.made = engine;
+    }
+    return this.made;
+  }
+
+  /** Whether clauses and these assumptions can hold, proven by a conflict or a model, else by the engine. */
+  private satisfiable(assumptions: readonly Lit[]): boolean {
+    if (this.stopped) throw new SolverStopped();
+    const found = this.descend(assumptions);
+    if (found === 'stuck') return this.engine().solve(assumptions) === 'sat';
+    return found !== 'unsat';
+  }
+
   value(lit: Lit): boolean {
-    if (!this.model) return this.engine.value(lit);
+    const answer = this.answer;
+    if (answer?.by !== 'descent') return this.answered().value(lit);
     const v = lit < 0 ? -lit : lit;
-    return (this.model[v] === 1) === lit > 0;
+    return (answer.model[v] === 1) === lit > 0;
   }
 
   assignment(): Uint8Array {
-    return this.model ?? this.engine.assignment();
+    const answer = this.answer;
+    return answer?.by === 'descent' ? answer.model : this.answered().assignment();
   }
 
+  /** The engine when it gave the last answer (its model is read); an error otherwise. */
+  private answered(): SatSolver {
+    if (this.answer?.by !== 'engine') throw new Error('no satisfying assignment to read');
+    return this.engine();
+  }
+
+  /** The engine's failed assumptions, or by deletion in its order (see minisat.ts) when propagation answered. */
   failed(): Lit[] {
-    if (this.model) throw new Error('failed() asks about a solve that answered unsat');
-    return this.engine.failed();
+    const answer = this.answer;
+    if (answer?.by === 'descent') throw new Error('failed() asks about a solve that answered unsat');
+    if (answer?.by !== 'propagation') return this.engine().failed();
+    if (!answer.failed) {
+      let kept = this.satisfiable([]) ? [...new Set(answer.assumptions)] : [];
+      for (let i = kept.length - 1; i >= 0; i--) {
+        const without = kept.filter((_, k) => k !== i);
+        if (!this.satisfiable(without)) kept = without;
+      }
+      answer.failed = kept;
+    }
+    return [...answer.failed];
   }
 
   setPhases(lits: readonly Lit[]): void {
-    this.engine.setPhases(lits);
+    this.made?.setPhases(lits);
     const highest = lits.reduce((h, l) => Math.max(h, Math.abs(l)), 0);
     if (!this.preferred || this.preferred.length <= highest) {
       const grown = new Int8Array(Math.max(highest + 1, 2 * (this.preferred?.length ?? 0)));
@@ -137,19 +206,20 @@ class DescentSolver implements SatSolver {
   }
 
   get numVars(): number {
-    return Math.max(this.engine.numVars, this.propagator?.numVars ?? 0);
+    return Math.max(this.made?.numVars ?? 0, this.ready().numVars);
   }
 
   stop(): void {
     this.stopped = true;
-    this.engine.stop();
+    this.made?.stop();
   }
 
   dispose(): void {
     this.disposed = true;
-    this.engine.dispose();
+    this.made?.dispose();
     this.propagator = undefined;
     this.pending = [];
-    this.model = undefined;
+    this.given.length = 0;
+    this.answer = undefined;
   }
 }

@@ -36,6 +36,14 @@ export class Propagator {
   private values = new Int8Array(1);
   /** Per variable: 1 when some clause kept names it (descend decides only those). */
   private named = new Uint8Array(1);
+  /**
+   * The named variables, in numbering order once sorted: a descent passes
+   * over these alone, so a solver of a small part of a large numbering (an
+   * explanation's cone) costs per variable it holds.
+   */
+  private namedList = new Int32Array(1);
+  private namedCount = 0;
+  private namedSorted = true;
   /** Assigned literals in order; `head` is the next one whose consequences are not yet drawn. */
   private trail = new Int32Array(1);
   private trailLength = 0;
@@ -105,7 +113,7 @@ export class Propagator {
     else if (kept === 1) {
       if (!this.assign(this.clauses[at]!)) this.conflicting = true;
     } else {
-      for (let i = 0; i < kept; i++) this.named[Math.abs(this.clauses[at + i]!)] = 1;
+      for (let i = 0; i < kept; i++) this.name(Math.abs(this.clauses[at + i]!));
       this.clauses[at + kept] = 0;
       this.clausesLength = at + kept + 1;
       const k = this.clauseCount++;
@@ -115,12 +123,20 @@ export class Propagator {
     }
   }
 
+  private name(v: number): void {
+    if (this.named[v] === 1) return;
+    this.named[v] = 1;
+    if (this.namedCount > 0 && this.namedList[this.namedCount - 1]! > v) this.namedSorted = false;
+    this.namedList[this.namedCount++] = v;
+  }
+
   /** Room for variables up to `vars` and `literals` more clause literals (clause count at most that). */
   private reserve(vars: number, literals: number): void {
     if (vars >= this.values.length) {
       const size = roomFor(vars + 1, this.values.length);
       this.values = grown(this.values, size);
       this.named = grown(this.named, size);
+      this.namedList = grown(this.namedList, size);
       this.trail = grown(this.trail, size);
       this.firstWatch = grown(this.firstWatch, 2 * size, -1);
       this.seen = grown(this.seen, 2 * size);
@@ -188,13 +204,21 @@ export class Propagator {
       this.reset();
       return { stuck: v };
     }
-    for (let v = 1; v <= this.highest; v++) {
+    if (!this.namedSorted) {
+      this.namedList.subarray(0, this.namedCount).sort();
+      this.namedSorted = true;
+    }
+    const { namedList, namedCount } = this;
+    for (let i = 0; i < namedCount; i++) {
+      const v = namedList[i]!;
       if (set(v)) continue;
       this.reset();
       return { stuck: v };
     }
+    // Every variable with a value is on the trail: the base state's, the assumptions' and the descent's.
     const model = new Uint8Array(this.highest + 1);
-    for (let u = 1; u <= this.highest; u++) model[u] = values[u] === 1 ? 1 : 0;
+    const trail = this.trail;
+    for (let i = 0; i < this.trailLength; i++) if (trail[i]! > 0) model[trail[i]!] = 1;
     this.reset();
     return model;
   }

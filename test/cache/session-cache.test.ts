@@ -125,6 +125,29 @@ describe('session cache through the CLI', () => {
     expect(after.answer).toMatch(/: no$/);
   });
 
+  it('files unchanged for seconds are taken by their identity, and a write or a symlinked directory is still seen', async () => {
+    const tree = writeTree(path.join(dir(), 'tree'));
+    const home = path.join(dir(), 'cache');
+    // Files changed in the last two seconds are read each time (their timestamps may not yet tell a next write apart).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: false, answer: expect.stringMatching(/: yes$/) });
+    expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: true, answer: expect.stringMatching(/: yes$/) });
+    // Same size and modification time: the write moved only its change time.
+    const file = path.join(tree, 'sub/Kconfig');
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"yes"', '"yez"'));
+    fs.utimesSync(file, mtime, mtime);
+    expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: false, answer: expect.stringMatching(/: no$/) });
+    // The same files behind a symlinked directory that leads out of the tree: refused as a fresh load refuses them.
+    const outside = path.join(dir(), 'outside');
+    fs.renameSync(path.join(tree, 'sub'), outside);
+    fs.symlinkSync(outside, path.join(tree, 'sub'));
+    const fresh = cli(home, '--no-cache', '--tree', tree, '--env', 'FOO=yes', 'query', 'A=y');
+    const again = cli(home, '--tree', tree, '--env', 'FOO=yes', 'query', 'A=y');
+    expect(fresh.status).toBe(2);
+    expect([again.status, again.stdout, again.stderr]).toEqual([fresh.status, fresh.stdout, fresh.stderr]);
+  });
+
   it('a truncated or overwritten entry is rebuilt with a one-line note', () => {
     const tree = writeTree(path.join(dir(), 'tree'));
     const home = path.join(dir(), 'cache');

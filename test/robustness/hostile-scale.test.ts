@@ -42,14 +42,27 @@ describe('trees large in one dimension', () => {
     expect(r.stdout).toMatch(/\nfanin: 16384 findings \(16384 selects/);
   });
 
-  it('a symbol selected by 150,000 symbols: a witness reads it; an audit past the solver\'s heap is one line, exit 2', () => {
+  it('a symbol selected by 150,000 symbols: a witness reads it, and the audit finds every select from one model', () => {
     const root = tree('fanin-wide', `config T\n\tbool\n\tdepends on D\n\nconfig D\n\tbool "d"\n\n${repeat(150_000, (i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n`)}`);
     // Writing the witness asks which of T's 150,000 selects hold: more than a call takes as arguments.
     const query = run('--tree', root, 'query', 'T', 'D');
     expect([query.status, query.stdout.split('\n')[0], query.stderr]).toEqual([0, 'T && D: yes', '']);
+    // Past MiniSat's heap with the audit's gates: the descent answers without it.
     const audit = run('--tree', root, 'audit');
-    expect([audit.status, audit.stderr]).toEqual([
+    expect([audit.status, audit.stderr]).toEqual([1, '']);
+    expect(audit.stdout).toMatch(/\nfanin-wide: 150000 findings \(150000 selects, 0 screened, 1 solves/);
+  });
+
+  it("a question only a search answers, on a formula past the SAT solver's heap: one line, exit 2", () => {
+    // E's dependency is false, but propagation does not show it: only a search (MiniSat's) proves the no.
+    const impossible = 'config A\n\tbool "a"\nconfig B\n\tbool "b"\nconfig E\n\tbool "e"\n\tdepends on (A || B) && (A || !B) && (!A || B) && (!A || !B)\n';
+    const selects = repeat(100_000, (i) => `config S${i}\n\tbool "s${i}"\n\tselect T\n\tselect U\n\tselect W\n\tdepends on D || A\n`);
+    const targets = ['T', 'U', 'W'].map((t) => `config ${t}\n\tbool\n\tdepends on D\n`).join('');
+    const root = tree('search-wide', `config D\n\tbool "d"\n${targets}${selects}${impossible}`);
+    const r = run('--tree', root, 'query', 'E');
+    expect([r.status, r.stdout, r.stderr]).toEqual([
       2,
+      '',
       "kconfsat: input too large: the formula, for the SAT solver's 64 MB heap (SAT solver ran out of memory (Cannot enlarge memory arrays); the formula is too large for this backend)\n",
     ]);
   });

@@ -20,11 +20,13 @@ const arbClauses = fc.array(fc.array(arbLit, { minLength: 1, maxLength: 3 }), { 
 const buffer = (clauses: number[][]): Int32Array => Int32Array.from(clauses.flatMap((c) => [...c, 0]));
 const satisfies = (model: Uint8Array, clauses: number[][]): boolean => clauses.every((c) => c.some((l) => holdsIn(model, l)));
 
-/** A factory counting the solves its engines answer. */
-function counting(factory: SolverFactory): { factory: SolverFactory; engineSolves: () => number } {
+/** A factory counting the engines it made and the solves they answer. */
+function counting(factory: SolverFactory): { factory: SolverFactory; engines: () => number; engineSolves: () => number } {
   let solves = 0;
+  let made = 0;
   const wrapped = Object.assign(
     (options?: Parameters<SolverFactory>[0]): SatSolver => {
+      made++;
       const engine = factory(options);
       const solve = engine.solve.bind(engine);
       engine.solve = (...args) => (solves++, solve(...args));
@@ -32,7 +34,7 @@ function counting(factory: SolverFactory): { factory: SolverFactory; engineSolve
     },
     { prepare: () => factory.prepare() },
   );
-  return { factory: wrapped, engineSolves: () => solves };
+  return { factory: wrapped, engines: () => made, engineSolves: () => solves };
 }
 
 describe('withDescent', () => {
@@ -71,8 +73,8 @@ describe('withDescent', () => {
     );
   });
 
-  it('answers satisfiable solves without the engine, following phase hints', () => {
-    const { factory, engineSolves } = counting(createMiniSat);
+  it('answers satisfiable solves, and unsatisfiable ones propagation proves, without making the engine; phase hints followed', () => {
+    const { factory, engines, engineSolves } = counting(createMiniSat);
     const solver = withDescent(factory)();
     // 1 → 2, ¬2 ∨ ¬3, 3 ∨ 4: false first gives 4 alone; a hint on 3 gives 3 (and so ¬2, ¬1).
     solver.addClauses(buffer([[-1, 2], [-2, -3], [3, 4]]));
@@ -83,16 +85,27 @@ describe('withDescent', () => {
     expect([1, 2, 3, 4].map((v) => solver.value(v))).toEqual([false, false, true, false]);
     expect(solver.solve([1])).toBe('sat');
     expect([1, 2, 3, 4].map((v) => solver.value(v))).toEqual([true, true, false, true]);
-    expect(engineSolves()).toBe(0);
-    // Unsat is the engine's, and so are its failed assumptions.
-    expect(solver.solve([1, 3])).toBe('unsat');
-    expect(engineSolves()).toBe(1);
+    // Unsat by propagation (1 → 2 → ¬3) is proven without the engine, and so are its failed assumptions.
+    expect(solver.solve([4, 1, 3])).toBe('unsat');
     expect(solver.failed().sort()).toEqual([1, 3]);
+    expect(() => solver.value(1)).toThrow();
     // A clause added later is in force for the descent too.
     solver.addClause([-4]);
     expect(solver.solve([])).toBe('sat');
     expect(solver.value(3)).toBe(true);
+    expect(engines()).toBe(0);
+    // 5 rules out both values of 6 and 7 only by search: the engine is made (with every clause) and answers.
+    solver.addClauses(buffer([[-5, 6, 7], [-5, 6, -7], [-5, -6, 7], [-5, -6, -7]]));
+    expect(solver.solve([5])).toBe('unsat');
+    expect(engines()).toBe(1);
     expect(engineSolves()).toBe(1);
+    expect(solver.failed()).toEqual([5]);
+    // After a descent stayed stuck, the next solve is the engine's (back-off), the one after the descent's again.
+    expect(solver.solve([])).toBe('sat');
+    expect(engineSolves()).toBe(2);
+    expect(solver.solve([])).toBe('sat');
+    expect(engineSolves()).toBe(2);
+    expect([1, 2, 3, 4, 5].map((v) => solver.value(v))).toEqual([false, false, true, false, false]);
     solver.stop();
     expect(() => solver.solve([])).toThrow();
     solver.dispose();
