@@ -129,15 +129,22 @@ describe('session cache through the CLI', () => {
     const tree = writeTree(path.join(dir(), 'tree'));
     const home = path.join(dir(), 'cache');
     // Files changed in the last two seconds are read each time (their timestamps may not yet tell a next write apart).
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 2100));
+    await settle();
     expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: false, answer: expect.stringMatching(/: yes$/) });
     expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: true, answer: expect.stringMatching(/: yes$/) });
-    // Same size and modification time: the write moved only its change time.
+    // Same size and modification time to the nanosecond (touch -r), and past the two seconds: the write moved only its change time.
     const file = path.join(tree, 'sub/Kconfig');
-    const { mtime } = fs.statSync(file);
+    const before = fs.statSync(file, { bigint: true });
+    const reference = path.join(dir(), 'reference');
+    expect(spawnSync('cp', ['-p', file, reference]).status).toBe(0);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"yes"', '"yez"'));
-    fs.utimesSync(file, mtime, mtime);
+    expect(spawnSync('touch', ['-r', reference, file]).status).toBe(0);
+    const after = fs.statSync(file, { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    await settle();
     expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: false, answer: expect.stringMatching(/: no$/) });
+    expect(ask(home, tree, '--env', 'FOO=yes')).toMatchObject({ fromCache: true, answer: expect.stringMatching(/: no$/) });
     // The same files behind a symlinked directory that leads out of the tree: refused as a fresh load refuses them.
     const outside = path.join(dir(), 'outside');
     fs.renameSync(path.join(tree, 'sub'), outside);
