@@ -95,8 +95,10 @@ const idleCores: Core[] = [];
  * Cores made ahead by prepare(). Each core's heap is a 64 MB ArrayBuffer,
  * and V8 answers each new one with a full garbage collection (external
  * memory): a few ms in a starting process, but 40-70 ms once a Linux model
- * and its encoding are on the heap. Two: the solver of ordinary questions
- * and the one an explanation switches groups in.
+ * and its encoding are on the heap. Two: a session's ordinary solver and its
+ * explanation's. Sessions no longer call it (the descent in front of MiniSat
+ * makes its engine only when a question needs one, and most never do); a
+ * process that knows it will solve with MiniSat may, and the bench times it.
  */
 const SPARE_CORES = 2;
 const spareCores: MiniSatCore[] = [];
