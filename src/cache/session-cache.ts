@@ -10,12 +10,7 @@
  * Inside, it lists every read the load made of the tree (file texts, missing
  * files, glob listings) with a digest of what each gave; a hit does each read
  * again and compares, so an edited, added or removed file means a rebuild,
- * never a stale answer. A file whose identity (inode, size, change and
- * modification times to the nanosecond, every directory on its way a real
- * one, as git's index checks) is what it was is not read again: any write
- * changes its change time, which no user can set back. A file changed in the
- * two seconds before it was read may change again within its timestamps'
- * resolution unseen: it has no identity kept and is read each time. `--run-shell` sessions are not kept: a `$(shell,...)`
+ * never a stale answer. `--run-shell` sessions are not kept: a `$(shell,...)`
  * answer depends on the host (compilers, PATH, files anywhere), which no
  * cheap key covers, and running the commands again to compare would cost
  * more than the load it saves.
@@ -33,7 +28,7 @@ import type { ParsedTree } from '../parse/ast.js';
 import { flatten, unflatten, UnflattenableError, type FlatGraph } from './graph.js';
 
 /** Bumped when the entry layout changes (the version covers the rest). */
-const FORMAT = 2;
+const FORMAT = 1;
 const MAGIC = Buffer.from('KCSATC01');
 const DIGEST_BYTES = 20;
 /** Default size bound of the sessions folder: a Linux entry is about 25 MB. */
@@ -93,10 +88,11 @@ interface EntryHeader {
   v8: string;
   key: string;
   reads: Read[];
+  readsDigest: string;
 }
 
-/** A read the load made: r read, c readConfined, g glob; the digest of what it gave, and the identity of the file it read (see fileIdentity). */
-type Read = [op: 'r' | 'c' | 'g', name: string, digest: string, identity: string | null];
+/** A read the load made: r read, c readConfined, g glob. */
+type Read = [op: 'r' | 'c' | 'g', name: string];
 
 /**
  * The value for these load options, from the cache when an entry for them
@@ -109,7 +105,8 @@ export function cached<T, S extends object>(options: LoadOptions, settings: Cach
   if (hit !== undefined) return hit;
   const files = new RecordingSourceFiles(openTree(options.tree, options.allowOutsideRoot));
   const { value, saved } = how.build(files);
-  writeEntry(file, settings, { format: FORMAT, version: settings.version, v8: process.versions.v8, key, reads: files.stop() }, saved, how);
+  const reads = files.stop();
+  writeEntry(file, settings, { format: FORMAT, version: settings.version, v8: process.versions.v8, key, reads: reads.reads, readsDigest: reads.digest }, saved, how);
   return value;
 }
 
@@ -171,7 +168,7 @@ function readEntry<T, S extends object>(file: string, key: string, settings: Cac
   if (header.format !== FORMAT || header.version !== settings.version || header.v8 !== process.versions.v8 || header.key !== key) return undefined;
   const files = openTree(options.tree, options.allowOutsideRoot);
   try {
-    if (!readsSame(files, header.reads)) return undefined;
+    if (replay(files, header.reads) !== header.readsDigest) return undefined;
   } catch {
     return undefined; // The load itself then says what is wrong with the files.
   }
@@ -275,68 +272,24 @@ function note(text: string): void {
   process.stderr.write(`kconfsat: ${text}\n`);
 }
 
-/** A digest of what a read gave. */
-function digestOf(result: string | string[] | undefined | typeof OUTSIDE_ROOT): string {
-  const text = result === undefined ? '\u0000missing' : result === OUTSIDE_ROOT ? '\u0000outside' : Array.isArray(result) ? `\u0000${result.join('\u0000')}` : result;
-  return crypto.createHash('sha1').update(text).digest('base64');
+/** Each read's result, fed to one digest: what a load saw of the tree. */
+function digestRead(hash: crypto.Hash, op: Read[0], name: string, result: string | string[] | undefined | typeof OUTSIDE_ROOT): void {
+  const text = result === undefined ? '\u0000missing' : result === OUTSIDE_ROOT ? '\u0000outside' : Array.isArray(result) ? result.join('\u0000') : result;
+  hash.update(`${op}\u0000${name}\u0000${text.length}\u0000`).update(text);
 }
 
-function readAgain(files: SourceFiles, op: Read[0], name: string): string | string[] | undefined | typeof OUTSIDE_ROOT {
-  return op === 'r' ? files.read(name) : op === 'c' ? files.readConfined(name) : files.glob(name);
-}
-
-/** Whether every read gives what it gave: a file of the same identity is taken to, any other read is done again. */
-function readsSame(files: SourceFiles, reads: readonly Read[]): boolean {
-  const identities = new FileIdentities(files.root);
-  return reads.every(([op, name, digest, identity]) => (identity !== null && identities.of(name) === identity) || digestOf(readAgain(files, op, name)) === digest);
-}
-
-/** Below this age a file's timestamps may not yet tell its next write apart (coarse file systems keep seconds). */
-const RACY_MS = 2000;
-
-/**
- * Identities of files of a tree by name: null for a file that is not a
- * regular file lexically inside the root reached through real directories
- * (a symlink anywhere on the way: confinement is judged afresh), and for one
- * written or changed in the last RACY_MS.
- */
-class FileIdentities {
-  private readonly directories = new Map<string, string | null>();
-
-  constructor(private readonly root: string) {}
-
-  of(name: string): string | null {
-    const full = path.resolve(this.root, name);
-    if (!full.startsWith(this.root + path.sep)) return null;
-    const stat = fs.lstatSync(full, { bigint: true, throwIfNoEntry: false });
-    const directory = this.directory(path.dirname(full));
-    if (!stat?.isFile() || directory === null) return null;
-    const now = BigInt(Date.now() - RACY_MS) * 1_000_000n;
-    if (stat.mtimeNs > now || stat.ctimeNs > now) return null;
-    return `${directory}/${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-  }
-
-  /** The device and inode of each directory from the root's down to `full`, each a real directory; null otherwise. */
-  private directory(full: string): string | null {
-    if (full === this.root) return '';
-    let known = this.directories.get(full);
-    if (known !== undefined) return known;
-    const parent = this.directory(path.dirname(full));
-    const stat = parent === null ? undefined : fs.lstatSync(full, { bigint: true, throwIfNoEntry: false });
-    known = stat?.isDirectory() ? `${parent}/${stat.dev}:${stat.ino}` : null;
-    this.directories.set(full, known);
-    return known;
-  }
+function replay(files: SourceFiles, reads: readonly Read[]): string {
+  const hash = crypto.createHash('sha256');
+  for (const [op, name] of reads) digestRead(hash, op, name, op === 'r' ? files.read(name) : op === 'c' ? files.readConfined(name) : files.glob(name));
+  return hash.digest('hex');
 }
 
 /** SourceFiles that remember each read for the entry, until stop(). */
 class RecordingSourceFiles implements SourceFiles {
   private reads: Read[] | undefined = [];
-  private readonly identities: FileIdentities;
+  private readonly hash = crypto.createHash('sha256');
 
-  constructor(private readonly inner: SourceFiles) {
-    this.identities = new FileIdentities(inner.root);
-  }
+  constructor(private readonly inner: SourceFiles) {}
 
   get root(): string {
     return this.inner.root;
@@ -354,15 +307,17 @@ class RecordingSourceFiles implements SourceFiles {
     return this.record('g', pattern, this.inner.glob(pattern));
   }
 
-  stop(): Read[] {
+  stop(): { reads: Read[]; digest: string } {
     const reads = this.reads ?? [];
     this.reads = undefined;
-    return reads;
+    return { reads, digest: this.hash.digest('hex') };
   }
 
-  /** Taken after the read: a file changed in between was changed in the last RACY_MS, and has no identity kept. */
   private record<R extends string | string[] | undefined | typeof OUTSIDE_ROOT>(op: Read[0], name: string, result: R): R {
-    this.reads?.push([op, name, digestOf(result), typeof result === 'string' ? this.identities.of(name) : null]);
+    if (this.reads) {
+      this.reads.push([op, name]);
+      digestRead(this.hash, op, name, result);
+    }
     return result;
   }
 }

@@ -139,14 +139,15 @@ class DescentSolver implements SatSolver {
     return this.propagator;
   }
 
-  /** The engine, made and given every clause and phase hint so far when first asked for. */
+  /** The engine, made and given every phase hint and clause so far when first asked for. */
   private engine(): SatSolver {
     if (!this.made) {
       const engine = this.factory(this.options);
-      for (const buffer of this.given) engine.addClauses(buffer);
+      // Hints first: MiniSat takes a hint on a variable it already holds only in a fresh core, loaded again.
       const hints: Lit[] = [];
       this.preferred?.forEach((hint, v) => hint !== 0 && hints.push(hint * v));
       if (hints.length > 0) engine.setPhases(hints);
+      for (const buffer of this.given) engine.addClauses(buffer);
       this.made = engine;
     }
     return this.made;
@@ -181,8 +182,9 @@ class DescentSolver implements SatSolver {
   /** The engine's failed assumptions, or by deletion in its order (see minisat.ts) when propagation answered. */
   failed(): Lit[] {
     const answer = this.answer;
-    if (answer?.by === 'descent') throw new Error('failed() asks about a solve that answered unsat');
-    if (answer?.by !== 'propagation') return this.engine().failed();
+    // No engine is made to say so: after a sat answer, before any solve, or once disposed.
+    if (answer === undefined || answer.by === 'descent') throw new Error('failed() asks about a solve that answered unsat');
+    if (answer.by === 'engine') return this.engine().failed();
     if (!answer.failed) {
       let kept = this.satisfiable([]) ? [...new Set(answer.assumptions)] : [];
       for (let i = kept.length - 1; i >= 0; i--) {

@@ -78,6 +78,8 @@ describe('withDescent', () => {
     const solver = withDescent(factory)();
     // 1 → 2, ¬2 ∨ ¬3, 3 ∨ 4: false first gives 4 alone; a hint on 3 gives 3 (and so ¬2, ¬1).
     solver.addClauses(buffer([[-1, 2], [-2, -3], [3, 4]]));
+    // Asked before any solve, failed() says so without making the engine.
+    expect(() => solver.failed()).toThrow(/answered unsat/);
     expect(solver.solve([])).toBe('sat');
     expect([1, 2, 3, 4].map((v) => solver.value(v))).toEqual([false, false, false, true]);
     solver.setPhases([3]);
