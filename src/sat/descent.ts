@@ -57,8 +57,6 @@ class DescentSolver implements SatSolver {
   private made: SatSolver | undefined;
   /** Every clause buffer given: what the propagator and the engine are made from. */
   private readonly given: Int32Array[] = [];
-  /** Buffers given before the propagator was made (a prefix of `given`'s tail). */
-  private pending: Int32Array[] = [];
   /** Phase hints by variable: 1 true first, -1 false first, 0 the solver's phase. */
   private preferred: Int8Array | undefined;
   private answer: Answer | undefined;
@@ -78,8 +76,7 @@ class DescentSolver implements SatSolver {
   addClauses(buffer: Int32Array): void {
     this.given.push(buffer);
     this.made?.addClauses(buffer);
-    if (this.propagator) this.propagator.add(buffer);
-    else this.pending.push(buffer);
+    this.propagator?.add(buffer);
   }
 
   addClause(lits: readonly Lit[]): void {
@@ -133,8 +130,7 @@ class DescentSolver implements SatSolver {
     if (!this.propagator) {
       // Buffer by buffer: Propagator.add takes each as it comes, with no copy of the whole formula.
       this.propagator = new Propagator(0, new Int32Array(0));
-      for (const buffer of this.pending) this.propagator.add(buffer);
-      this.pending = [];
+      for (const buffer of this.given) this.propagator.add(buffer);
     }
     return this.propagator;
   }
@@ -220,7 +216,6 @@ class DescentSolver implements SatSolver {
     this.disposed = true;
     this.made?.dispose();
     this.propagator = undefined;
-    this.pending = [];
     this.given.length = 0;
     this.answer = undefined;
   }
