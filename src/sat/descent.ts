@@ -31,7 +31,7 @@
  */
 import type { Lit } from '../logic/cnf.js';
 import { Propagator } from './propagator.js';
-import { SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
+import { failedByDeletion, SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
 
 /** `factory`'s solvers, each answering what propagation and a descent find before its engine is made and asked. */
 export function withDescent(factory: SolverFactory): SolverFactory {
@@ -175,20 +175,13 @@ class DescentSolver implements SatSolver {
     return this.engine();
   }
 
-  /** The engine's failed assumptions, or by deletion in its order (see minisat.ts) when propagation answered. */
+  /** The engine's failed assumptions, or by deletion as the engine finds them (failedByDeletion) when propagation answered. */
   failed(): Lit[] {
     const answer = this.answer;
     // No engine is made to say so: after a sat answer, before any solve, or once disposed.
     if (answer === undefined || answer.by === 'descent') throw new Error('failed() asks about a solve that answered unsat');
     if (answer.by === 'engine') return this.engine().failed();
-    if (!answer.failed) {
-      let kept = this.satisfiable([]) ? [...new Set(answer.assumptions)] : [];
-      for (let i = kept.length - 1; i >= 0; i--) {
-        const without = kept.filter((_, k) => k !== i);
-        if (!this.satisfiable(without)) kept = without;
-      }
-      answer.failed = kept;
-    }
+    answer.failed ??= failedByDeletion(answer.assumptions, (lits) => this.satisfiable(lits));
     return [...answer.failed];
   }
 

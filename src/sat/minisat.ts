@@ -37,7 +37,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Lit } from '../logic/cnf.js';
-import { SolverMemoryError, SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
+import { failedByDeletion, SolverMemoryError, SolverStopped, type SatSolver, type SolveResult, type SolverFactory, type SolverOptions } from './solver.js';
 
 interface MiniSatCore {
   HEAP32: Int32Array;
@@ -189,19 +189,11 @@ class MiniSatSolver implements SatSolver {
     return this.renewing(() => this.engine.solve(assumptions, temporary));
   }
 
-  /** Deletion over the assumptions, in order: one the rest stay unsatisfiable without goes (see SatSolver.failed). */
+  /** By deletion over the assumptions (failedByDeletion), one solve each. */
   failed(): Lit[] {
     const last = this.lastUnsat;
     if (!last) throw new Error('failed() asks about a solve that answered unsat');
-    if (!last.failed) {
-      let kept = [...new Set(last.assumptions)];
-      if (this.solveOnce([], last.temporary) === 'unsat') kept = [];
-      for (let i = kept.length - 1; i >= 0; i--) {
-        const without = kept.filter((_, k) => k !== i);
-        if (this.solveOnce(without, last.temporary) === 'unsat') kept = without;
-      }
-      last.failed = kept;
-    }
+    last.failed ??= failedByDeletion(last.assumptions, (lits) => this.solveOnce(lits, last.temporary) === 'sat');
     return [...last.failed];
   }
 

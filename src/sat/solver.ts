@@ -78,6 +78,20 @@ export interface SolverFactory {
   prepare(): void;
 }
 
+/**
+ * SatSolver.failed by deletion over the assumptions, from the last: one the
+ * rest stay unsatisfiable without goes; empty when the clauses alone are
+ * unsatisfiable. `satisfiable` answers for the clauses under some assumptions.
+ */
+export function failedByDeletion(assumptions: readonly Lit[], satisfiable: (lits: readonly Lit[]) => boolean): Lit[] {
+  let kept = satisfiable([]) ? [...new Set(assumptions)] : [];
+  for (let i = kept.length - 1; i >= 0; i--) {
+    const without = kept.filter((_, k) => k !== i);
+    if (!satisfiable(without)) kept = without;
+  }
+  return kept;
+}
+
 /** The solver ran out of its fixed memory; no answer from it can be trusted afterwards. */
 export class SolverMemoryError extends Error {
   constructor(readonly detail: string) {
